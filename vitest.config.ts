@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Tests that start real PostgreSQL servers take seconds, not milliseconds.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    env: { NO_COLOR: '1' },
+  },
+});
