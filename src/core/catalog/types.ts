@@ -35,10 +35,14 @@ export interface GucDefinition {
   readonly enumValues?: readonly string[];
   /** Enum spellings the server also accepts but does not list (e.g. "true" for huge_pages). */
   readonly hiddenEnumValues?: readonly string[];
+  /** True for GUC_NO_SHOW_ALL settings: absent from pg_settings, yet a configuration file may name them. */
+  readonly hidden?: boolean;
 }
 
 /** All settings of one major version, keyed by lower-case name. */
 export interface VersionCatalog {
   readonly version: PgVersion;
   readonly gucs: ReadonlyMap<string, GucDefinition>;
+  /** Old names the server maps to current ones (guc.c map_old_guc_names), lower-case old → new. */
+  readonly aliases: ReadonlyMap<string, string>;
 }

@@ -1,0 +1,76 @@
+import type { PgVersion } from '../versions.js';
+import { PG13_ALIASES, PG13_GUCS, PG13_INITDB_CONF } from './pg13.js';
+import { PG14_ALIASES, PG14_GUCS, PG14_INITDB_CONF } from './pg14.js';
+import { PG15_ALIASES, PG15_GUCS, PG15_INITDB_CONF } from './pg15.js';
+import { PG16_ALIASES, PG16_GUCS, PG16_INITDB_CONF } from './pg16.js';
+import { PG17_ALIASES, PG17_GUCS, PG17_INITDB_CONF } from './pg17.js';
+import { PG18_ALIASES, PG18_GUCS, PG18_INITDB_CONF } from './pg18.js';
+import type { GucDefinition, VersionCatalog } from './types.js';
+
+export type { GucContext, GucDefinition, GucType, GucUnit, VersionCatalog } from './types.js';
+
+interface GeneratedCatalog {
+  readonly gucs: readonly GucDefinition[];
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly initdb: Readonly<Record<string, string>>;
+}
+
+const GENERATED: Readonly<Record<PgVersion, GeneratedCatalog>> = {
+  13: { gucs: PG13_GUCS, aliases: PG13_ALIASES, initdb: PG13_INITDB_CONF },
+  14: { gucs: PG14_GUCS, aliases: PG14_ALIASES, initdb: PG14_INITDB_CONF },
+  15: { gucs: PG15_GUCS, aliases: PG15_ALIASES, initdb: PG15_INITDB_CONF },
+  16: { gucs: PG16_GUCS, aliases: PG16_ALIASES, initdb: PG16_INITDB_CONF },
+  17: { gucs: PG17_GUCS, aliases: PG17_ALIASES, initdb: PG17_INITDB_CONF },
+  18: { gucs: PG18_GUCS, aliases: PG18_ALIASES, initdb: PG18_INITDB_CONF },
+};
+
+const catalogs = new Map<PgVersion, VersionCatalog>();
+
+/** The settings of one major version, keyed by lower-case name (built once per version). */
+export function getCatalog(version: PgVersion): VersionCatalog {
+  const cached = catalogs.get(version);
+  if (cached) return cached;
+  const generated = GENERATED[version];
+  const catalog: VersionCatalog = {
+    version,
+    gucs: new Map(generated.gucs.map((g) => [g.name, g])),
+    aliases: new Map(Object.entries(generated.aliases)),
+  };
+  catalogs.set(version, catalog);
+  return catalog;
+}
+
+/**
+ * Looks a setting up by name, case-insensitively, following old names the server still maps
+ * (guc.c find_option → map_old_guc_names: `sort_mem` is `work_mem`). Undefined when unknown.
+ */
+export function findGuc(version: PgVersion, name: string): GucDefinition | undefined {
+  const catalog = getCatalog(version);
+  const lower = name.toLowerCase();
+  return catalog.gucs.get(lower) ?? catalog.gucs.get(catalog.aliases.get(lower) ?? '');
+}
+
+/**
+ * Every non-comment setting initdb writes into a fresh postgresql.conf, per version, as read from an
+ * initdb'd data directory. The locale and time zone lines mirror the generating host (C, Etc/UTC).
+ */
+export const INITDB_CONF: Readonly<Record<PgVersion, Readonly<Record<string, string>>>> = {
+  13: GENERATED[13].initdb,
+  14: GENERATED[14].initdb,
+  15: GENERATED[15].initdb,
+  16: GENERATED[16].initdb,
+  17: GENERATED[17].initdb,
+  18: GENERATED[18].initdb,
+};
+
+/**
+ * The initdb-written settings that matter for memory, identical in 13–18. Every other line initdb
+ * writes (max_wal_size, min_wal_size, dynamic_shared_memory_type, autovacuum_worker_slots in 18, …)
+ * equals its boot value. initdb probes the host before choosing these (initdb.c
+ * test_config_settings: max_connections 100 down to 25, shared_buffers 128MB down to 128kB), so they
+ * are the values on any host able to run the defaults.
+ */
+export const INITDB_SETTINGS: Readonly<Record<string, string>> = {
+  max_connections: '100',
+  shared_buffers: '128MB',
+};
