@@ -1,0 +1,109 @@
+/** `pgmem check FILE...`: postgresql.conf files judged as the server reads them, for CI. */
+import { ExitCode } from '../errors.js';
+import type { Analysis } from '../core/analyze.js';
+import type { Finding, PlanReport } from '../core/report-schema.js';
+import type { SettingAssignment } from '../core/settings.js';
+import { readConfiguration, type ConfIssue } from '../input/conf/index.js';
+import { nodeConfFileSystem } from './conf-fs.js';
+import { exitCodeFor } from './exit-code.js';
+import { useColor, type CliIo } from './io.js';
+import { analyzeFlags } from './plan-command.js';
+import { readFormat, readPlanFlags, type PlanFlags, type RawPlanOptions } from './plan-options.js';
+import { renderReport } from './render-report.js';
+import { renderJson } from '../render/json.js';
+
+/** Formats `check` writes. */
+export const CHECK_FORMATS = ['table', 'json', 'markdown', 'github', 'sarif'] as const;
+type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+/** What `check` adds to a plan report. */
+export interface ConfigSection {
+  readonly file: string;
+  readonly files: string[];
+  readonly valid: boolean;
+  readonly errors: { file: string; line: number | null; setting: string | null; message: string }[];
+}
+
+/** A plan report for one configuration file. */
+export type CheckReport = PlanReport & { config: ConfigSection };
+
+const ISSUE_FINDING: Record<string, string> = {
+  'unknown-setting': 'invalid-setting',
+  'invalid-value': 'invalid-setting',
+  syntax: 'config-syntax-error',
+};
+
+/** A configuration issue as an error finding (the server would not start). */
+function issueFinding(issue: ConfIssue): Finding {
+  return {
+    id: ISSUE_FINDING[issue.kind] ?? 'config-include-error',
+    severity: 'error',
+    message: [issue.message, issue.detail, issue.hint].filter(Boolean).join('; '),
+    ...(issue.setting !== undefined && { setting: issue.setting }),
+    file: issue.file,
+    ...(issue.line !== null && { line: issue.line }),
+  };
+}
+
+/** Reads one configuration file and analyses it with the flags on top. */
+export function checkOne(file: string, flags: PlanFlags, options: RawPlanOptions, io: CliIo): { analysis: Analysis; report: CheckReport } {
+  const autoConf = options.autoConf === false ? null : typeof options.autoConf === 'string' ? options.autoConf : undefined;
+  const result = readConfiguration(flags.version, file, nodeConfFileSystem(io.cwd), { autoConf });
+  const assignments: SettingAssignment[] = [...result.effective.values()].map((a) => ({
+    name: a.name,
+    value: a.rawValue,
+    source: `${a.file}:${a.line}`,
+  }));
+  const analysis = analyzeFlags(flags, assignments);
+  const issueFindings = result.issues.map(issueFinding);
+  const report: CheckReport = {
+    ...analysis.report,
+    findings: sortFindings([...issueFindings, ...analysis.report.findings]),
+    config: {
+      file,
+      files: result.files,
+      valid: result.issues.length === 0,
+      errors: result.issues.map((i) => ({ file: i.file, line: i.line, setting: i.setting ?? null, message: i.message })),
+    },
+  };
+  return { analysis, report };
+}
+
+const SEVERITY = { error: 0, warning: 1, info: 2 } as const;
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      SEVERITY[a.severity] - SEVERITY[b.severity] ||
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+/** Runs `check` (or `plan --config`) over files and returns the exit code. */
+export async function checkFiles(
+  files: readonly string[],
+  options: RawPlanOptions,
+  io: CliIo,
+  context: { command: 'plan' | 'check'; format?: string; flags?: PlanFlags },
+): Promise<number> {
+  const format = (context.format ?? readFormat(options, CHECK_FORMATS, 'table')) as CheckFormat;
+  const flags = context.flags ?? readPlanFlags(options, { failOnDefault: 'error' });
+  const reports = files.map((file) => checkOne(file, flags, options, io).report);
+  const color = useColor(io, flags.color);
+  if (format === 'json') {
+    io.stdout.write(renderJson(reports.length === 1 ? reports[0] : { schemaVersion: 1, results: reports }));
+  } else if (format === 'github') {
+    const { renderGithub } = await import('../render/github.js');
+    io.stdout.write(renderGithub(reports));
+  } else if (format === 'sarif') {
+    const { renderSarif } = await import('../render/sarif.js');
+    io.stdout.write(renderJson(renderSarif(reports)));
+  } else {
+    for (const report of reports) {
+      io.stdout.write(await renderReport(report, format, { color, title: report.config.file }));
+    }
+  }
+  const worst = Math.max(...reports.map((r) => exitCodeFor(r.findings, flags.failOn)), ExitCode.Ok);
+  return worst;
+}

@@ -1,0 +1,105 @@
+/**
+ * The command-line entry point: parses argv with commander, runs a command, maps every known
+ * error to one line and its exit code. The only layer that touches argv, files, env and the TTY.
+ */
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { ExitCode, PgmemError } from '../errors.js';
+import type { CliIo } from './io.js';
+import { addPlanOptions } from './plan-options.js';
+
+const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** pgmem's version, from package.json. */
+export const VERSION = packageJson.version;
+
+/** Whether the arguments ask for JSON output, so that even an error is JSON on stdout. */
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '--json' || arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('pgmem')
+    .description('Worst-case PostgreSQL memory from postgresql.conf and your connection topology')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Errors are printed by run(), as one line.
+      outputError: () => {},
+    });
+
+  addPlanOptions(
+    program
+      .command('plan')
+      .description('how much RAM the server can use in the worst case')
+      .option('--config <file>', 'read a postgresql.conf (with its includes and postgresql.auto.conf)')
+      .option('--auto-conf <file>', 'postgresql.auto.conf to apply last (default: beside the configuration file)')
+      .option('--no-auto-conf', 'do not apply postgresql.auto.conf'),
+    { failOnDefault: 'none' },
+  ).action(async (options: Record<string, unknown>) => {
+    const { planCommand } = await import('./plan-command.js');
+    setExit(await planCommand(options, io));
+  });
+
+  addPlanOptions(
+    program
+      .command('check')
+      .description('judge postgresql.conf files as the server reads them; exit 1 on findings (for CI)')
+      .argument('<file...>', 'postgresql.conf files, one per server')
+      .option('--auto-conf <file>', 'postgresql.auto.conf to apply last (default: beside each file)')
+      .option('--no-auto-conf', 'do not apply postgresql.auto.conf'),
+    { failOnDefault: 'error' },
+  )
+    .addHelpText('after', '\nFormats: table, json, markdown, github (workflow annotations), sarif.')
+    .action(async (files: string[], options: Record<string, unknown>) => {
+      const { checkFiles } = await import('./check-command.js');
+      setExit(await checkFiles(files, options, io, { command: 'check' }));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of pgmem\'s JSON output')
+    .argument('[document]', 'plan (the report of plan and check)', 'plan')
+    .action(async (document: string) => {
+      const { schemaCommand } = await import('./schema-command.js');
+      setExit(await schemaCommand(document, io));
+    });
+
+  return program;
+}
+
+/** Runs pgmem with the given arguments and returns the exit code. Never throws. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, argv, io);
+  }
+}
+
+function reportError(error: unknown, argv: readonly string[], io: CliIo): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.Ok;
+    }
+    // commander's messages start with "error: "; keep one line.
+    return printError(error.message.replace(/^error: /, '').split('\n')[0]!, 'usage', ExitCode.Usage, argv, io);
+  }
+  if (error instanceof PgmemError) return printError(error.message, error.code, error.exitCode, argv, io);
+  const message = error instanceof Error ? error.message : String(error);
+  return printError(`internal error: ${message}`, 'internal', ExitCode.Internal, argv, io);
+}
+
+function printError(message: string, code: string, exitCode: number, argv: readonly string[], io: CliIo): number {
+  if (wantsJson(argv)) {
+    io.stdout.write(`${JSON.stringify({ schemaVersion: 1, error: { code, message, exitCode } }, null, 2)}\n`);
+  }
+  io.stderr.write(`pgmem: error: ${message}\n`);
+  return exitCode;
+}

@@ -1,0 +1,148 @@
+/**
+ * The engine's entry point: settings assignments, topology and workload in, the JSON report out.
+ */
+import { collectFindings } from './findings/index.js';
+import { computeModel, type MemoryModel, type Workload } from './model.js';
+import { SCHEMA_VERSION, type Finding, type PlanReport } from './report-schema.js';
+import { Settings, type DefaultsBase, type SettingAssignment, type SettingProblem } from './settings.js';
+import type { PgVersion } from './versions.js';
+
+/** Settings that size memory or connections: the ones every report lists. */
+export const MEMORY_SETTINGS = [
+  'shared_buffers',
+  'wal_buffers',
+  'work_mem',
+  'hash_mem_multiplier',
+  'maintenance_work_mem',
+  'autovacuum_work_mem',
+  'logical_decoding_work_mem',
+  'temp_buffers',
+  'effective_cache_size',
+  'max_connections',
+  'superuser_reserved_connections',
+  'reserved_connections',
+  'autovacuum_max_workers',
+  'autovacuum_worker_slots',
+  'max_worker_processes',
+  'max_parallel_workers',
+  'max_parallel_workers_per_gather',
+  'max_parallel_maintenance_workers',
+  'max_wal_senders',
+  'max_replication_slots',
+  'max_prepared_transactions',
+  'max_locks_per_transaction',
+  'max_pred_locks_per_transaction',
+  'track_activity_query_size',
+  'min_dynamic_shared_memory',
+  'huge_pages',
+  'huge_page_size',
+  'transaction_buffers',
+  'subtransaction_buffers',
+  'multixact_offset_buffers',
+  'multixact_member_buffers',
+  'notify_buffers',
+  'serializable_buffers',
+  'commit_timestamp_buffers',
+  'io_method',
+  'io_workers',
+  'io_max_concurrency',
+  'io_max_combine_limit',
+] as const;
+
+/** Everything `analyze` needs. */
+export interface AnalyzeInput {
+  readonly version: PgVersion;
+  /** Values in the order they apply (files first, then flags); the last one for a name wins. */
+  readonly assignments: readonly SettingAssignment[];
+  /** Defaults for settings nobody set. */
+  readonly defaults: DefaultsBase;
+  /** Client connections the applications open; null assumes every max_connections slot in use. */
+  readonly clients: number | null;
+  readonly workload: Workload;
+  readonly ramBytes: number | null;
+  /** Problems found before resolution (e.g. syntax errors in a configuration file), reported as findings. */
+  readonly extraFindings?: readonly Finding[];
+}
+
+/** The report and the model behind it (for renderers that need more than the JSON). */
+export interface Analysis {
+  readonly report: PlanReport;
+  readonly model: MemoryModel;
+  readonly problems: readonly SettingProblem[];
+}
+
+/** Resolves settings, runs the model and the findings, and maps the result to the JSON contract. */
+export function analyze(input: AnalyzeInput): Analysis {
+  const { settings, problems } = Settings.resolve(input.version, input.assignments, input.defaults);
+  const model = computeModel({
+    settings,
+    clients: input.clients,
+    workload: input.workload,
+    ramBytes: input.ramBytes,
+  });
+  const findings = [...(input.extraFindings ?? []), ...collectFindings({ model, problems })];
+  return { report: toReport(model, findings), model, problems };
+}
+
+/** Maps the model to the report field by field, so a refactor cannot change the contract by accident. */
+function toReport(model: MemoryModel, findings: Finding[]): PlanReport {
+  const s = model.input.settings;
+  const settings: PlanReport['settings'] = {};
+  for (const name of MEMORY_SETTINGS) {
+    if (!s.has(name)) continue;
+    const resolved = s.get(name);
+    const bytes = resolvedBytes(model, name);
+    settings[name] = {
+      setting: resolved.setting,
+      unit: resolved.unit,
+      ...(bytes !== null && { bytes }),
+      source: resolved.source,
+    };
+  }
+  const { workload } = model.input;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    pgVersion: s.version,
+    settings,
+    workload: {
+      sortOps: workload.sortOps,
+      hashOps: workload.hashOps,
+      parallel: model.parallel.workersPerQuery > 0,
+      parallelWorkersPerQuery: model.parallel.workersPerQuery,
+      tempBuffers: workload.tempBuffers,
+      maintenanceOps: workload.maintenanceOps,
+      logicalSenders: model.logicalSenders,
+      backendBaselineBytes: model.perBackend.baselineBytes,
+    },
+    connections: { ...model.connections },
+    sharedMemory: {
+      totalBytes: model.shared.totalBytes,
+      sizeMB: model.shared.sizeMB,
+      hugePages: model.shared.hugePages,
+      hugePageSizeBytes: model.shared.hugePageSizeBytes,
+      components: model.shared.components.map((c) => ({ name: c.name, bytes: c.bytes })),
+    },
+    perBackend: {
+      worstCaseBytes: model.perBackend.worstCaseBytes,
+      withParallelBytes: model.perBackend.withParallelBytes,
+      components: model.perBackend.components.map((c) => ({ ...c })),
+    },
+    background: {
+      worstCaseBytes: model.background.worstCaseBytes,
+      components: model.background.components.map((c) => ({ ...c })),
+    },
+    totals: { ...model.totals },
+    findings,
+  };
+}
+
+/** A memory setting's size in bytes with the server's auto rules applied; null for non-memory settings. */
+function resolvedBytes(model: MemoryModel, name: string): number | null {
+  const s = model.input.settings;
+  if (name === 'wal_buffers') return model.shared.walBuffersBytes;
+  if (name === 'autovacuum_work_mem' && s.num(name) === -1) return s.bytes('maintenance_work_mem');
+  const unit = s.get(name).unit;
+  if (unit !== 'B' && unit !== 'kB' && unit !== 'MB' && unit !== '8kB') return null;
+  const bytes = s.bytes(name);
+  return bytes !== null && bytes >= 0 ? bytes : null;
+}

@@ -1,0 +1,45 @@
+/** The finding registry: every rule, and the ordering findings are reported in. */
+import type { Finding } from '../report-schema.js';
+import { autovacuumMemory } from './autovacuum-memory.js';
+import { clientsExceedSlots } from './clients-exceed-slots.js';
+import { hugePages } from './huge-pages.js';
+import { invalidSetting } from './invalid-setting.js';
+import { lowHeadroom } from './low-headroom.js';
+import { parallelWorkers } from './parallel-workers.js';
+import { reservedConnections } from './reserved-connections.js';
+import { sharedBuffersShare } from './shared-buffers-share.js';
+import { sharedMemoryExceedsRam } from './shared-memory-exceeds-ram.js';
+import { tooManyProcesses } from './too-many-processes.js';
+import type { FindingContext, FindingRule } from './types.js';
+import { worstCaseExceedsRam } from './worst-case-exceeds-ram.js';
+
+export type { FindingContext, FindingRule } from './types.js';
+
+/** Every finding rule pgmem runs. */
+export const FINDING_RULES: readonly FindingRule[] = [
+  invalidSetting,
+  reservedConnections,
+  tooManyProcesses,
+  clientsExceedSlots,
+  sharedMemoryExceedsRam,
+  worstCaseExceedsRam,
+  lowHeadroom,
+  sharedBuffersShare,
+  autovacuumMemory,
+  parallelWorkers,
+  hugePages,
+];
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** Runs every rule and orders the findings: severity, then id, then setting, then line. */
+export function collectFindings(context: FindingContext, rules: readonly FindingRule[] = FINDING_RULES): Finding[] {
+  const findings = rules.flatMap((rule) => rule.check(context).map((body) => ({ id: rule.id, ...body })));
+  return findings.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.id.localeCompare(b.id) ||
+      (a.setting ?? '').localeCompare(b.setting ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0),
+  );
+}

@@ -1,0 +1,27 @@
+import { formatSize } from '../format.js';
+import type { FindingRule } from './types.js';
+
+/** Parallel workers run the same plan nodes with their own work_mem each. */
+export const parallelWorkers: FindingRule = {
+  id: 'parallel-work-mem',
+  title: 'Parallel workers multiply work_mem',
+  check({ model }) {
+    const { workersPerQuery, instanceWorkers, bytesPerWorker } = model.parallel;
+    if (workersPerQuery === 0 || model.perBackend.queryBytes === 0) return [];
+    const total = instanceWorkers * bytesPerWorker;
+    const ram = model.totals.ramBytes;
+    const heavy = ram !== null && total > ram * 0.1;
+    return [
+      {
+        severity: heavy ? 'warning' : 'info',
+        setting: 'max_parallel_workers_per_gather',
+        message:
+          `each query can add ${workersPerQuery} parallel workers with their own work_mem per node: one query can use ` +
+          `${formatSize(model.perBackend.withParallelBytes)} instead of ${formatSize(model.perBackend.worstCaseBytes)}; ` +
+          `${instanceWorkers} workers at once add ${formatSize(total)}`,
+        fix: 'lower max_parallel_workers_per_gather or max_parallel_workers if this does not fit',
+        data: { workersPerQuery, instanceWorkers, bytesPerWorker, totalBytes: total },
+      },
+    ];
+  },
+};

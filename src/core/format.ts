@@ -1,0 +1,19 @@
+/** Size formatting shared by the model's details and the renderers. Pure. */
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/**
+ * A byte count in binary units with up to one decimal: 1536 → "1.5 KiB", 134217728 → "128 MiB".
+ * Negative values keep their sign.
+ */
+export function formatSize(bytes: number): string {
+  const sign = bytes < 0 ? '-' : '';
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const rounded = unit === 0 ? String(value) : (Math.round(value * 10) / 10).toFixed(1).replace(/\.0$/, '');
+  return `${sign}${rounded} ${UNITS[unit]}`;
+}

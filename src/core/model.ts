@@ -1,0 +1,292 @@
+/**
+ * The worst-case memory model: settings, connection topology and workload assumptions in,
+ * one plain result out. Pure: no I/O.
+ */
+import { AUX_PROCESS_BYTES, BACKEND_BASELINE_BYTES } from './baselines.js';
+import type { Settings } from './settings.js';
+import { estimateSharedMemory, SHMEM_SETTINGS, type SharedMemoryEstimate, type ShmemSettings } from './shmem.js';
+import type { MemoryComponent } from './report-schema.js';
+import { formatSize } from './format.js';
+
+/** What the queries do: how many memory-hungry plan nodes run at once, and what else runs. */
+export interface Workload {
+  /** Sort-like nodes per query (Sort, Incremental Sort, Materialize, bitmap heap, window, …): work_mem each. */
+  readonly sortOps: number;
+  /** Hash nodes per query (Hash Join, HashAggregate, Memoize, hashed SubPlan): work_mem × hash_mem_multiplier each. */
+  readonly hashOps: number;
+  /** Whether parallel query may run (also needs max_parallel_workers_per_gather > 0). */
+  readonly parallel: boolean;
+  /** Whether every session may fill its temp_buffers with temporary tables. */
+  readonly tempBuffers: boolean;
+  /** Concurrent CREATE INDEX / manual VACUUM commands, each up to maintenance_work_mem. */
+  readonly maintenanceOps: number;
+  /** Walsenders doing logical decoding; null derives it from wal_level (logical: every possible slot). */
+  readonly logicalSenders: number | null;
+  /** Private memory of an idle backend; null uses the measured figure for the version. */
+  readonly backendBaselineBytes: number | null;
+}
+
+/** The workload assumed when the user says nothing: a mixed OLTP/reporting query. */
+export const DEFAULT_WORKLOAD: Workload = {
+  sortOps: 2,
+  hashOps: 2,
+  parallel: true,
+  tempBuffers: true,
+  maintenanceOps: 1,
+  logicalSenders: null,
+  backendBaselineBytes: null,
+};
+
+/** Everything the model needs. */
+export interface ModelInput {
+  readonly settings: Settings;
+  /** Connections the application side can open (pods × pool, summed over apps); null: every slot. */
+  readonly clients: number | null;
+  readonly workload: Workload;
+  /** Memory budget of the machine or container, if known. */
+  readonly ramBytes: number | null;
+}
+
+/** The computed model, before findings. All sizes are integer bytes. */
+export interface MemoryModel {
+  readonly input: ModelInput;
+  readonly connections: {
+    readonly clients: number;
+    readonly usableSlots: number;
+    readonly maxConnections: number;
+    readonly backends: number;
+    readonly refused: number;
+  };
+  readonly shared: SharedMemoryEstimate;
+  readonly perBackend: {
+    readonly baselineBytes: number;
+    readonly sortBytes: number;
+    readonly hashBytes: number;
+    /** Node memory of one process running the query: sorts + hashes. */
+    readonly queryBytes: number;
+    readonly tempBuffersBytes: number;
+    readonly worstCaseBytes: number;
+    readonly withParallelBytes: number;
+    readonly components: MemoryComponent[];
+  };
+  readonly parallel: {
+    /** Workers one query can get: min(per gather, max_parallel_workers, max_worker_processes). */
+    readonly workersPerQuery: number;
+    /** Workers that can run at once across the instance. */
+    readonly instanceWorkers: number;
+    readonly bytesPerWorker: number;
+  };
+  readonly autovacuum: { readonly workers: number; readonly memoryPerWorker: number; readonly configuredBytes: number };
+  readonly logicalSenders: number;
+  readonly processes: number;
+  readonly background: { readonly worstCaseBytes: number; readonly components: MemoryComponent[] };
+  readonly totals: {
+    readonly sharedBytes: number;
+    readonly backendsBytes: number;
+    readonly backgroundBytes: number;
+    readonly worstCaseBytes: number;
+    readonly ramBytes: number | null;
+    readonly headroomBytes: number | null;
+    readonly ruleOfThumbBytes: number;
+  };
+}
+
+const GiB = 1024 ** 3;
+const OS_PAGE = 4096;
+
+/** Runs the model. */
+export function computeModel(input: ModelInput): MemoryModel {
+  const { settings: s, workload } = input;
+  const version = s.version;
+
+  // Connections: reserved slots are carved out of max_connections (postinit.c, InitPostgres).
+  const maxConnections = s.num('max_connections');
+  const reserved = s.num('superuser_reserved_connections') + s.numOr('reserved_connections', 0);
+  const usableSlots = maxConnections - reserved;
+  const clients = input.clients ?? maxConnections;
+  const backends = Math.min(clients, maxConnections);
+  const refused = Math.max(0, clients - Math.max(usableSlots, 0));
+
+  const shared = estimateSharedMemory(version, shmemSettings(s));
+
+  // Per backend: work_mem per sort node; hash nodes get work_mem × hash_mem_multiplier
+  // (get_hash_memory_limit() in nodeHash.c: floor(work_mem kB × multiplier × 1024)).
+  const workMem = s.bytes('work_mem') ?? 0;
+  const multiplier = s.num('hash_mem_multiplier');
+  const hashMem = Math.floor(s.num('work_mem') * multiplier * 1024);
+  const baselineBytes = workload.backendBaselineBytes ?? BACKEND_BASELINE_BYTES[version];
+  const sortBytes = workload.sortOps * workMem;
+  const hashBytes = workload.hashOps * hashMem;
+  const queryBytes = sortBytes + hashBytes;
+  const tempBuffersBytes = workload.tempBuffers ? (s.bytes('temp_buffers') ?? 0) : 0;
+  const worstCaseBytes = baselineBytes + queryBytes + tempBuffersBytes;
+
+  // Parallel query: each worker is a process with its own work_mem per node (docs, "Parallel Query");
+  // a Gather gets at most max_parallel_workers_per_gather, the instance at most max_parallel_workers,
+  // all of them taken from max_worker_processes.
+  const workerPool = Math.min(s.num('max_parallel_workers'), s.num('max_worker_processes'));
+  const workersPerQuery = workload.parallel ? Math.min(s.num('max_parallel_workers_per_gather'), workerPool) : 0;
+  const instanceWorkers = Math.min(backends * workersPerQuery, workerPool);
+  const bytesPerWorker = baselineBytes + queryBytes;
+  const withParallelBytes = worstCaseBytes + workersPerQuery * bytesPerWorker;
+
+  const perBackendComponents: MemoryComponent[] = [
+    { name: 'Private baseline', bytes: baselineBytes, detail: 'idle backend, measured RssAnon' },
+    {
+      name: 'Sort nodes',
+      bytes: sortBytes,
+      detail: `${workload.sortOps} × work_mem ${formatSize(workMem)}`,
+    },
+    {
+      name: 'Hash nodes',
+      bytes: hashBytes,
+      detail: `${workload.hashOps} × work_mem ${formatSize(workMem)} × hash_mem_multiplier ${multiplier}`,
+    },
+  ];
+  if (workload.tempBuffers) {
+    perBackendComponents.push({ name: 'temp_buffers', bytes: tempBuffersBytes, detail: 'temporary tables' });
+  }
+
+  // Background: autovacuum workers (autovacuum.c; PG18 runs at most autovacuum_max_workers of
+  // autovacuum_worker_slots), each with autovacuum_work_mem, else maintenance_work_mem (vacuumlazy.c).
+  const autovacuumWorkers =
+    version >= 18
+      ? Math.min(s.num('autovacuum_max_workers'), s.num('autovacuum_worker_slots'))
+      : s.num('autovacuum_max_workers');
+  const autovacuumSetting = s.num('autovacuum_work_mem');
+  const configuredVacuumBytes =
+    autovacuumSetting === -1 ? (s.bytes('maintenance_work_mem') ?? 0) : autovacuumSetting * 1024;
+  // Before 17 the dead-tuple array is one allocation capped at MaxAllocSize (1 GB), and
+  // autovacuum_work_mem below 1 MB is raised to 1 MB; 17's TidStore grows up to the setting.
+  const vacuumMem =
+    version < 17 ? Math.max(Math.min(configuredVacuumBytes, GiB), 1024 * 1024) : configuredVacuumBytes;
+  const autovacuumPerWorker = AUX_PROCESS_BYTES[version] + vacuumMem;
+
+  const maintenanceBytes = workload.maintenanceOps * ((s.bytes('maintenance_work_mem') ?? 0) + baselineBytes);
+
+  const maxWalSenders = s.num('max_wal_senders');
+  const logicalSenders = Math.min(
+    maxWalSenders,
+    workload.logicalSenders ??
+      (s.str('wal_level') === 'logical' ? Math.min(maxWalSenders, s.num('max_replication_slots')) : 0),
+  );
+  const logicalDecodingBytes = s.bytes('logical_decoding_work_mem') ?? 0;
+
+  const fixed = fixedProcesses(s);
+  const processesBeforePageTables =
+    backends + instanceWorkers + autovacuumWorkers + workload.maintenanceOps + maxWalSenders + fixed.length;
+
+  // Without huge pages every process that touches shared memory maps it with its own page tables:
+  // 8 bytes per 4 kB page (x86-64), up to the whole segment.
+  const hugePagesOn = s.str('huge_pages') === 'on';
+  const pageTableBytes = hugePagesOn
+    ? 0
+    : processesBeforePageTables * Math.ceil(shared.totalBytes / OS_PAGE) * 8;
+
+  const backgroundComponents: MemoryComponent[] = [
+    {
+      name: 'Parallel workers',
+      bytes: instanceWorkers * bytesPerWorker,
+      detail: `${instanceWorkers} × ${formatSize(bytesPerWorker)} (baseline + query nodes)`,
+    },
+    {
+      name: 'Autovacuum workers',
+      bytes: autovacuumWorkers * autovacuumPerWorker,
+      detail: `${autovacuumWorkers} × (${formatSize(vacuumMem)} vacuum memory + baseline)`,
+    },
+    {
+      name: 'Maintenance commands',
+      bytes: maintenanceBytes,
+      detail: `${workload.maintenanceOps} × maintenance_work_mem ${formatSize(s.bytes('maintenance_work_mem') ?? 0)}`,
+    },
+    {
+      name: 'Walsenders',
+      bytes: maxWalSenders * baselineBytes + logicalSenders * logicalDecodingBytes,
+      detail:
+        logicalSenders > 0
+          ? `${maxWalSenders} × baseline + ${logicalSenders} logical × logical_decoding_work_mem ${formatSize(logicalDecodingBytes)}`
+          : `${maxWalSenders} × baseline (no logical decoding)`,
+    },
+    {
+      name: 'Server processes',
+      bytes: fixed.reduce((sum, p) => sum + p.bytes, 0),
+      detail: fixed.map((p) => p.name).join(', '),
+    },
+    {
+      name: 'Page tables',
+      bytes: pageTableBytes,
+      detail: hugePagesOn
+        ? 'huge_pages = on'
+        : `${processesBeforePageTables} processes × ${formatSize(Math.ceil(shared.totalBytes / OS_PAGE) * 8)} to map shared memory in 4 kB pages`,
+    },
+  ];
+  const backgroundBytes = sum(backgroundComponents);
+  const backendsBytes = backends * worstCaseBytes;
+  const worst = shared.totalBytes + backendsBytes + backgroundBytes;
+
+  // The rule of thumb users know: shared_buffers + work_mem × max_connections × operations per query.
+  const ruleOfThumbBytes =
+    (s.bytes('shared_buffers') ?? 0) + workMem * maxConnections * (workload.sortOps + workload.hashOps);
+
+  return {
+    input,
+    connections: { clients, usableSlots, maxConnections, backends, refused },
+    shared,
+    perBackend: {
+      baselineBytes,
+      sortBytes,
+      hashBytes,
+      queryBytes,
+      tempBuffersBytes,
+      worstCaseBytes,
+      withParallelBytes,
+      components: perBackendComponents,
+    },
+    parallel: { workersPerQuery, instanceWorkers, bytesPerWorker },
+    autovacuum: { workers: autovacuumWorkers, memoryPerWorker: vacuumMem, configuredBytes: configuredVacuumBytes },
+    logicalSenders,
+    processes: processesBeforePageTables,
+    background: { worstCaseBytes: backgroundBytes, components: backgroundComponents },
+    totals: {
+      sharedBytes: shared.totalBytes,
+      backendsBytes,
+      backgroundBytes,
+      worstCaseBytes: worst,
+      ramBytes: input.ramBytes,
+      headroomBytes: input.ramBytes === null ? null : input.ramBytes - worst,
+      ruleOfThumbBytes,
+    },
+  };
+}
+
+function sum(components: readonly MemoryComponent[]): number {
+  return components.reduce((total, c) => total + c.bytes, 0);
+}
+
+/** The processes every instance runs besides backends and workers, with their idle private memory. */
+function fixedProcesses(s: Settings): { name: string; bytes: number }[] {
+  const v = s.version;
+  const each = AUX_PROCESS_BYTES[v];
+  const names = ['postmaster', 'checkpointer', 'background writer', 'walwriter', 'autovacuum launcher'];
+  if (v <= 14) names.push('stats collector'); // cumulative statistics moved to shared memory in 15
+  if (s.num('max_logical_replication_workers') > 0) names.push('logical replication launcher');
+  if (s.str('archive_mode') !== 'off') names.push('archiver');
+  if (v >= 17 && s.str('summarize_wal') === 'on') names.push('WAL summarizer');
+  const processes = names.map((name) => ({ name, bytes: each }));
+  if (v >= 18 && s.str('io_method') === 'worker') {
+    const ioWorkers = s.num('io_workers');
+    processes.push({ name: `${ioWorkers} I/O workers`, bytes: ioWorkers * each });
+  }
+  return processes;
+}
+
+/** The subset of settings the shared-memory estimate reads, in base units. */
+function shmemSettings(s: Settings): ShmemSettings {
+  const values: Record<string, number | string> = {};
+  for (const name of SHMEM_SETTINGS) {
+    if (!s.has(name)) continue;
+    const def = s.get(name).definition;
+    values[name] = def.type === 'integer' || def.type === 'real' ? s.num(name) : s.str(name);
+  }
+  return values;
+}

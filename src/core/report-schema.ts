@@ -1,0 +1,94 @@
+/**
+ * The JSON contract of `pgmem plan --json` (schemaVersion 1), as a zod schema. Adding a field keeps
+ * the schema version; renaming or removing one bumps it. `pgmem schema` prints it as JSON Schema.
+ */
+import { z } from 'zod';
+
+/** The contract's version; consumers should check it. */
+export const SCHEMA_VERSION = 1 as const;
+
+const bytes = z.number().int().nonnegative();
+
+const component = z.object({
+  name: z.string().describe('Human-readable name of the part'),
+  bytes: bytes.describe('Its size in bytes'),
+  detail: z.string().optional().describe('How it was computed, e.g. "5 × work_mem 4MB"'),
+});
+
+export const findingSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).describe('Stable kebab-case finding id'),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  fix: z.string().optional().describe('What to change'),
+  setting: z.string().optional().describe('The setting the finding is about'),
+  file: z.string().optional(),
+  line: z.number().int().positive().optional(),
+  data: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
+});
+
+export const settingSchema = z.object({
+  setting: z.string().describe('As pg_settings.setting shows it, in the base unit'),
+  unit: z.string().nullable().describe('pg_settings.unit'),
+  bytes: bytes.optional().describe('Resolved size for memory settings, auto rules applied'),
+  source: z.string().describe('"default", "initdb", "flag", "topology" or "<file>:<line>"'),
+});
+
+export const workloadSchema = z.object({
+  sortOps: z.number().int().nonnegative().describe('Sort-like nodes per query, each up to work_mem'),
+  hashOps: z.number().int().nonnegative().describe('Hash nodes per query, each up to work_mem × hash_mem_multiplier'),
+  parallel: z.boolean().describe('Whether parallel query can run'),
+  parallelWorkersPerQuery: z.number().int().nonnegative(),
+  tempBuffers: z.boolean().describe('Whether every session may fill temp_buffers'),
+  maintenanceOps: z.number().int().nonnegative().describe('Concurrent CREATE INDEX / manual VACUUM commands'),
+  logicalSenders: z.number().int().nonnegative().describe('Walsenders doing logical decoding'),
+  backendBaselineBytes: bytes.describe('Private memory of an idle backend'),
+});
+
+export const planReportSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  pgVersion: z.number().int().min(13).max(18),
+  settings: z.record(z.string(), settingSchema),
+  workload: workloadSchema,
+  connections: z.object({
+    clients: z.number().int().nonnegative().describe('Connections the application side can open'),
+    usableSlots: z.number().int().describe('max_connections − superuser_reserved_connections − reserved_connections'),
+    maxConnections: z.number().int().positive(),
+    backends: z.number().int().nonnegative().describe('Worst-case client backends: min(clients, max_connections)'),
+    refused: z.number().int().nonnegative().describe('Client connections beyond the usable slots'),
+  }),
+  sharedMemory: z.object({
+    totalBytes: bytes,
+    sizeMB: z.number().int().nonnegative().describe('shared_memory_size as the server reports it'),
+    hugePages: z.number().int().nonnegative().describe('shared_memory_size_in_huge_pages'),
+    hugePageSizeBytes: bytes,
+    components: z.array(component),
+  }),
+  perBackend: z.object({
+    worstCaseBytes: bytes.describe('One client backend running its worst query, without parallel workers'),
+    withParallelBytes: bytes.describe('The same query with its parallel workers'),
+    components: z.array(component),
+  }),
+  background: z.object({
+    worstCaseBytes: bytes,
+    components: z.array(component),
+  }),
+  totals: z.object({
+    sharedBytes: bytes,
+    backendsBytes: bytes.describe('backends × perBackend.worstCaseBytes'),
+    backgroundBytes: bytes,
+    worstCaseBytes: bytes,
+    ramBytes: bytes.nullable(),
+    headroomBytes: z.number().int().nullable().describe('ramBytes − worstCaseBytes; negative when over'),
+    ruleOfThumbBytes: bytes.describe('shared_buffers + work_mem × max_connections × operations per query'),
+  }),
+  findings: z.array(findingSchema),
+});
+
+/** The document `pgmem plan --json` writes. */
+export type PlanReport = z.infer<typeof planReportSchema>;
+/** One finding in a report. */
+export type Finding = z.infer<typeof findingSchema>;
+/** A named part of a memory total. */
+export type MemoryComponent = z.infer<typeof component>;
+/** Workload assumptions echoed in the report. */
+export type WorkloadReport = z.infer<typeof workloadSchema>;

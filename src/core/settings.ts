@@ -1,0 +1,144 @@
+/**
+ * A resolved set of server settings for one major version: every value validated with the
+ * server's own rules, stored as `pg_settings.setting` shows it, with where it came from.
+ */
+import { findGuc, getCatalog, INITDB_SETTINGS } from './catalog/index.js';
+import type { GucDefinition, GucUnit } from './catalog/types.js';
+import { parseSettingValue, settingBytes } from './units.js';
+import type { PgVersion } from './versions.js';
+
+/** Where a value came from: "default", "initdb", "flag", "topology" or "<file>:<line>". */
+export type SettingSource = string;
+
+/** One setting after resolution. */
+export interface ResolvedSetting {
+  readonly name: string;
+  /** As pg_settings.setting shows it, in the base unit ("16384" for 128MB of shared_buffers). */
+  readonly setting: string;
+  readonly unit: GucUnit;
+  readonly source: SettingSource;
+  readonly definition: GucDefinition;
+}
+
+/** A value to apply on top of the defaults, as the user wrote it. */
+export interface SettingAssignment {
+  readonly name: string;
+  readonly value: string;
+  readonly source: SettingSource;
+}
+
+/** Why an assignment could not be applied, in the server's words. */
+export interface SettingProblem {
+  readonly name: string;
+  readonly value: string;
+  readonly source: SettingSource;
+  readonly kind: 'unknown-setting' | 'invalid-value';
+  readonly message: string;
+  readonly hint?: string;
+  readonly detail?: string;
+}
+
+/**
+ * Which defaults apply to settings nobody set: "initdb" is a fresh cluster (initdb writes
+ * shared_buffers and max_connections into postgresql.conf), "boot" the server's built-in values,
+ * which is what a setting absent from a configuration file that is read gets.
+ */
+export type DefaultsBase = 'initdb' | 'boot';
+
+/** Validated settings of one version; values not set fall back to the chosen defaults. */
+export class Settings {
+  private constructor(
+    readonly version: PgVersion,
+    private readonly values: ReadonlyMap<string, ResolvedSetting>,
+  ) {}
+
+  /**
+   * Resolves assignments in order (the last one for a name wins), on top of defaults.
+   * Unknown names and invalid values are returned as problems and leave the previous value.
+   */
+  static resolve(
+    version: PgVersion,
+    assignments: readonly SettingAssignment[],
+    base: DefaultsBase = 'initdb',
+  ): { settings: Settings; problems: SettingProblem[] } {
+    const values = new Map<string, ResolvedSetting>();
+    const problems: SettingProblem[] = [];
+    const apply = (assignment: SettingAssignment): void => {
+      const definition = findGuc(version, assignment.name);
+      if (!definition) {
+        problems.push({
+          ...assignment,
+          kind: 'unknown-setting',
+          message: `unrecognized configuration parameter "${assignment.name}"`,
+        });
+        return;
+      }
+      const parsed = parseSettingValue(version, definition, assignment.value);
+      if (!parsed.ok) {
+        problems.push({
+          ...assignment,
+          name: definition.name,
+          kind: 'invalid-value',
+          message: parsed.message,
+          ...(parsed.hint !== undefined && { hint: parsed.hint }),
+          ...(parsed.detail !== undefined && { detail: parsed.detail }),
+        });
+        return;
+      }
+      values.set(definition.name, {
+        name: definition.name,
+        setting: parsed.setting,
+        unit: definition.unit,
+        source: assignment.source,
+        definition,
+      });
+    };
+    if (base === 'initdb') {
+      for (const [name, value] of Object.entries(INITDB_SETTINGS)) apply({ name, value, source: 'initdb' });
+    }
+    for (const assignment of assignments) apply(assignment);
+    return { settings: new Settings(version, values), problems };
+  }
+
+  /** The setting, explicit or default. Throws for a name the version does not have. */
+  get(name: string): ResolvedSetting {
+    const explicit = this.values.get(name);
+    if (explicit) return explicit;
+    const definition = getCatalog(this.version).gucs.get(name);
+    if (!definition) throw new Error(`PostgreSQL ${this.version} has no setting "${name}"`);
+    return { name, setting: definition.boot, unit: definition.unit, source: 'default', definition };
+  }
+
+  /** Whether the version has this setting at all. */
+  has(name: string): boolean {
+    return getCatalog(this.version).gucs.has(name);
+  }
+
+  /** A numeric setting in its base unit. */
+  num(name: string): number {
+    const value = Number(this.get(name).setting);
+    if (!Number.isFinite(value)) throw new Error(`setting "${name}" is not numeric`);
+    return value;
+  }
+
+  /** A numeric setting in its base unit, or the fallback when the version lacks it. */
+  numOr(name: string, fallback: number): number {
+    return this.has(name) ? this.num(name) : fallback;
+  }
+
+  /** A string, enum or bool setting as pg_settings shows it. */
+  str(name: string): string {
+    return this.get(name).setting;
+  }
+
+  /** A memory setting in bytes, or null for -1 style "use another setting" values. */
+  bytes(name: string): number | null {
+    const resolved = this.get(name);
+    return settingBytes(resolved.definition, resolved.setting);
+  }
+
+  /** Names set explicitly (by initdb, flags or files), in insertion order. */
+  explicitNames(): string[] {
+    return [...this.values.keys()];
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * GitHub Actions workflow commands (`::error file=F,line=N,title=T::message`), escaped the way
+ * GitHub's own toolkit does (@actions/core: escapeData and escapeProperty).
+ */
+import type { Finding } from '../core/report-schema.js';
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'notice' } as const;
+
+/** Escapes a message: %, CR and LF. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escapes a property value: also ':' and ','. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** One annotation per finding; findings without a file are pinned to the checked file. */
+export function renderGithub(reports: readonly { config: { file: string }; findings: readonly Finding[] }[]): string {
+  const lines: string[] = [];
+  for (const report of reports) {
+    for (const f of report.findings) {
+      const props = [`file=${escapeProperty(f.file ?? report.config.file)}`];
+      if (f.line !== undefined) props.push(`line=${f.line}`);
+      props.push(`title=${escapeProperty(`pgmem ${f.id}`)}`);
+      const message = f.fix ? `${f.message}\nfix: ${f.fix}` : f.message;
+      lines.push(`::${LEVEL[f.severity]} ${props.join(',')}::${escapeData(message)}`);
+    }
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}

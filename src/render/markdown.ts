@@ -1,0 +1,31 @@
+/** The Markdown renderer, for pull-request comments and docs. */
+import type { PlanReport } from '../core/report-schema.js';
+import { formatSize } from '../core/format.js';
+import { headline, summaryRows } from './summary.js';
+import type { RenderOptions } from './options.js';
+
+const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
+
+/** Escapes text for a Markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** Renders a plan report as a Markdown section. */
+export function renderMarkdown(report: PlanReport, options: Pick<RenderOptions, 'title'> = {}): string {
+  const lines: string[] = [];
+  lines.push(`### pgmem${options.title ? `: ${cell(options.title)}` : ''}`, '', headline(report), '');
+  lines.push('| Memory | How | Size |', '| --- | --- | ---: |');
+  for (const row of summaryRows(report)) {
+    const label = row.kind === 'item' ? `&nbsp;&nbsp;${cell(row.label)}` : `**${cell(row.label)}**`;
+    const size = row.kind === 'item' ? formatSize(row.bytes) : `**${formatSize(row.bytes)}**`;
+    lines.push(`| ${label} | ${cell(row.detail)} | ${size} |`);
+  }
+  lines.push('');
+  if (report.findings.length === 0) lines.push('No findings.');
+  for (const f of report.findings) {
+    const where = f.file ? ` \`${f.file}${f.line ? `:${f.line}` : ''}\`` : '';
+    lines.push(`- ${ICON[f.severity]} **${f.severity}** \`${f.id}\`${where}: ${f.message}${f.fix ? ` — *fix:* ${f.fix}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,64 @@
+/** Text pieces shared by the human-readable renderers. Pure. */
+import type { PlanReport } from '../core/report-schema.js';
+import { formatSize } from '../core/format.js';
+
+/** One line naming the version, the topology and the backend count. */
+export function headline(report: PlanReport): string {
+  const c = report.connections;
+  const clients = `${c.clients} client connection${c.clients === 1 ? '' : 's'}`;
+  return `PostgreSQL ${report.pgVersion} · ${clients} → ${c.backends} backends (max_connections ${c.maxConnections}, ${c.usableSlots} usable)`;
+}
+
+/** A row of a memory table: label, how it was computed, size. */
+export interface SummaryRow {
+  readonly label: string;
+  readonly detail: string;
+  readonly bytes: number;
+  readonly kind: 'section' | 'item' | 'total';
+}
+
+/** The rows every human-readable format shows, in order. */
+export function summaryRows(report: PlanReport): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const { sharedMemory: shm, perBackend, background, totals, connections } = report;
+  rows.push({
+    label: 'Shared memory',
+    detail: `counted once; shared_memory_size = ${shm.sizeMB}MB, ${shm.hugePages} huge pages of ${formatSize(shm.hugePageSizeBytes)}`,
+    bytes: shm.totalBytes,
+    kind: 'section',
+  });
+  for (const c of shm.components) rows.push({ label: c.name, detail: '', bytes: c.bytes, kind: 'item' });
+  rows.push({
+    label: 'Per backend',
+    detail: 'one client backend running its worst query',
+    bytes: perBackend.worstCaseBytes,
+    kind: 'section',
+  });
+  for (const c of perBackend.components) rows.push({ label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
+  rows.push({
+    label: 'Client backends',
+    detail: `${connections.backends} × ${formatSize(perBackend.worstCaseBytes)}`,
+    bytes: totals.backendsBytes,
+    kind: 'section',
+  });
+  rows.push({ label: 'Background', detail: 'workers and server processes', bytes: background.worstCaseBytes, kind: 'section' });
+  for (const c of background.components) rows.push({ label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
+  rows.push({ label: 'Worst case', detail: 'shared + backends + background', bytes: totals.worstCaseBytes, kind: 'total' });
+  if (totals.ramBytes !== null && totals.headroomBytes !== null) {
+    rows.push({ label: 'RAM', detail: '', bytes: totals.ramBytes, kind: 'total' });
+    rows.push({
+      label: totals.headroomBytes >= 0 ? 'Headroom' : 'Over by',
+      detail: totals.headroomBytes >= 0 ? 'left for the OS and page cache' : 'the OOM killer decides',
+      bytes: Math.abs(totals.headroomBytes),
+      kind: 'total',
+    });
+  }
+  const ops = report.workload.sortOps + report.workload.hashOps;
+  rows.push({
+    label: 'Rule of thumb',
+    detail: `shared_buffers + work_mem × ${connections.maxConnections} connections × ${ops} ops per query`,
+    bytes: totals.ruleOfThumbBytes,
+    kind: 'total',
+  });
+  return rows;
+}

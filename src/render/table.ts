@@ -1,0 +1,49 @@
+/** The table renderer for people: memory by part, then findings in colour. */
+import { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import type { Finding, PlanReport } from '../core/report-schema.js';
+import { formatSize } from '../core/format.js';
+import type { RenderOptions } from './options.js';
+import { headline, summaryRows } from './summary.js';
+
+/** Renders a plan report as a terminal table followed by its findings. */
+export function renderTable(report: PlanReport, options: RenderOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const table = new Table({
+    head: ['Memory', 'How', 'Size'].map((h) => chalk.bold(h)),
+    colAligns: ['left', 'left', 'right'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [30, 62, 12],
+  });
+  for (const row of summaryRows(report)) {
+    const size = formatSize(row.bytes);
+    if (row.kind === 'item') table.push([`  ${row.label}`, chalk.dim(row.detail), size]);
+    else if (row.kind === 'section') table.push([chalk.bold(row.label), row.detail, chalk.bold(size)]);
+    else table.push([chalk.bold(row.label), row.detail, chalk.bold(colorTotal(chalk, row.label, size, report))]);
+  }
+  const title = options.title ? `${options.title}\n` : '';
+  return `${title}${headline(report)}\n${table.toString()}\n${renderFindings(report.findings, chalk)}`;
+}
+
+function colorTotal(chalk: ChalkInstance, label: string, size: string, report: PlanReport): string {
+  if (label === 'Over by') return chalk.red(size);
+  if (label === 'Headroom') {
+    const low = report.findings.some((f) => f.id === 'low-headroom');
+    return low ? chalk.yellow(size) : chalk.green(size);
+  }
+  return size;
+}
+
+/** Findings as lines: severity, id, message, fix. */
+export function renderFindings(findings: readonly Finding[], chalk: ChalkInstance): string {
+  if (findings.length === 0) return `${chalk.green('No findings.')}\n`;
+  const paint = { error: chalk.red, warning: chalk.yellow, info: chalk.cyan } as const;
+  return `${findings
+    .map((f) => {
+      const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '';
+      const fix = f.fix ? `\n    ${chalk.dim(`fix: ${f.fix}`)}` : '';
+      return `${paint[f.severity](`${f.severity}`)} ${chalk.bold(f.id)}: ${where}${f.message}${fix}`;
+    })
+    .join('\n')}\n`;
+}
