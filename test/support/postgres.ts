@@ -8,7 +8,7 @@
  * chowned to that user.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +36,42 @@ export function handOver(path: string): void {
   }
 }
 
-/** The directory holding initdb and postgres for a major version, or null if not installed. */
+/** Whether every directory above `path` lets other users through (o+x). */
+function traversableByOthers(path: string): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+const binDirs = new Map<PgVersion, string | null>();
+
+/**
+ * The directory holding initdb and postgres for a major version, or null if not installed.
+ * When we are root and the checkout lies below a directory other users cannot enter (a clone in a
+ * private temporary directory, say), the unprivileged server user could not run the binaries from
+ * there, so the installation is copied once to a shared temporary directory.
+ */
 export function binDir(version: PgVersion): string | null {
-  const dir = join(projectRoot, 'node_modules', `pg${version}`, 'native', 'bin');
-  return existsSync(join(dir, 'postgres')) ? dir : null;
+  if (binDirs.has(version)) return binDirs.get(version)!;
+  const native = join(projectRoot, 'node_modules', `pg${version}`, 'native');
+  let dir: string | null = existsSync(join(native, 'bin', 'postgres')) ? join(native, 'bin') : null;
+  if (dir && isRoot && !traversableByOthers(native)) {
+    const shared = join(tmpdir(), `pgmem-native-pg${version}-${statSync(join(native, 'bin', 'postgres')).size}`);
+    if (!existsSync(join(shared, 'bin', 'postgres'))) {
+      const staging = `${shared}.${process.pid}`;
+      cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+      chmodSync(staging, 0o755);
+      try {
+        renameSync(staging, shared);
+      } catch {
+        rmSync(staging, { recursive: true, force: true }); // another test process won the race
+      }
+    }
+    dir = join(shared, 'bin');
+  }
+  binDirs.set(version, dir);
+  return dir;
 }
 
 /** Major versions whose server binaries are installed. */
