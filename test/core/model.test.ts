@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { BACKEND_BASELINE_BYTES, AUX_PROCESS_BYTES } from '../../src/core/baselines.js';
+import { component, GiB, MiB, plan } from '../support/analyze.js';
+
+describe('connections', () => {
+  it('5 pods × 10 connections make 50 backends of 97 usable slots', () => {
+    const { report } = plan({ clients: 5 * 10 });
+    // usable = max_connections 100 − superuser_reserved_connections 3 − reserved_connections 0
+    expect(report.connections).toEqual({ clients: 50, usableSlots: 97, maxConnections: 100, backends: 50, refused: 0 });
+  });
+
+  it('clients beyond the usable slots are refused; backends stop at max_connections', () => {
+    const { report } = plan({ clients: 120, settings: { reserved_connections: '5' } });
+    // usable = 100 − 3 − 5 = 92; refused = 120 − 92; backends = min(120, 100)
+    expect(report.connections).toEqual({ clients: 120, usableSlots: 92, maxConnections: 100, backends: 100, refused: 28 });
+  });
+
+  it('without a topology every max_connections slot is a backend', () => {
+    const { report } = plan({ clients: null, settings: { max_connections: '250' } });
+    expect(report.connections.backends).toBe(250);
+    expect(report.connections.clients).toBe(250);
+  });
+});
+
+describe('per backend, worst case', () => {
+  it('PostgreSQL 18 defaults: 2 sorts × 4 MB, 2 hashes × 4 MB × 2, temp_buffers 8 MB, baseline', () => {
+    const { report } = plan({ version: 18 });
+    const c = report.perBackend.components;
+    expect(component(c, 'Sort nodes')).toBe(2 * 4 * MiB);
+    expect(component(c, 'Hash nodes')).toBe(2 * 4 * MiB * 2);
+    expect(component(c, 'temp_buffers')).toBe(8 * MiB);
+    expect(component(c, 'Private baseline')).toBe(BACKEND_BASELINE_BYTES[18]);
+    expect(report.perBackend.worstCaseBytes).toBe(8 * MiB + 16 * MiB + 8 * MiB + BACKEND_BASELINE_BYTES[18]);
+  });
+
+  it('hash_mem_multiplier is 1 in 13 and 14, so hash nodes cost work_mem there', () => {
+    for (const version of [13, 14] as const) {
+      const { report } = plan({ version });
+      expect(component(report.perBackend.components, 'Hash nodes')).toBe(2 * 4 * MiB);
+    }
+    const { report } = plan({ version: 15 });
+    expect(component(report.perBackend.components, 'Hash nodes')).toBe(2 * 8 * MiB);
+  });
+
+  it('fractional hash_mem_multiplier truncates as get_hash_memory_limit does', () => {
+    // floor(1000 kB × 1.5 × 1024) = 1,536,000 bytes per hash node
+    const { report } = plan({ settings: { work_mem: '1000kB', hash_mem_multiplier: '1.5' }, workload: { sortOps: 0, hashOps: 1 } });
+    expect(component(report.perBackend.components, 'Hash nodes')).toBe(1_536_000);
+  });
+
+  it('--no-temp-buffers drops the temp_buffers term', () => {
+    const { report } = plan({ workload: { tempBuffers: false } });
+    expect(report.perBackend.components.map((c) => c.name)).not.toContain('temp_buffers');
+  });
+});
+
+describe('the rule of thumb', () => {
+  it('100 connections × 5 sorts × 256 MB is 125 GiB of sort memory alone', () => {
+    const { report } = plan({
+      clients: null,
+      settings: { work_mem: '256MB' },
+      workload: { sortOps: 5, hashOps: 0, parallel: false, tempBuffers: false },
+    });
+    const perBackendSort = component(report.perBackend.components, 'Sort nodes');
+    expect(perBackendSort).toBe(5 * 256 * MiB);
+    expect(report.connections.backends * perBackendSort).toBe(125 * GiB);
+    // shared_buffers + work_mem × max_connections × operations per query
+    expect(report.totals.ruleOfThumbBytes).toBe(128 * MiB + 125 * GiB);
+  });
+});
+
+describe('parallel query', () => {
+  it('a query adds max_parallel_workers_per_gather workers; the instance caps them at max_parallel_workers', () => {
+    const { report, model } = plan({ clients: 50 });
+    const perWorker = BACKEND_BASELINE_BYTES[18] + 8 * MiB + 16 * MiB;
+    expect(model.parallel.workersPerQuery).toBe(2);
+    // min(50 backends × 2, max_parallel_workers 8, max_worker_processes 8)
+    expect(model.parallel.instanceWorkers).toBe(8);
+    expect(component(report.background.components, 'Parallel workers')).toBe(8 * perWorker);
+    expect(report.perBackend.withParallelBytes).toBe(report.perBackend.worstCaseBytes + 2 * perWorker);
+  });
+
+  it('max_worker_processes bounds parallel workers too', () => {
+    const { model } = plan({ settings: { max_worker_processes: '3', max_parallel_workers: '8' } });
+    expect(model.parallel.instanceWorkers).toBe(3);
+  });
+
+  it('--no-parallel and max_parallel_workers_per_gather = 0 remove them', () => {
+    expect(plan({ workload: { parallel: false } }).model.parallel.instanceWorkers).toBe(0);
+    expect(plan({ settings: { max_parallel_workers_per_gather: '0' } }).model.parallel.instanceWorkers).toBe(0);
+  });
+});
+
+describe('background', () => {
+  it('autovacuum workers use maintenance_work_mem unless autovacuum_work_mem is set', () => {
+    const defaults = plan({ version: 17 });
+    expect(component(defaults.report.background.components, 'Autovacuum workers')).toBe(3 * (64 * MiB + AUX_PROCESS_BYTES[17]));
+    const own = plan({ version: 17, settings: { autovacuum_work_mem: '256MB', autovacuum_max_workers: '5' } });
+    expect(component(own.report.background.components, 'Autovacuum workers')).toBe(5 * (256 * MiB + AUX_PROCESS_BYTES[17]));
+  });
+
+  it('before 17 vacuum memory is capped at 1 GiB of dead tuples; from 17 it is not', () => {
+    const old = plan({ version: 16, settings: { maintenance_work_mem: '4GB' } });
+    expect(old.model.autovacuum.memoryPerWorker).toBe(GiB);
+    const current = plan({ version: 17, settings: { maintenance_work_mem: '4GB' } });
+    expect(current.model.autovacuum.memoryPerWorker).toBe(4 * GiB);
+  });
+
+  it('PostgreSQL 18 runs at most autovacuum_worker_slots workers', () => {
+    const { model } = plan({ version: 18, settings: { autovacuum_max_workers: '20', autovacuum_worker_slots: '6' } });
+    expect(model.autovacuum.workers).toBe(6);
+  });
+
+  it('logical decoding memory counts only with wal_level = logical (or when asked)', () => {
+    const physical = plan();
+    expect(physical.model.logicalSenders).toBe(0);
+    const logical = plan({ settings: { wal_level: 'logical', max_replication_slots: '4' } });
+    // min(max_wal_senders 10, max_replication_slots 4) walsenders × logical_decoding_work_mem 64 MB
+    expect(logical.model.logicalSenders).toBe(4);
+    expect(component(logical.report.background.components, 'Walsenders')).toBe(
+      10 * BACKEND_BASELINE_BYTES[18] + 4 * 64 * MiB,
+    );
+  });
+
+  it('page tables vanish with huge_pages = on', () => {
+    expect(component(plan().report.background.components, 'Page tables')).toBeGreaterThan(0);
+    expect(component(plan({ settings: { huge_pages: 'on' } }).report.background.components, 'Page tables')).toBe(0);
+  });
+});
+
+describe('totals', () => {
+  it('worst case is shared + backends × per backend + background, and headroom is what RAM leaves', () => {
+    const { report } = plan({ ramBytes: 16 * GiB });
+    const t = report.totals;
+    expect(t.backendsBytes).toBe(report.connections.backends * report.perBackend.worstCaseBytes);
+    expect(t.worstCaseBytes).toBe(report.sharedMemory.totalBytes + t.backendsBytes + report.background.worstCaseBytes);
+    expect(t.headroomBytes).toBe(16 * GiB - t.worstCaseBytes);
+    const sum = (list: { bytes: number }[]) => list.reduce((a, c) => a + c.bytes, 0);
+    expect(sum(report.perBackend.components)).toBe(report.perBackend.worstCaseBytes);
+    expect(sum(report.background.components)).toBe(report.background.worstCaseBytes);
+    expect(sum(report.sharedMemory.components)).toBe(report.sharedMemory.totalBytes);
+  });
+
+  it('more work_mem never lowers the worst case', () => {
+    let previous = 0;
+    for (const workMem of ['1MB', '4MB', '64MB', '1GB']) {
+      const total = plan({ settings: { work_mem: workMem } }).report.totals.worstCaseBytes;
+      expect(total).toBeGreaterThan(previous);
+      previous = total;
+    }
+  });
+});
+
+describe('settings in the report', () => {
+  it('shows pg_settings values in the base unit, resolved bytes and the source', () => {
+    const { report } = plan({ settings: { work_mem: '64MB' } });
+    expect(report.settings.shared_buffers).toEqual({ setting: '16384', unit: '8kB', bytes: 128 * MiB, source: 'initdb' });
+    expect(report.settings.work_mem).toEqual({ setting: '65536', unit: 'kB', bytes: 64 * MiB, source: 'flag' });
+    expect(report.settings.hash_mem_multiplier).toMatchObject({ setting: '2', unit: null, source: 'default' });
+    // wal_buffers = -1: shared_buffers / 32, at most one WAL segment (16 MB), here 4 MB
+    expect(report.settings.wal_buffers).toMatchObject({ setting: '-1', bytes: 4 * MiB });
+    // autovacuum_work_mem = -1 resolves to maintenance_work_mem
+    expect(report.settings.autovacuum_work_mem).toMatchObject({ setting: '-1', bytes: 64 * MiB });
+  });
+
+  it('a file that omits shared_buffers gets the built-in value: 8 MB in 13–14, 128 MB from 15', () => {
+    expect(plan({ version: 14, defaults: 'boot' }).report.settings.shared_buffers!.bytes).toBe(8 * MiB);
+    expect(plan({ version: 15, defaults: 'boot' }).report.settings.shared_buffers!.bytes).toBe(128 * MiB);
+  });
+
+  it('lists only the settings the version has', () => {
+    expect(plan({ version: 13 }).report.settings).not.toHaveProperty('reserved_connections');
+    expect(plan({ version: 17 }).report.settings).not.toHaveProperty('io_method');
+    expect(plan({ version: 18 }).report.settings).toHaveProperty('autovacuum_worker_slots');
+  });
+});

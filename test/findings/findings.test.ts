@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/core/analyze.js';
+import { FINDING_RULES } from '../../src/core/findings/index.js';
+import { DEFAULT_WORKLOAD } from '../../src/core/model.js';
+import { GiB, plan } from '../support/analyze.js';
+
+const ids = (analysis: ReturnType<typeof plan>) => analysis.report.findings.map((f) => f.id);
+const find = (analysis: ReturnType<typeof plan>, id: string) => analysis.report.findings.filter((f) => f.id === id);
+
+describe('finding registry', () => {
+  it('ids are unique kebab-case', () => {
+    const all = FINDING_RULES.map((r) => r.id);
+    expect(new Set(all).size).toBe(all.length);
+    for (const id of all) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  it('findings come ordered by severity, then id', () => {
+    const { report } = plan({ clients: 500, ramBytes: 1 * GiB, settings: { huge_pages: 'on' } });
+    const rank = { error: 0, warning: 1, info: 2 };
+    const keys = report.findings.map((f) => `${rank[f.severity]}:${f.id}`);
+    expect(keys).toEqual([...keys].sort());
+  });
+});
+
+describe('clients-exceed-slots', () => {
+  it('fires when clients exceed max_connections minus reserved slots, with the max_connections needed', () => {
+    const [finding] = find(plan({ clients: 98 }), 'clients-exceed-slots');
+    expect(finding).toMatchObject({ severity: 'error', setting: 'max_connections' });
+    expect(finding!.data).toMatchObject({ clients: 98, usableSlots: 97, refused: 1, neededMaxConnections: 101 });
+  });
+  it('does not fire when the pools fit', () => {
+    expect(ids(plan({ clients: 97 }))).not.toContain('clients-exceed-slots');
+  });
+});
+
+describe('worst-case-exceeds-ram and low-headroom', () => {
+  it('worst-case-exceeds-ram fires when the total is over RAM', () => {
+    const analysis = plan({ ramBytes: 1 * GiB, clients: 90 });
+    const [finding] = find(analysis, 'worst-case-exceeds-ram');
+    expect(finding!.severity).toBe('error');
+    expect(finding!.data!.overByBytes).toBe(analysis.report.totals.worstCaseBytes - GiB);
+  });
+  it('low-headroom fires when less than 20% of RAM is left, and neither fires with plenty', () => {
+    const worst = plan({ ramBytes: 64 * GiB }).report.totals.worstCaseBytes;
+    const tight = plan({ ramBytes: Math.ceil(worst / 0.9) });
+    expect(ids(tight)).toContain('low-headroom');
+    expect(ids(tight)).not.toContain('worst-case-exceeds-ram');
+    const roomy = plan({ ramBytes: 64 * GiB });
+    expect(ids(roomy)).not.toContain('low-headroom');
+    expect(ids(roomy)).not.toContain('worst-case-exceeds-ram');
+  });
+  it('neither fires without --ram', () => {
+    expect(ids(plan({ clients: 100 }))).not.toContain('worst-case-exceeds-ram');
+  });
+});
+
+describe('shared-memory-exceeds-ram', () => {
+  it('fires when the segment alone is larger than RAM', () => {
+    expect(ids(plan({ settings: { shared_buffers: '4GB' }, ramBytes: 2 * GiB }))).toContain('shared-memory-exceeds-ram');
+    expect(ids(plan({ settings: { shared_buffers: '1GB' }, ramBytes: 2 * GiB }))).not.toContain('shared-memory-exceeds-ram');
+  });
+});
+
+describe('shared-buffers-share', () => {
+  it('warns above 40% of RAM, notes below 10% of a large machine, silent at 25%', () => {
+    expect(find(plan({ settings: { shared_buffers: '8GB' }, ramBytes: 16 * GiB }), 'shared-buffers-share')[0]?.severity).toBe('warning');
+    expect(find(plan({ settings: { shared_buffers: '128MB' }, ramBytes: 16 * GiB }), 'shared-buffers-share')[0]?.severity).toBe('info');
+    expect(ids(plan({ settings: { shared_buffers: '4GB' }, ramBytes: 16 * GiB }))).not.toContain('shared-buffers-share');
+  });
+});
+
+describe('huge-pages', () => {
+  it('with huge_pages = on, tells how many pages to reserve (shared_memory_size_in_huge_pages)', () => {
+    const analysis = plan({ settings: { huge_pages: 'on' } });
+    const [finding] = find(analysis, 'huge-pages');
+    expect(finding!.data!.hugePages).toBe(analysis.report.sharedMemory.hugePages);
+    expect(finding!.fix).toContain(`vm.nr_hugepages=${analysis.report.sharedMemory.hugePages}`);
+  });
+  it('advises huge pages for a large segment, not for a small one or when off', () => {
+    expect(ids(plan({ settings: { shared_buffers: '4GB' } }))).toContain('huge-pages');
+    expect(ids(plan({ settings: { shared_buffers: '1GB' } }))).not.toContain('huge-pages');
+    expect(ids(plan({ settings: { shared_buffers: '4GB', huge_pages: 'off' } }))).not.toContain('huge-pages');
+  });
+});
+
+describe('autovacuum-memory', () => {
+  it('warns when autovacuum can take more than 10% of RAM', () => {
+    const analysis = plan({ settings: { maintenance_work_mem: '1GB' }, ramBytes: 16 * GiB });
+    expect(find(analysis, 'autovacuum-memory')[0]).toMatchObject({ severity: 'warning', setting: 'maintenance_work_mem' });
+    expect(ids(plan({ ramBytes: 16 * GiB }))).not.toContain('autovacuum-memory');
+  });
+  it('notes that before 17 more than 1 GB is never used by vacuum', () => {
+    expect(find(plan({ version: 16, settings: { maintenance_work_mem: '2GB' } }), 'autovacuum-memory')[0]?.severity).toBe('info');
+    expect(ids(plan({ version: 17, settings: { maintenance_work_mem: '2GB' } }))).not.toContain('autovacuum-memory');
+  });
+});
+
+describe('parallel-work-mem', () => {
+  it('fires while parallel query can run, and not with --no-parallel', () => {
+    expect(ids(plan())).toContain('parallel-work-mem');
+    expect(ids(plan({ workload: { parallel: false } }))).not.toContain('parallel-work-mem');
+  });
+  it('is a warning when the workers can take more than 10% of RAM', () => {
+    expect(find(plan({ settings: { work_mem: '256MB' }, ramBytes: 16 * GiB }), 'parallel-work-mem')[0]?.severity).toBe('warning');
+  });
+});
+
+describe('server refuses to start', () => {
+  it('reserved-connections-exceed-max uses the version\'s wording', () => {
+    const v16 = find(plan({ version: 16, settings: { max_connections: '10', reserved_connections: '7' } }), 'reserved-connections-exceed-max')[0];
+    expect(v16!.message).toContain('superuser_reserved_connections (3) plus reserved_connections (7) must be less than max_connections (10)');
+    const v18 = find(plan({ version: 18, settings: { max_connections: '10', reserved_connections: '7' } }), 'reserved-connections-exceed-max')[0];
+    expect(v18!.message).toContain('"superuser_reserved_connections" (3) plus "reserved_connections" (7)');
+    const v13 = find(plan({ version: 13, settings: { max_connections: '3' } }), 'reserved-connections-exceed-max')[0];
+    expect(v13!.message).toContain('superuser_reserved_connections (3) must be less than max_connections (3)');
+    expect(ids(plan({ version: 16 }))).not.toContain('reserved-connections-exceed-max');
+  });
+
+  it('too-many-processes fires beyond 262143 process slots', () => {
+    expect(ids(plan({ settings: { max_connections: '262000', max_worker_processes: '1000' } }))).toContain('too-many-processes');
+    expect(ids(plan({ settings: { max_connections: '10000' } }))).not.toContain('too-many-processes');
+  });
+
+  it('invalid-setting reports values the server rejects, with file and line', () => {
+    const analysis = analyze({
+      version: 18,
+      assignments: [
+        { name: 'work_mem', value: '12parsecs', source: 'postgresql.conf:3' },
+        { name: 'shared_bufferz', value: '1GB', source: 'conf.d/a.conf:7' },
+      ],
+      defaults: 'boot',
+      clients: 10,
+      workload: DEFAULT_WORKLOAD,
+      ramBytes: null,
+    });
+    const found = find(analysis, 'invalid-setting');
+    expect(found.map((f) => [f.file, f.line, f.setting])).toEqual([
+      ['postgresql.conf', 3, 'work_mem'],
+      ['conf.d/a.conf', 7, 'shared_bufferz'],
+    ]);
+    expect(found[0]!.message).toContain('invalid value for parameter "work_mem": "12parsecs"');
+    // the rejected value leaves the default in force
+    expect(analysis.report.settings.work_mem!.setting).toBe('4096');
+    expect(ids(plan())).not.toContain('invalid-setting');
+  });
+});

@@ -1,0 +1,34 @@
+/** Shorthand for engine tests: analyze with initdb defaults and the default workload. */
+import { analyze, type Analysis, type AnalyzeInput } from '../../src/core/analyze.js';
+import { DEFAULT_WORKLOAD, type Workload } from '../../src/core/model.js';
+import type { PgVersion } from '../../src/core/versions.js';
+
+export const MiB = 1024 ** 2;
+export const GiB = 1024 ** 3;
+
+/** Runs the engine with `settings` given as flags on top of a fresh initdb cluster. */
+export function plan(
+  options: {
+    version?: PgVersion;
+    settings?: Record<string, string>;
+    clients?: number | null;
+    workload?: Partial<Workload>;
+    ramBytes?: number | null;
+  } & Partial<Pick<AnalyzeInput, 'defaults'>> = {},
+): Analysis {
+  return analyze({
+    version: options.version ?? 18,
+    assignments: Object.entries(options.settings ?? {}).map(([name, value]) => ({ name, value, source: 'flag' })),
+    defaults: options.defaults ?? 'initdb',
+    clients: options.clients === undefined ? 50 : options.clients,
+    workload: { ...DEFAULT_WORKLOAD, ...options.workload },
+    ramBytes: options.ramBytes ?? null,
+  });
+}
+
+/** A component's bytes by name, failing loudly when it is missing. */
+export function component(list: readonly { name: string; bytes: number }[], name: string): number {
+  const found = list.find((c) => c.name === name);
+  if (!found) throw new Error(`no component "${name}" in ${list.map((c) => c.name).join(', ')}`);
+  return found.bytes;
+}
