@@ -2,7 +2,7 @@
  * The engine's entry point: settings assignments, topology and workload in, the JSON report out.
  */
 import { collectFindings } from './findings/index.js';
-import { computeModel, type MemoryModel, type Workload } from './model.js';
+import { computeModel, type ClientGroup, type MemoryModel, type Workload } from './model.js';
 import { SCHEMA_VERSION, type Finding, type PlanReport } from './report-schema.js';
 import { Settings, type DefaultsBase, type SettingAssignment, type SettingProblem } from './settings.js';
 import type { PgVersion } from './versions.js';
@@ -58,6 +58,8 @@ export interface AnalyzeInput {
   readonly defaults: DefaultsBase;
   /** Client connections the applications open; null assumes every max_connections slot in use. */
   readonly clients: number | null;
+  /** Client groups with role overrides (a topology); when given, `clients` is ignored. */
+  readonly groups?: readonly ClientGroup[] | null;
   readonly workload: Workload;
   readonly ramBytes: number | null;
   /** Problems found before resolution (e.g. syntax errors in a configuration file), reported as findings. */
@@ -77,6 +79,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   const model = computeModel({
     settings,
     clients: input.clients,
+    groups: input.groups ?? null,
     workload: input.workload,
     ramBytes: input.ramBytes,
   });

@@ -3,7 +3,7 @@
  * one plain result out. Pure: no I/O.
  */
 import { AUX_PROCESS_BYTES, BACKEND_BASELINE_BYTES } from './baselines.js';
-import type { Settings } from './settings.js';
+import type { SettingAssignment, Settings } from './settings.js';
 import { estimateSharedMemory, SHMEM_SETTINGS, type SharedMemoryEstimate, type ShmemSettings } from './shmem.js';
 import type { MemoryComponent } from './report-schema.js';
 import { formatSize } from './format.js';
@@ -42,9 +42,43 @@ export interface ModelInput {
   readonly settings: Settings;
   /** Connections the application side can open (pods × pool, summed over apps); null: every slot. */
   readonly clients: number | null;
+  /** Client groups with their own role settings; when given, `clients` is ignored. */
+  readonly groups?: readonly ClientGroup[] | null;
   readonly workload: Workload;
   /** Memory budget of the machine or container, if known. */
   readonly ramBytes: number | null;
+}
+
+/** Connections that share one role's settings: an app tier, a pooler's server connections, admins. */
+export interface ClientGroup {
+  readonly name: string;
+  /** Connections this group can open to the server. */
+  readonly connections: number;
+  /** Role-level settings (ALTER ROLE … SET), applied on top of the server's. */
+  readonly overrides: readonly SettingAssignment[];
+}
+
+/** What one backend can use while running the worst query. */
+export interface BackendCost {
+  readonly baselineBytes: number;
+  readonly workMemBytes: number;
+  readonly sortBytes: number;
+  readonly hashBytes: number;
+  /** Node memory of one process running the query: sorts + hashes. */
+  readonly queryBytes: number;
+  readonly tempBuffersBytes: number;
+  readonly worstCaseBytes: number;
+  readonly components: MemoryComponent[];
+}
+
+/** A client group after slots are handed out. */
+export interface GroupModel {
+  readonly name: string;
+  readonly connections: number;
+  /** Backends it gets in the worst case. */
+  readonly backends: number;
+  readonly perBackend: BackendCost;
+  readonly bytes: number;
 }
 
 /** The computed model, before findings. All sizes are integer bytes. */
@@ -58,17 +92,9 @@ export interface MemoryModel {
     readonly refused: number;
   };
   readonly shared: SharedMemoryEstimate;
-  readonly perBackend: {
-    readonly baselineBytes: number;
-    readonly sortBytes: number;
-    readonly hashBytes: number;
-    /** Node memory of one process running the query: sorts + hashes. */
-    readonly queryBytes: number;
-    readonly tempBuffersBytes: number;
-    readonly worstCaseBytes: number;
-    readonly withParallelBytes: number;
-    readonly components: MemoryComponent[];
-  };
+  /** One backend with the server's settings (roles without overrides). */
+  readonly perBackend: BackendCost & { readonly withParallelBytes: number };
+  readonly groups: readonly GroupModel[];
   readonly parallel: {
     /** Workers one query can get: min(per gather, max_parallel_workers, max_worker_processes). */
     readonly workersPerQuery: number;
@@ -103,49 +129,47 @@ export function computeModel(input: ModelInput): MemoryModel {
   const maxConnections = s.num('max_connections');
   const reserved = s.num('superuser_reserved_connections') + s.numOr('reserved_connections', 0);
   const usableSlots = maxConnections - reserved;
-  const clients = input.clients ?? maxConnections;
+  const groupInputs: readonly ClientGroup[] = input.groups ?? [
+    { name: 'clients', connections: input.clients ?? maxConnections, overrides: [] },
+  ];
+  const clients = groupInputs.reduce((total, g) => total + g.connections, 0);
   const backends = Math.min(clients, maxConnections);
   const refused = Math.max(0, clients - Math.max(usableSlots, 0));
 
   const shared = estimateSharedMemory(version, shmemSettings(s));
-
-  // Per backend: work_mem per sort node; hash nodes get work_mem × hash_mem_multiplier
-  // (get_hash_memory_limit() in nodeHash.c: floor(work_mem kB × multiplier × 1024)).
-  const workMem = s.bytes('work_mem') ?? 0;
-  const multiplier = s.num('hash_mem_multiplier');
-  const hashMem = Math.floor(s.num('work_mem') * multiplier * 1024);
   const baselineBytes = workload.backendBaselineBytes ?? BACKEND_BASELINE_BYTES[version];
-  const sortBytes = workload.sortOps * workMem;
-  const hashBytes = workload.hashOps * hashMem;
-  const queryBytes = sortBytes + hashBytes;
-  const tempBuffersBytes = workload.tempBuffers ? (s.bytes('temp_buffers') ?? 0) : 0;
-  const worstCaseBytes = baselineBytes + queryBytes + tempBuffersBytes;
+
+  // Each group's backends run with its role's settings (ALTER ROLE … SET work_mem, …).
+  const costed = groupInputs.map((group) => {
+    const settings = group.overrides.length ? s.withOverrides(group.overrides) : s;
+    return { group, cost: backendCost(settings, workload, baselineBytes) };
+  });
+  // When clients outnumber max_connections, the worst case gives the slots to the hungriest groups.
+  let slotsLeft = maxConnections;
+  const byCost = [...costed].sort((a, b) => b.cost.worstCaseBytes - a.cost.worstCaseBytes);
+  const backendsOf = new Map<ClientGroup, number>();
+  for (const { group } of byCost) {
+    const taken = Math.min(group.connections, slotsLeft);
+    backendsOf.set(group, taken);
+    slotsLeft -= taken;
+  }
+  const groups: GroupModel[] = costed.map(({ group, cost }) => ({
+    name: group.name,
+    connections: group.connections,
+    backends: backendsOf.get(group)!,
+    perBackend: cost,
+    bytes: backendsOf.get(group)! * cost.worstCaseBytes,
+  }));
+  const serverCost = backendCost(s, workload, baselineBytes);
 
   // Parallel query: each worker is a process with its own work_mem per node (docs, "Parallel Query");
   // a Gather gets at most max_parallel_workers_per_gather, the instance at most max_parallel_workers,
-  // all of them taken from max_worker_processes.
+  // all of them taken from max_worker_processes. Workers run the hungriest group's queries.
   const workerPool = Math.min(s.num('max_parallel_workers'), s.num('max_worker_processes'));
   const workersPerQuery = workload.parallel ? Math.min(s.num('max_parallel_workers_per_gather'), workerPool) : 0;
   const instanceWorkers = Math.min(backends * workersPerQuery, workerPool);
-  const bytesPerWorker = baselineBytes + queryBytes;
-  const withParallelBytes = worstCaseBytes + workersPerQuery * bytesPerWorker;
-
-  const perBackendComponents: MemoryComponent[] = [
-    { name: 'Private baseline', bytes: baselineBytes, detail: 'idle backend, measured RssAnon' },
-    {
-      name: 'Sort nodes',
-      bytes: sortBytes,
-      detail: `${workload.sortOps} × work_mem ${formatSize(workMem)}`,
-    },
-    {
-      name: 'Hash nodes',
-      bytes: hashBytes,
-      detail: `${workload.hashOps} × work_mem ${formatSize(workMem)} × hash_mem_multiplier ${multiplier}`,
-    },
-  ];
-  if (workload.tempBuffers) {
-    perBackendComponents.push({ name: 'temp_buffers', bytes: tempBuffersBytes, detail: 'temporary tables' });
-  }
+  const hungriest = groups.filter((g) => g.backends > 0).map((g) => g.perBackend);
+  const bytesPerWorker = baselineBytes + Math.max(serverCost.queryBytes, ...hungriest.map((c) => c.queryBytes));
 
   // Background: autovacuum workers (autovacuum.c; PG18 runs at most autovacuum_max_workers of
   // autovacuum_worker_slots), each with autovacuum_work_mem, else maintenance_work_mem (vacuumlazy.c).
@@ -221,27 +245,19 @@ export function computeModel(input: ModelInput): MemoryModel {
     },
   ];
   const backgroundBytes = sum(backgroundComponents);
-  const backendsBytes = backends * worstCaseBytes;
+  const backendsBytes = groups.reduce((total, g) => total + g.bytes, 0);
   const worst = shared.totalBytes + backendsBytes + backgroundBytes;
 
   // The rule of thumb users know: shared_buffers + work_mem × max_connections × operations per query.
   const ruleOfThumbBytes =
-    (s.bytes('shared_buffers') ?? 0) + workMem * maxConnections * (workload.sortOps + workload.hashOps);
+    (s.bytes('shared_buffers') ?? 0) + serverCost.workMemBytes * maxConnections * (workload.sortOps + workload.hashOps);
 
   return {
     input,
     connections: { clients, usableSlots, maxConnections, backends, refused },
     shared,
-    perBackend: {
-      baselineBytes,
-      sortBytes,
-      hashBytes,
-      queryBytes,
-      tempBuffersBytes,
-      worstCaseBytes,
-      withParallelBytes,
-      components: perBackendComponents,
-    },
+    perBackend: { ...serverCost, withParallelBytes: serverCost.worstCaseBytes + workersPerQuery * bytesPerWorker },
+    groups,
     parallel: { workersPerQuery, instanceWorkers, bytesPerWorker },
     autovacuum: { workers: autovacuumWorkers, memoryPerWorker: vacuumMem, configuredBytes: configuredVacuumBytes },
     logicalSenders,
@@ -256,6 +272,42 @@ export function computeModel(input: ModelInput): MemoryModel {
       headroomBytes: input.ramBytes === null ? null : input.ramBytes - worst,
       ruleOfThumbBytes,
     },
+  };
+}
+
+/**
+ * One backend's worst case: work_mem per sort node; hash nodes get work_mem × hash_mem_multiplier
+ * (get_hash_memory_limit() in nodeHash.c: floor(work_mem kB × multiplier × 1024)); temp_buffers once
+ * the session touches temporary tables (localbuf.c); the idle private baseline.
+ */
+function backendCost(s: Settings, workload: Workload, baselineBytes: number): BackendCost {
+  const workMemBytes = s.bytes('work_mem') ?? 0;
+  const multiplier = s.num('hash_mem_multiplier');
+  const hashMem = Math.floor(s.num('work_mem') * multiplier * 1024);
+  const sortBytes = workload.sortOps * workMemBytes;
+  const hashBytes = workload.hashOps * hashMem;
+  const tempBuffersBytes = workload.tempBuffers ? (s.bytes('temp_buffers') ?? 0) : 0;
+  const components: MemoryComponent[] = [
+    { name: 'Private baseline', bytes: baselineBytes, detail: 'idle backend, measured RssAnon' },
+    { name: 'Sort nodes', bytes: sortBytes, detail: `${workload.sortOps} × work_mem ${formatSize(workMemBytes)}` },
+    {
+      name: 'Hash nodes',
+      bytes: hashBytes,
+      detail: `${workload.hashOps} × work_mem ${formatSize(workMemBytes)} × hash_mem_multiplier ${multiplier}`,
+    },
+  ];
+  if (workload.tempBuffers) {
+    components.push({ name: 'temp_buffers', bytes: tempBuffersBytes, detail: 'temporary tables' });
+  }
+  return {
+    baselineBytes,
+    workMemBytes,
+    sortBytes,
+    hashBytes,
+    queryBytes: sortBytes + hashBytes,
+    tempBuffersBytes,
+    worstCaseBytes: baselineBytes + sortBytes + hashBytes + tempBuffersBytes,
+    components,
   };
 }
 

@@ -100,6 +100,29 @@ export class Settings {
     return { settings: new Settings(version, values), problems };
   }
 
+  /**
+   * These settings with role-level overrides applied (ALTER ROLE … SET), e.g. a reporting role's
+   * work_mem. Invalid overrides throw: callers validate user input first.
+   */
+  withOverrides(overrides: readonly SettingAssignment[]): Settings {
+    const values = new Map(this.values);
+    for (const override of overrides) {
+      const definition = findGuc(this.version, override.name);
+      const parsed = definition ? parseSettingValue(this.version, definition, override.value) : null;
+      if (!definition || !parsed?.ok) {
+        throw new Error(`invalid override ${override.name}=${override.value} (${override.source})`);
+      }
+      values.set(definition.name, {
+        name: definition.name,
+        setting: parsed.setting,
+        unit: definition.unit,
+        source: override.source,
+        definition,
+      });
+    }
+    return new Settings(this.version, values);
+  }
+
   /** The setting, explicit or default. Throws for a name the version does not have. */
   get(name: string): ResolvedSetting {
     const explicit = this.values.get(name);
