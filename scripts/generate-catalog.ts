@@ -14,7 +14,7 @@
  * It also records the non-comment settings initdb writes into a fresh postgresql.conf.
  */
 import pg from 'pg';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -115,6 +115,40 @@ function acceptedSpellings(version: PgVersion, enums: readonly GucDefinition[]):
   return accepted;
 }
 
+/** `postgres -C name -c name=value`: what the server shows for a value, or null when it refuses it. */
+function showAs(version: PgVersion, name: string, value: string): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      join(binDir(version)!, 'postgres'),
+      ['-D', templateDataDir(version), '-C', name, '-c', `${name}=${value}`],
+      { stdio: ['ignore', 'pipe', 'ignore'], ...asUnprivileged() },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve(code === 0 ? out.trim() : null));
+  });
+}
+
+/** For every accepted enum spelling, the value the server shows when it differs from the spelling. */
+async function canonicalSpellings(version: PgVersion, enums: readonly GucDefinition[]): Promise<Map<string, Record<string, string>>> {
+  // transaction_isolation's check hook ignores values outside a transaction, so -C shows its boot value.
+  const probed = enums.filter((e) => e.name !== 'transaction_isolation');
+  const jobs = probed.flatMap((e) => [...e.enumValues!, ...(e.hiddenEnumValues ?? [])].map((v) => [e.name, v] as const));
+  const result = new Map<string, Record<string, string>>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const [name, spelling] = jobs[next++]!;
+      const shown = await showAs(version, name, spelling);
+      if (shown === null) throw new Error(`${version}: ${name} refused its own value "${spelling}"`);
+      if (shown !== spelling) result.set(name, { ...result.get(name), [spelling.toLowerCase()]: shown });
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  return result;
+}
+
 /** The non-comment `name = value` lines initdb wrote into the template's postgresql.conf. */
 function initdbSettings(version: PgVersion): [string, string][] {
   const text = readFileSync(join(templateDataDir(version), 'postgresql.conf'), 'utf8');
@@ -183,6 +217,14 @@ async function generate(version: PgVersion): Promise<void> {
     const visible = new Set(d.enumValues!.map((v) => v.toLowerCase()));
     const hiddenValues = accepted.get(d.name)!.filter((c) => !visible.has(c));
     if (hiddenValues.length > 0) (d as { hiddenEnumValues?: readonly string[] }).hiddenEnumValues = hiddenValues;
+  }
+  const canonical = await canonicalSpellings(version, enums);
+  for (const d of enums) {
+    const map = canonical.get(d.name);
+    if (map) {
+      const sorted = Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : 1)));
+      (d as { enumCanonical?: Record<string, string> }).enumCanonical = sorted;
+    }
   }
 
   const initdb = initdbSettings(version);

@@ -35,6 +35,11 @@ export interface GucDefinition {
   readonly enumValues?: readonly string[];
   /** Enum spellings the server also accepts but does not list (e.g. "true" for huge_pages). */
   readonly hiddenEnumValues?: readonly string[];
+  /**
+   * Enum spellings (lower-case) the server shows as another value, because several entries share one
+   * internal value (huge_pages "true" → "on", wal_compression "on" → "pglz" in 15+).
+   */
+  readonly enumCanonical?: Readonly<Record<string, string>>;
   /** True for GUC_NO_SHOW_ALL settings: absent from pg_settings, yet a configuration file may name them. */
   readonly hidden?: boolean;
 }
