@@ -1,0 +1,542 @@
+/**
+ * The main shared memory segment, byte for byte as the postmaster sizes it: CalculateShmemSize() in
+ * src/backend/storage/ipc/ipci.c (PG15+; in 13/14 the same sum inline in CreateSharedMemoryAndSemaphores()),
+ * and every *ShmemSize() function it adds up, per major version, for x86-64 Linux builds with 8 kB blocks,
+ * 16 MB WAL segments, native spinlocks, unnamed POSIX semaphores, OpenSSL and no GSSAPI (the builds pgmem is
+ * verified against), without shared_preload_libraries.
+ *
+ * Struct sizes are not numbers in the source: they were derived from the struct definitions of each version and
+ * confirmed on the real servers (named allocations in pg_shmem_allocations, and the exact segment size the
+ * postmaster logs at DEBUG3, changing one setting at a time). See test/support/shmem-oracle.mjs.
+ */
+import type { PgVersion } from './versions.js';
+
+/** Settings that size shared memory, in pg_settings base units; enum/bool ones as strings. */
+export type ShmemSettings = Readonly<Record<string, number | string>>;
+
+/** One named part of the segment. */
+export interface ShmemComponent {
+  name: string;
+  bytes: number;
+}
+
+/** The segment size and its parts for one version and configuration. */
+export interface SharedMemoryEstimate {
+  /** The segment size PostgreSQL requests (after its rounding to 8192 bytes). */
+  totalBytes: number;
+  /** shared_memory_size as `postgres -C` reports it: MB, rounded up. */
+  sizeMB: number;
+  /** shared_memory_size_in_huge_pages for the given huge_page_size (0 means the 2 MB default). */
+  hugePages: number;
+  /** The huge page size used for hugePages, in bytes. */
+  hugePageSizeBytes: number;
+  /** Parts of the segment, summing to totalBytes (the last is PostgreSQL's own slack and rounding). */
+  components: ShmemComponent[];
+  /** MaxBackends as the version computes it (PGPROC slots for processes that run transactions). */
+  maxBackends: number;
+}
+
+const BLCKSZ = 8192;
+/** XLOG_BLCKSZ (pg_config.h) and the 16 MB WAL segment size the builds use. */
+const XLOG_BLCKSZ = 8192;
+const WAL_SEGMENT_SIZE = 16 * 1024 * 1024;
+const MAXIMUM_ALIGNOF = 8;
+/** ALIGNOF_BUFFER (pg_config_manual.h): BUFFERALIGN(). */
+const ALIGNOF_BUFFER = 32;
+/** PG_CACHE_LINE_SIZE (pg_config_manual.h). */
+const PG_CACHE_LINE_SIZE = 128;
+/** PG_IO_ALIGN_SIZE (pg_config_manual.h, 16+). */
+const PG_IO_ALIGN_SIZE = 4096;
+/** sizeof(LWLockPadded) (lwlock.h): LWLOCK_PADDED_SIZE = PG_CACHE_LINE_SIZE. */
+const LWLOCK_PADDED_SIZE = 128;
+/** NAMEDATALEN (pg_config_manual.h). */
+const NAMEDATALEN = 64;
+const DEFAULT_HUGE_PAGE_SIZE = 2 * 1024 * 1024;
+
+const maxAlign = (n: number): number => Math.ceil(n / MAXIMUM_ALIGNOF) * MAXIMUM_ALIGNOF;
+const bufferAlign = (n: number): number => Math.ceil(n / ALIGNOF_BUFFER) * ALIGNOF_BUFFER;
+const div = (a: number, b: number): number => Math.trunc(a / b);
+/** next_pow2_long() in dynahash.c: smallest power of two >= n (1 for n <= 1). */
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** Per-version sizes of the structs the *ShmemSize() functions multiply (x86-64). */
+interface VersionSizes {
+  /** MAXALIGN(sizeof(HASHHDR)) (dynahash.c); 13 still had the ffactor field. */
+  hashHeader: number;
+  /** sizeof(XLogCtlData) (xlog.c). */
+  xlogCtl: number;
+  /** MAXALIGN(sizeof(SlruSharedData)) (slru.h). */
+  slruShared: number;
+  /** sizeof(PROC_HDR) (proc.h). */
+  procHdr: number;
+  /** sizeof(PGPROC) (proc.h). */
+  pgproc: number;
+  /** Per-PGPROC dense arrays: PGXACT (13) or xids + subxidStates + statusFlags (14+). */
+  perProcDense: number;
+  /** PredXactListElementDataSize (13–15) or sizeof(SERIALIZABLEXACT) (16+) (predicate.c). */
+  sxactElement: number;
+  /** sizeof(SerialControlData) (predicate.c). */
+  serialControl: number;
+  /** NUM_INDIVIDUAL_LWLOCKS (lwlocknames.txt). */
+  individualLWLocks: number;
+  /** sizeof(GlobalTransactionData) (twophase.c). */
+  globalTransaction: number;
+  /** sizeof(BackgroundWorkerSlot) (bgworker.c). */
+  bgworkerSlot: number;
+  /** sizeof(PgBackendStatus), sizeof(PgBackendSSLStatus) (backend_status.h). */
+  backendStatus: number;
+  backendSslStatus: number;
+  /** sizeof(ProcSignalSlot) (procsignal.c). */
+  procSignalSlot: number;
+  /** sizeof(AutoVacuumShmemStruct) MAXALIGNed, sizeof(WorkerInfoData) (autovacuum.c). */
+  autovacuumBase: number;
+  autovacuumWorker: number;
+  /** sizeof(ReplicationSlot) (slot.h). */
+  replicationSlot: number;
+  /** offsetof(WalSndCtlData, walsnds), sizeof(WalSnd) (walsender_private.h). */
+  walSndBase: number;
+  walSnd: number;
+  /** sizeof(WalRcvData) (walreceiver.h). */
+  walRcv: number;
+  /** MAXALIGN(sizeof(LogicalRepCtxStruct)), sizeof(LogicalRepWorker) (launcher.c). */
+  launcherBase: number;
+  launcherWorker: number;
+  /** StatsShmemSize() (pgstat_shmem.c, 15+): MAXALIGN(sizeof(PgStat_ShmemControl)) + 256 kB DSA area. */
+  stats: number;
+}
+
+const SIZES: Record<PgVersion, VersionSizes> = {
+  13: {
+    hashHeader: 856, xlogCtl: 528, slruShared: 88, procHdr: 104, pgproc: 856, perProcDense: 12, sxactElement: 168,
+    serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 424,
+    backendSslStatus: 328, procSignalSlot: 64, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 248,
+    walSndBase: 80, walSnd: 96, walRcv: 2248, launcherBase: 8, launcherWorker: 104, stats: 0,
+  },
+  14: {
+    hashHeader: 848, xlogCtl: 544, slruShared: 88, procHdr: 120, pgproc: 880, perProcDense: 7, sxactElement: 168,
+    serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 432,
+    backendSslStatus: 324, procSignalSlot: 80, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 264,
+    walSndBase: 80, walSnd: 96, walRcv: 2264, launcherBase: 8, launcherWorker: 104, stats: 0,
+  },
+  15: {
+    hashHeader: 848, xlogCtl: 456, slruShared: 88, procHdr: 104, pgproc: 880, perProcDense: 7, sxactElement: 168,
+    serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 432,
+    backendSslStatus: 324, procSignalSlot: 80, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 264,
+    walSndBase: 80, walSnd: 96, walRcv: 2264, launcherBase: 8, launcherWorker: 112, stats: 263312,
+  },
+  16: {
+    hashHeader: 848, xlogCtl: 456, slruShared: 88, procHdr: 136, pgproc: 880, perProcDense: 7, sxactElement: 168,
+    serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 432,
+    backendSslStatus: 324, procSignalSlot: 88, autovacuumBase: 5184, autovacuumWorker: 48, replicationSlot: 264,
+    walSndBase: 104, walSnd: 104, walRcv: 2264, launcherBase: 16, launcherWorker: 120, stats: 277880,
+  },
+  17: {
+    hashHeader: 848, xlogCtl: 456, slruShared: 96, procHdr: 136, pgproc: 888, perProcDense: 7, sxactElement: 168,
+    serialControl: 16, individualLWLocks: 53, globalTransaction: 256, bgworkerSlot: 1488, backendStatus: 432,
+    backendSslStatus: 324, procSignalSlot: 88, autovacuumBase: 5184, autovacuumWorker: 48, replicationSlot: 280,
+    walSndBase: 112, walSnd: 104, walRcv: 2264, launcherBase: 16, launcherWorker: 128, stats: 279992,
+  },
+  18: {
+    hashHeader: 848, xlogCtl: 456, slruShared: 96, procHdr: 128, pgproc: 832, perProcDense: 7, sxactElement: 168,
+    serialControl: 16, individualLWLocks: 54, globalTransaction: 256, bgworkerSlot: 1488, backendStatus: 440,
+    backendSslStatus: 324, procSignalSlot: 128, autovacuumBase: 5192, autovacuumWorker: 48, replicationSlot: 288,
+    walSndBase: 112, walSnd: 96, walRcv: 2248, launcherBase: 16, launcherWorker: 128, stats: 315552,
+  },
+};
+
+const COMMON_SETTINGS = [
+  'shared_buffers', 'wal_buffers', 'max_connections', 'max_worker_processes', 'max_wal_senders',
+  'max_prepared_transactions', 'max_locks_per_transaction', 'max_pred_locks_per_transaction',
+  'track_activity_query_size', 'max_replication_slots', 'max_logical_replication_workers', 'hot_standby',
+];
+const SLRU_SETTINGS_17 = [
+  'transaction_buffers', 'commit_timestamp_buffers', 'subtransaction_buffers', 'multixact_offset_buffers',
+  'multixact_member_buffers', 'notify_buffers', 'serializable_buffers',
+];
+
+/** The settings each version's computation reads (names as in pg_settings). */
+export const SHMEM_SETTINGS_BY_VERSION: Readonly<Record<PgVersion, readonly string[]>> = {
+  13: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'old_snapshot_threshold'],
+  14: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'old_snapshot_threshold', 'min_dynamic_shared_memory', 'huge_page_size'],
+  15: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'old_snapshot_threshold', 'min_dynamic_shared_memory', 'huge_page_size'],
+  16: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'old_snapshot_threshold', 'min_dynamic_shared_memory', 'huge_page_size'],
+  17: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'min_dynamic_shared_memory', 'huge_page_size', ...SLRU_SETTINGS_17],
+  18: [
+    ...COMMON_SETTINGS, 'autovacuum_worker_slots', 'min_dynamic_shared_memory', 'huge_page_size', ...SLRU_SETTINGS_17,
+    'max_active_replication_origins', 'io_method', 'io_max_concurrency', 'io_max_combine_limit',
+  ],
+};
+
+/** Every setting any version's computation reads (union over SHMEM_SETTINGS_BY_VERSION). */
+export const SHMEM_SETTINGS: readonly string[] = [...new Set(Object.values(SHMEM_SETTINGS_BY_VERSION).flat())];
+
+function num(settings: ShmemSettings, name: string): number {
+  const value = settings[name];
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  throw new Error(`shared memory: setting "${name}" missing or not a number`);
+}
+
+function bool(settings: ShmemSettings, name: string): boolean {
+  const value = settings[name];
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'string') return /^(on|true|yes|1|t|y)$/i.test(value.trim());
+  throw new Error(`shared memory: setting "${name}" missing`);
+}
+
+/**
+ * hash_estimate_size() (src/backend/utils/hash/dynahash.c): header, directory, 256-bucket segments for a
+ * power-of-two bucket count, and elements allocated in chunks of choose_nelem_alloc() entries.
+ */
+export function hashEstimateSize(version: PgVersion, numEntries: number, entrySize: number): number {
+  const DEF_SEGSIZE = 256;
+  const DEF_DIRSIZE = 256;
+  const nBuckets = nextPow2(numEntries);
+  const nSegments = nextPow2(div(nBuckets - 1, DEF_SEGSIZE) + 1);
+  let nDirEntries = DEF_DIRSIZE;
+  while (nDirEntries < nSegments) nDirEntries *= 2;
+  // sizeof(HASHELEMENT) = 16: a link pointer and a uint32 hash value, MAXALIGNed.
+  const elementSize = 16 + maxAlign(entrySize);
+  // choose_nelem_alloc(): at least 32 elements, rounded so the chunk is a power of two or just under.
+  let allocSize = 32 * 4;
+  let nelemAlloc: number;
+  do {
+    allocSize *= 2;
+    nelemAlloc = div(allocSize, elementSize);
+  } while (nelemAlloc < 32);
+  const nElementAllocs = div(numEntries - 1, nelemAlloc) + 1;
+  return (
+    SIZES[version].hashHeader + nDirEntries * 8 + nSegments * maxAlign(DEF_SEGSIZE * 8) + nElementAllocs * nelemAlloc * elementSize
+  );
+}
+
+/** SimpleLruShmemSize() (src/backend/access/transam/slru.c); 17+ adds banks and 64-bit page numbers. */
+function slruShmemSize(version: PgVersion, nslots: number, nlsns: number): number {
+  const s = SIZES[version];
+  let sz = s.slruShared;
+  sz += maxAlign(nslots * 8); // page_buffer[]
+  sz += maxAlign(nslots * 4); // page_status[]
+  sz += maxAlign(nslots * 1); // page_dirty[]
+  sz += maxAlign(nslots * (version >= 17 ? 8 : 4)); // page_number[]
+  sz += maxAlign(nslots * 4); // page_lru_count[]
+  sz += maxAlign(nslots * LWLOCK_PADDED_SIZE); // buffer_locks[]
+  if (version >= 17) {
+    const nbanks = div(nslots, 16); // SLRU_BANK_SIZE
+    sz += maxAlign(nbanks * LWLOCK_PADDED_SIZE); // bank_locks[]
+    sz += maxAlign(nbanks * 4); // bank_cur_lru_count[]
+  }
+  if (nlsns > 0) sz += maxAlign(nslots * nlsns * 8); // group_lsn[]
+  return bufferAlign(sz) + BLCKSZ * nslots;
+}
+
+/** SimpleLruAutotuneBuffers() (slru.c, 17+): NBuffers/divisor in whole 16-page banks, clamped. */
+function slruAutotune(nbuffers: number, divisor: number, max: number): number {
+  const n = div(nbuffers, divisor);
+  return Math.min(max - (max % 16), Math.max(16, n - (n % 16)));
+}
+
+/** MaxBackends per InitializeMaxBackends() (src/backend/utils/init/postinit.c). */
+export function computeMaxBackends(version: PgVersion, settings: ShmemSettings): number {
+  const base = num(settings, 'max_connections') + num(settings, 'max_worker_processes') + num(settings, 'max_wal_senders');
+  // 13–16: + autovacuum_max_workers + 1 (launcher); 17: + 2 (launcher, slot sync worker, NUM_SPECIAL_WORKER_PROCS);
+  // 18: autovacuum_worker_slots replaces autovacuum_max_workers.
+  if (version <= 16) return base + num(settings, 'autovacuum_max_workers') + 1;
+  if (version === 17) return base + num(settings, 'autovacuum_max_workers') + 2;
+  return base + num(settings, 'autovacuum_worker_slots') + 2;
+}
+
+/** NUM_AUXILIARY_PROCS (src/include/storage/proc.h). */
+function auxiliaryProcs(version: PgVersion): number {
+  if (version === 13) return 4;
+  if (version <= 16) return 5;
+  if (version === 17) return 6;
+  return 38; // 6 + MAX_IO_WORKERS (32)
+}
+
+/** NumBackendStatSlots / NumProcSignalSlots: MaxBackends + NUM_AUXPROCTYPES (13–16) or NUM_AUXILIARY_PROCS (17+). */
+function statusSlots(version: PgVersion, maxBackends: number): number {
+  const extra: Record<PgVersion, number> = { 13: 7, 14: 8, 15: 6, 16: 6, 17: 6, 18: 38 };
+  return maxBackends + extra[version];
+}
+
+type Group =
+  | 'Buffer pool pages'
+  | 'Buffer descriptors and lookup table'
+  | 'WAL buffers'
+  | 'SLRU caches'
+  | 'Lock tables'
+  | 'Predicate lock tables'
+  | 'PGPROC and per-backend arrays'
+  | 'Asynchronous I/O'
+  | 'Shared statistics'
+  | 'Dynamic shared memory reserve'
+  | 'Replication'
+  | 'Other fixed structures'
+  | 'Fixed allowance for small structures';
+
+/** Computes the main shared memory segment for a version and its settings (pg_settings base units). */
+export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings): SharedMemoryEstimate {
+  const s = SIZES[version];
+  const parts = new Map<Group, number>();
+  const add = (group: Group, bytes: number): void => {
+    parts.set(group, (parts.get(group) ?? 0) + bytes);
+  };
+
+  const nbuffers = num(settings, 'shared_buffers');
+  const maxBackends = computeMaxBackends(version, settings);
+  const aux = auxiliaryProcs(version);
+  const prepared = num(settings, 'max_prepared_transactions');
+  const maxWorkers = num(settings, 'max_worker_processes');
+  const walSenders = num(settings, 'max_wal_senders');
+  const avWorkers = num(settings, version >= 18 ? 'autovacuum_worker_slots' : 'autovacuum_max_workers');
+  const replicationSlots = num(settings, 'max_replication_slots');
+  const slots = statusSlots(version, maxBackends);
+
+  // ipci.c: "100K for the stuff that's too small to bother with estimating".
+  add('Fixed allowance for small structures', 100_000);
+
+  // PGSemaphoreShmemSize(ProcGlobalSemas()) (posix_sema.c): one cache-line padded sem_t per PGPROC that can sleep;
+  // SpinlockSemaSize() is 0 with native spinlocks.
+  add('PGPROC and per-backend arrays', (maxBackends + aux) * PG_CACHE_LINE_SIZE);
+
+  // ipci.c: hash_estimate_size(SHMEM_INDEX_SIZE = 64, sizeof(ShmemIndexEnt) = 48-byte key + 3 words).
+  add('Other fixed structures', hashEstimateSize(version, 64, 72));
+
+  // dsm_estimate_size() (dsm.c, 14+): min_dynamic_shared_memory MB pre-reserved in the main segment.
+  if (version >= 14) add('Dynamic shared memory reserve', num(settings, 'min_dynamic_shared_memory') * 1024 * 1024);
+
+  // BufferShmemSize() (bufmgr/buf_init.c): descriptors (64 B, cache-line padded) + alignment, pages (+ I/O
+  // alignment in 16+), I/O locks (13: LWLockMinimallyPadded 32 B) or condition variables (14+: 16 B) + alignment,
+  // checkpoint sort array (CkptSortItem, 20 B); StrategyShmemSize() (freelist.c): buffer lookup hash table for
+  // NBuffers + NUM_BUFFER_PARTITIONS entries of BufferLookupEnt (24 B) + BufferStrategyControl.
+  add('Buffer pool pages', nbuffers * BLCKSZ + (version >= 16 ? PG_IO_ALIGN_SIZE : 0));
+  add(
+    'Buffer descriptors and lookup table',
+    nbuffers * 64 + PG_CACHE_LINE_SIZE +
+      nbuffers * (version === 13 ? 32 : 16) + PG_CACHE_LINE_SIZE +
+      nbuffers * 20 +
+      hashEstimateSize(version, nbuffers + 128, 24) + maxAlign(28),
+  );
+
+  // LockShmemSize() (lmgr/lock.c): LOCK (152 B) and PROCLOCK (64 B, twice as many) hash tables for
+  // NLOCKENTS() = max_locks_per_transaction * (MaxBackends + max_prepared_transactions), plus 10 %.
+  {
+    const nlocks = num(settings, 'max_locks_per_transaction') * (maxBackends + prepared);
+    let size = hashEstimateSize(version, nlocks, 152) + hashEstimateSize(version, nlocks * 2, 64);
+    size += div(size, 10);
+    add('Lock tables', size);
+  }
+
+  // PredicateLockShmemSize() (lmgr/predicate.c): PREDICATELOCKTARGET (32 B) and PREDICATELOCK (56 B) tables + 10 %,
+  // 10 SERIALIZABLEXACTs per backend, SERIALIZABLEXID table, 5 RWConflicts (48 B) per SERIALIZABLEXACT, list heads,
+  // SerialControlData and the serializable SLRU.
+  {
+    const ntargets = num(settings, 'max_pred_locks_per_transaction') * (maxBackends + prepared);
+    let size = hashEstimateSize(version, ntargets, 32) + hashEstimateSize(version, ntargets * 2, 56);
+    size += div(size, 10);
+    const nxacts = (maxBackends + prepared) * 10;
+    size += 88 + nxacts * s.sxactElement; // PredXactListDataSize + elements
+    size += hashEstimateSize(version, nxacts, 16); // SERIALIZABLEXID
+    size += 24 + nxacts * 5 * 48; // RWConflictPoolHeaderDataSize + RWConflictData
+    size += 16; // FinishedSerializableTransactions list head
+    size += s.serialControl;
+    add('Predicate lock tables', size);
+    add('SLRU caches', slruShmemSize(version, version >= 17 ? num(settings, 'serializable_buffers') : 16, 0));
+  }
+
+  // ProcGlobalShmemSize() (lmgr/proc.c): PROC_HDR, PGPROCs for MaxBackends + auxiliary processes + prepared
+  // transactions, the ProcStructLock spinlock, and the dense per-proc arrays (PGXACT in 13; xids, subxidStates,
+  // statusFlags in 14+); 18 adds the fast-path lock arrays sized from max_locks_per_transaction.
+  {
+    const totalProcs = maxBackends + aux + prepared;
+    let size = s.procHdr + totalProcs * s.pgproc + 1 + totalProcs * s.perProcDense;
+    if (version >= 18) {
+      // InitializeFastPathLocks() (postinit.c): groups of 16 slots, a power of two covering max_locks_per_transaction,
+      // at most 1024; FastPathLockShmemSize(): a uint64 bitmap per group and an Oid per slot, each MAXALIGNed.
+      const mlpx = num(settings, 'max_locks_per_transaction');
+      let groups = 1;
+      while (groups < 1024 && groups * 16 < mlpx) groups *= 2;
+      size += totalProcs * (maxAlign(groups * 8) + maxAlign(groups * 16 * 4));
+    }
+    add('PGPROC and per-backend arrays', size);
+  }
+
+  // XLOGShmemSize() (access/transam/xlog.c): XLogCtlData, NUM_XLOGINSERT_LOCKS + 1 padded insert locks,
+  // an LSN per page, one page of alignment, the pages. wal_buffers = -1: XLOGChooseNumBuffers() = NBuffers / 32
+  // clamped to 8 .. one WAL segment; explicit values below 4 become 4 (check_wal_buffers()).
+  {
+    let walBuffers = num(settings, 'wal_buffers');
+    if (walBuffers === -1) walBuffers = Math.min(WAL_SEGMENT_SIZE / XLOG_BLCKSZ, Math.max(8, div(nbuffers, 32)));
+    if (walBuffers < 4) walBuffers = 4;
+    add('WAL buffers', s.xlogCtl + 9 * PG_CACHE_LINE_SIZE + walBuffers * 8 + XLOG_BLCKSZ + walBuffers * XLOG_BLCKSZ);
+  }
+
+  // SLRU caches: CLOGShmemSize() (clog.c, with 1024 group LSNs per page), CommitTsShmemSize() (commit_ts.c,
+  // + CommitTimestampShared), SUBTRANSShmemSize() (subtrans.c), MultiXactShmemSize() (multixact.c, two SLRUs +
+  // the per-backend oldest-member/oldest-visible arrays), and the NOTIFY SLRU inside AsyncShmemSize() (async.c).
+  {
+    let clog: number;
+    let commitTs: number;
+    let subtrans: number;
+    let mxOffsets: number;
+    let mxMembers: number;
+    let notify: number;
+    if (version >= 17) {
+      const auto = (name: string): number => {
+        const v = num(settings, name);
+        return v === 0 ? slruAutotune(nbuffers, 512, 1024) : v;
+      };
+      clog = auto('transaction_buffers');
+      commitTs = auto('commit_timestamp_buffers');
+      subtrans = auto('subtransaction_buffers');
+      mxOffsets = num(settings, 'multixact_offset_buffers');
+      mxMembers = num(settings, 'multixact_member_buffers');
+      notify = num(settings, 'notify_buffers');
+    } else {
+      clog = Math.min(128, Math.max(4, div(nbuffers, 512)));
+      commitTs = version <= 14 ? Math.min(16, Math.max(4, div(nbuffers, 1024))) : Math.min(256, Math.max(4, div(nbuffers, 256)));
+      subtrans = 32;
+      mxOffsets = 8;
+      mxMembers = 16;
+      notify = 8;
+    }
+    let size = slruShmemSize(version, clog, 1024);
+    size += slruShmemSize(version, commitTs, 0) + 32;
+    size += slruShmemSize(version, subtrans, 0);
+    size += slruShmemSize(version, mxOffsets, 0) + slruShmemSize(version, mxMembers, 0);
+    size += slruShmemSize(version, notify, 0);
+    add('SLRU caches', size);
+    add(
+      'Other fixed structures',
+      version >= 17 ? 48 + 4 * (2 * maxBackends + prepared) : 52 + 8 * (maxBackends + prepared),
+    );
+  }
+
+  // TwoPhaseShmemSize() (twophase.c): header + pointer array (MAXALIGNed) + GlobalTransactionData per slot.
+  add('PGPROC and per-backend arrays', maxAlign(16 + prepared * 8) + prepared * s.globalTransaction);
+
+  // BackgroundWorkerShmemSize() (bgworker.c).
+  add('Other fixed structures', 16 + maxWorkers * s.bgworkerSlot);
+
+  // LWLockShmemSize() (lwlock.c): individual + buffer-mapping (128) + lock-manager (16) + predicate-lock (16)
+  // partition locks, padded, + a counter and alignment slop.
+  add('Other fixed structures', (s.individualLWLocks + 128 + 16 + 16) * LWLOCK_PADDED_SIZE + 4 + LWLOCK_PADDED_SIZE);
+
+  // ProcArrayShmemSize() (procarray.c): pgprocnos[], and with hot_standby the KnownAssignedXids array and its
+  // valid flags for (PGPROC_MAX_CACHED_SUBXIDS + 1) xids per proc.
+  {
+    const procs = maxBackends + prepared;
+    let size = (version >= 18 ? 36 : 40) + 4 * procs;
+    if (bool(settings, 'hot_standby')) size += 65 * procs * 4 + 65 * procs;
+    add('PGPROC and per-backend arrays', size);
+  }
+
+  // BackendStatusShmemSize() (pgstat.c in 13, backend_status.c in 14+): status, application name, client
+  // host name, activity (track_activity_query_size) and SSL status per slot.
+  add(
+    'PGPROC and per-backend arrays',
+    slots * (s.backendStatus + NAMEDATALEN * 2 + num(settings, 'track_activity_query_size') + s.backendSslStatus),
+  );
+
+  // SInvalShmemSize() (sinvaladt.c): 4096-message ring + ProcState per backend (13–16) or per proc (17+).
+  add('PGPROC and per-backend arrays', version >= 17 ? 65568 + 20 * (maxBackends + aux) : 65560 + 32 * maxBackends);
+
+  // PMSignalShmemSize() (pmsignal.c): a flag per possible postmaster child, MaxLivePostmasterChildren().
+  {
+    const children =
+      version >= 18
+        ? 2 * (num(settings, 'max_connections') + walSenders) + avWorkers + maxWorkers + 32 + 12
+        : 2 * (num(settings, 'max_connections') + avWorkers + 1 + walSenders + maxWorkers);
+    add('PGPROC and per-backend arrays', 40 + 4 * children);
+  }
+
+  // ProcSignalShmemSize() (procsignal.c).
+  add('PGPROC and per-backend arrays', 8 + slots * s.procSignalSlot);
+
+  // CheckpointerShmemSize() (checkpointer.c): fsync request queue, one CheckpointerRequest per buffer.
+  add('Other fixed structures', version >= 17 ? 56 + 32 * nbuffers : 64 + 24 * nbuffers);
+
+  // AutoVacuumShmemSize() (autovacuum.c).
+  add('Other fixed structures', s.autovacuumBase + avWorkers * s.autovacuumWorker);
+
+  // ReplicationSlotsShmemSize() (slot.c), ReplicationOriginShmemSize() (origin.c; 18: max_active_replication_origins),
+  // WalSndShmemSize() (walsender.c), WalRcvShmemSize() (walreceiverfuncs.c), ApplyLauncherShmemSize() (launcher.c),
+  // 17+: SlotSyncShmemSize() (slotsync.c).
+  {
+    let size = replicationSlots > 0 ? replicationSlots * s.replicationSlot : 0;
+    const origins = version >= 18 ? num(settings, 'max_active_replication_origins') : replicationSlots;
+    if (origins > 0) size += 8 + 56 * origins;
+    size += s.walSndBase + walSenders * s.walSnd;
+    size += s.walRcv;
+    size += s.launcherBase + num(settings, 'max_logical_replication_workers') * s.launcherWorker;
+    if (version >= 17) size += 24;
+    add('Replication', size);
+  }
+
+  // PgArchShmemSize() (pgarch.c, 14+).
+  if (version >= 14) add('Other fixed structures', 8);
+
+  // SnapMgrShmemSize() (snapmgr.c, 13–16): OldSnapshotControlData, plus the xid-by-minute map when
+  // old_snapshot_threshold > 0 (threshold + OLD_SNAPSHOT_PADDING_ENTRIES entries).
+  if (version <= 16) {
+    const ost = num(settings, 'old_snapshot_threshold');
+    add('Other fixed structures', 68 + (ost > 0 ? 4 * (ost + 10) : 0));
+  }
+
+  // BTreeShmemSize() (nbtutils.c): a vacuum cycle slot per backend.
+  add('Other fixed structures', 12 + 12 * maxBackends);
+  // SyncScanShmemSize() (syncscan.c): 20 scan locations.
+  add('Other fixed structures', 656);
+  // AsyncShmemSize() (async.c): AsyncQueueControl with a QueueBackendStatus per backend + 1.
+  add('Other fixed structures', version >= 17 ? 24 + 32 * (maxBackends + 1) : 32 + 20 * (maxBackends + 1));
+
+  // 15+: XLogPrefetchShmemSize() (xlogprefetcher.c), XLogRecoveryShmemSize() (xlogrecovery.c), StatsShmemSize().
+  if (version >= 15) {
+    add('Other fixed structures', 72 + 104);
+    add('Shared statistics', s.stats);
+  }
+
+  // 17+: VarsupShmemSize() (varsup.c), DSMRegistryShmemSize() (dsm_registry.c), WalSummarizerShmemSize()
+  // (walsummarizer.c), WaitEventCustomShmemSize() (wait_event.c: counter + two 128-entry hash tables).
+  if (version >= 17) {
+    add('Other fixed structures', 72 + 16 + 48);
+    add('Other fixed structures', 8 + hashEstimateSize(version, 128, 72) + hashEstimateSize(version, 128, 72));
+  }
+
+  // AioShmemSize() (storage/aio/aio_init.c, 18): control struct, a PgAioBackend per process, io_max_concurrency
+  // handles per process (auto: NBuffers / processes, between 1 and 64), an iovec and a uint64 per handle per
+  // io_max_combine_limit page, plus the worker submission queue and control for io_method = worker.
+  if (version >= 18) {
+    const procs = maxBackends + aux;
+    let concurrency = num(settings, 'io_max_concurrency');
+    if (concurrency === -1) concurrency = Math.min(64, Math.max(1, div(nbuffers, procs)));
+    const handles = procs * concurrency;
+    let size = 56 + procs * 328 + handles * 144 + handles * num(settings, 'io_max_combine_limit') * (16 + 8);
+    if (String(settings['io_method'] ?? 'worker') === 'worker') size += 272 + 520;
+    add('Asynchronous I/O', size);
+  }
+
+  const sum = [...parts.values()].reduce((a, b) => a + b, 0);
+  // ipci.c: "might as well round it off to a multiple of a typical page size" — always adds, even when aligned.
+  const totalBytes = sum + (8192 - (sum % 8192));
+  const components: ShmemComponent[] = [...parts.entries()]
+    .filter(([name]) => name !== 'Fixed allowance for small structures')
+    .map(([name, bytes]) => ({ name, bytes }));
+  components.push({ name: 'Other (allowance and rounding)', bytes: totalBytes - sum + 100_000 });
+
+  const hugePageKb = version >= 14 ? num(settings, 'huge_page_size') : 0;
+  const hugePageSizeBytes = hugePageKb > 0 ? hugePageKb * 1024 : DEFAULT_HUGE_PAGE_SIZE;
+  return {
+    totalBytes,
+    sizeMB: Math.ceil(totalBytes / (1024 * 1024)),
+    hugePages: Math.ceil(totalBytes / hugePageSizeBytes),
+    hugePageSizeBytes,
+    components,
+    maxBackends,
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The real server as the oracle for the shared-memory model, usable from the vitest suites and from the
+ * plain-Node benchmark (bench/fidelity.mjs), hence plain JavaScript with types in shmem-oracle.d.mts.
+ *
+ * Method (works for every version 13–18, and for sizes far beyond the host's RAM): start the postmaster on a
+ * copy-free, read-only use of an initdb'd data directory with
+ *   -c huge_pages=on -c log_min_messages=debug3 -c listen_addresses= -c unix_socket_directories=<scratch>
+ * PostgreSQL computes the segment size (CalculateShmemSize() in src/backend/storage/ipc/ipci.c; inline in
+ * CreateSharedMemoryAndSemaphores() in 13/14), logs "invoking IpcMemoryCreate(size=N)" at DEBUG3, then asks for
+ * huge pages with mmap(MAP_HUGETLB). With no huge pages reserved (/proc/sys/vm/nr_hugepages = 0) the mmap fails at
+ * once and the postmaster exits with "could not map anonymous shared memory": nothing is allocated, no server runs,
+ * and N is PostgreSQL's own byte count. The failure happens before the data directory is locked for long or written,
+ * so one data directory per version serves every run, and every run gets its own socket directory.
+ * If huge pages are reserved on the host this method would start a real server; `hugePagesReserved()` tells the
+ * callers, who then skip (the running-server alternative is SELECT sum(allocated_size) FROM pg_shmem_allocations).
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const uid = Number(process.env.PGMEM_TEST_UID ?? 65534);
+const gid = Number(process.env.PGMEM_TEST_GID ?? 65534);
+const dropRoot = isRoot ? { uid, gid } : {};
+
+/** Directory holding the `postgres` binary of a major version, or null. */
+export function oracleBinDir(version) {
+  const dir = join(projectRoot, 'node_modules', `pg${version}`, 'native', 'bin');
+  return existsSync(join(dir, 'postgres')) ? dir : null;
+}
+
+/** Versions 13–18 whose binaries are installed. */
+export function oracleVersions() {
+  return [13, 14, 15, 16, 17, 18].filter((v) => oracleBinDir(v) !== null);
+}
+
+/** True when the host has huge pages reserved, which defeats the failing-mmap method. */
+export function hugePagesReserved() {
+  try {
+    return Number(readFileSync('/proc/sys/vm/nr_hugepages', 'utf8').trim()) > 0;
+  } catch {
+    return false;
+  }
+}
+
+function scratch(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  if (isRoot) chownSync(dir, uid, gid);
+  return dir;
+}
+
+let root = null;
+const dataDirs = new Map();
+
+function dataDir(version) {
+  const cached = dataDirs.get(version);
+  if (cached) return cached;
+  if (root === null) {
+    root = scratch('pgmem-oracle-');
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  }
+  const bin = oracleBinDir(version);
+  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
+  const data = join(root, `pg${version}`);
+  const r = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
+    encoding: 'utf8',
+    ...dropRoot,
+  });
+  if (r.status !== 0) throw new Error(`initdb ${version} failed: ${r.stderr}`);
+  dataDirs.set(version, data);
+  return data;
+}
+
+/**
+ * Exact size in bytes of the main shared memory segment the postmaster of `version` requests for `settings`
+ * (names and values as for `-c name=value`), or an error with the server's FATAL line if it refuses them.
+ */
+export function serverShmemBytes(version, settings) {
+  const bin = oracleBinDir(version);
+  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
+  const data = dataDir(version);
+  const sock = scratch('pgmem-osock-');
+  try {
+    const args = ['-D', data, '-c', 'huge_pages=on', '-c', 'log_min_messages=debug3', '-c', 'listen_addresses=',
+      '-c', `unix_socket_directories=${sock}`, '-c', 'port=5432'];
+    for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
+    const r = spawnSync(join(bin, 'postgres'), args, { encoding: 'utf8', timeout: 60_000, ...dropRoot });
+    const m = /invoking IpcMemoryCreate\(size=(\d+)\)/.exec(r.stderr);
+    if (m) return { ok: true, bytes: Number(m[1]) };
+    const fatal = /(FATAL|ERROR|LOG):\s+(.*)/.exec(r.stderr.split('\n').find((l) => /FATAL|ERROR/.test(l)) ?? '');
+    return { ok: false, error: fatal ? fatal[2] : r.stderr.slice(-500) };
+  } finally {
+    rmSync(sock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `postgres -C name` for 15+ (shared_memory_size, shared_memory_size_in_huge_pages): the server's own rounding.
+ */
+export function serverShowComputed(version, name, settings) {
+  const bin = oracleBinDir(version);
+  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
+  const args = ['-D', dataDir(version), '-C', name];
+  for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
+  const r = spawnSync(join(bin, 'postgres'), args, { encoding: 'utf8', timeout: 60_000, ...dropRoot });
+  if (r.status !== 0) throw new Error(`postgres -C ${name} failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
+ * Boot values (pg_settings.boot_val, /work/shared/pg-memory.md §6) of the settings that size shared memory, in
+ * base units, with initdb's shared_buffers = 128MB and max_connections = 100 — what a fresh cluster runs with.
+ */
+export function shmemDefaults(version) {
+  const d = {
+    shared_buffers: 16384, wal_buffers: -1, max_connections: 100, max_worker_processes: 8, max_wal_senders: 10,
+    max_prepared_transactions: 0, max_locks_per_transaction: 64, max_pred_locks_per_transaction: 64,
+    track_activity_query_size: 1024, max_replication_slots: 10, max_logical_replication_workers: 4, hot_standby: 'on',
+  };
+  if (version <= 17) d.autovacuum_max_workers = 3;
+  if (version <= 16) d.old_snapshot_threshold = -1;
+  if (version >= 14) { d.min_dynamic_shared_memory = 0; d.huge_page_size = 0; }
+  if (version >= 17) {
+    Object.assign(d, { transaction_buffers: 0, commit_timestamp_buffers: 0, subtransaction_buffers: 0,
+      multixact_offset_buffers: 16, multixact_member_buffers: 32, notify_buffers: 16, serializable_buffers: 32 });
+  }
+  if (version >= 18) {
+    Object.assign(d, { autovacuum_worker_slots: 16, max_active_replication_origins: 10, io_method: 'worker',
+      io_max_concurrency: -1, io_max_combine_limit: 16 });
+  }
+  return d;
+}
