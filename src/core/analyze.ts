@@ -5,6 +5,7 @@ import { collectFindings } from './findings/index.js';
 import { computeModel, type ClientGroup, type MemoryModel, type Workload } from './model.js';
 import { SCHEMA_VERSION, type Finding, type PlanReport } from './report-schema.js';
 import { Settings, type DefaultsBase, type SettingAssignment, type SettingProblem } from './settings.js';
+import type { ContainerSpec, ResolvedTopology } from './topology.js';
 import type { PgVersion } from './versions.js';
 
 /** Settings that size memory or connections: the ones every report lists. */
@@ -62,6 +63,12 @@ export interface AnalyzeInput {
   readonly groups?: readonly ClientGroup[] | null;
   readonly workload: Workload;
   readonly ramBytes: number | null;
+  /** The topology behind the groups, echoed in the report. */
+  readonly topology?: ResolvedTopology | null;
+  /** The container the server runs in: its memory limit is the budget. */
+  readonly container?: ContainerSpec | null;
+  /** Replication connections the topology reserves (walsenders). */
+  readonly replicationConnections?: number;
   /** Problems found before resolution (e.g. syntax errors in a configuration file), reported as findings. */
   readonly extraFindings?: readonly Finding[];
 }
@@ -83,12 +90,22 @@ export function analyze(input: AnalyzeInput): Analysis {
     workload: input.workload,
     ramBytes: input.ramBytes,
   });
-  const findings = [...(input.extraFindings ?? []), ...collectFindings({ model, problems })];
-  return { report: toReport(model, findings), model, problems };
+  const topology = input.topology ?? null;
+  const container = input.container ?? null;
+  const findings = [
+    ...(input.extraFindings ?? []),
+    ...collectFindings({ model, problems, topology, container, replicationConnections: input.replicationConnections ?? 0 }),
+  ];
+  return { report: toReport(model, findings, topology, container), model, problems };
 }
 
 /** Maps the model to the report field by field, so a refactor cannot change the contract by accident. */
-function toReport(model: MemoryModel, findings: Finding[]): PlanReport {
+function toReport(
+  model: MemoryModel,
+  findings: Finding[],
+  topology: ResolvedTopology | null,
+  container: ContainerSpec | null,
+): PlanReport {
   const s = model.input.settings;
   const settings: PlanReport['settings'] = {};
   for (const name of MEMORY_SETTINGS) {
@@ -135,6 +152,19 @@ function toReport(model: MemoryModel, findings: Finding[]): PlanReport {
       components: model.background.components.map((c) => ({ ...c })),
     },
     totals: { ...model.totals },
+    topology: {
+      groups: model.groups.map((g) => ({
+        name: g.name,
+        connections: g.connections,
+        backends: g.backends,
+        perBackendBytes: g.perBackend.worstCaseBytes,
+        bytes: g.bytes,
+      })),
+      apps: (topology?.apps ?? []).map((a) => ({ ...a })),
+      poolers: (topology?.poolers ?? []).map((p) => ({ ...p, pools: p.pools.map((pool) => ({ ...pool })) })),
+      adminConnections: topology?.adminConnections ?? 0,
+      container: container ? { memoryLimitBytes: container.memoryLimitBytes, shmBytes: container.shmBytes } : null,
+    },
     findings,
   };
 }
@@ -142,10 +172,20 @@ function toReport(model: MemoryModel, findings: Finding[]): PlanReport {
 /** A memory setting's size in bytes with the server's auto rules applied; null for non-memory settings. */
 function resolvedBytes(model: MemoryModel, name: string): number | null {
   const s = model.input.settings;
-  if (name === 'wal_buffers') return model.shared.walBuffersBytes;
+  if (name === 'wal_buffers') return walBufferPages(s) * 8192;
   if (name === 'autovacuum_work_mem' && s.num(name) === -1) return s.bytes('maintenance_work_mem');
   const unit = s.get(name).unit;
   if (unit !== 'B' && unit !== 'kB' && unit !== 'MB' && unit !== '8kB') return null;
   const bytes = s.bytes(name);
   return bytes !== null && bytes >= 0 ? bytes : null;
+}
+
+/**
+ * wal_buffers in pages as the server sizes them: -1 is XLOGChooseNumBuffers() (xlog.c), NBuffers / 32
+ * clamped to 8 .. one 16 MB WAL segment; explicit values below 4 become 4 (check_wal_buffers()).
+ */
+function walBufferPages(s: Settings): number {
+  const configured = s.num('wal_buffers');
+  const pages = configured === -1 ? Math.min(2048, Math.max(8, Math.trunc(s.num('shared_buffers') / 32))) : configured;
+  return Math.max(pages, 4);
 }

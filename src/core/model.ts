@@ -56,6 +56,8 @@ export interface ClientGroup {
   readonly connections: number;
   /** Role-level settings (ALTER ROLE … SET), applied on top of the server's. */
   readonly overrides: readonly SettingAssignment[];
+  /** Superuser sessions, which may also take the superuser-reserved slots. */
+  readonly reservedSlots?: boolean;
 }
 
 /** What one backend can use while running the worst query. */
@@ -134,7 +136,11 @@ export function computeModel(input: ModelInput): MemoryModel {
   ];
   const clients = groupInputs.reduce((total, g) => total + g.connections, 0);
   const backends = Math.min(clients, maxConnections);
-  const refused = Math.max(0, clients - Math.max(usableSlots, 0));
+  // Ordinary roles get the usable slots; superuser sessions may also take the reserved ones.
+  const adminClients = groupInputs.filter((g) => g.reservedSlots).reduce((total, g) => total + g.connections, 0);
+  const appClients = clients - adminClients;
+  const appAdmitted = Math.min(appClients, Math.max(usableSlots, 0));
+  const refused = appClients - appAdmitted + Math.max(0, adminClients - (maxConnections - appAdmitted));
 
   const shared = estimateSharedMemory(version, shmemSettings(s));
   const baselineBytes = workload.backendBaselineBytes ?? BACKEND_BASELINE_BYTES[version];

@@ -81,6 +81,56 @@ export const planReportSchema = z.object({
     headroomBytes: z.number().int().nullable().describe('ramBytes − worstCaseBytes; negative when over'),
     ruleOfThumbBytes: bytes.describe('shared_buffers + work_mem × max_connections × operations per query'),
   }),
+  topology: z.object({
+    groups: z
+      .array(
+        z.object({
+          name: z.string(),
+          connections: z.number().int().nonnegative(),
+          backends: z.number().int().nonnegative(),
+          perBackendBytes: bytes,
+          bytes: bytes,
+        }),
+      )
+      .describe('Each client group\'s contribution to the backends; the hungriest get the slots first'),
+    apps: z.array(
+      z.object({
+        name: z.string(),
+        pods: z.number().int().nonnegative(),
+        podsWorstCase: z.number().int().nonnegative().describe('Autoscaler max plus rollout surge'),
+        surgePods: z.number().int().nonnegative(),
+        pool: z.number().int().nonnegative(),
+        connections: z.number().int().nonnegative(),
+        via: z.string().nullable(),
+        role: z.string().nullable(),
+      }),
+    ),
+    poolers: z.array(
+      z.object({
+        name: z.string(),
+        replicas: z.number().int().positive(),
+        poolMode: z.enum(['session', 'transaction', 'statement']),
+        clientConnections: z.number().int().nonnegative(),
+        clientCapacity: z.number().int().nonnegative(),
+        capacity: z.number().int().nonnegative().describe('Σ pools (pool size + reserve), capped, × replicas'),
+        serverConnections: z.number().int().nonnegative(),
+        pools: z.array(
+          z.object({
+            database: z.string(),
+            user: z.string(),
+            cap: z.number().int().nonnegative(),
+            clients: z.number().int().nonnegative(),
+            serverConnections: z.number().int().nonnegative(),
+          }),
+        ),
+      }),
+    ),
+    adminConnections: z.number().int().nonnegative(),
+    container: z
+      .object({ memoryLimitBytes: bytes, shmBytes: bytes })
+      .nullable()
+      .describe('The container the server runs in, if any'),
+  }),
   findings: z.array(findingSchema),
 });
 

@@ -27,7 +27,10 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
     bytes: shm.totalBytes,
     kind: 'section',
   });
-  for (const c of shm.components) rows.push({ label: c.name, detail: '', bytes: c.bytes, kind: 'item' });
+  // Largest first; parts this configuration does not use (0 bytes) stay in the JSON only.
+  for (const c of [...shm.components].filter((c) => c.bytes > 0).sort((a, b) => b.bytes - a.bytes)) {
+    rows.push({ label: c.name, detail: '', bytes: c.bytes, kind: 'item' });
+  }
   rows.push({
     label: 'Per backend',
     detail: 'one client backend running its worst query',

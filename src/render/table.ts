@@ -6,17 +6,23 @@ import { formatSize } from '../core/format.js';
 import type { RenderOptions } from './options.js';
 import { headline, summaryRows } from './summary.js';
 
+const WIDTHS = [38, 66, 12];
+
 /** Renders a plan report as a terminal table followed by its findings. */
 export function renderTable(report: PlanReport, options: RenderOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const table = new Table({
     head: ['Memory', 'How', 'Size'].map((h) => chalk.bold(h)),
     colAligns: ['left', 'left', 'right'],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     wordWrap: true,
-    colWidths: [30, 62, 12],
+    colWidths: WIDTHS,
   });
+  let previous: string | undefined;
   for (const row of summaryRows(report)) {
+    // A rule above each section keeps the compact table readable.
+    if (row.kind !== 'item' && previous === 'item') table.push([{ colSpan: 3, content: chalk.dim('─'.repeat(WIDTHS.reduce((a, b) => a + b, 0) - 2)) }]);
+    previous = row.kind;
     const size = formatSize(row.bytes);
     if (row.kind === 'item') table.push([`  ${row.label}`, chalk.dim(row.detail), size]);
     else if (row.kind === 'section') table.push([chalk.bold(row.label), row.detail, chalk.bold(size)]);

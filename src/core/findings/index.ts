@@ -2,10 +2,13 @@
 import type { Finding } from '../report-schema.js';
 import { autovacuumMemory } from './autovacuum-memory.js';
 import { clientsExceedSlots } from './clients-exceed-slots.js';
+import { containerSharedMemory, devShmTooSmall } from './container.js';
+import { poolerCapacity, poolerClientLimit } from './pooler.js';
 import { hugePages } from './huge-pages.js';
 import { invalidSetting } from './invalid-setting.js';
 import { lowHeadroom } from './low-headroom.js';
 import { parallelWorkers } from './parallel-workers.js';
+import { replicationSlots } from './replication.js';
 import { reservedConnections } from './reserved-connections.js';
 import { sharedBuffersShare } from './shared-buffers-share.js';
 import { sharedMemoryExceedsRam } from './shared-memory-exceeds-ram.js';
@@ -28,6 +31,11 @@ export const FINDING_RULES: readonly FindingRule[] = [
   autovacuumMemory,
   parallelWorkers,
   hugePages,
+  poolerClientLimit,
+  poolerCapacity,
+  containerSharedMemory,
+  devShmTooSmall,
+  replicationSlots,
 ];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;

@@ -1,12 +1,17 @@
 import type { MemoryModel } from '../model.js';
 import type { Finding } from '../report-schema.js';
 import type { SettingProblem } from '../settings.js';
+import type { ContainerSpec, ResolvedTopology } from '../topology.js';
 
 /** What every finding check can look at. */
 export interface FindingContext {
   readonly model: MemoryModel;
   /** Assignments the server would reject (from a configuration file), with their source. */
   readonly problems: readonly SettingProblem[];
+  /** The topology, when one was given. */
+  readonly topology?: ResolvedTopology | null;
+  readonly container?: ContainerSpec | null;
+  readonly replicationConnections?: number;
 }
 
 /** A finding without its id: the rule adds it. */

@@ -1,0 +1,215 @@
+/**
+ * Topology files (YAML or JSON), validated with zod. Errors point at the path and say what was
+ * expected: `apps[1].pool: expected a positive integer, got "ten"`.
+ */
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import type { TopologySpec } from '../core/topology.js';
+
+const count = (what = 'a whole number') =>
+  z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` });
+const positive = count('a positive integer').positive({ error: 'expected a positive integer' });
+const nonNegative = count('a non-negative integer').nonnegative({ error: 'expected a non-negative integer' });
+const size = z
+  .union([z.string().regex(/^\s*\d+(\.\d+)?\s*[a-zA-Z]*\s*$/), z.number().int().positive()], {
+    error: 'expected a size such as 16GB, 8Gi or a number of bytes',
+  })
+  .transform(String);
+const settingValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a setting value' }).transform(String);
+
+const role = z
+  .object({
+    name: z.string().min(1).optional().describe('The role the app connects as'),
+    work_mem: settingValue.optional(),
+    hash_mem_multiplier: settingValue.optional(),
+    temp_buffers: settingValue.optional(),
+    maintenance_work_mem: settingValue.optional(),
+  })
+  .strict()
+  .describe('Role-level settings, as ALTER ROLE … SET gives them');
+
+const app = z
+  .object({
+    name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a name' }),
+    pods: z
+      .union([positive, z.object({ min: nonNegative, max: positive }).strict()], {
+        error: 'expected a positive integer or { min, max }',
+      })
+      .describe('Pods (processes) of this app, or an autoscaler range'),
+    pool: positive.describe('Connections in each pod\'s pool (its maximum)'),
+    maxSurge: z
+      .union([nonNegative, z.string().regex(/^\d+(\.\d+)?%$/, { error: 'expected a count or a percentage such as 25%' })], {
+        error: 'expected a count or a percentage such as 25%',
+      })
+      .optional()
+      .describe('Extra pods during a rolling update, as in a Deployment\'s strategy'),
+    role: role.optional(),
+    via: z.string().min(1).optional().describe('Name of the pooler this app connects through'),
+  })
+  .strict();
+
+const pool = z
+  .object({
+    database: z.string().min(1),
+    user: z.string().min(1),
+    pool_size: positive.optional(),
+    reserve_pool_size: nonNegative.optional(),
+  })
+  .strict();
+
+const pooler = z
+  .object({
+    name: z.string().min(1),
+    type: z.literal('pgbouncer').default('pgbouncer'),
+    replicas: positive.default(1),
+    pool_mode: z.enum(['session', 'transaction', 'statement']).default('session'),
+    default_pool_size: positive.default(20),
+    min_pool_size: nonNegative.default(0),
+    reserve_pool_size: nonNegative.default(0),
+    max_db_connections: nonNegative.default(0),
+    max_user_connections: nonNegative.default(0),
+    max_client_conn: positive.default(100),
+    pools: z.array(pool).optional(),
+  })
+  .strict()
+  .describe('A PgBouncer deployment; defaults are PgBouncer\'s own');
+
+/** The topology file's schema; `pgmem schema topology` prints it. */
+export const topologySchema = z
+  .object({
+    server: z
+      .object({
+        version: z.number().int().min(13).max(18).optional(),
+        ram: size.optional().describe('Memory of the machine'),
+        container: z
+          .object({
+            memoryLimit: size.describe('The container\'s memory limit: the budget'),
+            shmSize: size.optional().describe('Size of /dev/shm (Docker\'s default is 64MB)'),
+          })
+          .strict()
+          .optional(),
+        settings: z.record(z.string(), settingValue).optional(),
+        config: z.string().min(1).optional().describe('A postgresql.conf, relative to this file'),
+      })
+      .strict()
+      .default({}),
+    apps: z.array(app).default([]),
+    poolers: z.array(pooler).default([]),
+    reserved: z
+      .object({
+        admin: nonNegative.default(0).describe('Admin, monitoring and migration sessions (superuser)'),
+        replication: nonNegative.default(0).describe('Replication connections (walsenders)'),
+      })
+      .strict()
+      .default({ admin: 0, replication: 0 }),
+    workload: z
+      .object({
+        sortOps: nonNegative.optional(),
+        hashOps: nonNegative.optional(),
+        parallel: z.boolean().optional(),
+        tempBuffers: z.boolean().optional(),
+        maintenanceOps: nonNegative.optional(),
+        logicalSenders: nonNegative.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((doc, ctx) => {
+    const poolerNames = new Set(doc.poolers.map((p) => p.name));
+    doc.apps.forEach((a, i) => {
+      if (a.via !== undefined && !poolerNames.has(a.via)) {
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'via'], message: `no pooler named "${a.via}"`, input: a.via });
+      }
+      if (typeof a.pods === 'object' && a.pods.min > a.pods.max) {
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'pods'], message: 'min is larger than max', input: a.pods });
+      }
+    });
+    const seen = new Set<string>();
+    doc.apps.forEach((a, i) => {
+      if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: 'duplicate app name', input: a.name });
+      seen.add(a.name);
+    });
+  });
+
+/** A validated topology document. */
+export type TopologyDocument = z.output<typeof topologySchema>;
+
+/** `apps[1].pool` from zod's path. */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+function describeInput(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  const text = JSON.stringify(input);
+  return text === undefined ? String(input) : text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** Parses and validates a topology document; every problem becomes one `path: message` line. */
+export function parseTopology(text: string, file: string): TopologyDocument {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const line = error.linePos?.[0]?.line;
+      throw new InputError(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), file, line);
+    }
+    throw error;
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError('expected a topology document (a mapping with server, apps, poolers)', file);
+  }
+  const result = topologySchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const where = formatPath(issue.path) || '(top level)';
+      const got = issue.code === 'unrecognized_keys' ? '' : `, got ${describeInput(issue.input)}`;
+      const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+      return `${where}: ${message}${got}`;
+    });
+    throw new InputError(lines.join('; '), file);
+  }
+  return result.data;
+}
+
+/** The application side of a document, for the engine. */
+export function topologySpec(doc: TopologyDocument): TopologySpec {
+  return {
+    apps: doc.apps.map((a) => ({
+      name: a.name,
+      pods: a.pods,
+      pool: a.pool,
+      ...(a.maxSurge !== undefined && { maxSurge: a.maxSurge as number | `${number}%` }),
+      ...(a.via !== undefined && { via: a.via }),
+      ...(a.role !== undefined && {
+        role: {
+          ...(a.role.name !== undefined && { name: a.role.name }),
+          settings: Object.fromEntries(Object.entries(a.role).filter(([k, v]) => k !== 'name' && v !== undefined)) as Record<string, string>,
+        },
+      }),
+    })),
+    poolers: doc.poolers.map((p) => ({
+      name: p.name,
+      replicas: p.replicas,
+      poolMode: p.pool_mode,
+      defaultPoolSize: p.default_pool_size,
+      minPoolSize: p.min_pool_size,
+      reservePoolSize: p.reserve_pool_size,
+      maxDbConnections: p.max_db_connections,
+      maxUserConnections: p.max_user_connections,
+      maxClientConn: p.max_client_conn,
+      ...(p.pools && {
+        pools: p.pools.map((pool) => ({
+          database: pool.database,
+          user: pool.user,
+          ...(pool.pool_size !== undefined && { poolSize: pool.pool_size }),
+          ...(pool.reserve_pool_size !== undefined && { reservePoolSize: pool.reserve_pool_size }),
+        })),
+      }),
+    })),
+    adminConnections: doc.reserved.admin,
+  };
+}
