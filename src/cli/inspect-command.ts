@@ -1,0 +1,365 @@
+/**
+ * `pgmem inspect [CONNINFO]`: the running server's settings through the same model and findings as
+ * `plan`, next to the shared memory the server actually allocated and the backends it runs now.
+ * Connects with libpq's rules (connection string, PG* environment, password file) and reads only,
+ * inside a READ ONLY transaction.
+ */
+import type { Command } from 'commander';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { ClientConfig, Client as PgClient } from 'pg';
+import type { ConnectionOptions } from 'node:tls';
+import { ConnectionError, PgmemError, UsageError } from '../errors.js';
+import { formatSize } from '../core/format.js';
+import type { PlanReport } from '../core/report-schema.js';
+import {
+  ACTIVITY_QUERY,
+  FILE_SETTINGS_QUERY,
+  isSocketHost,
+  liveAssignments,
+  liveSection,
+  majorVersion,
+  pgpassPassword,
+  resolveTarget,
+  scrubSecrets,
+  SETTINGS_QUERY,
+  SHMEM_QUERY,
+  VERSION_QUERY,
+  type ActivityRow,
+  type ConnectionTarget,
+  type LiveSection,
+  type LiveSnapshot,
+  type PgFileSettingsRow,
+  type PgSettingsRow,
+} from '../input/live.js';
+import { parseCount } from '../input/flags.js';
+import { renderJson } from '../render/json.js';
+import { exitCodeFor } from './exit-code.js';
+import { useColor, type CliIo } from './io.js';
+import { analyzeFlags } from './plan-command.js';
+import { addPlanOptions, readFormat, readPlanFlags, type RawPlanOptions } from './plan-options.js';
+import { renderReport } from './render-report.js';
+
+/** Formats `inspect` writes. */
+export const INSPECT_FORMATS = ['table', 'json', 'markdown'] as const;
+
+/** Seconds to wait for a connection when neither --connect-timeout nor connect_timeout says. */
+export const DEFAULT_CONNECT_TIMEOUT = 10;
+
+/** The document `inspect --json` writes: the plan report plus the live section. */
+export type InspectReport = PlanReport & { live: LiveSection };
+
+/** Adds the `inspect` command to the program. */
+export function registerInspectCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  addPlanOptions(
+    program
+      .command('inspect')
+      .description('a running server: its settings through the model, next to the memory it allocated')
+      .argument('[conninfo]', 'a postgresql:// URI or "host=… port=… user=…"; default: the PG* environment variables')
+      .option('--connect-timeout <s>', `seconds to wait for the connection (default ${DEFAULT_CONNECT_TIMEOUT})`),
+    { failOnDefault: 'none' },
+  )
+    .addHelpText(
+      'after',
+      '\nThe password comes from the connection string, PGPASSWORD or the password file (PGPASSFILE, ~/.pgpass).' +
+        '\nOnly reads: every query runs in a READ ONLY transaction. Without --pods/--pool/--clients every' +
+        '\nmax_connections slot is assumed in use.',
+    )
+    .action(async (conninfo: string | undefined, options: RawPlanOptions) => {
+      setExit(await inspectCommand(conninfo, options, io));
+    });
+}
+
+/** Runs `inspect` and returns the exit code. */
+export async function inspectCommand(conninfo: string | undefined, options: RawPlanOptions, io: CliIo): Promise<number> {
+  const format = readFormat(options, INSPECT_FORMATS, 'table');
+  if (options.pgVersion !== undefined) {
+    throw new UsageError('inspect takes the version from the server', '--pg-version');
+  }
+  const flags = readPlanFlags(options, { failOnDefault: 'none' });
+  const timeoutText = typeof options.connectTimeout === 'string' ? options.connectTimeout : undefined;
+  const flagTimeout = timeoutText === undefined ? undefined : parseCount('--connect-timeout', timeoutText, { max: 86_400 });
+
+  const target = resolveTarget(conninfo, io.env, osUser(io.env));
+  const timeoutSeconds = flagTimeout ?? target.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+  const snapshot = await readLiveServer(target, { timeoutSeconds, io });
+  const report = inspectReport(snapshot, flags);
+
+  const color = useColor(io, flags.color);
+  if (format === 'json') {
+    io.stdout.write(renderJson(report));
+  } else {
+    const title = `${describeTarget(target)} (PostgreSQL ${snapshot.serverVersion})`;
+    const plan = await renderReport(report, format, { color, title });
+    io.stdout.write(`${plan}\n${format === 'markdown' ? renderLiveMarkdown(report.live) : renderLiveText(report.live)}`);
+  }
+  return exitCodeFor(report.findings, flags.failOn);
+}
+
+/** The plan report for a server's settings (flags on top), with its live section. */
+export function inspectReport(snapshot: LiveSnapshot, flags: ReturnType<typeof readPlanFlags>): InspectReport {
+  const version = majorVersion(snapshot.serverVersionNum, snapshot.serverVersion);
+  const { report } = analyzeFlags({ ...flags, version }, liveAssignments(version, snapshot.settings));
+  const live = liveSection(snapshot, {
+    sharedBytes: report.sharedMemory.totalBytes,
+    worstCaseBackends: report.connections.backends,
+  });
+  return { ...report, live };
+}
+
+function osUser(env: CliIo['env']): string | null {
+  const fromEnv = env.USER ?? env.LOGNAME;
+  if (fromEnv) return fromEnv;
+  try {
+    return userInfo().username;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * libpq's default when no host is given is its compiled-in socket directory: /var/run/postgresql
+ * for distribution builds, /tmp for source builds. Take whichever holds the port's socket, else
+ * connect to localhost over TCP.
+ */
+function defaultHost(port: number): string {
+  for (const dir of ['/var/run/postgresql', '/tmp']) {
+    if (existsSync(join(dir, `.s.PGSQL.${port}`))) return dir;
+  }
+  return 'localhost';
+}
+
+/** How the server is named in messages, never with credentials. */
+function describeTarget(target: ConnectionTarget): string {
+  const host = target.host ?? defaultHost(target.port);
+  if (isSocketHost(host)) return `server on socket "${join(host, `.s.PGSQL.${target.port}`)}"`;
+  const address = target.hostaddr && target.hostaddr !== host ? ` (${target.hostaddr})` : '';
+  return `server at "${host}"${address}, port ${target.port}`;
+}
+
+/** The password file's entry for this connection, read only when the server asks for a password. */
+function passwordFromFile(target: ConnectionTarget, host: string, io: CliIo): string | null {
+  const file = target.passfile ?? join(io.env.HOME ?? homedir(), '.pgpass');
+  let mode: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) return null;
+    mode = stat.mode;
+  } catch {
+    return null;
+  }
+  // fe-connect.c passwordFromFile: a file others may read or write is ignored, with a warning.
+  if ((mode & 0o077) !== 0) {
+    io.stderr.write(
+      `pgmem: warning: password file "${file}" has group or world access; permissions should be u=rw (0600) or less\n`,
+    );
+    return null;
+  }
+  const text = readFileSync(file, 'utf8');
+  return pgpassPassword(text, { host, port: target.port, database: target.database, user: target.user });
+}
+
+function readOptionalFile(path: string | null): string | undefined {
+  if (path === null) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new ConnectionError(`could not read certificate file "${path}"`);
+  }
+}
+
+/** The TLS options of an sslmode, or false for none (prefer falls back to none in connect()). */
+function sslConfig(target: ConnectionTarget, host: string): ConnectionOptions | false {
+  if (isSocketHost(host)) return false; // libpq never uses SSL over a Unix socket
+  if (target.sslmode === 'disable' || target.sslmode === 'allow') return false;
+  const files: ConnectionOptions = {};
+  const ca = readOptionalFile(target.sslrootcert);
+  const cert = readOptionalFile(target.sslcert);
+  const key = readOptionalFile(target.sslkey);
+  if (ca !== undefined) files.ca = ca;
+  if (cert !== undefined) files.cert = cert;
+  if (key !== undefined) files.key = key;
+  switch (target.sslmode) {
+    case 'prefer':
+    case 'require':
+      // libpq: without a root certificate, require (and prefer) encrypt without verifying.
+      return { ...files, rejectUnauthorized: files.ca !== undefined, checkServerIdentity: () => undefined };
+    case 'verify-ca':
+      return { ...files, rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return { ...files, rejectUnauthorized: true, servername: host };
+  }
+}
+
+/** One line naming the server and what went wrong, with every secret removed. */
+function connectionFailure(target: ConnectionTarget, error: unknown): ConnectionError {
+  const e = error as { code?: string; message?: string; severity?: string };
+  let reason: string;
+  if (error instanceof PgmemError) reason = error.message;
+  else if (e.code === 'ECONNREFUSED') reason = 'Connection refused';
+  else if (e.code === 'ENOENT') reason = 'No such file or directory (is the server running, with its socket there?)';
+  else if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') reason = 'could not translate host name to address';
+  else if (e.code === 'EACCES') reason = 'Permission denied';
+  else if (/timeout/i.test(e.message ?? '')) reason = 'timeout expired';
+  else reason = e.message ?? String(error);
+  const line = `connection to ${describeTarget(target)} failed: ${reason}`.replace(/\s*\n\s*/g, ' ');
+  return new ConnectionError(scrubSecrets(line, [target.password]));
+}
+
+/** Connects, trying TLS first for sslmode=prefer as libpq does. */
+async function connect(target: ConnectionTarget, timeoutSeconds: number, io: CliIo): Promise<PgClient> {
+  const { default: pg } = await import('pg');
+  const host = target.host ?? defaultHost(target.port);
+  const ssl = sslConfig(target, host);
+  const base: ClientConfig = {
+    host: target.hostaddr ?? host,
+    port: target.port,
+    user: target.user,
+    database: target.database,
+    // A function, so the password file is read only if the server asks, and pg never reads
+    // process.env or ~/.pgpass on its own.
+    password: async () => {
+      const password = target.password ?? passwordFromFile(target, host, io);
+      if (password === null) throw new ConnectionError('fe_sendauth: no password supplied');
+      return password;
+    },
+    connectionTimeoutMillis: timeoutSeconds * 1000,
+    application_name: target.applicationName ?? 'pgmem',
+    statement_timeout: 60_000,
+    ...(target.options !== null && { options: target.options }),
+  };
+  const attempt = async (tls: ConnectionOptions | false): Promise<PgClient> => {
+    const client = new pg.Client({ ...base, ssl: tls });
+    // An error after connecting (the server going away) must not crash the process.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+  };
+  try {
+    if (ssl !== false && target.sslmode === 'prefer') {
+      try {
+        return await attempt(ssl);
+      } catch (error) {
+        if (!/does not support SSL/.test((error as Error).message ?? '')) throw error;
+        return await attempt(false);
+      }
+    }
+    return await attempt(ssl);
+  } catch (error) {
+    throw connectionFailure(target, error);
+  }
+}
+
+/** Runs a query whose failure (a missing privilege) is not fatal, inside a savepoint. */
+async function optionalQuery<R>(client: PgClient, sql: string): Promise<{ rows: R[] } | { error: string }> {
+  await client.query('SAVEPOINT pgmem_optional');
+  try {
+    const result = await client.query(sql);
+    await client.query('RELEASE SAVEPOINT pgmem_optional');
+    return { rows: result.rows as R[] };
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    // Only server-side errors (a SQLSTATE) are survivable; a broken connection is not.
+    if (typeof e.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code)) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT pgmem_optional');
+    return { error: e.message ?? e.code };
+  }
+}
+
+/** Connects and reads everything `inspect` needs, in one READ ONLY transaction. */
+export async function readLiveServer(
+  target: ConnectionTarget,
+  { timeoutSeconds, io }: { timeoutSeconds: number; io: CliIo },
+): Promise<LiveSnapshot> {
+  const client = await connect(target, timeoutSeconds, io);
+  try {
+    await client.query('BEGIN READ ONLY');
+    const versionRow = (await client.query(VERSION_QUERY)).rows[0] as { num: string; version: string };
+    const serverVersionNum = Number(versionRow.num);
+    majorVersion(serverVersionNum, versionRow.version); // refuse unsupported versions before reading views they lack
+    const settings = (await client.query(SETTINGS_QUERY)).rows as PgSettingsRow[];
+    const pending = settings.some((row) => row.pending_restart);
+    const files = pending ? await optionalQuery<PgFileSettingsRow>(client, FILE_SETTINGS_QUERY) : null;
+    const activity = (await client.query(ACTIVITY_QUERY)).rows as ActivityRow[];
+    const shmem = await optionalQuery<{ bytes: string | null }>(client, SHMEM_QUERY);
+    await client.query('COMMIT');
+    const allocated = 'rows' in shmem && shmem.rows[0]?.bytes != null ? Number(shmem.rows[0].bytes) : null;
+    return {
+      serverVersion: versionRow.version,
+      serverVersionNum,
+      settings,
+      fileSettings: files && 'rows' in files ? files.rows : null,
+      fileSettingsError: files && 'error' in files ? files.error : null,
+      activity,
+      allocatedSharedBytes: allocated,
+      allocatedSharedError: 'error' in shmem ? shmem.error : allocated === null ? 'pg_shmem_allocations returned nothing' : null,
+    };
+  } catch (error) {
+    if (error instanceof PgmemError) throw error;
+    const message = (error as Error).message ?? String(error);
+    throw new ConnectionError(scrubSecrets(`query on ${describeTarget(target)} failed: ${message}`, [target.password]));
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function shared(live: LiveSection): string {
+  const predicted = `predicted ${formatSize(live.predictedSharedBytes)} (${live.predictedSharedBytes} bytes)`;
+  if (live.allocatedSharedBytes === null) {
+    return `${predicted}; allocated figure unavailable: ${live.allocatedSharedUnavailable ?? 'not reported'}`;
+  }
+  const diff = live.differenceBytes ?? 0;
+  const difference = diff === 0 ? 'exactly as predicted' : `difference ${diff > 0 ? '+' : ''}${formatSize(diff)} (${diff} bytes)`;
+  return `${predicted}, allocated ${formatSize(live.allocatedSharedBytes)} (${live.allocatedSharedBytes} bytes): ${difference}`;
+}
+
+function counts(record: Record<string, number>): string {
+  return Object.entries(record)
+    .map(([key, n]) => `${key} ${n}`)
+    .join(', ');
+}
+
+function pendingText(p: LiveSection['pendingRestart'][number]): string {
+  const running = `${p.setting}${p.unit ? ` (${p.unit})` : ''}`;
+  return `${p.name}: running ${running}${p.pendingValue !== undefined ? `, after restart ${p.pendingValue}` : ''}`;
+}
+
+/** The "Live server" section of the table output. */
+export function renderLiveText(live: LiveSection): string {
+  const lines = [
+    `Live server (PostgreSQL ${live.serverVersion})`,
+    `  Shared memory     ${shared(live)}`,
+    ...(live.sharedMemorySizeMB !== null ? [`  shared_memory_size ${live.sharedMemorySizeMB}MB (as the server reports it)`] : []),
+    `  Processes now     ${live.currentBackends.total}: ${counts(live.currentBackends.byType)}`,
+    `  States            ${counts(live.currentBackends.byState)}`,
+    `  Worst case        ${live.worstCaseBackends} client backends`,
+    live.pendingRestart.length === 0
+      ? '  Pending restart   none'
+      : `  Pending restart   ${live.pendingRestart.map(pendingText).join('; ')}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The "Live server" section of the Markdown output. */
+export function renderLiveMarkdown(live: LiveSection): string {
+  const rows: [string, string][] = [
+    ['Shared memory', shared(live)],
+    ...(live.sharedMemorySizeMB !== null ? [['shared_memory_size', `${live.sharedMemorySizeMB}MB`] as [string, string]] : []),
+    ['Processes now', `${live.currentBackends.total}: ${counts(live.currentBackends.byType)}`],
+    ['States', counts(live.currentBackends.byState)],
+    ['Worst case', `${live.worstCaseBackends} client backends`],
+    ['Pending restart', live.pendingRestart.length === 0 ? 'none' : live.pendingRestart.map(pendingText).join('; ')],
+  ];
+  const body = rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`).join('\n');
+  return `#### Live server (PostgreSQL ${cell(live.serverVersion)})\n\n| | |\n| --- | --- |\n${body}\n`;
+}

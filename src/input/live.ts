@@ -1,0 +1,520 @@
+/**
+ * A live server as engine input: libpq connection strings and environment, ~/.pgpass lines, the
+ * read-only queries `pgmem inspect` runs, and their rows turned into settings assignments and the
+ * report's `live` section. Pure: the CLI does the connecting and the file reading.
+ */
+import { z } from 'zod';
+import { ConnectionError } from '../errors.js';
+import { findGuc } from '../core/catalog/index.js';
+import type { SettingAssignment } from '../core/settings.js';
+import { isSupportedVersion, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
+
+/** Connection keywords pgmem understands, as libpq names them (fe-connect.c PQconninfoOptions). */
+export const CONNINFO_KEYWORDS = [
+  'host',
+  'hostaddr',
+  'port',
+  'dbname',
+  'user',
+  'password',
+  'passfile',
+  'connect_timeout',
+  'sslmode',
+  'sslrootcert',
+  'sslcert',
+  'sslkey',
+  'application_name',
+  'fallback_application_name',
+  'options',
+] as const;
+
+/** A connection keyword pgmem understands. */
+export type ConninfoKeyword = (typeof CONNINFO_KEYWORDS)[number];
+
+/** Keyword → value pairs from a connection string. */
+export type Conninfo = Partial<Record<ConninfoKeyword, string>>;
+
+const KEYWORDS = new Set<string>(CONNINFO_KEYWORDS);
+
+function setKeyword(result: Conninfo, keyword: string, value: string): void {
+  if (!KEYWORDS.has(keyword)) throw new ConnectionError(`invalid connection option "${keyword}"`);
+  result[keyword as ConninfoKeyword] = value;
+}
+
+/**
+ * Parses a libpq connection string: a `postgresql://` / `postgres://` URI or `key=value` pairs.
+ * Error messages are libpq's and never repeat values, so a password cannot leak through them.
+ */
+export function parseConninfo(text: string): Conninfo {
+  return /^postgres(ql)?:\/\//.test(text) ? parseUri(text) : parseKeyValue(text);
+}
+
+/** fe-connect.c conninfo_parse: `kw = value`, values quoted with '…' and backslash escapes. */
+function parseKeyValue(text: string): Conninfo {
+  const result: Conninfo = {};
+  let i = 0;
+  const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
+  while (i < text.length) {
+    while (isSpace(text[i])) i++;
+    if (i >= text.length) break;
+    let keyword = '';
+    while (i < text.length && text[i] !== '=' && !isSpace(text[i])) keyword += text[i++];
+    while (isSpace(text[i])) i++;
+    if (text[i] !== '=') throw new ConnectionError(`missing "=" after "${keyword}" in connection info string`);
+    i++;
+    while (isSpace(text[i])) i++;
+    let value = '';
+    if (text[i] === "'") {
+      i++;
+      let closed = false;
+      while (i < text.length) {
+        const c = text[i]!;
+        if (c === '\\' && i + 1 < text.length) {
+          value += text[i + 1];
+          i += 2;
+        } else if (c === "'") {
+          i++;
+          closed = true;
+          break;
+        } else {
+          value += c;
+          i++;
+        }
+      }
+      if (!closed) throw new ConnectionError('unterminated quoted string in connection info string');
+    } else {
+      while (i < text.length && !isSpace(text[i])) {
+        if (text[i] === '\\' && i + 1 < text.length) i++;
+        value += text[i++];
+      }
+    }
+    setKeyword(result, keyword, value);
+  }
+  return result;
+}
+
+function decode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new ConnectionError('invalid percent-encoded token in connection URI');
+  }
+}
+
+/**
+ * fe-connect.c conninfo_uri_parse_options:
+ * postgresql://[user[:password]@][host][:port][,…][/dbname][?keyword=value&…], percent-encoded.
+ */
+function parseUri(text: string): Conninfo {
+  const result: Conninfo = {};
+  let rest = text.replace(/^postgres(ql)?:\/\//, '');
+  const authorityEnd = rest.search(/[/?]/);
+  let authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
+  rest = authorityEnd === -1 ? '' : rest.slice(authorityEnd);
+  const at = authority.lastIndexOf('@');
+  if (at !== -1) {
+    const userinfo = authority.slice(0, at);
+    authority = authority.slice(at + 1);
+    const colon = userinfo.indexOf(':');
+    const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
+    if (user !== '') result.user = decode(user);
+    if (colon !== -1) result.password = decode(userinfo.slice(colon + 1));
+  }
+  if (authority !== '') {
+    const hosts: string[] = [];
+    const ports: string[] = [];
+    for (const spec of authority.split(',')) {
+      // An IPv6 address is written in brackets: [::1]:5432.
+      const match = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(spec)!;
+      hosts.push(decode(match[1]!.replace(/^\[(.*)\]$/, '$1')));
+      ports.push(decode(match[2] ?? ''));
+    }
+    if (hosts.some((h) => h !== '')) result.host = hosts.join(',');
+    if (ports.some((p) => p !== '')) result.port = ports.join(',');
+  }
+  const query = rest.indexOf('?');
+  const path = query === -1 ? rest : rest.slice(0, query);
+  if (path.length > 1) result.dbname = decode(path.slice(1));
+  if (query !== -1) {
+    for (const pair of rest.slice(query + 1).split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      if (eq === -1) throw new ConnectionError(`missing key/value separator "=" in URI query parameter`);
+      const keyword = decode(pair.slice(0, eq));
+      const value = decode(pair.slice(eq + 1));
+      // libpq maps the JDBC-style ssl=true to sslmode=require.
+      if (keyword === 'ssl' && value === 'true') result.sslmode = 'require';
+      else setKeyword(result, keyword, value);
+    }
+  }
+  return result;
+}
+
+/** SSL modes libpq accepts. */
+export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+/** An SSL mode libpq accepts. */
+export type SslMode = (typeof SSL_MODES)[number];
+
+/** Where and how to connect, every field resolved from the connection string, environment and defaults. */
+export interface ConnectionTarget {
+  /** A host name, IP address, or a directory holding the Unix socket; null: the default socket directory. */
+  readonly host: string | null;
+  readonly hostaddr: string | null;
+  readonly port: number;
+  readonly user: string;
+  readonly database: string;
+  /** An explicit password (connection string or PGPASSWORD); null: ask the password file when needed. */
+  readonly password: string | null;
+  /** The password file to read, from passfile / PGPASSFILE; null: ~/.pgpass. */
+  readonly passfile: string | null;
+  readonly sslmode: SslMode;
+  readonly sslrootcert: string | null;
+  readonly sslcert: string | null;
+  readonly sslkey: string | null;
+  /** Seconds, from connect_timeout / PGCONNECT_TIMEOUT; null when neither says. */
+  readonly connectTimeout: number | null;
+  readonly applicationName: string | null;
+  readonly options: string | null;
+}
+
+/** The libpq environment variable of each keyword (libpq's "Environment Variables" chapter). */
+const ENVIRONMENT: Partial<Record<ConninfoKeyword, string>> = {
+  host: 'PGHOST',
+  hostaddr: 'PGHOSTADDR',
+  port: 'PGPORT',
+  dbname: 'PGDATABASE',
+  user: 'PGUSER',
+  password: 'PGPASSWORD',
+  passfile: 'PGPASSFILE',
+  connect_timeout: 'PGCONNECT_TIMEOUT',
+  sslmode: 'PGSSLMODE',
+  sslrootcert: 'PGSSLROOTCERT',
+  sslcert: 'PGSSLCERT',
+  sslkey: 'PGSSLKEY',
+  application_name: 'PGAPPNAME',
+  options: 'PGOPTIONS',
+};
+
+/**
+ * Resolves a connection the way libpq does: a keyword in the connection string wins over its
+ * environment variable, which wins over the built-in default (port 5432, the operating-system user
+ * name, a database named after the user, sslmode prefer).
+ */
+export function resolveTarget(
+  conninfo: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  osUser: string | null,
+): ConnectionTarget {
+  const parsed = conninfo === undefined || conninfo === '' ? {} : parseConninfo(conninfo);
+  const get = (keyword: ConninfoKeyword): string | null => {
+    const variable = ENVIRONMENT[keyword];
+    const value = parsed[keyword] ?? (variable === undefined ? undefined : env[variable]);
+    return value === undefined || value === '' ? null : value;
+  };
+  const host = get('host');
+  const portText = get('port');
+  if ((host ?? '').includes(',') || (portText ?? '').includes(',')) {
+    throw new ConnectionError('several hosts in one connection string are not supported; give one host');
+  }
+  const port = portText === null ? 5432 : Number(portText);
+  if (!/^\d+$/.test(portText ?? '5432') || port < 1 || port > 65535) {
+    throw new ConnectionError(`invalid port number: "${portText}"`);
+  }
+  const user = get('user') ?? osUser;
+  if (user === null) throw new ConnectionError('no user name: give user= in the connection string or set PGUSER');
+  const sslmode = get('sslmode') ?? 'prefer';
+  if (!(SSL_MODES as readonly string[]).includes(sslmode)) {
+    throw new ConnectionError(`invalid sslmode value: "${sslmode}"`);
+  }
+  const timeoutText = get('connect_timeout');
+  let connectTimeout: number | null = null;
+  if (timeoutText !== null) {
+    // fe-connect.c parse_int_param: an integer; libpq treats values below 2 seconds as 2 (0 means none).
+    if (!/^\s*-?\d+\s*$/.test(timeoutText)) {
+      throw new ConnectionError(`invalid integer value "${timeoutText}" for connection option "connect_timeout"`);
+    }
+    const seconds = Number(timeoutText);
+    connectTimeout = seconds <= 0 ? 0 : Math.max(2, seconds);
+  }
+  return {
+    host,
+    hostaddr: get('hostaddr'),
+    port,
+    user,
+    database: get('dbname') ?? user,
+    password: get('password'),
+    passfile: get('passfile'),
+    sslmode: sslmode as SslMode,
+    sslrootcert: get('sslrootcert'),
+    sslcert: get('sslcert'),
+    sslkey: get('sslkey'),
+    connectTimeout,
+    applicationName: get('application_name') ?? get('fallback_application_name'),
+    options: get('options'),
+  };
+}
+
+/** Whether a host names a Unix-socket directory rather than a network host (libpq: an absolute path). */
+export function isSocketHost(host: string): boolean {
+  return host.startsWith('/') || host.startsWith('@');
+}
+
+/** The fields of a ~/.pgpass lookup. */
+export interface PgpassKey {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+}
+
+/** Splits a .pgpass line into its fields; `\:` and `\\` escape a colon and a backslash. */
+function pgpassFields(line: string): string[] {
+  const fields: string[] = [];
+  let current = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '\\' && i + 1 < line.length) current += line[++i];
+    else if (c === ':' && fields.length < 4) {
+      fields.push(current);
+      current = '';
+    } else current += c;
+  }
+  fields.push(current);
+  return fields;
+}
+
+/**
+ * The password of the first matching line of a password file, as libpq's passwordFromFile
+ * (fe-connect.c) finds it: `host:port:database:user:password`, `*` matches anything, lines
+ * starting with `#` are comments, and a Unix-socket connection is matched as host "localhost".
+ */
+export function pgpassPassword(text: string, key: PgpassKey): string | null {
+  const host = key.host === '' || isSocketHost(key.host) ? 'localhost' : key.host;
+  const wanted = [host, String(key.port), key.database, key.user];
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.replace(/\r$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const fields = pgpassFields(line);
+    if (fields.length < 5) continue;
+    if (wanted.every((value, i) => fields[i] === '*' || fields[i] === value)) {
+      return fields[4] === '' ? null : fields[4]!;
+    }
+  }
+  return null;
+}
+
+/** Replaces every occurrence of the secrets (and their percent-encoded forms) with "********". */
+export function scrubSecrets(message: string, secrets: readonly (string | null | undefined)[]): string {
+  let result = message;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      result = result.split(form).join('********');
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The queries and their rows.
+
+/** The server version, first of all: older servers lack views the later queries read. */
+export const VERSION_QUERY = "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version";
+
+/** Every setting with where it came from (sourcefile/sourceline are NULL unless the role may read them). */
+export const SETTINGS_QUERY =
+  'SELECT name, setting, unit, vartype, context, source, sourcefile, sourceline, pending_restart FROM pg_settings';
+
+/** What the configuration files say now (superuser or granted only), for the values a restart will apply. */
+export const FILE_SETTINGS_QUERY =
+  'SELECT sourcefile, sourceline, seqno, name, setting, applied, error FROM pg_file_settings ORDER BY seqno';
+
+/** Current processes by type and state. */
+export const ACTIVITY_QUERY =
+  'SELECT backend_type, state, count(*)::int AS count FROM pg_stat_activity GROUP BY backend_type, state';
+
+/**
+ * The shared memory the server allocated: the rows of pg_shmem_allocations (named areas, the
+ * "<anonymous>" row and the NULL-name free space) sum to the segment size (pg-memory.md §2.1).
+ * Needs superuser or pg_read_all_stats.
+ */
+export const SHMEM_QUERY = 'SELECT sum(allocated_size)::text AS bytes FROM pg_shmem_allocations';
+
+/** One row of pg_settings, as SETTINGS_QUERY returns it. */
+export interface PgSettingsRow {
+  readonly name: string;
+  readonly setting: string | null;
+  readonly unit: string | null;
+  readonly vartype: string;
+  readonly context: string;
+  readonly source: string;
+  readonly sourcefile: string | null;
+  readonly sourceline: number | null;
+  readonly pending_restart: boolean;
+}
+
+/** One row of pg_file_settings. */
+export interface PgFileSettingsRow {
+  readonly sourcefile: string | null;
+  readonly sourceline: number | null;
+  readonly seqno: number | null;
+  readonly name: string | null;
+  readonly setting: string | null;
+  readonly applied: boolean;
+  readonly error: string | null;
+}
+
+/** One row of ACTIVITY_QUERY. */
+export interface ActivityRow {
+  readonly backend_type: string | null;
+  readonly state: string | null;
+  readonly count: number;
+}
+
+/** Everything the queries returned; optional parts are null with the reason they are missing. */
+export interface LiveSnapshot {
+  readonly serverVersion: string;
+  readonly serverVersionNum: number;
+  readonly settings: readonly PgSettingsRow[];
+  readonly fileSettings: readonly PgFileSettingsRow[] | null;
+  readonly fileSettingsError: string | null;
+  readonly activity: readonly ActivityRow[];
+  readonly allocatedSharedBytes: number | null;
+  readonly allocatedSharedError: string | null;
+}
+
+/**
+ * The major version from server_version_num (10+: major × 10000 + minor). Servers older than 13,
+ * and newer than pgmem knows, are refused: their memory layout is not modelled.
+ */
+export function majorVersion(serverVersionNum: number, serverVersion: string): PgVersion {
+  const major = Math.floor(serverVersionNum / 10000);
+  if (isSupportedVersion(major)) return major;
+  const supported = `${SUPPORTED_VERSIONS[0]}–${SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]}`;
+  if (serverVersionNum < 130000) {
+    throw new ConnectionError(`the server runs PostgreSQL ${serverVersion}; pgmem models PostgreSQL ${supported} only`);
+  }
+  throw new ConnectionError(`the server runs PostgreSQL ${serverVersion}, newer than pgmem knows (${supported})`);
+}
+
+/**
+ * pg_settings sources whose value is not the server's own: the defaults (the engine applies the
+ * version's built-in values and auto rules itself) and values of this session, role or database
+ * (guc.c GucSource_Names).
+ */
+const SKIPPED_SOURCES = new Set([
+  'default',
+  'dynamic default',
+  'client',
+  'session',
+  'database',
+  'user',
+  'database user',
+  'interactive',
+  'test',
+]);
+
+/**
+ * The running server's settings as assignments for the engine, source `<file>:<line>` when the
+ * role may see it, else pg_settings.source. Defaults are left to the engine (with `defaults:
+ * 'boot'`), so that its auto rules are what gets compared with the server; so are "override"
+ * values of non-internal settings (the server's own result of an auto rule, e.g. wal_buffers = -1
+ * shown as 512 in 13). Names the catalog does not know (extension settings the server accepted as
+ * placeholders) are skipped.
+ */
+export function liveAssignments(version: PgVersion, rows: readonly PgSettingsRow[]): SettingAssignment[] {
+  const assignments: SettingAssignment[] = [];
+  for (const row of rows) {
+    if (row.setting === null || SKIPPED_SOURCES.has(row.source)) continue;
+    if (row.source === 'override' && row.context !== 'internal') continue;
+    const definition = findGuc(version, row.name);
+    if (!definition) continue;
+    const source = row.sourcefile && row.sourceline ? `${row.sourcefile}:${row.sourceline}` : row.source;
+    assignments.push({ name: definition.name, value: row.setting, source });
+  }
+  return assignments;
+}
+
+/** The report's `live` section: what the server says next to what pgmem predicts. */
+export const liveSectionSchema = z.object({
+  serverVersion: z.string().describe('server_version, e.g. "16.4"'),
+  predictedSharedBytes: z.number().int().nonnegative().describe('pgmem\'s shared memory for the running settings'),
+  allocatedSharedBytes: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .describe('sum(allocated_size) of pg_shmem_allocations; null when the role may not read it'),
+  allocatedSharedUnavailable: z.string().optional().describe('Why allocatedSharedBytes is null'),
+  differenceBytes: z.number().int().nullable().describe('allocatedSharedBytes − predictedSharedBytes'),
+  sharedMemorySizeMB: z.number().int().nonnegative().nullable().describe('shared_memory_size (15+), else null'),
+  currentBackends: z.object({
+    total: z.number().int().nonnegative().describe('Processes pg_stat_activity lists'),
+    byType: z.record(z.string(), z.number().int().nonnegative()).describe('By backend_type'),
+    byState: z.record(z.string(), z.number().int().nonnegative()).describe('By state; "none" for processes without one'),
+  }),
+  worstCaseBackends: z.number().int().nonnegative().describe('Client backends in pgmem\'s worst case'),
+  pendingRestart: z.array(
+    z.object({
+      name: z.string(),
+      setting: z.string().describe('The running value (pg_settings.setting, base unit)'),
+      unit: z.string().nullable(),
+      pendingValue: z.string().optional().describe('The value in the configuration file, applied at the next restart'),
+    }),
+  ),
+});
+
+/** The report's `live` section. */
+export type LiveSection = z.infer<typeof liveSectionSchema>;
+
+/** Builds the `live` section from the snapshot and pgmem's figures for the same settings. */
+export function liveSection(
+  snapshot: LiveSnapshot,
+  predicted: { sharedBytes: number; worstCaseBackends: number },
+): LiveSection {
+  const byType: Record<string, number> = {};
+  const byState: Record<string, number> = {};
+  let total = 0;
+  for (const row of snapshot.activity) {
+    const type = row.backend_type ?? 'unknown';
+    const state = row.state ?? 'none';
+    byType[type] = (byType[type] ?? 0) + row.count;
+    byState[state] = (byState[state] ?? 0) + row.count;
+    total += row.count;
+  }
+  // pg_file_settings lists every assignment in file order; the last one for a name is the one a
+  // restart applies (guc-file.l ProcessConfigFileInternal).
+  const fileValues = new Map<string, string>();
+  for (const row of snapshot.fileSettings ?? []) {
+    if (row.name !== null && row.setting !== null && row.error === null) fileValues.set(row.name.toLowerCase(), row.setting);
+  }
+  const pendingRestart = snapshot.settings
+    .filter((row) => row.pending_restart)
+    .map((row) => {
+      const pendingValue = fileValues.get(row.name.toLowerCase());
+      return {
+        name: row.name,
+        setting: row.setting ?? '',
+        unit: row.unit,
+        ...(pendingValue !== undefined && { pendingValue }),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const sizeRow = snapshot.settings.find((row) => row.name === 'shared_memory_size');
+  const allocated = snapshot.allocatedSharedBytes;
+  return {
+    serverVersion: snapshot.serverVersion,
+    predictedSharedBytes: predicted.sharedBytes,
+    allocatedSharedBytes: allocated,
+    ...(allocated === null && { allocatedSharedUnavailable: snapshot.allocatedSharedError ?? 'not reported' }),
+    differenceBytes: allocated === null ? null : allocated - predicted.sharedBytes,
+    sharedMemorySizeMB: sizeRow?.setting != null && /^\d+$/.test(sizeRow.setting) ? Number(sizeRow.setting) : null,
+    currentBackends: { total, byType: sortKeys(byType), byState: sortKeys(byState) },
+    worstCaseBackends: predicted.worstCaseBackends,
+    pendingRestart,
+  };
+}
+
+function sortKeys(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
