@@ -26,7 +26,7 @@ export interface SharedMemoryEstimate {
   totalBytes: number;
   /** shared_memory_size as `postgres -C` reports it: MB, rounded up. */
   sizeMB: number;
-  /** shared_memory_size_in_huge_pages for the given huge_page_size (0 means the 2 MB default). */
+  /** shared_memory_size_in_huge_pages for the given huge_page_size (0 means the 2 MB default): floor + 1. */
   hugePages: number;
   /** The huge page size used for hugePages, in bytes. */
   hugePageSizeBytes: number;
@@ -458,8 +458,12 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
   // ProcSignalShmemSize() (procsignal.c).
   add('PGPROC and per-backend arrays', 8 + slots * s.procSignalSlot);
 
-  // CheckpointerShmemSize() (checkpointer.c): fsync request queue, one CheckpointerRequest per buffer.
-  add('Other fixed structures', version >= 17 ? 56 + 32 * nbuffers : 64 + 24 * nbuffers);
+  // CheckpointerShmemSize() (checkpointer.c): fsync request queue, one CheckpointerRequest per buffer, at most
+  // MAX_CHECKPOINT_REQUESTS (10,000,000; in the current minor releases of every supported branch).
+  {
+    const requests = Math.min(nbuffers, 10_000_000);
+    add('Other fixed structures', version >= 17 ? 56 + 32 * requests : 64 + 24 * requests);
+  }
 
   // AutoVacuumShmemSize() (autovacuum.c).
   add('Other fixed structures', s.autovacuumBase + avWorkers * s.autovacuumWorker);
@@ -533,8 +537,10 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
   const hugePageSizeBytes = hugePageKb > 0 ? hugePageKb * 1024 : DEFAULT_HUGE_PAGE_SIZE;
   return {
     totalBytes,
+    // InitializeShmemGUCs() (ipci.c, 15+): shared_memory_size rounds up to whole MB.
     sizeMB: Math.ceil(totalBytes / (1024 * 1024)),
-    hugePages: Math.ceil(totalBytes / hugePageSizeBytes),
+    // InitializeShmemGUCs() (ipci.c): size_b / hp_size + 1, one page too many when the size is an exact multiple.
+    hugePages: div(totalBytes, hugePageSizeBytes) + 1,
     hugePageSizeBytes,
     components,
     maxBackends,
