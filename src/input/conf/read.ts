@@ -261,8 +261,10 @@ export function readConfiguration(
       effective.set(asciiLower(item.name), { ...base, setting: item.rawValue, known: false });
       continue;
     }
+    // set_config_option names the parameter as written in 13–17, by its own name from 18 on.
+    const shownName = version <= 17 ? item.name : def.name;
     if (def.context === 'internal') {
-      reader.issue({ kind: 'cannot-change', file: item.file, line: item.line, setting: def.name, message: `parameter "${def.name}" cannot be changed` });
+      reader.issue({ kind: 'cannot-change', file: item.file, line: item.line, setting: def.name, message: `parameter "${shownName}" cannot be changed` });
       continue;
     }
     const parsed = parseSettingValue(version, def, item.rawValue, applied);
@@ -272,7 +274,7 @@ export function readConfiguration(
         file: item.file,
         line: item.line,
         setting: def.name,
-        message: parsed.message,
+        message: renameInMessage(parsed.message, def.name, shownName),
         ...(parsed.hint !== undefined ? { hint: parsed.hint } : {}),
         ...(parsed.detail !== undefined ? { detail: parsed.detail } : {}),
       });
@@ -282,6 +284,16 @@ export function readConfiguration(
     effective.set(def.name, { ...base, setting: parsed.setting, known: true });
   }
   return result(effective);
+}
+
+/**
+ * Puts the name as written into a value error (guc.c parse_and_validate_value reports the name it was
+ * called with). Check-hook failures (call_*_check_hook: `invalid value for parameter "x": 3`, the
+ * value unquoted) always use the setting's own name, so they are left alone.
+ */
+function renameInMessage(message: string, name: string, shown: string): string {
+  if (name === shown || /^invalid value for parameter "[^"]*": [^"]/.test(message)) return message;
+  return message.replace(`parameter "${name}"`, `parameter "${shown}"`);
 }
 
 /** The catalog entry for a name as written (ASCII case-insensitive, old names mapped); undefined if unknown. */
