@@ -10,6 +10,7 @@ import { useColor, type CliIo } from './io.js';
 import { analyzeFlags } from './plan-command.js';
 import { readFormat, readPlanFlags, type PlanFlags, type RawPlanOptions } from './plan-options.js';
 import { renderReport } from './render-report.js';
+import { applyTopologyFlag } from './topology-loader.js';
 import { renderJson } from '../render/json.js';
 
 /** Formats `check` writes. */
@@ -88,7 +89,7 @@ export async function checkFiles(
   context: { command: 'plan' | 'check'; format?: string; flags?: PlanFlags },
 ): Promise<number> {
   const format = (context.format ?? readFormat(options, CHECK_FORMATS, 'table')) as CheckFormat;
-  const flags = context.flags ?? readPlanFlags(options, { failOnDefault: 'error' });
+  const flags = context.flags ?? (await applyTopologyFlag(readPlanFlags(options, { failOnDefault: 'error' }), io));
   const reports = files.map((file) => checkOne(file, flags, options, io).report);
   const color = useColor(io, flags.color);
   if (format === 'json') {

@@ -1,5 +1,5 @@
 /** `pgmem plan`: worst-case memory for flags and, optionally, a postgresql.conf. */
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { analyze, type Analysis } from '../core/analyze.js';
 import { Settings, type SettingAssignment } from '../core/settings.js';
 import type { PgVersion } from '../core/versions.js';
@@ -7,6 +7,7 @@ import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
 import { readFormat, readPlanFlags, shorthandFlag, type PlanFlags, type RawPlanOptions } from './plan-options.js';
 import { renderReport } from './render-report.js';
+import { applyTopologyFlag } from './topology-loader.js';
 
 /** Formats `plan` writes. */
 export const PLAN_FORMATS = ['table', 'json', 'markdown'] as const;
@@ -23,14 +24,25 @@ export function checkFlagAssignments(version: PgVersion, assignments: readonly S
   }
 }
 
-/** Analyses flags on top of initdb defaults (or of a configuration file's assignments). */
+/** Analyses flags (merged with a topology) on top of initdb defaults or a configuration file's assignments. */
 export function analyzeFlags(flags: PlanFlags, fileAssignments: readonly SettingAssignment[] | null): Analysis {
-  checkFlagAssignments(flags.version, flags.assignments);
+  checkFlagAssignments(
+    flags.version,
+    flags.assignments.filter((a) => a.source === 'flag'),
+  );
+  const topologyProblems = Settings.resolve(flags.version, flags.assignments.filter((a) => a.source === 'topology'), 'boot').problems;
+  if (topologyProblems[0]) {
+    throw new InputError(`server.settings.${topologyProblems[0].name}: ${topologyProblems[0].message}`, flags.topologyFile ?? undefined);
+  }
   return analyze({
     version: flags.version,
     assignments: [...(fileAssignments ?? []), ...flags.assignments],
     defaults: fileAssignments ? 'boot' : 'initdb',
     clients: flags.clients,
+    groups: flags.groups ?? null,
+    topology: flags.topology ?? null,
+    container: flags.container ?? null,
+    replicationConnections: flags.replicationConnections ?? 0,
     workload: flags.workload,
     ramBytes: flags.ramBytes,
   });
@@ -39,10 +51,11 @@ export function analyzeFlags(flags: PlanFlags, fileAssignments: readonly Setting
 /** Runs `plan` and returns the exit code. */
 export async function planCommand(options: RawPlanOptions, io: CliIo): Promise<number> {
   const format = readFormat(options, PLAN_FORMATS, 'table');
-  const flags = readPlanFlags(options, { failOnDefault: 'none' });
-  if (typeof options.config === 'string') {
+  const flags = await applyTopologyFlag(readPlanFlags(options, { failOnDefault: 'none' }), io);
+  const config = typeof options.config === 'string' ? options.config : flags.topologyConfig;
+  if (config !== undefined) {
     const { checkFiles } = await import('./check-command.js');
-    return checkFiles([options.config], options, io, { command: 'plan', format, flags });
+    return checkFiles([config], options, io, { command: 'plan', format, flags });
   }
   const { report } = analyzeFlags(flags, null);
   io.stdout.write(await renderReport(report, format, { color: useColor(io, flags.color) }));

@@ -3,7 +3,8 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import type { Workload } from '../core/model.js';
+import type { ClientGroup, Workload } from '../core/model.js';
+import type { ContainerSpec, ResolvedTopology } from '../core/topology.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
 import type { SettingAssignment } from '../core/settings.js';
 import { DEFAULT_VERSION, type PgVersion } from '../core/versions.js';
@@ -47,6 +48,7 @@ export function addPlanOptions(command: Command, { failOnDefault }: { failOnDefa
     .option('--pods <n>', 'application pods (or processes) that each keep a pool')
     .option('--pool <n>', 'connections in each pod\'s pool')
     .option('--clients <n>', 'total client connections, instead of --pods × --pool')
+    .option('--topology <file>', 'a topology file (YAML or JSON); - reads JSON or YAML from stdin')
     .option('--ram <size>', 'memory of the machine or container limit, e.g. 16GB or 8Gi')
     .option('--pg-version <major>', `PostgreSQL major version, 13–18 (default ${DEFAULT_VERSION})`)
     .option('--set <name=value>', 'a setting in postgresql.conf syntax, repeatable', collect, [])
@@ -71,15 +73,30 @@ export function addPlanOptions(command: Command, { failOnDefault }: { failOnDefa
 /** The options as commander hands them over. */
 export type RawPlanOptions = Record<string, unknown>;
 
-/** Engine input taken from flags. */
+/** Engine input taken from flags (and, once merged, from a topology file). */
 export interface PlanFlags {
   readonly version: PgVersion;
   readonly clients: number | null;
+  /** --pods/--pool as given, to override a one-app topology. */
+  readonly pods?: number;
+  readonly pool?: number;
   readonly ramBytes: number | null;
   readonly workload: Workload;
+  /** Workload fields given as flags, which win over a topology file's. */
+  readonly workloadFlags: Partial<Workload>;
   readonly assignments: SettingAssignment[];
   readonly failOn: FailOn;
   readonly color: boolean | undefined;
+  /** Which of version and RAM came from flags (so a topology file does not override them). */
+  readonly versionFlag: boolean;
+  readonly topologyFile: string | null;
+  /** Filled in from a topology file. */
+  readonly groups?: readonly ClientGroup[];
+  readonly topology?: ResolvedTopology;
+  readonly container?: ContainerSpec | null;
+  readonly replicationConnections?: number;
+  /** A postgresql.conf the topology names, relative to the current directory. */
+  readonly topologyConfig?: string;
 }
 
 function text(options: RawPlanOptions, key: string): string | undefined {
@@ -115,15 +132,17 @@ export function readPlanFlags(options: RawPlanOptions, { failOnDefault }: { fail
   }
   const baselineText = text(options, 'backendBaseline');
   const logicalSenders = count('--logical-senders', 'logicalSenders');
-  const workload: Workload = {
-    sortOps: opsPerQuery ?? sortOps ?? DEFAULT_WORKLOAD.sortOps,
-    hashOps: opsPerQuery !== undefined ? 0 : (hashOps ?? DEFAULT_WORKLOAD.hashOps),
-    parallel: options.parallel !== false,
-    tempBuffers: options.tempBuffers !== false,
-    maintenanceOps: count('--maintenance-ops', 'maintenanceOps', { max: 1000 }) ?? DEFAULT_WORKLOAD.maintenanceOps,
-    logicalSenders: logicalSenders ?? null,
-    backendBaselineBytes: baselineText === undefined ? null : parseSize('--backend-baseline', baselineText),
-  };
+  const maintenanceOps = count('--maintenance-ops', 'maintenanceOps', { max: 1000 });
+  const workloadFlags: { -readonly [K in keyof Workload]?: Workload[K] } = {};
+  if (opsPerQuery !== undefined) Object.assign(workloadFlags, { sortOps: opsPerQuery, hashOps: 0 });
+  if (sortOps !== undefined) workloadFlags.sortOps = sortOps;
+  if (hashOps !== undefined) workloadFlags.hashOps = hashOps;
+  if (options.parallel === false) workloadFlags.parallel = false;
+  if (options.tempBuffers === false) workloadFlags.tempBuffers = false;
+  if (maintenanceOps !== undefined) workloadFlags.maintenanceOps = maintenanceOps;
+  if (logicalSenders !== undefined) workloadFlags.logicalSenders = logicalSenders;
+  if (baselineText !== undefined) workloadFlags.backendBaselineBytes = parseSize('--backend-baseline', baselineText);
+  const workload: Workload = { ...DEFAULT_WORKLOAD, ...workloadFlags };
 
   const assignments: SettingAssignment[] = [];
   for (const raw of (options.set as string[] | undefined) ?? []) {
@@ -142,11 +161,16 @@ export function readPlanFlags(options: RawPlanOptions, { failOnDefault }: { fail
   return {
     version,
     clients,
+    ...(pods !== undefined && { pods }),
+    ...(pool !== undefined && { pool }),
     ramBytes,
     workload,
+    workloadFlags,
     assignments,
     failOn: failOnText as FailOn,
     color: options.color === false ? false : undefined,
+    versionFlag: text(options, 'pgVersion') !== undefined,
+    topologyFile: text(options, 'topology') ?? null,
   };
 }
 

@@ -2,18 +2,21 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { planReportSchema } from '../core/report-schema.js';
+import { topologySchema } from '../input/topology.js';
 import { renderJson } from '../render/json.js';
 import type { CliIo } from './io.js';
 
 /** JSON Schemas pgmem publishes, by document name. */
-export const SCHEMAS: Record<string, () => z.ZodType> = {
-  plan: () => planReportSchema,
+export const SCHEMAS: Record<string, { schema: () => z.ZodType; io: 'input' | 'output' }> = {
+  plan: { schema: () => planReportSchema, io: 'output' },
+  topology: { schema: () => topologySchema, io: 'input' },
 };
 
 /** Prints one schema; exit code 0. */
 export async function schemaCommand(document: string, io: CliIo): Promise<number> {
-  const schema = SCHEMAS[document];
-  if (!schema) throw new UsageError(`unknown document "${document}"; use one of ${Object.keys(SCHEMAS).join(', ')}`, 'schema');
-  io.stdout.write(renderJson({ $id: `https://pgmem.dev/schema/${document}.json`, ...z.toJSONSchema(schema(), { io: 'output' }) }));
+  const entry = SCHEMAS[document];
+  if (!entry) throw new UsageError(`unknown document "${document}"; use one of ${Object.keys(SCHEMAS).join(', ')}`, 'schema');
+  // A topology file is input (defaults may be omitted); a report is output (every field present).
+  io.stdout.write(renderJson({ $id: `https://pgmem.dev/schema/${document}.json`, ...z.toJSONSchema(entry.schema(), { io: entry.io }) }));
   return 0;
 }

@@ -1,7 +1,7 @@
 /** The Markdown renderer, for pull-request comments and docs. */
 import type { PlanReport } from '../core/report-schema.js';
 import { formatSize } from '../core/format.js';
-import { headline, summaryRows } from './summary.js';
+import { headline, summaryRows, topologyRows } from './summary.js';
 import type { RenderOptions } from './options.js';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -15,6 +15,15 @@ function cell(text: string): string {
 export function renderMarkdown(report: PlanReport, options: Pick<RenderOptions, 'title'> = {}): string {
   const lines: string[] = [];
   lines.push(`### pgmem${options.title ? `: ${cell(options.title)}` : ''}`, '', headline(report), '');
+  const groups = topologyRows(report);
+  if (groups.length > 0) {
+    lines.push('| Group | Pods | Pool | Connections | Backends | Memory |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const g of groups) {
+      const memory = g.bytes === null ? '' : formatSize(g.bytes);
+      lines.push(`| ${cell(g.name)} | ${g.pods} | ${g.pool} | ${g.connections} | ${g.backends ?? 'via pooler'} | ${memory} |`);
+    }
+    lines.push('');
+  }
   lines.push('| Memory | How | Size |', '| --- | --- | ---: |');
   for (const row of summaryRows(report)) {
     const label = row.kind === 'item' ? `&nbsp;&nbsp;${cell(row.label)}` : `**${cell(row.label)}**`;

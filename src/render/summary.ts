@@ -65,3 +65,49 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
   });
   return rows;
 }
+
+/** A row of the connections table: one per app group, pooler pool and admin group. */
+export interface TopologyRow {
+  readonly name: string;
+  readonly pods: string;
+  readonly pool: string;
+  readonly connections: number;
+  readonly backends: number | null;
+  readonly bytes: number | null;
+}
+
+/** Rows for the connections table; empty when no topology file was given. */
+export function topologyRows(report: PlanReport): TopologyRow[] {
+  const t = report.topology;
+  if (t.apps.length === 0 && t.poolers.length === 0) return [];
+  const group = (name: string) => t.groups.find((g) => g.name === name);
+  const rows: TopologyRow[] = [];
+  for (const app of t.apps) {
+    const g = app.via ? undefined : group(app.name);
+    const pods = app.podsWorstCase === app.pods ? String(app.pods) : `${app.pods} + ${app.surgePods} surge`;
+    rows.push({
+      name: app.via ? `${app.name} → ${app.via}` : app.name,
+      pods,
+      pool: String(app.pool),
+      connections: app.connections,
+      backends: g ? g.backends : null,
+      bytes: g ? g.bytes : null,
+    });
+  }
+  for (const pooler of t.poolers) {
+    for (const pool of pooler.pools) {
+      const g = group(`${pooler.name}: ${pool.database}/${pool.user}`);
+      rows.push({
+        name: `${pooler.name} ${pool.database}/${pool.user} (${pooler.poolMode})`,
+        pods: `${pooler.replicas} replica${pooler.replicas > 1 ? 's' : ''}`,
+        pool: String(pool.cap / pooler.replicas),
+        connections: pool.serverConnections,
+        backends: g?.backends ?? null,
+        bytes: g?.bytes ?? null,
+      });
+    }
+  }
+  const admin = group('admin');
+  if (admin) rows.push({ name: 'admin', pods: '', pool: '', connections: admin.connections, backends: admin.backends, bytes: admin.bytes });
+  return rows;
+}

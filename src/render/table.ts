@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import type { Finding, PlanReport } from '../core/report-schema.js';
 import { formatSize } from '../core/format.js';
 import type { RenderOptions } from './options.js';
-import { headline, summaryRows } from './summary.js';
+import { headline, summaryRows, topologyRows } from './summary.js';
 
 const WIDTHS = [38, 66, 12];
 
@@ -29,7 +29,29 @@ export function renderTable(report: PlanReport, options: RenderOptions): string 
     else table.push([chalk.bold(row.label), row.detail, chalk.bold(colorTotal(chalk, row.label, size, report))]);
   }
   const title = options.title ? `${options.title}\n` : '';
-  return `${title}${headline(report)}\n${table.toString()}\n${renderFindings(report.findings, chalk)}`;
+  return `${title}${headline(report)}\n${renderTopology(report, chalk)}${table.toString()}\n${renderFindings(report.findings, chalk)}`;
+}
+
+/** The connections table: pods, pools, connections, backends and memory per group. */
+function renderTopology(report: PlanReport, chalk: ChalkInstance): string {
+  const rows = topologyRows(report);
+  if (rows.length === 0) return '';
+  const table = new Table({
+    head: ['Group', 'Pods', 'Pool', 'Connections', 'Backends', 'Memory'].map((h) => chalk.bold(h)),
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const row of rows) {
+    table.push([
+      row.name,
+      row.pods,
+      row.pool,
+      String(row.connections),
+      row.backends === null ? chalk.dim('via pooler') : String(row.backends),
+      row.bytes === null ? '' : formatSize(row.bytes),
+    ]);
+  }
+  return `${table.toString()}\n`;
 }
 
 function colorTotal(chalk: ChalkInstance, label: string, size: string, report: PlanReport): string {

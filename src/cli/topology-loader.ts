@@ -1,0 +1,92 @@
+/** Reads a topology file (or stdin) and merges it under the flags: flags win. */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { DEFAULT_WORKLOAD } from '../core/model.js';
+import { Settings } from '../core/settings.js';
+import { DOCKER_DEFAULT_SHM_BYTES, resolveTopology } from '../core/topology.js';
+import { parseSize } from '../input/flags.js';
+import { parseTopology, topologySpec, type TopologyDocument } from '../input/topology.js';
+import type { CliIo } from './io.js';
+import type { PlanFlags } from './plan-options.js';
+
+/** Reads the document at `file` ("-" for stdin). */
+export async function readTopologyText(file: string, io: CliIo): Promise<string> {
+  if (file === '-') {
+    if (!io.stdin) throw new UsageError('no standard input to read the topology from', '--topology');
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await readFile(join(io.cwd, file), 'utf8').catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' && file.startsWith('/')) return readFile(file, 'utf8');
+      throw error;
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`, file);
+  }
+}
+
+/** Merges a topology document into the flags; the flags keep priority. */
+export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, file: string): PlanFlags {
+  const label = file === '-' ? '<stdin>' : file;
+  const version = flags.versionFlag ? flags.version : ((doc.server.version as PlanFlags['version'] | undefined) ?? flags.version);
+
+  // Role settings must be values the server accepts, like ALTER ROLE … SET would demand.
+  doc.apps.forEach((app, i) => {
+    for (const [name, value] of Object.entries(app.role ?? {})) {
+      if (name === 'name' || value === undefined) continue;
+      const { problems } = Settings.resolve(version, [{ name, value, source: 'topology' }], 'boot');
+      if (problems[0]) throw new InputError(`apps[${i}].role.${name}: ${problems[0].message}`, label);
+    }
+  });
+
+  let spec = topologySpec(doc);
+  if (flags.pods !== undefined || flags.pool !== undefined || flags.clients !== null) {
+    const only = spec.apps[0];
+    if (spec.apps.length !== 1 || !only || flags.clients !== null && flags.pool === undefined) {
+      throw new UsageError('with a topology of several apps, change pods and pools in the file', flags.pool !== undefined ? '--pool' : '--clients');
+    }
+    spec = { ...spec, apps: [{ ...only, pods: flags.pods ?? only.pods, pool: flags.pool ?? only.pool }] };
+  }
+  const topology = resolveTopology(spec);
+
+  const container = doc.server.container
+    ? {
+        memoryLimitBytes: parseSize(`${label}: server.container.memoryLimit`, doc.server.container.memoryLimit),
+        shmBytes: doc.server.container.shmSize
+          ? parseSize(`${label}: server.container.shmSize`, doc.server.container.shmSize)
+          : DOCKER_DEFAULT_SHM_BYTES,
+      }
+    : null;
+  const ramFromFile = doc.server.ram ? parseSize(`${label}: server.ram`, doc.server.ram) : null;
+  const ramBytes = flags.ramBytes ?? container?.memoryLimitBytes ?? ramFromFile;
+
+  const settings = Object.entries(doc.server.settings ?? {}).map(([name, value]) => ({ name: name.toLowerCase(), value, source: 'topology' }));
+  const workloadFromFile = Object.fromEntries(Object.entries(doc.workload ?? {}).filter(([, v]) => v !== undefined));
+  return {
+    ...flags,
+    version,
+    clients: null,
+    ramBytes,
+    workload: { ...DEFAULT_WORKLOAD, ...workloadFromFile, ...flags.workloadFlags },
+    assignments: [...settings, ...flags.assignments],
+    groups: topology.groups,
+    topology,
+    container,
+    replicationConnections: doc.reserved.replication,
+    ...(doc.server.config !== undefined && {
+      topologyConfig: file === '-' || doc.server.config.startsWith('/') ? doc.server.config : join(dirname(file), doc.server.config),
+    }),
+  };
+}
+
+/** Loads --topology when given. */
+export async function applyTopologyFlag(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
+  if (!flags.topologyFile) return flags;
+  const text = await readTopologyText(flags.topologyFile, io);
+  const doc = parseTopology(text, flags.topologyFile === '-' ? '<stdin>' : flags.topologyFile);
+  return mergeTopology(flags, doc, flags.topologyFile);
+}
