@@ -483,10 +483,13 @@ export function liveSection(
     total += row.count;
   }
   // pg_file_settings lists every assignment in file order; the last one for a name is the one a
-  // restart applies (guc-file.l ProcessConfigFileInternal).
+  // restart applies. A change that waits for a restart carries the error "setting could not be
+  // applied" (guc-file.l / guc.c ProcessConfigFileInternal); other errors are values the server rejects.
   const fileValues = new Map<string, string>();
   for (const row of snapshot.fileSettings ?? []) {
-    if (row.name !== null && row.setting !== null && row.error === null) fileValues.set(row.name.toLowerCase(), row.setting);
+    if (row.name === null || row.setting === null) continue;
+    if (row.error !== null && row.error !== 'setting could not be applied') continue;
+    fileValues.set(row.name.toLowerCase(), row.setting);
   }
   const pendingRestart = snapshot.settings
     .filter((row) => row.pending_restart)
