@@ -134,11 +134,12 @@ describe('server refuses to start', () => {
       ramBytes: null,
     });
     const found = find(analysis, 'invalid-setting');
+    // ordered by setting within the id
     expect(found.map((f) => [f.file, f.line, f.setting])).toEqual([
-      ['postgresql.conf', 3, 'work_mem'],
       ['conf.d/a.conf', 7, 'shared_bufferz'],
+      ['postgresql.conf', 3, 'work_mem'],
     ]);
-    expect(found[0]!.message).toContain('invalid value for parameter "work_mem": "12parsecs"');
+    expect(found[1]!.message).toContain('invalid value for parameter "work_mem": "12parsecs"');
     // the rejected value leaves the default in force
     expect(analysis.report.settings.work_mem!.setting).toBe('4096');
     expect(ids(plan())).not.toContain('invalid-setting');

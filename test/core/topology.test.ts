@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/core/analyze.js';
+import { DEFAULT_WORKLOAD } from '../../src/core/model.js';
+import { resolveTopology, worstCasePods, type PoolerSpec, type TopologySpec } from '../../src/core/topology.js';
+import { component, MiB } from '../support/analyze.js';
+
+const bouncer = (overrides: Partial<PoolerSpec> = {}): PoolerSpec => ({
+  name: 'pgbouncer',
+  replicas: 1,
+  poolMode: 'transaction',
+  defaultPoolSize: 20,
+  minPoolSize: 0,
+  reservePoolSize: 0,
+  maxDbConnections: 0,
+  maxUserConnections: 0,
+  maxClientConn: 100,
+  ...overrides,
+});
+
+const spec = (partial: Partial<TopologySpec>): TopologySpec => ({ apps: [], poolers: [], adminConnections: 0, ...partial });
+
+function planTopology(topology: TopologySpec, settings: Record<string, string> = {}) {
+  const resolved = resolveTopology(topology);
+  return analyze({
+    version: 18,
+    assignments: Object.entries(settings).map(([name, value]) => ({ name, value, source: 'flag' })),
+    defaults: 'initdb',
+    clients: null,
+    groups: resolved.groups,
+    topology: resolved,
+    workload: { ...DEFAULT_WORKLOAD, parallel: false, tempBuffers: false },
+    ramBytes: null,
+  });
+}
+
+describe('pods in the worst case', () => {
+  it('uses the autoscaler maximum plus the rollout surge, rounding a percentage up like Kubernetes', () => {
+    expect(worstCasePods(5, undefined)).toEqual({ pods: 5, surge: 0 });
+    expect(worstCasePods({ min: 2, max: 10 }, undefined)).toEqual({ pods: 10, surge: 0 });
+    // 25% of 10 = 2.5 → 3 extra pods
+    expect(worstCasePods({ min: 2, max: 10 }, '25%')).toEqual({ pods: 13, surge: 3 });
+    expect(worstCasePods(4, 1)).toEqual({ pods: 5, surge: 1 });
+  });
+});
+
+describe('direct apps', () => {
+  it('each app opens pods × pool connections; their sum meets max_connections', () => {
+    const { report } = planTopology(
+      spec({
+        apps: [
+          { name: 'web', pods: { min: 2, max: 6 }, pool: 10, maxSurge: '50%' }, // (6 + 3) × 10 = 90
+          { name: 'cron', pods: 1, pool: 5 }, // 5
+        ],
+      }),
+    );
+    expect(report.connections).toMatchObject({ clients: 95, backends: 95, refused: 0 });
+    expect(report.topology.groups.map((g) => [g.name, g.connections, g.backends])).toEqual([
+      ['web', 90, 90],
+      ['cron', 5, 5],
+    ]);
+  });
+
+  it('a role override changes only its own group\'s per-backend memory', () => {
+    const { report } = planTopology(
+      spec({
+        apps: [
+          { name: 'web', pods: 2, pool: 10 },
+          { name: 'reports', pods: 1, pool: 2, role: { name: 'reports', settings: { work_mem: '256MB' } } },
+        ],
+      }),
+    );
+    const [web, reports] = report.topology.groups;
+    const baseline = report.workload.backendBaselineBytes;
+    // 2 sorts × work_mem + 2 hashes × work_mem × hash_mem_multiplier 2 = 6 × work_mem
+    expect(web!.perBackendBytes).toBe(baseline + 6 * 4 * MiB);
+    expect(reports!.perBackendBytes).toBe(baseline + 6 * 256 * MiB);
+    expect(report.totals.backendsBytes).toBe(20 * web!.perBackendBytes + 2 * reports!.perBackendBytes);
+  });
+
+  it('when clients outnumber max_connections, the hungriest groups take the slots', () => {
+    const { report } = planTopology(
+      spec({
+        apps: [
+          { name: 'web', pods: 10, pool: 10 },
+          { name: 'reports', pods: 1, pool: 20, role: { settings: { work_mem: '128MB' } } },
+        ],
+      }),
+      { max_connections: '50' },
+    );
+    const byName = Object.fromEntries(report.topology.groups.map((g) => [g.name, g.backends]));
+    expect(byName).toEqual({ web: 30, reports: 20 });
+    expect(report.connections).toMatchObject({ clients: 120, backends: 50, refused: 120 - 47 });
+  });
+
+  it('admin sessions may use the superuser-reserved slots', () => {
+    const fits = planTopology(spec({ apps: [{ name: 'web', pods: 97, pool: 1 }], adminConnections: 3 }));
+    expect(fits.report.connections).toMatchObject({ clients: 100, backends: 100, refused: 0 });
+    const over = planTopology(spec({ apps: [{ name: 'web', pods: 98, pool: 1 }], adminConnections: 3 }));
+    // 98 app connections for 97 usable slots: one refused; the 3 admins fit in the 3 reserved
+    expect(over.report.connections.refused).toBe(1);
+  });
+});
+
+describe('PgBouncer', () => {
+  it('server connections = pools × (pool size + reserve) × replicas, never more than the clients', () => {
+    const { report } = planTopology(
+      spec({
+        apps: [
+          { name: 'web', pods: 10, pool: 20, via: 'pgbouncer' }, // 200 clients
+          { name: 'worker', pods: 2, pool: 5, via: 'pgbouncer' }, // 10 clients
+        ],
+        poolers: [bouncer({ replicas: 2, defaultPoolSize: 20, reservePoolSize: 5 })],
+      }),
+    );
+    const [pooler] = report.topology.poolers;
+    // web: min(200, (20 + 5) × 2) = 50; worker: min(10, 50) = 10
+    expect(pooler!.pools.map((p) => [p.user, p.cap, p.clients, p.serverConnections])).toEqual([
+      ['web', 50, 200, 50],
+      ['worker', 50, 10, 10],
+    ]);
+    expect(pooler).toMatchObject({ clientConnections: 210, capacity: 100, serverConnections: 60 });
+    expect(report.connections.backends).toBe(60);
+  });
+
+  it('max_user_connections and max_db_connections cap the pools', () => {
+    const topology = spec({
+      apps: [
+        { name: 'a', pods: 10, pool: 10, via: 'pgbouncer', role: { name: 'app', settings: {} } },
+      ],
+      poolers: [
+        bouncer({
+          defaultPoolSize: 30,
+          maxDbConnections: 40,
+          maxUserConnections: 50,
+          pools: [
+            { database: 'one', user: 'app' },
+            { database: 'two', user: 'app' },
+          ],
+        }),
+      ],
+    });
+    const pooler = resolveTopology(topology).poolers[0]!;
+    // user app: 30 + 30 > 50 → 30 + 20; each database under 40 already
+    expect(pooler.pools.map((p) => p.cap)).toEqual([30, 20]);
+    const tight = resolveTopology({
+      ...topology,
+      poolers: [{ ...topology.poolers[0]!, maxDbConnections: 10 }],
+    }).poolers[0]!;
+    expect(tight.pools.map((p) => p.cap)).toEqual([10, 10]);
+  });
+
+  it('clients of PgBouncer never become backends; the finding says they queue', () => {
+    const { report } = planTopology(
+      spec({ apps: [{ name: 'web', pods: 50, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ maxClientConn: 1000 })] }),
+    );
+    expect(report.connections.backends).toBe(20);
+    expect(report.findings.map((f) => f.id)).toContain('pooler-clients-queue');
+    expect(report.findings.map((f) => f.id)).not.toContain('pooler-client-limit');
+  });
+
+  it('more clients than max_client_conn × replicas is an error', () => {
+    const { report } = planTopology(
+      spec({ apps: [{ name: 'web', pods: 30, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ replicas: 2, maxClientConn: 100 })] }),
+    );
+    const finding = report.findings.find((f) => f.id === 'pooler-client-limit');
+    expect(finding).toMatchObject({ severity: 'error', data: { clientConnections: 300, clientCapacity: 200 } });
+  });
+
+  it('session mode queueing is a warning', () => {
+    const { report } = planTopology(
+      spec({ apps: [{ name: 'web', pods: 5, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ poolMode: 'session' })] }),
+    );
+    expect(report.findings.find((f) => f.id === 'pooler-clients-queue')?.severity).toBe('warning');
+  });
+});
+
+describe('containers', () => {
+  function inContainer(settings: Record<string, string>, memoryLimitBytes: number, shmBytes: number, parallel = true) {
+    return analyze({
+      version: 18,
+      assignments: Object.entries(settings).map(([name, value]) => ({ name, value, source: 'flag' })),
+      defaults: 'initdb',
+      clients: 20,
+      container: { memoryLimitBytes, shmBytes },
+      workload: { ...DEFAULT_WORKLOAD, parallel },
+      ramBytes: memoryLimitBytes,
+    }).report;
+  }
+
+  it('warns when shared memory alone takes half the limit or more', () => {
+    expect(inContainer({ shared_buffers: '3GB' }, 4 * 1024 * MiB, 1024 * MiB).findings.map((f) => f.id)).toContain('container-shared-memory');
+    expect(inContainer({ shared_buffers: '1GB' }, 4 * 1024 * MiB, 1024 * MiB).findings.map((f) => f.id)).not.toContain('container-shared-memory');
+  });
+
+  it('warns when /dev/shm cannot hold the parallel hash joins', () => {
+    // work_mem 64MB × hash_mem_multiplier 2 × 2 hash nodes × 3 participants = 768 MB per query, 4 queries (8 workers / 2)
+    const report = inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 64 * MiB);
+    const finding = report.findings.find((f) => f.id === 'dev-shm-too-small');
+    expect(finding?.data).toMatchObject({ shmBytes: 64 * MiB, neededBytes: 4 * 768 * MiB, concurrentQueries: 4 });
+    expect(inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 4096 * MiB).findings.map((f) => f.id)).not.toContain('dev-shm-too-small');
+    expect(inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 64 * MiB, false).findings.map((f) => f.id)).not.toContain('dev-shm-too-small');
+  });
+
+  it('replication connections beyond max_wal_senders are an error', () => {
+    const over = analyze({
+      version: 17,
+      assignments: [{ name: 'max_wal_senders', value: '2', source: 'flag' }],
+      defaults: 'initdb',
+      clients: 10,
+      replicationConnections: 3,
+      workload: DEFAULT_WORKLOAD,
+      ramBytes: null,
+    }).report;
+    expect(over.findings.map((f) => f.id)).toContain('replication-exceeds-wal-senders');
+  });
+});
+
+describe('report', () => {
+  it('echoes each group\'s contribution, and they add up to the backends total', () => {
+    const { report } = planTopology(spec({ apps: [{ name: 'web', pods: 3, pool: 7 }], adminConnections: 2 }));
+    expect(report.topology.groups.reduce((sum, g) => sum + g.bytes, 0)).toBe(report.totals.backendsBytes);
+    expect(component(report.perBackend.components, 'Sort nodes')).toBe(2 * 4 * MiB);
+  });
+});
