@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import {
+  WORKLOADS,
+  median,
+  parseRssAnon,
+  pgmemBound,
+  planShape,
+  rssAnon,
+  sampleWhile,
+} from '../../bench/backend-memory.js';
+import { BACKEND_BASELINE_BYTES } from '../../src/core/baselines.js';
+import { installedVersions, startServer, type RunningServer } from '../support/postgres.js';
+
+const MiB = 1024 * 1024;
+
+describe('parseRssAnon', () => {
+  it('reads the kB figure of the RssAnon line', () => {
+    const status = 'Name:\tpostgres\nVmRSS:\t   10900 kB\nRssAnon:\t    2148 kB\nRssFile:\t    7000 kB\n';
+    expect(parseRssAnon(status)).toBe(2148 * 1024);
+  });
+  it('is null when the line is missing', () => {
+    expect(parseRssAnon('Name:\tzombie\nState:\tZ (zombie)\n')).toBeNull();
+  });
+  it('reads this process', () => {
+    expect(rssAnon(process.pid)).toBeGreaterThan(1 * MiB);
+    expect(rssAnon(2 ** 30)).toBeNull();
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the middle two', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow();
+  });
+});
+
+describe('planShape', () => {
+  it('counts sorts, hash joins, hash aggregates, and other work_mem nodes', () => {
+    const plan = [
+      {
+        Plan: {
+          'Node Type': 'Aggregate',
+          Strategy: 'Hashed',
+          Plans: [
+            {
+              'Node Type': 'Gather',
+              'Workers Planned': 2,
+              'Workers Launched': 1,
+              Plans: [
+                {
+                  'Node Type': 'Hash Join',
+                  Plans: [
+                    { 'Node Type': 'Sort', Plans: [{ 'Node Type': 'Seq Scan' }] },
+                    { 'Node Type': 'Hash', Plans: [{ 'Node Type': 'Materialize' }] },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ];
+    expect(planShape(plan)).toMatchObject({
+      sortOps: 1,
+      hashOps: 2,
+      others: ['Materialize'],
+      workersPlanned: 2,
+      workersLaunched: 1,
+    });
+  });
+  it('ignores plain and sorted aggregates', () => {
+    const plan = [{ Plan: { 'Node Type': 'Aggregate', Strategy: 'Sorted', Plans: [{ 'Node Type': 'Seq Scan' }] } }];
+    expect(planShape(plan)).toMatchObject({ sortOps: 0, hashOps: 0, workersLaunched: null });
+  });
+});
+
+describe('pgmemBound', () => {
+  it('is baseline + nodes for a serial query and (1 + workers) × that for a parallel one', () => {
+    const serial = pgmemBound(16, { work_mem: '16MB', hash_mem_multiplier: '2' }, { sortOps: 1, hashOps: 1 }, false);
+    expect(serial.boundBytes).toBe(BACKEND_BASELINE_BYTES[16] + 16 * MiB + 32 * MiB);
+    const parallel = pgmemBound(
+      16,
+      { work_mem: '16MB', hash_mem_multiplier: '2', max_parallel_workers_per_gather: '2' },
+      { sortOps: 1, hashOps: 1 },
+      true,
+    );
+    expect(parallel.boundBytes).toBe(3 * serial.boundBytes);
+    expect(parallel.workerBytes).toBe(serial.boundBytes);
+  });
+});
+
+// One real server (the newest installed) checks that the workloads have the shapes the bench
+// expects and that sampling sees a sort's memory in the backend and in its workers.
+const version = installedVersions().at(-1);
+
+describe.skipIf(version === undefined)(`on a real PostgreSQL ${version} server`, () => {
+  let server: RunningServer;
+  let client: pg.Client;
+  let monitor: pg.Client;
+  const connect = (): pg.Client =>
+    new pg.Client({ host: server.socketDir, port: server.port, user: 'postgres', database: 'postgres' });
+
+  beforeAll(async () => {
+    server = await startServer(version!, { jit: 'off', autovacuum: 'off' });
+    client = connect();
+    monitor = connect();
+    await client.connect();
+    await monitor.connect();
+    await client.query(
+      'CREATE TABLE t AS SELECT g AS id, md5(g::text) AS k, g % 1000 AS v FROM generate_series(1, 200000) g',
+    );
+    await client.query('VACUUM ANALYZE t');
+  });
+  afterAll(async () => {
+    await client?.end();
+    await monitor?.end();
+    await server?.stop();
+  });
+
+  it('plans every workload with the expected number of sort and hash nodes', async () => {
+    for (const workload of WORKLOADS) {
+      await client.query('RESET ALL');
+      await client.query('SET max_parallel_workers_per_gather = 0');
+      for (const [name, value] of Object.entries(workload.planner)) await client.query(`SET ${name} = '${value}'`);
+      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${workload.sql}`);
+      const shape = planShape(rows[0]['QUERY PLAN']);
+      expect({ name: workload.name, sortOps: shape.sortOps, hashOps: shape.hashOps, others: shape.others }).toEqual({
+        name: workload.name,
+        ...workload.serial,
+        others: [],
+      });
+    }
+  });
+
+  it("samples the peak of a sort in the backend and in each parallel worker", async () => {
+    await client.query('RESET ALL');
+    await client.query(
+      "SET work_mem = '8MB'; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0",
+    );
+    const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    const sql = `EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${WORKLOADS[0]!.sql}`;
+
+    await client.query('SET max_parallel_workers_per_gather = 0');
+    const serial = await sampleWhile(pid, monitor, () => client.query(sql));
+    expect(serial.peak.samples).toBeGreaterThan(0);
+    expect(serial.peak.workerBytes).toEqual([]);
+    // A sort over 200k rows (≈ 20 MB) fills its 8 MB budget: the backend holds at least that much.
+    expect(serial.peak.leaderBytes).toBeGreaterThan(8 * MiB);
+
+    await client.query('SET max_parallel_workers_per_gather = 2');
+    const parallel = await sampleWhile(pid, monitor, () => client.query(sql));
+    const launched = planShape(parallel.result.rows[0]['QUERY PLAN']).workersLaunched;
+    expect(launched).toBeGreaterThan(0);
+    expect(parallel.peak.workerBytes).toHaveLength(launched!);
+    for (const worker of parallel.peak.workerBytes) expect(worker).toBeGreaterThan(1 * MiB);
+  });
+});
