@@ -12,9 +12,13 @@ const count = (what = 'a whole number') =>
 const positive = count('a positive integer').positive({ error: 'expected a positive integer' });
 const nonNegative = count('a non-negative integer').nonnegative({ error: 'expected a non-negative integer' });
 const size = z
-  .union([z.string().regex(/^\s*\d+(\.\d+)?\s*[a-zA-Z]*\s*$/), z.number().int().positive()], {
-    error: 'expected a size such as 16GB, 8Gi or a number of bytes',
-  })
+  .union(
+    [
+      z.string().regex(/^\s*\d+(\.\d+)?\s*[a-zA-Z]*\s*$/, { error: 'expected a size such as 16GB, 8Gi or a number of bytes' }),
+      z.number().int().positive(),
+    ],
+    { error: 'expected a size such as 16GB, 8Gi or a number of bytes' },
+  )
   .transform(String);
 const settingValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a setting value' }).transform(String);
 
@@ -151,7 +155,7 @@ function describeInput(input: unknown): string {
 export function parseTopology(text: string, file: string): TopologyDocument {
   let raw: unknown;
   try {
-    raw = parseYaml(text, { prettyErrors: false, uniqueKeys: true });
+    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const line = error.linePos?.[0]?.line;

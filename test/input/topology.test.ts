@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { parseTopology } from '../../src/input/topology.js';
+
+function problem(text: string): string {
+  try {
+    parseTopology(text, 'topology.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the topology to be rejected');
+}
+
+describe('topology validation', () => {
+  it('points at the path and says what was expected and what it got', () => {
+    expect(problem('apps:\n  - { name: web, pods: 2, pool: 10 }\n  - { name: jobs, pods: 1, pool: ten }\n')).toBe(
+      'topology.yaml: apps[1].pool: expected a positive integer, got "ten"',
+    );
+  });
+
+  it('catches the common mistakes', () => {
+    expect(problem('apps:\n  - { name: web, pods: -1, pool: 10 }\n')).toContain('apps[0].pods: expected a positive integer, got -1');
+    expect(problem('apps:\n  - { name: web, pods: 2 }\n')).toContain('apps[0].pool: expected a positive integer, got nothing');
+    expect(problem('apps:\n  - { name: web, pods: 2, pool: 5, maxSurge: lots }\n')).toContain('apps[0].maxSurge: expected a count or a percentage such as 25%');
+    expect(problem('apps:\n  - { name: web, pods: { min: 5, max: 2 }, pool: 5 }\n')).toContain('apps[0].pods: min is larger than max');
+    expect(problem('apps:\n  - { name: web, pods: 2, pool: 5, via: bouncer }\n')).toContain('apps[0].via: no pooler named "bouncer"');
+    expect(problem('apps:\n  - { name: web, pods: 2, pool: 5, pool_size: 3 }\n')).toContain('apps[0]: unknown key "pool_size"');
+    expect(problem('poolers:\n  - { name: pgb, pool_mode: sessions }\n')).toContain('poolers[0].pool_mode');
+    expect(problem('server: { ram: plenty }\n')).toContain('server.ram: expected a size');
+    expect(problem('- just\n- a list\n')).toContain('expected a topology document');
+  });
+
+  it('reports YAML syntax errors with the line', () => {
+    const message = problem('apps:\n  - name: web\n    pods: [1, 2\n');
+    expect(message).toMatch(/^topology\.yaml:\d+: /);
+  });
+
+  it('applies PgBouncer\'s defaults', () => {
+    const doc = parseTopology('poolers:\n  - name: pgbouncer\n', 'x.yaml');
+    expect(doc.poolers[0]).toMatchObject({
+      replicas: 1,
+      pool_mode: 'session',
+      default_pool_size: 20,
+      reserve_pool_size: 0,
+      max_client_conn: 100,
+      max_db_connections: 0,
+      max_user_connections: 0,
+    });
+  });
+
+  it('accepts JSON too', () => {
+    const doc = parseTopology('{"apps":[{"name":"web","pods":{"min":1,"max":4},"pool":5,"maxSurge":"25%"}]}', 'stdin');
+    expect(doc.apps[0]).toMatchObject({ name: 'web', pods: { min: 1, max: 4 }, pool: 5, maxSurge: '25%' });
+  });
+});
