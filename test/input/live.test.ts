@@ -1,0 +1,253 @@
+/**
+ * The pure half of `pgmem inspect`: libpq connection strings, environment and password-file rules,
+ * secret scrubbing, and the rows of a server turned into engine input and the live section.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConnectionError } from '../../src/errors.js';
+import {
+  liveAssignments,
+  liveSection,
+  majorVersion,
+  parseConninfo,
+  pgpassPassword,
+  resolveTarget,
+  scrubSecrets,
+  type LiveSnapshot,
+  type PgSettingsRow,
+} from '../../src/input/live.js';
+
+function failure(fn: () => unknown): ConnectionError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConnectionError);
+    return error as ConnectionError;
+  }
+  throw new Error('expected a ConnectionError');
+}
+
+describe('parseConninfo: key=value', () => {
+  it('reads keywords with optional spaces around "=", quotes and backslash escapes', () => {
+    expect(parseConninfo("host=/tmp  port = 5433 user='a b' dbname=''")).toEqual({
+      host: '/tmp',
+      port: '5433',
+      user: 'a b',
+      dbname: '',
+    });
+    expect(parseConninfo("password='it\\'s \\\\ ok' application_name=x\\ y")).toEqual({
+      password: "it's \\ ok",
+      application_name: 'x y',
+    });
+    expect(parseConninfo('   ')).toEqual({});
+  });
+
+  it('gives libpq\'s errors, never with the values', () => {
+    expect(failure(() => parseConninfo('password=Secret-1 bogus')).message).toBe(
+      'missing "=" after "bogus" in connection info string',
+    );
+    expect(failure(() => parseConninfo("password='Secret-2")).message).toBe(
+      'unterminated quoted string in connection info string',
+    );
+    expect(failure(() => parseConninfo('password=Secret-3 hots=x')).message).toBe('invalid connection option "hots"');
+  });
+});
+
+describe('parseConninfo: URIs', () => {
+  it('reads user, password, host, port, database and parameters, percent-decoded', () => {
+    expect(parseConninfo('postgresql://me:p%40ss%3Aw@db.example:6432/app?sslmode=require&connect_timeout=3')).toEqual({
+      user: 'me',
+      password: 'p@ss:w',
+      host: 'db.example',
+      port: '6432',
+      dbname: 'app',
+      sslmode: 'require',
+      connect_timeout: '3',
+    });
+    expect(parseConninfo('postgres://%2Fvar%2Frun%2Fpostgresql:5433/x')).toEqual({
+      host: '/var/run/postgresql',
+      port: '5433',
+      dbname: 'x',
+    });
+    expect(parseConninfo('postgresql://[::1]:5433')).toEqual({ host: '::1', port: '5433' });
+    expect(parseConninfo('postgresql://')).toEqual({});
+    expect(parseConninfo('postgresql:///db?host=/tmp&ssl=true')).toEqual({ dbname: 'db', host: '/tmp', sslmode: 'require' });
+    expect(parseConninfo('postgresql://u@h')).toEqual({ user: 'u', host: 'h' });
+  });
+
+  it('rejects unknown parameters and bad escapes', () => {
+    expect(failure(() => parseConninfo('postgresql://h/db?nope=1')).message).toBe('invalid connection option "nope"');
+    expect(failure(() => parseConninfo('postgresql://u:%zz@h')).message).toMatch(/percent-encoded/);
+  });
+});
+
+describe('resolveTarget', () => {
+  it('takes the connection string over the environment over the defaults', () => {
+    const env = { PGHOST: 'envhost', PGPORT: '6000', PGUSER: 'envuser', PGDATABASE: 'envdb', PGPASSWORD: 'envpw', PGSSLMODE: 'disable' };
+    const target = resolveTarget('host=h user=u', env, 'osuser');
+    expect(target).toMatchObject({ host: 'h', port: 6000, user: 'u', database: 'envdb', password: 'envpw', sslmode: 'disable' });
+    expect(resolveTarget(undefined, env, 'osuser')).toMatchObject({ host: 'envhost', user: 'envuser' });
+  });
+
+  it('defaults to port 5432, the OS user, a database named after the user and sslmode prefer', () => {
+    expect(resolveTarget(undefined, {}, 'osuser')).toMatchObject({
+      host: null,
+      port: 5432,
+      user: 'osuser',
+      database: 'osuser',
+      password: null,
+      passfile: null,
+      sslmode: 'prefer',
+      connectTimeout: null,
+    });
+    expect(resolveTarget('user=u', {}, 'osuser').database).toBe('u');
+    expect(resolveTarget(undefined, { PGPASSFILE: '/p' }, 'x').passfile).toBe('/p');
+  });
+
+  it('treats connect_timeout like libpq: at least 2 seconds, 0 waits forever', () => {
+    expect(resolveTarget('connect_timeout=1', {}, 'x').connectTimeout).toBe(2);
+    expect(resolveTarget('connect_timeout=7', {}, 'x').connectTimeout).toBe(7);
+    expect(resolveTarget(undefined, { PGCONNECT_TIMEOUT: '0' }, 'x').connectTimeout).toBe(0);
+    expect(failure(() => resolveTarget('connect_timeout=soon', {}, 'x')).message).toMatch(/connect_timeout/);
+  });
+
+  it('rejects bad ports, sslmodes and several hosts', () => {
+    expect(failure(() => resolveTarget('port=99999', {}, 'x')).message).toBe('invalid port number: "99999"');
+    expect(failure(() => resolveTarget(undefined, { PGPORT: 'abc' }, 'x')).message).toBe('invalid port number: "abc"');
+    expect(failure(() => resolveTarget('sslmode=maybe', {}, 'x')).message).toBe('invalid sslmode value: "maybe"');
+    expect(failure(() => resolveTarget('postgresql://a:1,b:2/db', {}, 'x')).message).toMatch(/several hosts/);
+    expect(failure(() => resolveTarget(undefined, {}, null)).message).toMatch(/no user name/);
+  });
+});
+
+describe('pgpassPassword', () => {
+  const key = { host: 'db', port: 5432, database: 'app', user: 'me' };
+
+  it('returns the first matching line, with * wildcards', () => {
+    const text = ['other:5432:app:me:no', 'db:5432:*:me:first', '*:*:*:*:second'].join('\n');
+    expect(pgpassPassword(text, key)).toBe('first');
+    expect(pgpassPassword(text, { ...key, host: 'elsewhere' })).toBe('second');
+    expect(pgpassPassword('db:5433:app:me:x', key)).toBeNull();
+  });
+
+  it('unescapes \\: and \\\\, skips comments, short lines and CRLF', () => {
+    const text = '# db:5432:app:me:commented\r\ndb:5432\r\ndb:5432:app:me:a\\:b\\\\c:d\r\n';
+    expect(pgpassPassword(text, key)).toBe('a:b\\c:d');
+    expect(pgpassPassword('db\\:1:5432:app:me:x', { ...key, host: 'db:1' })).toBe('x');
+  });
+
+  it('matches a Unix-socket connection as localhost', () => {
+    expect(pgpassPassword('localhost:5432:app:me:sock', { ...key, host: '/var/run/postgresql' })).toBe('sock');
+    expect(pgpassPassword('localhost:5432:app:me:sock', key)).toBeNull();
+  });
+});
+
+describe('scrubSecrets', () => {
+  it('replaces the secret and its percent-encoded form', () => {
+    expect(scrubSecrets('a p@ss b p%40ss c', ['p@ss', null])).toBe('a ******** b ******** c');
+    expect(scrubSecrets('nothing here', [undefined, ''])).toBe('nothing here');
+  });
+});
+
+describe('majorVersion', () => {
+  it('reads server_version_num and refuses what pgmem does not model', () => {
+    expect(majorVersion(130022, '13.22')).toBe(13);
+    expect(majorVersion(180004, '18.4')).toBe(18);
+    expect(failure(() => majorVersion(120018, '12.18')).message).toBe(
+      'the server runs PostgreSQL 12.18; pgmem models PostgreSQL 13–18 only',
+    );
+    expect(failure(() => majorVersion(190000, '19devel')).message).toMatch(/19devel, newer than pgmem knows/);
+  });
+});
+
+const row = (name: string, setting: string, source: string, extra: Partial<PgSettingsRow> = {}): PgSettingsRow => ({
+  name,
+  setting,
+  unit: null,
+  vartype: 'integer',
+  context: 'postmaster',
+  source,
+  sourcefile: null,
+  sourceline: null,
+  pending_restart: false,
+  ...extra,
+});
+
+describe('liveAssignments', () => {
+  it('keeps the server\'s own values with their file and line, and leaves defaults and session values to the engine', () => {
+    const rows = [
+      row('shared_buffers', '16384', 'configuration file', { sourcefile: '/d/postgresql.conf', sourceline: 12 }),
+      row('max_connections', '50', 'configuration file'),
+      row('fsync', 'off', 'command line'),
+      row('max_stack_depth', '2048', 'environment variable'),
+      row('work_mem', '4096', 'default'),
+      row('wal_buffers', '512', 'override'),
+      row('wal_segment_size', '16777216', 'override', { context: 'internal' }),
+      row('client_encoding', 'UTF8', 'client'),
+      row('temp_buffers', '2048', 'user'),
+      row('maintenance_work_mem', '65536', 'database'),
+      row('plpgsql.variable_conflict', 'error', 'configuration file'),
+    ];
+    expect(liveAssignments(16, rows)).toEqual([
+      { name: 'shared_buffers', value: '16384', source: '/d/postgresql.conf:12' },
+      { name: 'max_connections', value: '50', source: 'configuration file' },
+      { name: 'fsync', value: 'off', source: 'command line' },
+      { name: 'max_stack_depth', value: '2048', source: 'environment variable' },
+      { name: 'wal_segment_size', value: '16777216', source: 'override' },
+    ]);
+  });
+});
+
+describe('liveSection', () => {
+  const snapshot: LiveSnapshot = {
+    serverVersion: '16.4',
+    serverVersionNum: 160004,
+    settings: [
+      row('shared_buffers', '16384', 'configuration file', { unit: '8kB', pending_restart: true }),
+      row('max_connections', '100', 'configuration file', { pending_restart: true }),
+      row('shared_memory_size', '143', 'default', { unit: 'MB', context: 'internal' }),
+    ],
+    fileSettings: [
+      { sourcefile: '/d/postgresql.conf', sourceline: 3, seqno: 1, name: 'shared_buffers', setting: '128MB', applied: false, error: null },
+      { sourcefile: '/d/postgresql.auto.conf', sourceline: 3, seqno: 2, name: 'shared_buffers', setting: '1GB', applied: false, error: 'setting could not be applied' },
+      { sourcefile: '/d/postgresql.auto.conf', sourceline: 4, seqno: 3, name: 'max_connections', setting: 'many', applied: false, error: 'invalid value' },
+    ],
+    fileSettingsError: null,
+    activity: [
+      { backend_type: 'client backend', state: 'active', count: 1 },
+      { backend_type: 'client backend', state: 'idle', count: 3 },
+      { backend_type: 'checkpointer', state: null, count: 1 },
+    ],
+    allocatedSharedBytes: 149_536_768,
+    allocatedSharedError: null,
+  };
+
+  it('counts processes, compares shared memory and lists pending restarts with the file value', () => {
+    expect(liveSection(snapshot, { sharedBytes: 149_536_000, worstCaseBackends: 97 })).toEqual({
+      serverVersion: '16.4',
+      predictedSharedBytes: 149_536_000,
+      allocatedSharedBytes: 149_536_768,
+      differenceBytes: 768,
+      sharedMemorySizeMB: 143,
+      currentBackends: {
+        total: 5,
+        byType: { checkpointer: 1, 'client backend': 4 },
+        byState: { active: 1, idle: 3, none: 1 },
+      },
+      worstCaseBackends: 97,
+      pendingRestart: [
+        { name: 'max_connections', setting: '100', unit: null },
+        { name: 'shared_buffers', setting: '16384', unit: '8kB', pendingValue: '1GB' },
+      ],
+    });
+  });
+
+  it('says why the allocated figure is missing', () => {
+    const live = liveSection(
+      { ...snapshot, allocatedSharedBytes: null, allocatedSharedError: 'permission denied for view pg_shmem_allocations' },
+      { sharedBytes: 1, worstCaseBackends: 1 },
+    );
+    expect(live.allocatedSharedBytes).toBeNull();
+    expect(live.differenceBytes).toBeNull();
+    expect(live.allocatedSharedUnavailable).toBe('permission denied for view pg_shmem_allocations');
+  });
+});
