@@ -34,11 +34,40 @@ export type ConninfoKeyword = (typeof CONNINFO_KEYWORDS)[number];
 /** Keyword → value pairs from a connection string. */
 export type Conninfo = Partial<Record<ConninfoKeyword, string>>;
 
+/**
+ * Every keyword libpq 18 knows (PQconndefaults() of the libpq.so shipped with the server packages
+ * here; fe-connect.c PQconninfoOptions). A name outside this list is libpq's "invalid connection
+ * option"; a name in it that pgmem does not take is refused by name rather than silently ignored,
+ * since several (channel_binding, require_auth, sslcrl, target_session_attrs) tighten security or
+ * change which server is reached.
+ */
+const LIBPQ_KEYWORDS = new Set([
+  'service', 'user', 'password', 'passfile', 'channel_binding', 'connect_timeout', 'dbname', 'host', 'hostaddr',
+  'port', 'client_encoding', 'options', 'application_name', 'fallback_application_name', 'keepalives',
+  'keepalives_idle', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout', 'sslmode', 'sslnegotiation',
+  'sslcompression', 'sslcert', 'sslkey', 'sslcertmode', 'sslpassword', 'sslrootcert', 'sslcrl', 'sslcrldir',
+  'sslsni', 'requirepeer', 'require_auth', 'min_protocol_version', 'max_protocol_version',
+  'ssl_min_protocol_version', 'ssl_max_protocol_version', 'gssencmode', 'krbsrvname', 'gsslib', 'gssdelegation',
+  'replication', 'target_session_attrs', 'load_balance_hosts', 'scram_client_key', 'scram_server_key',
+  'oauth_issuer', 'oauth_client_id', 'oauth_client_secret', 'oauth_scope', 'sslkeylogfile',
+  // Removed from libpq after 13, still accepted by older clients' strings.
+  'authtype', 'tty',
+]);
+
+/** libpq keywords that only tune the TCP connection: accepted and left to the operating system's defaults. */
+const IGNORED_KEYWORDS = new Set(['keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout']);
+
 const KEYWORDS = new Set<string>(CONNINFO_KEYWORDS);
 
-function setKeyword(result: Conninfo, keyword: string, value: string): void {
-  if (!KEYWORDS.has(keyword)) throw new ConnectionError(`invalid connection option "${keyword}"`);
-  result[keyword as ConninfoKeyword] = value;
+/** Refuses, after parsing, keywords libpq knows but pgmem does not take. */
+function checkSupported(pairs: readonly [string, string][]): Conninfo {
+  const result: Conninfo = {};
+  for (const [keyword, value] of pairs) {
+    if (IGNORED_KEYWORDS.has(keyword)) continue;
+    if (!KEYWORDS.has(keyword)) throw new ConnectionError(`connection option "${keyword}" is not supported by pgmem`);
+    result[keyword as ConninfoKeyword] = value;
+  }
+  return result;
 }
 
 /**
@@ -51,7 +80,7 @@ export function parseConninfo(text: string): Conninfo {
 
 /** fe-connect.c conninfo_parse: `kw = value`, values quoted with '…' and backslash escapes. */
 function parseKeyValue(text: string): Conninfo {
-  const result: Conninfo = {};
+  const pairs: [string, string][] = [];
   let i = 0;
   const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
   while (i < text.length) {
@@ -88,9 +117,11 @@ function parseKeyValue(text: string): Conninfo {
         value += text[i++];
       }
     }
-    setKeyword(result, keyword, value);
+    // fe-connect.c conninfo_storeval: an unknown keyword fails at once, before the rest is read.
+    if (!LIBPQ_KEYWORDS.has(keyword)) throw new ConnectionError(`invalid connection option "${keyword}"`);
+    pairs.push([keyword, value]);
   }
-  return result;
+  return checkSupported(pairs);
 }
 
 function decode(part: string): string {
@@ -106,7 +137,7 @@ function decode(part: string): string {
  * postgresql://[user[:password]@][host][:port][,…][/dbname][?keyword=value&…], percent-encoded.
  */
 function parseUri(text: string): Conninfo {
-  const result: Conninfo = {};
+  const result: Record<string, string> = {};
   let rest = text.replace(/^postgres(ql)?:\/\//, '');
   const authorityEnd = rest.search(/[/?]/);
   let authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
@@ -144,10 +175,11 @@ function parseUri(text: string): Conninfo {
       const value = decode(pair.slice(eq + 1));
       // libpq maps the JDBC-style ssl=true to sslmode=require.
       if (keyword === 'ssl' && value === 'true') result.sslmode = 'require';
-      else setKeyword(result, keyword, value);
+      else if (!LIBPQ_KEYWORDS.has(keyword)) throw new ConnectionError(`invalid URI query parameter: "${keyword}"`);
+      else result[keyword] = value;
     }
   }
-  return result;
+  return checkSupported(Object.entries(result));
 }
 
 /** SSL modes libpq accepts. */

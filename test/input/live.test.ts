@@ -3,8 +3,12 @@
  * secret scrubbing, and the rows of a server turned into engine input and the live section.
  */
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
 import {
+  CONNINFO_KEYWORDS,
   liveAssignments,
   liveSection,
   majorVersion,
@@ -15,6 +19,7 @@ import {
   type LiveSnapshot,
   type PgSettingsRow,
 } from '../../src/input/live.js';
+import { binDir, installedVersions } from '../support/postgres.js';
 
 function failure(fn: () => unknown): ConnectionError {
   try {
@@ -75,7 +80,11 @@ describe('parseConninfo: URIs', () => {
   });
 
   it('rejects unknown parameters and bad escapes', () => {
-    expect(failure(() => parseConninfo('postgresql://h/db?nope=1')).message).toBe('invalid connection option "nope"');
+    expect(failure(() => parseConninfo('postgresql://h/db?nope=1')).message).toBe('invalid URI query parameter: "nope"');
+    expect(failure(() => parseConninfo('postgresql://h/db?channel_binding=require')).message).toBe(
+      'connection option "channel_binding" is not supported by pgmem',
+    );
+    expect(parseConninfo('postgresql://h/db?keepalives=1')).toEqual({ host: 'h', dbname: 'db' });
     expect(failure(() => parseConninfo('postgresql://u:%zz@h')).message).toMatch(/percent-encoded/);
   });
 });
@@ -249,5 +258,104 @@ describe('liveSection', () => {
     expect(live.allocatedSharedBytes).toBeNull();
     expect(live.differenceBytes).toBeNull();
     expect(live.allocatedSharedUnavailable).toBe('permission denied for view pg_shmem_allocations');
+  });
+});
+
+// libpq itself as the oracle: its PQconninfoParse, called through Python's ctypes on the libpq.so
+// that ships with the newest installed server package.
+const python = spawnSync('python3', ['-c', 'import ctypes'], { encoding: 'utf8' });
+const newest = installedVersions().at(-1);
+const libpq = newest === undefined ? null : join(binDir(newest)!, '..', 'lib', 'libpq.so.5');
+const oracleAvailable = python.status === 0 && libpq !== null && existsSync(libpq);
+
+const ORACLE = `
+import ctypes, json, sys
+lib = ctypes.CDLL(sys.argv[1])
+class Opt(ctypes.Structure):
+    _fields_ = [('keyword', ctypes.c_char_p), ('envvar', ctypes.c_char_p), ('compiled', ctypes.c_char_p),
+                ('val', ctypes.c_char_p), ('label', ctypes.c_char_p), ('dispchar', ctypes.c_char_p), ('dispsize', ctypes.c_int)]
+lib.PQconninfoParse.restype = ctypes.POINTER(Opt)
+lib.PQconninfoParse.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)]
+out = []
+for text in json.load(sys.stdin):
+    err = ctypes.c_char_p()
+    opts = lib.PQconninfoParse(text.encode(), ctypes.byref(err))
+    if not opts:
+        out.append({'error': err.value.decode().strip() if err.value else ''})
+        continue
+    values, i = {}, 0
+    while opts[i].keyword:
+        if opts[i].val is not None:
+            values[opts[i].keyword.decode()] = opts[i].val.decode()
+        i += 1
+    out.append({'values': values})
+print(json.dumps(out))
+`;
+
+/** A small seeded PRNG (mulberry32), so a failure names a reproducible case. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generateConninfo(random: () => number): string {
+  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  if (random() < 0.5) {
+    const keywords = ['host', 'port', 'user', 'dbname', 'password', 'sslmode', 'application_name', 'options', 'hots', 'keepalives', 'service'];
+    const values = ['x', '/tmp', '5432', "'a b'", "''", "'it\\'s'", "'back\\\\slash'", 'a\\ b', "'unterminated", 'p@ss:w', 'é'];
+    const parts: string[] = [];
+    const n = 1 + Math.floor(random() * 4);
+    for (let i = 0; i < n; i++) {
+      parts.push(random() < 0.05 ? pick(['bogus', '=x']) : `${pick(keywords)}${pick(['=', ' = ', '= ', ' ='])}${pick(values)}`);
+    }
+    return parts.join(pick([' ', '  ', '\t']));
+  }
+  const user = pick(['', 'me@', 'me:pw@', 'me:p%40ss@', ':pw@', 'm%65@', 'me:bad%zz@']);
+  const hosts = pick(['', 'h', 'h:5433', '[::1]', '[::1]:6', '%2Ftmp', 'a,b:2', 'h:']);
+  const path = pick(['', '/', '/db', '/d%20b']);
+  const query = pick(['', '?sslmode=require', '?ssl=true', '?host=/tmp&port=5', '?nope=1', '?connect_timeout=3&', '?x', '?keepalives=0', '?target_session_attrs=any']);
+  return `${pick(['postgresql://', 'postgres://'])}${user}${hosts}${path}${query}`;
+}
+
+describe.runIf(oracleAvailable)('parseConninfo against libpq\'s PQconninfoParse', () => {
+  it('agrees on 400 generated connection strings', () => {
+    const random = prng(Number(process.env.PGMEM_CONNINFO_SEED ?? 20240613));
+    const cases = Array.from({ length: 400 }, () => generateConninfo(random));
+    const result = spawnSync('python3', ['-c', ORACLE, libpq!], { input: JSON.stringify(cases), encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    const oracle = JSON.parse(result.stdout) as ({ error: string } | { values: Record<string, string> })[];
+    let compared = 0;
+    cases.forEach((text, i) => {
+      const expected = oracle[i]!;
+      let ours: Record<string, string> | { error: string };
+      try {
+        ours = parseConninfo(text) as Record<string, string>;
+      } catch (error) {
+        expect(error, text).toBeInstanceOf(ConnectionError);
+        ours = { error: (error as Error).message };
+      }
+      if ('error' in expected) {
+        expect('error' in ours, `${text}: libpq says ${expected.error}`).toBe(true);
+        // key=value errors carry libpq's own wording.
+        if (!text.startsWith('postgres')) expect((ours as { error: string }).error, text).toBe(expected.error);
+      } else if (Object.keys(expected.values).every((k) => (CONNINFO_KEYWORDS as readonly string[]).includes(k))) {
+        expect(ours, text).toEqual(expected.values);
+        compared++;
+      } else if (Object.keys(expected.values).every((k) => /^(keepalives|tcp_user_timeout)/.test(k) || (CONNINFO_KEYWORDS as readonly string[]).includes(k))) {
+        // Keepalive tuning is accepted and dropped.
+        expect(ours, text).toEqual(Object.fromEntries(Object.entries(expected.values).filter(([k]) => !k.startsWith('keepalives'))));
+        compared++;
+      } else {
+        // A keyword libpq knows and pgmem does not take: refused, by name.
+        expect((ours as { error?: string }).error, text).toMatch(/is not supported by pgmem$/);
+      }
+    });
+    expect(compared).toBeGreaterThan(100);
   });
 });
