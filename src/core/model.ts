@@ -131,9 +131,15 @@ export function computeModel(input: ModelInput): MemoryModel {
   const maxConnections = s.num('max_connections');
   const reserved = s.num('superuser_reserved_connections') + s.numOr('reserved_connections', 0);
   const usableSlots = maxConnections - reserved;
-  const groupInputs: readonly ClientGroup[] = input.groups ?? [
-    { name: 'clients', connections: input.clients ?? maxConnections, overrides: [] },
-  ];
+  // Without a topology: the given client count, or every slot in use (superusers in the reserved ones).
+  const groupInputs: readonly ClientGroup[] =
+    input.groups ??
+    (input.clients !== null
+      ? [{ name: 'clients', connections: input.clients, overrides: [] }]
+      : [
+          { name: 'clients', connections: Math.max(usableSlots, 0), overrides: [] },
+          { name: 'reserved', connections: maxConnections - Math.max(usableSlots, 0), overrides: [], reservedSlots: true },
+        ]);
   const clients = groupInputs.reduce((total, g) => total + g.connections, 0);
   const backends = Math.min(clients, maxConnections);
   // Ordinary roles get the usable slots; superuser sessions may also take the reserved ones.

@@ -391,7 +391,8 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
         const v = num(settings, name);
         return v === 0 ? slruAutotune(nbuffers, 512, 1024) : v;
       };
-      clog = auto('transaction_buffers');
+      // CLOGShmemBuffers() (clog.c): at most CLOG_MAX_ALLOWED_BUFFERS, the pages covering 2^31 transactions.
+      clog = Math.min(auto('transaction_buffers'), 65536);
       commitTs = auto('commit_timestamp_buffers');
       subtrans = auto('subtransaction_buffers');
       mxOffsets = num(settings, 'multixact_offset_buffers');

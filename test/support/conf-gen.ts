@@ -6,7 +6,7 @@
  * recursion and too-deep nesting. No dependency: a small PRNG (mulberry32).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 
 /** mulberry32: a tiny deterministic PRNG. */
 export function prng(seed: number): () => number {
@@ -46,6 +46,8 @@ const COUNT_SETTINGS = [
 ];
 
 class Gen {
+  /** A clean case: only values and layouts every version accepts, to compare resolved values. */
+  clean = false;
   constructor(readonly rnd: () => number) {}
   int(n: number): number {
     return Math.floor(this.rnd() * n);
@@ -68,6 +70,14 @@ function nameSpelling(g: Gen, name: string): string {
 }
 
 function memoryValue(g: Gen, base: 'kB' | '8kB' | 'MB'): string {
+  if (g.clean) {
+    const ok = base === 'MB'
+      ? ['64', '1024', "'2GB'", '512MB', '1GB', "'1.5GB'", '0x40', '010', "' 100MB '"]
+      : base === '8kB'
+        ? ['128MB', "'256MB'", '16384', '1GB', "'1.5GB'", '4096kB', '0x4000', "'64 MB'", '8MB', '32768B', '02000', "'1000.4'", '1000.5', '1001.5', "'132kB'"]
+        : ['4MB', "'64MB'", '65536', '1GB', "'1.5MB'", '4096kB', "'256 MB'", '0x1000', '1048576B', '+8MB', '020000', '1024.5', '1025.5', "'1500B'", "'2.5e3'", "'1TB'"];
+    return g.pick(ok);
+  }
   const numbers = base === 'MB' ? [0, 1, 2, 32, 64, 1024, 2147483647, 2147483648] : [0, 1, 15, 16, 63, 64, 65, 100, 128, 1000, 1024, 4096, 65536, 1073741823, 2147483647, 99999999999];
   const units = ['', '', 'B', 'kB', 'kB', 'MB', 'MB', 'MB', 'GB', 'TB', 'mb', 'KB', 'Mb', 'k', 'M', 'bytes', 'min'];
   if (g.chance(0.55)) {
@@ -106,18 +116,26 @@ function memoryValue(g: Gen, base: 'kB' | '8kB' | 'MB'): string {
 }
 
 function countValue(g: Gen): string {
+  if (g.clean) return g.pick(['10', "'20'", '8', '0x10', '010', '5.4', "'3.5'", '12', '2.5', '3.5']);
   if (g.chance(0.6)) return g.pick(['100', '10', "'20'", '8', '64', '0x10', '010', '5.4', "'3.5'", '200', '2']);
   const n = g.pick([0, 1, 2, 3, 5, 10, 16, 64, 100, 262143, 8388607, 2147483648]);
   return g.pick([`${n}`, `${n}`, `'${n}'`, `0${n.toString(8)}`, `0x${n.toString(16)}`, `${n}.5`, `'${n}.5'`, `${n}kB`, `-${n}`]);
 }
 
-function settingLine(g: Gen, version13Safe = false): string {
-  const name = version13Safe ? g.pick(['work_mem', 'shared_buffers', 'max_connections']) : g.pick(MEMORY_SETTINGS);
+const ALL_VERSION_SETTINGS = MEMORY_SETTINGS.filter(
+  (n) => !['autovacuum_worker_slots', 'commit_timestamp_buffers', 'vacuum_buffer_usage_limit', 'io_workers', 'max_connections', 'max_wal_senders', 'max_worker_processes', 'autovacuum_max_workers'].includes(n),
+);
+
+function settingLine(g: Gen): string {
+  const name = g.clean ? g.pick(ALL_VERSION_SETTINGS) : g.pick(MEMORY_SETTINGS);
   let value: string;
   if (KB_SETTINGS.includes(name)) value = memoryValue(g, 'kB');
   else if (PAGE_SETTINGS.includes(name)) value = memoryValue(g, '8kB');
   else if (MB_SETTINGS.includes(name)) value = memoryValue(g, 'MB');
   else if (COUNT_SETTINGS.includes(name)) value = countValue(g);
+  else if (name === 'hash_mem_multiplier' && g.clean) value = g.pick(['1', '2', '1.5', "'2.5'", "'1e1'", '1000', '8.0']);
+  else if (name === 'huge_pages' && g.clean) value = g.pick(['on', 'off', 'try', "'TRUE'", 'FALSE', '1', '0', 'yes', 'On']);
+  else if (name === 'track_activity_query_size' && g.clean) value = g.pick(['1024', '100', '1MB', "'2kB'", '1048576', "'4096B'"]);
   else if (name === 'hash_mem_multiplier') value = g.pick(['1', '2', '1.5', `'2.5'`, '0.5', `'1e1'`, '1000', '1000.0', '1001', `'abc'`, '3MB']);
   else if (name === 'huge_pages') value = g.pick(['on', 'off', 'try', `'TRUE'`, 'FALSE', '1', '0', 'yes', 'maybe', `'of'`, 'On', `'on '`]);
   else if (name === 'track_activity_query_size') value = g.pick(['1024', '100', '1MB', `'2kB'`, '1048576', '1048577', `'4096B'`]);
@@ -184,8 +202,8 @@ function encodeFile(g: Gen, lines: string[]): Uint8Array {
   const eol = g.chance(0.15) ? '\r\n' : '\n';
   const text = lines.join(eol) + (g.chance(0.85) ? eol : '');
   const bytes = Array.from(new TextEncoder().encode(text));
-  if (g.chance(0.03)) bytes.splice(g.int(bytes.length + 1), 0, 0); // a NUL byte somewhere
-  if (g.chance(0.03)) bytes.splice(g.int(bytes.length + 1), 0, 0xff); // invalid UTF-8
+  if (!g.clean && g.chance(0.03)) bytes.splice(g.int(bytes.length + 1), 0, 0); // a NUL byte somewhere
+  if (!g.clean && g.chance(0.03)) bytes.splice(g.int(bytes.length + 1), 0, 0xff); // invalid UTF-8
   return Uint8Array.from(bytes);
 }
 
@@ -194,9 +212,11 @@ export function generateConfCases(seed: number, count: number): ConfCase[] {
   const cases: ConfCase[] = [];
   for (let i = 0; i < count; i++) {
     const g = new Gen(prng(seed * 100003 + i));
+    g.clean = g.chance(0.45);
     const files = new Map<string, Uint8Array>();
     const dirs: string[] = [];
-    const oddRate = g.pick([0, 0, 0, 0.02, 0.05, 0.15]);
+    const oddRate = g.clean ? 0 : g.pick([0, 0, 0.02, 0.05, 0.15]);
+    const bad = (p: number) => !g.clean && g.chance(p);
     const main = bodyLines(g, 1 + g.int(8), oddRate);
     const insert = (line: string) => main.splice(g.int(main.length + 1), 0, line);
 
@@ -205,9 +225,9 @@ export function generateConfCases(seed: number, count: number): ConfCase[] {
       const spelled = g.pick([path, `./${path}`, `sub/../${path}`, `${path}/`]);
       insert(`${g.pick(['include', 'INCLUDE', 'include_if_exists'])} '${spelled}'`);
       const lines = bodyLines(g, 1 + g.int(4), oddRate);
-      if (g.chance(0.2)) lines.push(`include '${g.pick(['nested-missing.conf', '../inc2.conf'])}'`);
+      if (g.chance(0.2)) lines.push(`include '${g.clean ? '../inc2.conf' : g.pick(['nested-missing.conf', '../inc2.conf'])}'`);
       files.set(path, encodeFile(g, lines));
-      if (g.chance(0.3)) files.set(path.replace(/[^/]*$/, '') + '../inc2.conf', encodeFile(g, bodyLines(g, 2, oddRate)));
+      if (g.chance(0.3) || lines.some((l) => l.includes('inc2'))) files.set(normalize(path.replace(/[^/]*$/, '') + '../inc2.conf'), encodeFile(g, bodyLines(g, 2, oddRate)));
     }
     if (g.chance(0.2)) {
       dirs.push('conf.d');
@@ -217,21 +237,21 @@ export function generateConfCases(seed: number, count: number): ConfCase[] {
       }
       if (g.chance(0.2)) dirs.push('conf.d/y.conf');
     }
-    if (g.chance(0.06)) insert(`include '${g.pick(['missing.conf', '/nonexistent/x.conf', 'sub/missing.conf'])}'`);
-    if (g.chance(0.04)) insert(`include_dir '${g.pick(['nodir', 'sub/../nodir/.'])}'`);
-    if (g.chance(0.03)) insert(`include '${g.pick(['postgresql.conf', './postgresql.conf'])}'`);
-    if (g.chance(0.03)) insert("include_dir '.'");
-    if (g.chance(0.03)) {
+    if (bad(0.06)) insert(`include '${g.pick(['missing.conf', '/nonexistent/x.conf', 'sub/missing.conf'])}'`);
+    if (bad(0.04)) insert(`include_dir '${g.pick(['nodir', 'sub/../nodir/.'])}'`);
+    if (bad(0.03)) insert(`include '${g.pick(['postgresql.conf', './postgresql.conf'])}'`);
+    if (bad(0.03)) insert("include_dir '.'");
+    if (bad(0.03)) {
       insert("include 'loop-a.conf'");
       files.set('loop-a.conf', encodeFile(g, ["include 'loop-b.conf'"]));
       files.set('loop-b.conf', encodeFile(g, ["include 'loop-a.conf'"]));
     }
-    if (g.chance(0.03)) {
+    if (bad(0.03)) {
       dirs.push('adir');
       insert("include 'adir'");
     }
     if (g.chance(0.02)) insert("include '/dev/null'");
-    if (g.chance(0.01)) for (let k = 0; k < 105; k++) main.push(g.pick(['= 1', 'x', "'q'"]));
+    if (bad(0.01)) for (let k = 0; k < 105; k++) main.push(g.pick(['= 1', 'x', "'q'"]));
     if (g.chance(0.25)) {
       const auto = ['# Do not edit this file manually!', '# It will be overwritten by the ALTER SYSTEM command.'];
       for (const line of bodyLines(g, 1 + g.int(2), oddRate / 2)) auto.push(line);

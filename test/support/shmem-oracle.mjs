@@ -134,3 +134,61 @@ export function shmemDefaults(version) {
   }
   return d;
 }
+
+/** A small seeded PRNG (mulberry32) so fidelity runs are reproducible from PGMEM_FIDELITY_SEED. */
+export function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A random configuration of every setting that sizes shared memory for `version`, from the defaults to the
+ * extremes, that the server accepts: integers log-uniform within their ranges, SLRU sizes in whole 16-page banks
+ * (check_slru_buffers), superuser_reserved_connections lowered when max_connections is tiny.
+ */
+export function randomShmemSettings(version, random) {
+  const d = shmemDefaults(version);
+  const logUniform = (lo, hi) => Math.floor(Math.exp(Math.log(lo) + random() * (Math.log(hi + 1) - Math.log(lo))));
+  const pick = (values) => values[Math.floor(random() * values.length)];
+  const gen = {
+    shared_buffers: () => (random() < 0.1 ? pick([16, 8388608, 13107200]) : logUniform(16, 8388608)),
+    wal_buffers: () => (random() < 0.4 ? -1 : logUniform(1, 262143) - 1),
+    max_connections: () => logUniform(1, 10000),
+    max_worker_processes: () => logUniform(1, 300) - 1,
+    max_wal_senders: () => logUniform(1, 200) - 1,
+    autovacuum_max_workers: () => logUniform(1, 100),
+    autovacuum_worker_slots: () => logUniform(1, 200),
+    max_prepared_transactions: () => logUniform(1, 2000) - 1,
+    max_locks_per_transaction: () => logUniform(10, 10000),
+    max_pred_locks_per_transaction: () => logUniform(10, 10000),
+    track_activity_query_size: () => logUniform(100, 1048576),
+    max_replication_slots: () => logUniform(1, 1000) - 1,
+    max_logical_replication_workers: () => logUniform(1, 200) - 1,
+    hot_standby: () => pick(['on', 'off']),
+    old_snapshot_threshold: () => (random() < 0.5 ? -1 : logUniform(1, 86401) - 1),
+    min_dynamic_shared_memory: () => (random() < 0.5 ? 0 : logUniform(1, 4096)),
+    transaction_buffers: () => (random() < 0.3 ? 0 : 16 * logUniform(1, 8192)),
+    commit_timestamp_buffers: () => (random() < 0.3 ? 0 : 16 * logUniform(1, 8192)),
+    subtransaction_buffers: () => (random() < 0.3 ? 0 : 16 * logUniform(1, 8192)),
+    multixact_offset_buffers: () => 16 * logUniform(1, 8192),
+    multixact_member_buffers: () => 16 * logUniform(1, 8192),
+    notify_buffers: () => 16 * logUniform(1, 8192),
+    serializable_buffers: () => 16 * logUniform(1, 8192),
+    max_active_replication_origins: () => logUniform(1, 1000) - 1,
+    io_method: () => pick(['worker', 'sync']),
+    io_max_concurrency: () => (random() < 0.4 ? -1 : logUniform(1, 1024)),
+    io_max_combine_limit: () => logUniform(1, 128),
+    huge_page_size: () => 0,
+  };
+  const out = { ...d };
+  const share = 0.2 + random() * 0.6; // how many settings move away from their defaults
+  for (const name of Object.keys(d)) if (gen[name] && random() < share) out[name] = gen[name]();
+  if (out.max_connections <= 3) out.superuser_reserved_connections = 0;
+  return out;
+}
