@@ -1,4 +1,5 @@
 /** `pgmem check FILE...`: postgresql.conf files judged as the server reads them, for CI. */
+import { isAbsolute, relative } from 'node:path';
 import { ExitCode } from '../errors.js';
 import type { Analysis } from '../core/analyze.js';
 import type { Finding, PlanReport } from '../core/report-schema.js';
@@ -46,25 +47,35 @@ function issueFinding(issue: ConfIssue): Finding {
   };
 }
 
+/** A path relative to `cwd` when it lies below it, else as it is. */
+export function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
 /** Reads one configuration file and analyses it with the flags on top. */
 export function checkOne(file: string, flags: PlanFlags, options: RawPlanOptions, io: CliIo): { analysis: Analysis; report: CheckReport } {
   const autoConf = options.autoConf === false ? null : typeof options.autoConf === 'string' ? options.autoConf : undefined;
   const result = readConfiguration(flags.version, file, nodeConfFileSystem(io.cwd), { autoConf });
+  // The server reads absolute, canonical paths; reports show them relative to the current directory
+  // so that output does not depend on where the repository is checked out.
+  const shown = (path: string): string => displayPath(io.cwd, path);
   const assignments: SettingAssignment[] = [...result.effective.values()].map((a) => ({
     name: a.name,
     value: a.rawValue,
-    source: `${a.file}:${a.line}`,
+    source: `${shown(a.file)}:${a.line}`,
   }));
   const analysis = analyzeFlags(flags, assignments);
-  const issueFindings = result.issues.map(issueFinding);
+  const issues = result.issues.map((i) => ({ ...i, file: shown(i.file), message: i.message.split(i.file).join(shown(i.file)) }));
+  const issueFindings = issues.map(issueFinding);
   const report: CheckReport = {
     ...analysis.report,
     findings: sortFindings([...issueFindings, ...analysis.report.findings]),
     config: {
       file,
-      files: result.files,
-      valid: result.issues.length === 0,
-      errors: result.issues.map((i) => ({ file: i.file, line: i.line, setting: i.setting ?? null, message: i.message })),
+      files: result.files.map(shown),
+      valid: issues.length === 0,
+      errors: issues.map((i) => ({ file: i.file, line: i.line, setting: i.setting ?? null, message: i.message })),
     },
   };
   return { analysis, report };

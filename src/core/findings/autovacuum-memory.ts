@@ -30,7 +30,7 @@ export const autovacuumMemory: FindingRule = {
         severity: 'warning' as const,
         setting,
         message: `${workers} autovacuum workers × ${formatSize(memoryPerWorker)} = ${formatSize(total)}, ${Math.round((total / ram) * 100)}% of RAM`,
-        fix: `set autovacuum_work_mem separately (e.g. ${formatSize(Math.floor((ram * AUTOVACUUM_MAX_SHARE) / workers / 1048576) * 1048576)}) so index builds keep maintenance_work_mem`,
+        fix: `set autovacuum_work_mem = ${Math.floor((ram * AUTOVACUUM_MAX_SHARE) / workers / 1048576)}MB so autovacuum stays within ${AUTOVACUUM_MAX_SHARE * 100}% of RAM and index builds keep maintenance_work_mem`,
         data,
       });
     }
