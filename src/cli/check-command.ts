@@ -1,6 +1,7 @@
 /** `pgmem check FILE...`: postgresql.conf files judged as the server reads them, for CI. */
-import { isAbsolute, relative } from 'node:path';
-import { ExitCode } from '../errors.js';
+import { accessSync, constants, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ExitCode, InputError } from '../errors.js';
 import type { Analysis } from '../core/analyze.js';
 import type { Finding, PlanReport } from '../core/report-schema.js';
 import type { SettingAssignment } from '../core/settings.js';
@@ -47,6 +48,19 @@ function issueFinding(issue: ConfIssue): Finding {
   };
 }
 
+/** The file named on the command line must be a readable regular file: otherwise exit 2, not a finding. */
+function assertReadableFile(path: string, shown: string): void {
+  let stats;
+  try {
+    stats = statSync(path);
+    if (stats.isFile()) accessSync(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`, shown);
+  }
+  if (!stats.isFile()) throw new InputError(stats.isDirectory() ? 'is a directory, not a configuration file' : 'not a regular file', shown);
+}
+
 /** A path relative to `cwd` when it lies below it, else as it is. */
 export function displayPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
@@ -56,6 +70,7 @@ export function displayPath(cwd: string, path: string): string {
 /** Reads one configuration file and analyses it with the flags on top. */
 export function checkOne(file: string, flags: PlanFlags, options: RawPlanOptions, io: CliIo): { analysis: Analysis; report: CheckReport } {
   const autoConf = options.autoConf === false ? null : typeof options.autoConf === 'string' ? options.autoConf : undefined;
+  assertReadableFile(resolve(io.cwd, file), file);
   const result = readConfiguration(flags.version, file, nodeConfFileSystem(io.cwd), { autoConf });
   // The server reads absolute, canonical paths; reports show them relative to the current directory
   // so that output does not depend on where the repository is checked out.
