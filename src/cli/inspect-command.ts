@@ -13,33 +13,23 @@ import type { ConnectionOptions } from 'node:tls';
 import { ConnectionError, PgmemError, UsageError } from '../errors.js';
 import { formatSize } from '../core/format.js';
 import type { PlanReport } from '../core/report-schema.js';
-import {
-  ACTIVITY_QUERY,
-  FILE_SETTINGS_QUERY,
-  isSocketHost,
-  liveAssignments,
-  liveSection,
-  majorVersion,
-  pgpassPassword,
-  resolveTarget,
-  scrubSecrets,
-  SETTINGS_QUERY,
-  SHMEM_QUERY,
-  VERSION_QUERY,
-  type ActivityRow,
-  type ConnectionTarget,
-  type LiveSection,
-  type LiveSnapshot,
-  type PgFileSettingsRow,
-  type PgSettingsRow,
+import type {
+  ActivityRow,
+  ConnectionTarget,
+  LiveSection,
+  LiveSnapshot,
+  PgFileSettingsRow,
+  PgSettingsRow,
 } from '../input/live.js';
+import type * as LiveModule from '../input/live.js';
 import { parseCount } from '../input/flags.js';
-import { renderJson } from '../render/json.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
-import { analyzeFlags } from './plan-command.js';
 import { addPlanOptions, readFormat, readPlanFlags, type RawPlanOptions } from './plan-options.js';
-import { renderReport } from './render-report.js';
+
+/** The connection and query helpers, loaded with the command so other commands do not pay for them. */
+type Live = typeof LiveModule;
+const loadLive = (): Promise<Live> => import('../input/live.js');
 
 /** Formats `inspect` writes. */
 export const INSPECT_FORMATS = ['table', 'json', 'markdown'] as const;
@@ -81,16 +71,19 @@ export async function inspectCommand(conninfo: string | undefined, options: RawP
   const timeoutText = typeof options.connectTimeout === 'string' ? options.connectTimeout : undefined;
   const flagTimeout = timeoutText === undefined ? undefined : parseCount('--connect-timeout', timeoutText, { max: 86_400 });
 
-  const target = resolveTarget(conninfo, io.env, osUser(io.env));
+  const live = await loadLive();
+  const target = live.resolveTarget(conninfo, io.env, osUser(io.env));
   const timeoutSeconds = flagTimeout ?? target.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
   const snapshot = await readLiveServer(target, { timeoutSeconds, io });
-  const report = inspectReport(snapshot, flags);
+  const report = await inspectReport(snapshot, flags);
 
   const color = useColor(io, flags.color);
   if (format === 'json') {
+    const { renderJson } = await import('../render/json.js');
     io.stdout.write(renderJson(report));
   } else {
-    const title = `${describeTarget(target)} (PostgreSQL ${snapshot.serverVersion})`;
+    const title = `${describeTarget(live, target)} (PostgreSQL ${snapshot.serverVersion})`;
+    const { renderReport } = await import('./render-report.js');
     const plan = await renderReport(report, format, { color, title });
     io.stdout.write(`${plan}\n${format === 'markdown' ? renderLiveMarkdown(report.live) : renderLiveText(report.live)}`);
   }
@@ -98,7 +91,9 @@ export async function inspectCommand(conninfo: string | undefined, options: RawP
 }
 
 /** The plan report for a server's settings (flags on top), with its live section. */
-export function inspectReport(snapshot: LiveSnapshot, flags: ReturnType<typeof readPlanFlags>): InspectReport {
+export async function inspectReport(snapshot: LiveSnapshot, flags: ReturnType<typeof readPlanFlags>): Promise<InspectReport> {
+  const { liveAssignments, liveSection, majorVersion } = await loadLive();
+  const { analyzeFlags } = await import('./plan-command.js');
   const version = majorVersion(snapshot.serverVersionNum, snapshot.serverVersion);
   const { report } = analyzeFlags({ ...flags, version }, liveAssignments(version, snapshot.settings));
   const live = liveSection(snapshot, {
@@ -131,15 +126,15 @@ function defaultHost(port: number): string {
 }
 
 /** How the server is named in messages, never with credentials. */
-function describeTarget(target: ConnectionTarget): string {
+function describeTarget(live: Live, target: ConnectionTarget): string {
   const host = target.host ?? defaultHost(target.port);
-  if (isSocketHost(host)) return `server on socket "${join(host, `.s.PGSQL.${target.port}`)}"`;
+  if (live.isSocketHost(host)) return `server on socket "${join(host, `.s.PGSQL.${target.port}`)}"`;
   const address = target.hostaddr && target.hostaddr !== host ? ` (${target.hostaddr})` : '';
   return `server at "${host}"${address}, port ${target.port}`;
 }
 
 /** The password file's entry for this connection, read only when the server asks for a password. */
-function passwordFromFile(target: ConnectionTarget, host: string, io: CliIo): string | null {
+function passwordFromFile(live: Live, target: ConnectionTarget, host: string, io: CliIo): string | null {
   const file = target.passfile ?? join(io.env.HOME ?? homedir(), '.pgpass');
   let mode: number;
   try {
@@ -157,7 +152,7 @@ function passwordFromFile(target: ConnectionTarget, host: string, io: CliIo): st
     return null;
   }
   const text = readFileSync(file, 'utf8');
-  return pgpassPassword(text, { host, port: target.port, database: target.database, user: target.user });
+  return live.pgpassPassword(text, { host, port: target.port, database: target.database, user: target.user });
 }
 
 function readOptionalFile(path: string | null): string | undefined {
@@ -170,8 +165,8 @@ function readOptionalFile(path: string | null): string | undefined {
 }
 
 /** The TLS options of an sslmode, or false for none (prefer falls back to none in connect()). */
-function sslConfig(target: ConnectionTarget, host: string): ConnectionOptions | false {
-  if (isSocketHost(host)) return false; // libpq never uses SSL over a Unix socket
+function sslConfig(live: Live, target: ConnectionTarget, host: string): ConnectionOptions | false {
+  if (live.isSocketHost(host)) return false; // libpq never uses SSL over a Unix socket
   if (target.sslmode === 'disable' || target.sslmode === 'allow') return false;
   const files: ConnectionOptions = {};
   const ca = readOptionalFile(target.sslrootcert);
@@ -193,7 +188,7 @@ function sslConfig(target: ConnectionTarget, host: string): ConnectionOptions | 
 }
 
 /** One line naming the server and what went wrong, with every secret removed. */
-function connectionFailure(target: ConnectionTarget, error: unknown): ConnectionError {
+function connectionFailure(live: Live, target: ConnectionTarget, error: unknown): ConnectionError {
   const e = error as { code?: string; message?: string; severity?: string };
   let reason: string;
   if (error instanceof PgmemError) reason = error.message;
@@ -203,15 +198,15 @@ function connectionFailure(target: ConnectionTarget, error: unknown): Connection
   else if (e.code === 'EACCES') reason = 'Permission denied';
   else if (/timeout/i.test(e.message ?? '')) reason = 'timeout expired';
   else reason = e.message ?? String(error);
-  const line = `connection to ${describeTarget(target)} failed: ${reason}`.replace(/\s*\n\s*/g, ' ');
-  return new ConnectionError(scrubSecrets(line, [target.password]));
+  const line = `connection to ${describeTarget(live, target)} failed: ${reason}`.replace(/\s*\n\s*/g, ' ');
+  return new ConnectionError(live.scrubSecrets(line, [target.password]));
 }
 
 /** Connects, trying TLS first for sslmode=prefer as libpq does. */
-async function connect(target: ConnectionTarget, timeoutSeconds: number, io: CliIo): Promise<PgClient> {
+async function connect(live: Live, target: ConnectionTarget, timeoutSeconds: number, io: CliIo): Promise<PgClient> {
   const { default: pg } = await import('pg');
   const host = target.host ?? defaultHost(target.port);
-  const ssl = sslConfig(target, host);
+  const ssl = sslConfig(live, target, host);
   const base: ClientConfig = {
     host: target.hostaddr ?? host,
     port: target.port,
@@ -220,7 +215,7 @@ async function connect(target: ConnectionTarget, timeoutSeconds: number, io: Cli
     // A function, so the password file is read only if the server asks, and pg never reads
     // process.env or ~/.pgpass on its own.
     password: async () => {
-      const password = target.password ?? passwordFromFile(target, host, io);
+      const password = target.password ?? passwordFromFile(live, target, host, io);
       if (password === null) throw new ConnectionError('fe_sendauth: no password supplied');
       return password;
     },
@@ -252,7 +247,7 @@ async function connect(target: ConnectionTarget, timeoutSeconds: number, io: Cli
     }
     return await attempt(ssl);
   } catch (error) {
-    throw connectionFailure(target, error);
+    throw connectionFailure(live, target, error);
   }
 }
 
@@ -277,12 +272,14 @@ export async function readLiveServer(
   target: ConnectionTarget,
   { timeoutSeconds, io }: { timeoutSeconds: number; io: CliIo },
 ): Promise<LiveSnapshot> {
-  const client = await connect(target, timeoutSeconds, io);
+  const live = await loadLive();
+  const { ACTIVITY_QUERY, FILE_SETTINGS_QUERY, SETTINGS_QUERY, SHMEM_QUERY, VERSION_QUERY } = live;
+  const client = await connect(live, target, timeoutSeconds, io);
   try {
     await client.query('BEGIN READ ONLY');
     const versionRow = (await client.query(VERSION_QUERY)).rows[0] as { num: string; version: string };
     const serverVersionNum = Number(versionRow.num);
-    majorVersion(serverVersionNum, versionRow.version); // refuse unsupported versions before reading views they lack
+    live.majorVersion(serverVersionNum, versionRow.version); // refuse unsupported versions before reading views they lack
     const settings = (await client.query(SETTINGS_QUERY)).rows as PgSettingsRow[];
     const pending = settings.some((row) => row.pending_restart);
     const files = pending ? await optionalQuery<PgFileSettingsRow>(client, FILE_SETTINGS_QUERY) : null;
@@ -303,7 +300,7 @@ export async function readLiveServer(
   } catch (error) {
     if (error instanceof PgmemError) throw error;
     const message = (error as Error).message ?? String(error);
-    throw new ConnectionError(scrubSecrets(`query on ${describeTarget(target)} failed: ${message}`, [target.password]));
+    throw new ConnectionError(live.scrubSecrets(`query on ${describeTarget(live, target)} failed: ${message}`, [target.password]));
   } finally {
     await client.end().catch(() => {});
   }

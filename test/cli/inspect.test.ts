@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { PgmemError } from '../../src/errors.js';
 import { registerInspectCommand } from '../../src/cli/inspect-command.js';
@@ -106,9 +106,17 @@ describe.each(versions)('inspect on PostgreSQL %i', (version) => {
     const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dataDir };
     const checked = checkOne(join(dataDir, 'postgresql.conf'), flags, {}, io).report;
     expect(checked.config.valid).toBe(true);
-    expect(report.findings).toEqual(checked.findings);
+    // check names files as given (possibly relative to its working directory); the server names them absolutely.
+    const absolute = (source: string): string => {
+      const match = /^(.*):(\d+)$/.exec(source);
+      return match ? `${resolve(dataDir, match[1]!)}:${match[2]}` : source;
+    };
+    const located = (findings: typeof report.findings) =>
+      findings.map((f) => (f.file === undefined ? f : { ...f, file: resolve(dataDir, f.file) }));
+    expect(located(report.findings)).toEqual(located(checked.findings));
     for (const name of ['shared_buffers', 'max_connections', 'work_mem', 'maintenance_work_mem', 'max_locks_per_transaction']) {
-      expect(report.settings[name], name).toEqual(checked.settings[name]);
+      const expected = checked.settings[name]!;
+      expect(report.settings[name], name).toEqual({ ...expected, source: absolute(expected.source) });
     }
     expect(report.settings.shared_buffers!.bytes).toBe(48 * 1024 * 1024);
     expect(report.settings.maintenance_work_mem!.source).toMatch(/postgresql\.auto\.conf:\d+$/);
