@@ -17,3 +17,15 @@ export function formatSize(bytes: number): string {
   const rounded = unit === 0 ? String(value) : (Math.round(value * 10) / 10).toFixed(1).replace(/\.0$/, '');
   return `${sign}${rounded} ${UNITS[unit]}`;
 }
+
+/**
+ * A size in postgresql.conf syntax, in the largest unit that keeps it whole, rounded down to kB:
+ * 4294967296 → "4GB", 286261248 → "273MB". PostgreSQL's units are powers of 1024.
+ */
+export function formatPgSize(bytes: number): string {
+  const kB = Math.floor(bytes / 1024);
+  for (const [unit, factor] of [['TB', 1024 ** 3], ['GB', 1024 ** 2], ['MB', 1024]] as const) {
+    if (kB >= factor && kB % factor === 0) return `${kB / factor}${unit}`;
+  }
+  return `${kB}kB`;
+}

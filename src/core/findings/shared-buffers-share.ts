@@ -1,4 +1,4 @@
-import { formatSize } from '../format.js';
+import { formatPgSize, formatSize } from '../format.js';
 import type { FindingRule } from './types.js';
 
 /** Above this share of RAM, shared_buffers starves the page cache and double-buffers. */
@@ -16,7 +16,8 @@ export const sharedBuffersShare: FindingRule = {
     if (ram === null || ram <= 0) return [];
     const share = sharedBuffers / ram;
     const data = { sharedBuffersBytes: sharedBuffers, ramBytes: ram, share: Math.round(share * 1000) / 1000 };
-    const suggested = formatSize(Math.floor(ram / 4 / 8192) * 8192);
+    // a whole number of MB, as people write it in postgresql.conf
+    const suggested = formatPgSize(Math.floor(ram / 4 / 1048576) * 1048576);
     if (share > SHARED_BUFFERS_MAX_SHARE && sharedBuffers <= ram) {
       return [
         {
