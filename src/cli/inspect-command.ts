@@ -332,7 +332,7 @@ export function renderLiveText(live: LiveSection): string {
   const lines = [
     `Live server (PostgreSQL ${live.serverVersion})`,
     `  Shared memory     ${shared(live)}`,
-    ...(live.sharedMemorySizeMB !== null ? [`  shared_memory_size ${live.sharedMemorySizeMB}MB (as the server reports it)`] : []),
+    ...(live.sharedMemorySizeMB !== null ? [`  Server reports    shared_memory_size = ${live.sharedMemorySizeMB}MB`] : []),
     `  Processes now     ${live.currentBackends.total}: ${counts(live.currentBackends.byType)}`,
     `  States            ${counts(live.currentBackends.byState)}`,
     `  Worst case        ${live.worstCaseBackends} client backends`,
