@@ -21,7 +21,7 @@ export function renderTable(report: PlanReport, options: RenderOptions): string 
   let previous: string | undefined;
   for (const row of summaryRows(report)) {
     // A rule above each section keeps the compact table readable.
-    if (row.kind !== 'item' && previous === 'item') table.push([{ colSpan: 3, content: chalk.dim('─'.repeat(WIDTHS.reduce((a, b) => a + b, 0) - 2)) }]);
+    if (row.kind !== 'item' && previous === 'item') table.push([{ colSpan: 3, content: chalk.dim('─'.repeat(WIDTHS.reduce((a, b) => a + b, 0))) }]);
     previous = row.kind;
     const size = formatSize(row.bytes);
     if (row.kind === 'item') table.push([`  ${row.label}`, chalk.dim(row.detail), size]);
