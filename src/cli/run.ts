@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, PgmemError } from '../errors.js';
 import type { CliIo } from './io.js';
+import { registerInspectCommand } from './inspect-command.js';
 import { addPlanOptions } from './plan-options.js';
 
 const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -58,6 +59,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { checkFiles } = await import('./check-command.js');
       setExit(await checkFiles(files, options, io, { command: 'check' }));
     });
+
+  registerInspectCommand(program, io, setExit);
 
   program
     .command('schema')
