@@ -7,9 +7,10 @@ import { readmeExamples, readmePath, runReadmeCommand, matchesExcerpt } from '..
 
 const lines = readFileSync(readmePath, 'utf8').split('\n');
 const examples = readmeExamples(lines.join('\n'));
-// Bottom up, so earlier line numbers stay valid.
-for (const example of [...examples].reverse()) {
-  const actual = runReadmeCommand(example.command);
+// Run top down (`echo $?` reads the previous command), then splice bottom up so line numbers stay valid.
+const outputs = examples.map((example) => runReadmeCommand(example.command));
+for (const [index, example] of [...examples.entries()].reverse()) {
+  const actual = outputs[index]!;
   if (example.expected.includes('…')) {
     if (!matchesExcerpt(actual, example.expected)) console.error(`excerpt out of date: $ ${example.command}`);
     continue;

@@ -16,9 +16,8 @@ export const parallelWorkers: FindingRule = {
         severity: heavy ? 'warning' : 'info',
         setting: 'max_parallel_workers_per_gather',
         message:
-          `each query can add ${workersPerQuery} parallel worker${workersPerQuery === 1 ? '' : 's'} with their own work_mem per node: one query can use ` +
-          `${formatSize(model.perBackend.withParallelBytes)} instead of ${formatSize(model.perBackend.worstCaseBytes)}; ` +
-          `${instanceWorkers} workers at once add ${formatSize(total)}`,
+          `each query can add ${workersPerQuery} parallel worker${workersPerQuery === 1 ? '' : 's'}, each with its own work_mem per node ` +
+          `(up to ${formatSize(bytesPerWorker)} each); ${instanceWorkers} workers at once add ${formatSize(total)}`,
         fix: 'lower max_parallel_workers_per_gather or max_parallel_workers if this does not fit',
         data: { workersPerQuery, instanceWorkers, bytesPerWorker, totalBytes: total },
       },

@@ -9,17 +9,23 @@ export const worstCaseExceedsRam: FindingRule = {
     const { ramBytes, worstCaseBytes } = model.totals;
     if (ramBytes === null || worstCaseBytes <= ramBytes) return [];
     const { backends } = model.connections;
-    const perBackend = model.perBackend.worstCaseBytes;
+    const { backendsBytes, sharedBytes, backgroundBytes } = model.totals;
     const overBy = worstCaseBytes - ramBytes;
+    const parts = [
+      ['client backends', backendsBytes],
+      ['shared memory', sharedBytes],
+      ['background processes', backgroundBytes],
+    ] as const;
+    const [largest, largestBytes] = [...parts].sort((a, b) => b[1] - a[1])[0]!;
     return [
       {
         severity: 'error',
         setting: 'work_mem',
         message:
           `worst case ${formatSize(worstCaseBytes)} exceeds RAM ${formatSize(ramBytes)} by ${formatSize(overBy)}; ` +
-          `${backends} backends × ${formatSize(perBackend)} is the largest part`,
+          `the largest part is ${largest}, ${formatSize(largestBytes)}${largest === 'client backends' ? ` for ${backends} backends` : ''}`,
         fix: 'lower work_mem or the sort/hash nodes per query, cap connections with a pooler, or add memory',
-        data: { worstCaseBytes, ramBytes, overByBytes: overBy, backends, perBackendBytes: perBackend },
+        data: { worstCaseBytes, ramBytes, overByBytes: overBy, backends, backendsBytes, sharedBytes, backgroundBytes },
       },
     ];
   },
