@@ -1,0 +1,361 @@
+/**
+ * Settings for a machine and a connection topology whose worst case stays within RAM minus a reserve
+ * for the OS and page cache. work_mem is solved with the engine itself, so the guarantee is the
+ * engine's: feeding the result back into `analyze` gives a worst case within the budget. Pure.
+ */
+import { analyze, type Analysis } from './analyze.js';
+import { findGuc } from './catalog/index.js';
+import { AUTOVACUUM_MAX_SHARE } from './findings/autovacuum-memory.js';
+import { HUGE_PAGES_THRESHOLD_BYTES } from './findings/huge-pages.js';
+import { MIN_HEADROOM_SHARE } from './findings/low-headroom.js';
+import { formatPgSize, formatSize } from './format.js';
+import { DEFAULT_WORKLOAD, type ClientGroup, type Workload } from './model.js';
+import type { SettingAssignment } from './settings.js';
+import { largestFitting } from './solve.js';
+import type { ContainerSpec, ResolvedTopology } from './topology.js';
+import { parseSettingValue, type OtherSettings } from './units.js';
+import type { PgVersion } from './versions.js';
+
+/** The workload kinds `recommend --workload` knows. */
+export const WORKLOAD_KINDS = ['oltp', 'olap', 'mixed'] as const;
+/** One of WORKLOAD_KINDS. */
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/** What a workload kind assumes: plan nodes per query and how far parallel query may fan out. */
+export interface WorkloadProfile {
+  readonly sortOps: number;
+  readonly hashOps: number;
+  /** Parallel workers one Gather may get, from the CPU count. */
+  readonly workersPerGather: (cpus: number) => number;
+  readonly why: string;
+}
+
+/**
+ * The profiles. OLTP: short indexed queries, at most an ORDER BY and one hash join or aggregate, and
+ * parallel query rarely pays off for them (a Gather costs process start-up per query), so at most 2
+ * workers and only from 8 CPUs. Mixed: pgmem's default query (2 sorts, 2 hashes) and up to 4 workers,
+ * half the CPUs. OLAP: reporting queries with several joins, aggregates and window functions (4 sorts,
+ * 4 hashes), up to 8 workers, half the CPUs — the other half serves the other sessions.
+ */
+export const WORKLOAD_PROFILES: Readonly<Record<WorkloadKind, WorkloadProfile>> = {
+  oltp: {
+    sortOps: 1,
+    hashOps: 1,
+    workersPerGather: (cpus) => Math.min(2, Math.floor(cpus / 4)),
+    why: 'OLTP: 1 sort + 1 hash per query, parallel query at most 2 workers from 8 CPUs',
+  },
+  mixed: {
+    sortOps: DEFAULT_WORKLOAD.sortOps,
+    hashOps: DEFAULT_WORKLOAD.hashOps,
+    workersPerGather: (cpus) => Math.min(4, Math.floor(cpus / 2)),
+    why: `mixed: ${DEFAULT_WORKLOAD.sortOps} sorts + ${DEFAULT_WORKLOAD.hashOps} hashes per query, up to 4 workers (half the CPUs)`,
+  },
+  olap: {
+    sortOps: 4,
+    hashOps: 4,
+    workersPerGather: (cpus) => Math.min(8, Math.floor(cpus / 2)),
+    why: 'OLAP: 4 sorts + 4 hashes per query, up to 8 workers (half the CPUs)',
+  },
+};
+
+/** The reserve for the OS and page cache when none is given: the low-headroom finding's share. */
+export const DEFAULT_RESERVE_SHARE = MIN_HEADROOM_SHARE;
+
+/** Everything a recommendation needs. */
+export interface RecommendInput {
+  readonly version: PgVersion;
+  /** RAM of the machine, or the container's memory limit. */
+  readonly ramBytes: number;
+  readonly cpus: number;
+  readonly workload: WorkloadKind;
+  /** Share of RAM kept out of the worst case for the OS and page cache, 0 ≤ share < 1. */
+  readonly reserveShare: number;
+  /** Client connections (pods × pool); ignored when groups are given. */
+  readonly clients: number | null;
+  readonly groups?: readonly ClientGroup[] | null;
+  readonly topology?: ResolvedTopology | null;
+  readonly container?: ContainerSpec | null;
+  readonly replicationConnections?: number;
+  /** Settings that stay as they are (e.g. a topology file's), applied before the recommendation. */
+  readonly baseAssignments?: readonly SettingAssignment[];
+  /** Workload assumptions other than sort and hash nodes (temp tables, maintenance commands, …). */
+  readonly workloadOverrides?: Partial<Workload>;
+}
+
+/** One recommended setting: its value in postgresql.conf syntax and why. */
+export interface RecommendedSetting {
+  readonly name: string;
+  readonly value: string;
+  readonly reason: string;
+}
+
+/** Why no safe recommendation exists. */
+export type RecommendFailureCode = 'shared-memory-over-budget' | 'backends-over-budget' | 'invalid-setting';
+
+/** The outcome: safe settings with the plan they produce, or why there are none. */
+export type RecommendResult =
+  | {
+      readonly ok: true;
+      readonly settings: readonly RecommendedSetting[];
+      readonly budgetBytes: number;
+      readonly workload: Workload;
+      /** The plan of the recommendation, with the same topology. */
+      readonly analysis: Analysis;
+    }
+  | {
+      readonly ok: false;
+      readonly code: RecommendFailureCode;
+      readonly message: string;
+      readonly budgetBytes: number;
+      /** The plan at the smallest settings tried, when there is one. */
+      readonly analysis: Analysis | null;
+    };
+
+const KiB = 1024;
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+
+/** work_mem's minimum in kB, 13–18 (guc_tables.c: 64). */
+const WORK_MEM_MIN_KB = 64;
+
+/** A size rounded down to whole MB (whole kB below 1 MB), in postgresql.conf syntax. */
+export function roundedPgSize(bytes: number): string {
+  return formatPgSize(bytes >= MiB ? Math.floor(bytes / MiB) * MiB : Math.floor(bytes / KiB) * KiB);
+}
+
+/** Budget for the worst case: RAM × (1 − reserve), whole bytes. */
+export function budgetFor(ramBytes: number, reserveShare: number): number {
+  return Math.floor(ramBytes * (1 - reserveShare));
+}
+
+/** Computes the recommendation. */
+export function recommend(input: RecommendInput): RecommendResult {
+  const { version, ramBytes, cpus } = input;
+  const budgetBytes = budgetFor(ramBytes, input.reserveShare);
+  const reservePct = `${round(input.reserveShare * 100)}%`;
+  const ram = formatSize(ramBytes);
+  const profile = WORKLOAD_PROFILES[input.workload];
+  const rows: RecommendedSetting[] = [];
+  const add = (name: string, value: string, reason: string): void => {
+    rows.push({ name, value, reason });
+  };
+
+  // Connections: the topology's backends, superusers' reserved slots, and a margin for clients the
+  // topology does not list (postinit.c InitPostgres refuses ordinary roles beyond max_connections −
+  // superuser_reserved_connections − reserved_connections).
+  const groups = input.groups ?? null;
+  if (groups === null && input.clients === null) throw new Error('recommend needs clients or a topology');
+  const appClients = groups ? groups.filter((g) => !g.reservedSlots).reduce((n, g) => n + g.connections, 0) : input.clients!;
+  const adminClients = groups ? groups.filter((g) => g.reservedSlots).reduce((n, g) => n + g.connections, 0) : 0;
+  const reserved = Math.max(3, adminClients);
+  const margin = Math.max(3, Math.ceil(appClients * 0.05));
+  add(
+    'max_connections',
+    String(appClients + reserved + margin),
+    `${appClients} topology backends + ${reserved} superuser_reserved_connections + ${margin} margin (5%, at least 3)`,
+  );
+  if (reserved !== 3) {
+    add('superuser_reserved_connections', String(reserved), `${adminClients} admin sessions of the topology use the reserved slots`);
+  }
+
+  // shared_buffers: 25% of RAM, the documentation's starting point ("Resource Consumption").
+  const sharedBuffersBytes = Math.floor(ramBytes / 4 / MiB) * MiB || Math.floor(ramBytes / 4 / 8192) * 8192;
+  add('shared_buffers', roundedPgSize(sharedBuffersBytes), `25% of RAM ${ram}, whole MB`);
+  add(
+    'effective_cache_size',
+    roundedPgSize(Math.floor((ramBytes * 3) / 4)),
+    `75% of RAM ${ram}: shared_buffers plus the page cache the reserve keeps; planner estimate only, allocates nothing`,
+  );
+
+  // wal_buffers: what -1 chooses (xlog.c XLOGChooseNumBuffers: shared_buffers / 32, 64 kB .. 16 MB),
+  // written out so the value is visible.
+  const walPages = Math.min(2048, Math.max(8, Math.floor(sharedBuffersBytes / 8192 / 32)));
+  add('wal_buffers', formatPgSize(walPages * 8192), `shared_buffers / 32 within 64kB .. 16MB (xlog.c XLOGChooseNumBuffers)`);
+
+  // Parallel query: every worker is a process from max_worker_processes (bgworker.c), and with its
+  // own work_mem per node (docs, "Parallel Query"); the engine counts them.
+  const workerProcesses = Math.max(8, cpus);
+  const perGather = profile.workersPerGather(cpus);
+  const maintenanceWorkers = Math.min(4, Math.floor(cpus / 2));
+  add('max_worker_processes', String(workerProcesses), `max(8 (default), ${cpus} CPUs)`);
+  add('max_parallel_workers', String(cpus), `one per CPU (${cpus})`);
+  add('max_parallel_workers_per_gather', String(perGather), profile.why);
+  add('max_parallel_maintenance_workers', String(maintenanceWorkers), `half the CPUs, at most 4`);
+
+  // Autovacuum: a worker per 4 CPUs within 3 .. 8; each may use autovacuum_work_mem (vacuumlazy.c).
+  const autovacuumWorkers = Math.min(8, Math.max(3, Math.floor(cpus / 4)));
+  add('autovacuum_max_workers', String(autovacuumWorkers), `${cpus} CPUs / 4, within 3 .. 8`);
+
+  // maintenance_work_mem: RAM / 16 up to 2 GB, the common rule (CREATE INDEX sorts in memory up to it).
+  const maintenanceBytes = Math.max(MiB, Math.min(2 * GiB, Math.floor(ramBytes / 16)));
+  add('maintenance_work_mem', roundedPgSize(maintenanceBytes), `RAM ${ram} / 16, at most 2GB, at least 1MB`);
+
+  // autovacuum_work_mem: all workers together within half the autovacuum-memory finding's share of
+  // RAM, at most 1 GB (before 17 vacuum's dead-TID array is capped at 1 GB; 17's TidStore covers far
+  // larger tables in 1 GB), at least 1 MB (check_autovacuum_work_mem raises smaller values in 13–16).
+  const autovacuumShare = AUTOVACUUM_MAX_SHARE / 2;
+  const autovacuumBytes = Math.max(MiB, Math.min(GiB, Math.floor((ramBytes * autovacuumShare) / autovacuumWorkers)));
+  add(
+    'autovacuum_work_mem',
+    roundedPgSize(autovacuumBytes),
+    `${round(autovacuumShare * 100)}% of RAM ${ram} / ${autovacuumWorkers} workers, within 1MB .. 1GB`,
+  );
+
+  // temp_buffers: each session keeps what it fills until it ends (localbuf.c), so temporary tables of
+  // all backends together may take at most an eighth of the budget; never above the 8 MB default,
+  // never below the 100-buffer minimum (guc_tables.c).
+  const sessions = appClients + adminClients;
+  const tempPages = Math.max(100, Math.min(1024, Math.floor(budgetBytes / 8 / Math.max(sessions, 1) / 8192)));
+  add(
+    'temp_buffers',
+    formatPgSize(tempPages * 8192),
+    tempPages === 1024
+      ? 'the 8MB default: all sessions\' temporary tables fit in an eighth of the budget'
+      : `an eighth of the budget over ${sessions} sessions, whole 8kB buffers, at least 100 (800kB)`,
+  );
+
+  // hash_mem_multiplier: 2.0, the default since 15 (guc_tables.c); hash nodes spill less than sorts
+  // tolerate. The engine counts work_mem × multiplier per hash node.
+  add('hash_mem_multiplier', '2', 'the default from PostgreSQL 15 on; hash nodes get 2 × work_mem');
+
+  const workload: Workload = {
+    ...DEFAULT_WORKLOAD,
+    ...input.workloadOverrides,
+    sortOps: profile.sortOps,
+    hashOps: profile.hashOps,
+    parallel: perGather > 0,
+  };
+  const run = (extra: readonly RecommendedSetting[]): Analysis =>
+    analyze({
+      version,
+      assignments: [
+        ...(input.baseAssignments ?? []),
+        ...[...rows, ...extra].map((r) => ({ name: r.name, value: r.value, source: 'recommend' })),
+      ],
+      defaults: 'initdb',
+      clients: input.clients,
+      groups,
+      topology: input.topology ?? null,
+      container: input.container ?? null,
+      replicationConnections: input.replicationConnections ?? 0,
+      workload,
+      ramBytes,
+    });
+
+  // Huge pages: from the huge-pages finding's threshold on, page tables of 4 kB pages cost more than
+  // reserving the pages (the engine drops them from the worst case with huge_pages = on).
+  const probe = run([{ name: 'work_mem', value: `${WORK_MEM_MIN_KB}kB`, reason: '' }]);
+  const sharedBytes = probe.report.sharedMemory.totalBytes;
+  const hugeOn = sharedBytes >= HUGE_PAGES_THRESHOLD_BYTES;
+  add('huge_pages', hugeOn ? 'on' : 'try', ''); // reason filled in once the final plan is known
+
+  const invalid = validate(version, rows);
+  if (invalid) return { ok: false, code: 'invalid-setting', message: invalid, budgetBytes, analysis: null };
+
+  const at = (kB: number): Analysis => run([{ name: 'work_mem', value: `${kB}kB`, reason: '' }]);
+  const atMinimum = at(WORK_MEM_MIN_KB);
+  const budgetText = `${formatSize(budgetBytes)} (RAM ${ram} − ${reservePct} reserve)`;
+  if (atMinimum.report.sharedMemory.totalBytes > budgetBytes) {
+    return {
+      ok: false,
+      code: 'shared-memory-over-budget',
+      message: `shared memory alone (${formatSize(atMinimum.report.sharedMemory.totalBytes)}) exceeds the budget ${budgetText}`,
+      budgetBytes,
+      analysis: atMinimum,
+    };
+  }
+  if (atMinimum.report.totals.worstCaseBytes > budgetBytes) {
+    const backends = atMinimum.report.connections.backends;
+    return {
+      ok: false,
+      code: 'backends-over-budget',
+      message:
+        `${backends} backends do not fit even at work_mem = ${WORK_MEM_MIN_KB}kB (the minimum): worst case ` +
+        `${formatSize(atMinimum.report.totals.worstCaseBytes)} > budget ${budgetText}; fewer connections (a pooler) or more RAM`,
+      budgetBytes,
+      analysis: atMinimum,
+    };
+  }
+
+  // work_mem: the largest value whose worst case fits, by binary search over kB (the worst case grows
+  // with work_mem); then rounded down to whole MB from 1 MB on, which keeps it within the budget.
+  const workMemMax = findGuc(version, 'work_mem')!.max!;
+  const high = Math.max(WORK_MEM_MIN_KB, Math.min(workMemMax, Math.floor(budgetBytes / KiB)));
+  const bestKb = largestFitting(WORK_MEM_MIN_KB, high, (kB) => at(kB).report.totals.worstCaseBytes <= budgetBytes)!;
+  const workMemKb = bestKb >= 1024 ? Math.floor(bestKb / 1024) * 1024 : bestKb;
+  const perQuery = `${profile.sortOps} sort + ${profile.hashOps} hash nodes × 2`;
+  add(
+    'work_mem',
+    formatPgSize(workMemKb * KiB),
+    `the largest value whose worst case fits the budget ${budgetText} with ${atMinimum.report.connections.backends} backends × (${perQuery}) and parallel workers`,
+  );
+
+  const analysis = run([]);
+  const shm = analysis.report.sharedMemory;
+  const pages = `shared memory ${formatSize(shm.totalBytes)} = ${shm.hugePages} huge pages of ${formatSize(shm.hugePageSizeBytes)}`;
+  const hugeIndex = rows.findIndex((r) => r.name === 'huge_pages');
+  rows[hugeIndex] = {
+    name: 'huge_pages',
+    value: hugeOn ? 'on' : 'try',
+    reason: hugeOn
+      ? `${pages}: reserve them (vm.nr_hugepages = ${shm.hugePages}); at ${formatSize(HUGE_PAGES_THRESHOLD_BYTES)} and more, 4 kB page tables cost more`
+      : `${pages} (vm.nr_hugepages = ${shm.hugePages} to use them); below ${formatSize(HUGE_PAGES_THRESHOLD_BYTES)} try is enough`,
+  };
+
+  const lateInvalid = validate(version, rows) ?? (analysis.problems[0] ? `${analysis.problems[0].name}: ${analysis.problems[0].message}` : null);
+  if (lateInvalid) return { ok: false, code: 'invalid-setting', message: lateInvalid, budgetBytes, analysis };
+  // Defence in depth: never hand out settings whose own plan exceeds the budget.
+  if (analysis.report.totals.worstCaseBytes > budgetBytes) {
+    return {
+      ok: false,
+      code: 'backends-over-budget',
+      message: `the worst case ${formatSize(analysis.report.totals.worstCaseBytes)} exceeds the budget ${budgetText}`,
+      budgetBytes,
+      analysis,
+    };
+  }
+  return { ok: true, settings: sortSettings(rows), budgetBytes, workload, analysis };
+}
+
+/** Every value must be one the server accepts for this version (range, units, check hooks). */
+function validate(version: PgVersion, rows: readonly RecommendedSetting[]): string | null {
+  const others: Record<string, number> = {};
+  for (const name of ['max_connections', 'autovacuum_max_workers', 'max_worker_processes', 'max_wal_senders']) {
+    const row = rows.find((r) => r.name === name);
+    if (row) others[name] = Number(row.value);
+  }
+  for (const row of rows) {
+    const definition = findGuc(version, row.name);
+    if (!definition) return `PostgreSQL ${version} has no setting "${row.name}"`;
+    const parsed = parseSettingValue(version, definition, row.value, others as OtherSettings);
+    if (!parsed.ok) return `${row.name} = ${row.value}: ${parsed.message}`;
+  }
+  return null;
+}
+
+const ORDER = [
+  'max_connections',
+  'superuser_reserved_connections',
+  'shared_buffers',
+  'effective_cache_size',
+  'work_mem',
+  'hash_mem_multiplier',
+  'temp_buffers',
+  'maintenance_work_mem',
+  'autovacuum_work_mem',
+  'autovacuum_max_workers',
+  'max_worker_processes',
+  'max_parallel_workers',
+  'max_parallel_workers_per_gather',
+  'max_parallel_maintenance_workers',
+  'wal_buffers',
+  'huge_pages',
+];
+
+function sortSettings(rows: readonly RecommendedSetting[]): RecommendedSetting[] {
+  return [...rows].sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
