@@ -135,13 +135,13 @@ const SIZES: Record<PgVersion, VersionSizes> = {
     walSndBase: 104, walSnd: 104, walRcv: 2264, launcherBase: 16, launcherWorker: 120, stats: 277880,
   },
   17: {
-    hashHeader: 848, xlogCtl: 456, slruShared: 96, procHdr: 136, pgproc: 888, perProcDense: 7, sxactElement: 168,
+    hashHeader: 848, xlogCtl: 456, slruShared: 104, procHdr: 136, pgproc: 888, perProcDense: 7, sxactElement: 168,
     serialControl: 16, individualLWLocks: 53, globalTransaction: 256, bgworkerSlot: 1488, backendStatus: 432,
     backendSslStatus: 324, procSignalSlot: 88, autovacuumBase: 5184, autovacuumWorker: 48, replicationSlot: 280,
     walSndBase: 112, walSnd: 104, walRcv: 2264, launcherBase: 16, launcherWorker: 128, stats: 279992,
   },
   18: {
-    hashHeader: 848, xlogCtl: 456, slruShared: 96, procHdr: 128, pgproc: 832, perProcDense: 7, sxactElement: 168,
+    hashHeader: 848, xlogCtl: 456, slruShared: 104, procHdr: 128, pgproc: 832, perProcDense: 7, sxactElement: 168,
     serialControl: 16, individualLWLocks: 54, globalTransaction: 256, bgworkerSlot: 1488, backendStatus: 440,
     backendSslStatus: 324, procSignalSlot: 128, autovacuumBase: 5192, autovacuumWorker: 48, replicationSlot: 288,
     walSndBase: 112, walSnd: 96, walRcv: 2248, launcherBase: 16, launcherWorker: 128, stats: 315552,
@@ -432,7 +432,7 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
   // valid flags for (PGPROC_MAX_CACHED_SUBXIDS + 1) xids per proc.
   {
     const procs = maxBackends + prepared;
-    let size = (version >= 18 ? 36 : 40) + 4 * procs;
+    let size = (version >= 17 ? 36 : 40) + 4 * procs;
     if (bool(settings, 'hot_standby')) size += 65 * procs * 4 + 65 * procs;
     add('PGPROC and per-backend arrays', size);
   }
