@@ -558,7 +558,7 @@ function parseArgs(argv: readonly string[]): { versions: PgVersion[] | null; wor
       if (!isSupportedVersion(v)) throw new Error(`unsupported version ${v}`);
       return v;
     });
-  // The default grid runs in about five minutes on 2 cores; --full (1M rows, up to 64MB) in about
+  // The default grid runs in about seven minutes on 2 cores; --full (1M rows, up to 64MB) in about
   // fifteen. 500k rows still overflow every 16MB budget; at 64MB they would fit and prove little.
   const full = argv.includes('--full');
   return {
