@@ -1,5 +1,5 @@
 /** `pgmem plan`: worst-case memory for flags and, optionally, a postgresql.conf. */
-import { InputError, UsageError } from '../errors.js';
+import { ExitCode, InputError, UsageError } from '../errors.js';
 import { analyze, type Analysis } from '../core/analyze.js';
 import { Settings, type SettingAssignment } from '../core/settings.js';
 import type { PgVersion } from '../core/versions.js';
@@ -7,7 +7,16 @@ import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
 import { readFormat, readPlanFlags, shorthandFlag, type PlanFlags, type RawPlanOptions } from './plan-options.js';
 import { renderReport } from './render-report.js';
-import { applyTopologyFlag } from './topology-loader.js';
+import { renderJson } from '../render/json.js';
+import { applyTopologyFlag, mergeTopology, readTopologyText } from './topology-loader.js';
+import type { TopologyDocument } from '../input/topology.js';
+import type { TopologySpec } from '../core/topology.js';
+import { findGuc } from '../core/catalog/index.js';
+import { parseSettingValue } from '../core/units.js';
+import { formatPgSize, formatSize } from '../core/format.js';
+import { parseCount } from '../input/flags.js';
+import type { SolveResult, SolveVariable } from '../core/solve.js';
+import type { GridAxis } from '../core/grid.js';
 
 /** Formats `plan` writes. */
 export const PLAN_FORMATS = ['table', 'json', 'markdown'] as const;
@@ -51,6 +60,11 @@ export function analyzeFlags(flags: PlanFlags, fileAssignments: readonly Setting
 /** Runs `plan` and returns the exit code. */
 export async function planCommand(options: RawPlanOptions, io: CliIo): Promise<number> {
   const format = readFormat(options, PLAN_FORMATS, 'table');
+  const vary = (options.vary as string[] | undefined) ?? [];
+  if (typeof options.solve === 'string' || vary.length > 0) {
+    if (typeof options.solve === 'string' && vary.length > 0) throw new UsageError('give either --solve or --vary, not both', '--solve');
+    return typeof options.solve === 'string' ? solveCommand(options.solve, options, io, format) : varyCommand(vary, options, io, format);
+  }
   const flags = await applyTopologyFlag(readPlanFlags(options, { failOnDefault: 'none' }), io);
   const config = typeof options.config === 'string' ? options.config : flags.topologyConfig;
   if (config !== undefined) {
@@ -60,6 +74,226 @@ export async function planCommand(options: RawPlanOptions, io: CliIo): Promise<n
   const { report } = analyzeFlags(flags, null);
   io.stdout.write(await renderReport(report, format, { color: useColor(io, flags.color) }));
   return exitCodeFor(report.findings, flags.failOn);
+}
+
+/** A change to the plan's input: topology knobs and extra settings (for --solve and --vary). */
+interface Variation {
+  readonly pods?: number;
+  readonly pool?: number;
+  readonly clients?: number;
+  readonly settings?: readonly SettingAssignment[];
+}
+
+/** The flags as merged for the plan, and the plan for any variation of them. */
+interface PlanEvaluator {
+  readonly flags: PlanFlags;
+  readonly hasTopology: boolean;
+  readonly evaluate: (variation: Variation) => Analysis;
+}
+
+/** Reads flags, topology and configuration file once; evaluates variations without reading again. */
+async function planEvaluator(options: RawPlanOptions, io: CliIo): Promise<PlanEvaluator> {
+  const raw = readPlanFlags(options, { failOnDefault: 'none' });
+  let doc: TopologyDocument | null = null;
+  let spec: TopologySpec | null = null;
+  if (raw.topologyFile) {
+    const { parseTopology, topologySpec } = await import('../input/topology.js');
+    doc = parseTopology(await readTopologyText(raw.topologyFile, io), raw.topologyFile === '-' ? '<stdin>' : raw.topologyFile);
+    spec = topologySpec(doc);
+  }
+  const merge = (v: Variation): PlanFlags => {
+    let f: PlanFlags = raw;
+    if (v.clients !== undefined) {
+      const { pods: _pods, pool: _pool, ...rest } = raw;
+      f = { ...rest, clients: v.clients };
+    } else if (v.pods !== undefined || v.pool !== undefined) {
+      const pods = v.pods ?? raw.pods;
+      const pool = v.pool ?? raw.pool;
+      f = {
+        ...raw,
+        ...(pods !== undefined && { pods }),
+        ...(pool !== undefined && { pool }),
+        clients: doc ? null : (pods ?? 1) * pool!,
+      };
+    }
+    if (doc && spec) f = mergeTopology(f, doc, spec, raw.topologyFile!);
+    if (v.settings?.length) f = { ...f, assignments: [...f.assignments, ...v.settings] };
+    return f;
+  };
+  const flags = merge({});
+  const config = typeof options.config === 'string' ? options.config : flags.topologyConfig;
+  let fileAssignments: SettingAssignment[] | null = null;
+  if (config !== undefined) {
+    const [{ checkOne, displayPath }, { readConfiguration }, { nodeConfFileSystem }] = await Promise.all([
+      import('./check-command.js'),
+      import('../input/conf/index.js'),
+      import('./conf-fs.js'),
+    ]);
+    checkOne(config, flags, options, io); // exit 2 for a file that cannot be read, as plan --config does
+    const autoConf = options.autoConf === false ? null : typeof options.autoConf === 'string' ? options.autoConf : undefined;
+    const result = readConfiguration(flags.version, config, nodeConfFileSystem(io.cwd), { autoConf });
+    fileAssignments = [...result.effective.values()].map((a) => ({
+      name: a.name,
+      value: a.rawValue,
+      source: `${displayPath(io.cwd, a.file)}:${a.line}`,
+    }));
+  }
+  return { flags, hasTopology: doc !== null, evaluate: (v) => analyzeFlags(merge(v), fileAssignments) };
+}
+
+/** Search cap for pods and pool when nothing else binds (e.g. a pooler caps the server connections). */
+const SOLVE_COUNT_CAP = 1_000_000;
+
+/** `plan --solve pods|pool|work_mem`: the largest value within --ram (and the connection slots). */
+async function solveCommand(variableText: string, options: RawPlanOptions, io: CliIo, format: (typeof PLAN_FORMATS)[number]): Promise<number> {
+  const { SOLVE_VARIABLES, solve } = await import('../core/solve.js');
+  if (!(SOLVE_VARIABLES as readonly string[]).includes(variableText)) {
+    throw new UsageError(`expected one of ${SOLVE_VARIABLES.join(', ')}, got "${variableText}"`, '--solve');
+  }
+  const variable = variableText as SolveVariable;
+  const { flags, hasTopology, evaluate } = await planEvaluator(options, io);
+  if (flags.ramBytes === null) throw new UsageError('needs --ram (or a topology with a container limit or server.ram)', '--solve');
+  if (!hasTopology && variable !== 'work_mem') {
+    if (flags.clients !== null && flags.pods === undefined && flags.pool === undefined) {
+      throw new UsageError(`give --pods and --pool instead of --clients to solve for ${variable}`, '--solve');
+    }
+    if (variable === 'pods' && flags.pool === undefined) throw new UsageError('needs --pool (connections per pod) to solve for pods', '--solve');
+    if (variable === 'pool' && flags.pods === undefined) throw new UsageError('needs --pods to solve for pool', '--solve');
+  }
+  const workMem = findGuc(flags.version, 'work_mem')!;
+  const result = solve(
+    variable === 'work_mem'
+      ? {
+          variable,
+          low: workMem.min!,
+          high: workMem.max!,
+          highIsRange: true,
+          ramBytes: flags.ramBytes,
+          checkSlots: false,
+          evaluate: (kB) => evaluate({ settings: [{ name: 'work_mem', value: `${kB}kB`, source: 'flag' }] }),
+        }
+      : {
+          variable,
+          low: 0,
+          high: SOLVE_COUNT_CAP,
+          highIsRange: false,
+          ramBytes: flags.ramBytes,
+          checkSlots: true,
+          evaluate: (n) => evaluate(variable === 'pods' ? { pods: n } : { pool: n }),
+        },
+  );
+  const report = result.analysis.report;
+  const solved = solveSection(result);
+  if (format === 'json') {
+    io.stdout.write(renderJson({ solve: solved, ...report }));
+  } else {
+    const line = `${solveHeadline(result)}\n\n`;
+    io.stdout.write(`${format === 'markdown' ? `**${line.trim()}**\n\n` : line}${await renderReport(report, format, { color: useColor(io, flags.color) })}`);
+  }
+  if (result.value === null || result.value === 0) return ExitCode.Findings;
+  return exitCodeFor(report.findings, flags.failOn);
+}
+
+/** The `solve` section of the JSON document. */
+function solveSection(result: SolveResult): Record<string, unknown> {
+  const isWorkMem = result.variable === 'work_mem';
+  return {
+    variable: result.variable,
+    value: result.value,
+    ...(isWorkMem && { unit: 'kB', setting: result.value === null ? null : formatPgSize(result.value * 1024) }),
+    limitedBy: result.limitedBy,
+    ramBytes: result.ramBytes,
+    worstCaseBytes: result.value === null ? null : result.analysis.report.totals.worstCaseBytes,
+    next: result.next,
+  };
+}
+
+/** One line: the answer and what binds it. */
+function solveHeadline(result: SolveResult): string {
+  const ram = formatSize(result.ramBytes);
+  const show = (v: number): string =>
+    result.variable === 'work_mem' ? `work_mem = ${formatPgSize(v * 1024)}` : result.variable === 'pods' ? `${v} pod${v === 1 ? '' : 's'}` : `a pool of ${v}`;
+  if (result.value === null) {
+    return `--solve ${result.variable}: nothing fits: even ${show(result.next!.value)} needs ${formatSize(result.next!.worstCaseBytes)} of RAM ${ram}`;
+  }
+  const why =
+    result.limitedBy === 'slots'
+      ? `limited by connection slots: ${show(result.next!.value)} would have ${result.next!.refused} client${result.next!.refused === 1 ? '' : 's'} refused`
+      : result.limitedBy === 'ram'
+        ? `limited by RAM: ${show(result.next!.value)} would need ${formatSize(result.next!.worstCaseBytes)} of ${ram}`
+        : result.limitedBy === 'range'
+          ? 'limited by the setting\'s maximum'
+          : `nothing binds up to ${SOLVE_COUNT_CAP} (server connections are capped elsewhere, e.g. by a pooler)`;
+  return `--solve ${result.variable}: ${show(result.value)} (${why})`;
+}
+
+const TOPOLOGY_KNOB_NAMES = ['pods', 'pool', 'clients'];
+
+/** Parses the --vary flags into axes; every error names the flag. */
+function readAxes(raw: readonly string[], flags: PlanFlags, hasTopology: boolean, maxAxes: number, maxCells: number): GridAxis[] {
+  if (raw.length > maxAxes) throw new UsageError(`at most ${maxAxes} axes, got ${raw.length}`, '--vary');
+  const axes: GridAxis[] = [];
+  for (const text of raw) {
+    const eq = text.indexOf('=');
+    const given = eq > 0 ? text.slice(0, eq).trim().toLowerCase() : '';
+    const values = eq > 0 ? text.slice(eq + 1).split(',').map((v) => v.trim()) : [];
+    const flag = `--vary ${given || text}`;
+    if (!given || values.length === 0 || values.some((v) => v === '')) {
+      throw new UsageError(`expected NAME=V1,V2,… such as work_mem=4MB,16MB, got "${text}"`, '--vary');
+    }
+    let name = given;
+    if (TOPOLOGY_KNOB_NAMES.includes(given)) {
+      for (const v of values) parseCount(flag, v, { min: 0 });
+    } else {
+      const definition = findGuc(flags.version, given);
+      if (!definition) throw new UsageError(`unrecognized configuration parameter "${given}"`, flag);
+      name = definition.name;
+      for (const v of values) {
+        const parsed = parseSettingValue(flags.version, definition, v);
+        if (!parsed.ok) throw new UsageError(`${parsed.message}${parsed.hint ? ` (${parsed.hint})` : ''}`, flag);
+      }
+    }
+    if (axes.some((a) => a.name === name)) throw new UsageError(`${name} is varied twice`, flag);
+    axes.push({ name, values });
+  }
+  const names = axes.map((a) => a.name);
+  if (names.includes('clients') && (names.includes('pods') || names.includes('pool') || flags.pods !== undefined || flags.pool !== undefined)) {
+    throw new UsageError('vary clients, or pods and pool, not both', '--vary clients');
+  }
+  if (hasTopology && names.includes('clients')) throw new UsageError('with a topology, vary pods or pool', '--vary clients');
+  if (!hasTopology && names.includes('pods') && !names.includes('pool') && flags.pool === undefined) {
+    throw new UsageError('needs --pool (connections per pod)', '--vary pods');
+  }
+  const cells = axes.reduce((n, a) => n * a.values.length, 1);
+  if (cells > maxCells) throw new UsageError(`${cells} cells; at most ${maxCells}`, '--vary');
+  return axes;
+}
+
+/** `plan --vary NAME=V1,V2,…`: the worst case over a grid of settings and topology knobs. */
+async function varyCommand(raw: readonly string[], options: RawPlanOptions, io: CliIo, format: (typeof PLAN_FORMATS)[number]): Promise<number> {
+  if (format === 'markdown') throw new UsageError('--vary writes table or json', '--format');
+  const [{ computeGrid, MAX_GRID_AXES, MAX_GRID_CELLS }, { MIN_HEADROOM_SHARE }] = await Promise.all([
+    import('../core/grid.js'),
+    import('../core/findings/low-headroom.js'),
+  ]);
+  const { flags, hasTopology, evaluate } = await planEvaluator(options, io);
+  const axes = readAxes(raw, flags, hasTopology, MAX_GRID_AXES, MAX_GRID_CELLS);
+  const grid = computeGrid(
+    axes,
+    (values) => {
+      const variation: { pods?: number; pool?: number; clients?: number; settings: SettingAssignment[] } = { settings: [] };
+      for (const [name, value] of Object.entries(values)) {
+        if (name === 'pods' || name === 'pool' || name === 'clients') variation[name] = Number(value);
+        else variation.settings.push({ name, value, source: 'flag' });
+      }
+      return evaluate(variation);
+    },
+    flags.ramBytes,
+    MIN_HEADROOM_SHARE,
+  );
+  const render = await import('../render/grid.js');
+  io.stdout.write(format === 'json' ? renderJson(render.gridJson(grid)) : render.renderGridTable(grid, { color: useColor(io, flags.color) }));
+  return ExitCode.Ok;
 }
 
 export { shorthandFlag };

@@ -67,6 +67,11 @@ export function addPlanOptions(command: Command, { failOnDefault }: { failOnDefa
   for (const name of SHORTHAND_SETTINGS) {
     command.option(`${shorthandFlag(name)} <value>`, `same as --set ${name}=<value>`);
   }
+  if (command.name() === 'plan') {
+    command
+      .option('--solve <variable>', 'the largest pods, pool or work_mem that fits in --ram (and in the connection slots)')
+      .option('--vary <name=v1,v2,...>', 'a what-if grid over a setting or pods, pool, clients; up to 2 axes', collect, []);
+  }
   return command;
 }
 

@@ -1,0 +1,84 @@
+/** Renderers of `pgmem recommend`: a table for people, a postgresql.conf snippet, ALTER SYSTEM statements, JSON. */
+import { Chalk } from 'chalk';
+import { findGuc } from '../core/catalog/index.js';
+import { formatSize } from '../core/format.js';
+import type { RecommendedSetting } from '../core/recommend.js';
+import type { PlanReport } from '../core/report-schema.js';
+import type { PgVersion } from '../core/versions.js';
+import type { RenderOptions } from './options.js';
+import { renderFindings } from './table.js';
+
+/** What the renderers show: the settings, the budget and the plan they produce. */
+export interface RecommendView {
+  readonly settings: readonly RecommendedSetting[];
+  readonly budgetBytes: number;
+  readonly reserveShare: number;
+  readonly workload: string;
+  readonly cpus: number;
+  readonly plan: PlanReport;
+}
+
+/** The JSON document: schemaVersion, name → value, name → reason, and the plan of the result. */
+export function recommendJson(view: RecommendView): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    recommendations: Object.fromEntries(view.settings.map((s) => [s.name, s.value])),
+    reasons: Object.fromEntries(view.settings.map((s) => [s.name, s.reason])),
+    budgetBytes: view.budgetBytes,
+    reserveShare: view.reserveShare,
+    workload: view.workload,
+    cpus: view.cpus,
+    plan: view.plan,
+  };
+}
+
+function summary(view: RecommendView): string[] {
+  const { plan } = view;
+  const ram = plan.totals.ramBytes ?? 0;
+  return [
+    `PostgreSQL ${plan.pgVersion} · RAM ${formatSize(ram)} · ${plan.connections.backends} backends · ${view.workload} workload · ${view.cpus} CPUs`,
+    `worst case ${formatSize(plan.totals.worstCaseBytes)} within the budget ${formatSize(view.budgetBytes)} ` +
+      `(RAM − ${Math.round(view.reserveShare * 100)}% for the OS and page cache)`,
+  ];
+}
+
+/** A postgresql.conf string literal: single quotes, quotes doubled (guc-file.l). */
+export function confLiteral(value: string): string {
+  return /^-?\d+(\.\d+)?$/.test(value) ? value : `'${value.replace(/'/g, "''")}'`;
+}
+
+/** An SQL string literal, standard-conforming: single quotes doubled. */
+export function sqlLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A postgresql.conf snippet, a comment on each line giving the reason. */
+export function renderRecommendConf(view: RecommendView): string {
+  const width = Math.max(...view.settings.map((s) => `${s.name} = ${confLiteral(s.value)}`.length));
+  const lines = view.settings.map((s) => `${`${s.name} = ${confLiteral(s.value)}`.padEnd(width)}  # ${s.reason}`);
+  return `${summary(view).map((l) => `# ${l}`).join('\n')}\n${lines.join('\n')}\n`;
+}
+
+/** ALTER SYSTEM statements, each after a comment with its reason, and which ones need a restart. */
+export function renderRecommendSql(view: RecommendView): string {
+  const version = view.plan.pgVersion as PgVersion;
+  const restart = view.settings.filter((s) => findGuc(version, s.name)?.context === 'postmaster').map((s) => s.name);
+  const statements = view.settings.map((s) => `-- ${s.reason}\nALTER SYSTEM SET ${s.name} = ${sqlLiteral(s.value)};`);
+  const after =
+    `-- ${restart.length ? `restart the server for ${restart.join(', ')}; ` : ''}` +
+    'the others take effect after SELECT pg_reload_conf();';
+  return `${summary(view).map((l) => `-- ${l}`).join('\n')}\n${statements.join('\n')}\n${after}\n`;
+}
+
+/** A table of settings with their reasons, then the totals and the plan's findings. */
+export function renderRecommendTable(view: RecommendView, options: RenderOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const nameWidth = Math.max('Setting'.length, ...view.settings.map((s) => s.name.length));
+  const valueWidth = Math.max('Value'.length, ...view.settings.map((s) => s.value.length));
+  const head = `${chalk.bold('Setting'.padEnd(nameWidth))}  ${chalk.bold('Value'.padEnd(valueWidth))}  ${chalk.bold('Why')}`;
+  const rows = view.settings.map(
+    (s) => `${s.name.padEnd(nameWidth)}  ${chalk.bold(s.value.padEnd(valueWidth))}  ${chalk.dim(s.reason)}`,
+  );
+  const [line1, line2] = summary(view);
+  return `${line1}\n${chalk.green(line2!)}\n\n${head}\n${rows.join('\n')}\n\n${renderFindings(view.plan.findings, chalk)}`;
+}
