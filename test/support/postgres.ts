@@ -22,9 +22,12 @@ const unprivileged = {
   gid: Number(process.env.PGMEM_TEST_GID ?? 65534),
 };
 
-/** Spawn options that drop root privileges when we have them. */
-export function asUnprivileged(): { uid?: number; gid?: number } {
-  return isRoot ? { ...unprivileged } : {};
+/**
+ * Spawn options that drop root privileges when we have them. The working directory moves to "/"
+ * too: a checkout in a private directory would make older servers warn that they cannot enter it.
+ */
+export function asUnprivileged(): { uid?: number; gid?: number; cwd?: string } {
+  return isRoot ? { ...unprivileged, cwd: '/' } : {};
 }
 
 /** Gives a path to the unprivileged user (recursively) when running as root. */
