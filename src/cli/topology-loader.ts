@@ -4,9 +4,10 @@ import { dirname, join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
 import { Settings } from '../core/settings.js';
-import { DOCKER_DEFAULT_SHM_BYTES, resolveTopology } from '../core/topology.js';
+import { DOCKER_DEFAULT_SHM_BYTES, resolveTopology, type TopologySpec } from '../core/topology.js';
 import { parseSize } from '../input/flags.js';
-import { parseTopology, topologySpec, type TopologyDocument } from '../input/topology.js';
+// Loaded only when --topology is given: it brings yaml and zod, which plain `plan` should not pay for.
+import type { TopologyDocument } from '../input/topology.js';
 import type { CliIo } from './io.js';
 import type { PlanFlags } from './plan-options.js';
 
@@ -29,8 +30,8 @@ export async function readTopologyText(file: string, io: CliIo): Promise<string>
   }
 }
 
-/** Merges a topology document into the flags; the flags keep priority. */
-export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, file: string): PlanFlags {
+/** Merges a topology document (and its spec, `topologySpec(doc)`) into the flags; the flags keep priority. */
+export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: TopologySpec, file: string): PlanFlags {
   const label = file === '-' ? '<stdin>' : file;
   const version = flags.versionFlag ? flags.version : ((doc.server.version as PlanFlags['version'] | undefined) ?? flags.version);
 
@@ -43,7 +44,7 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, file: str
     }
   });
 
-  let spec = topologySpec(doc);
+  let spec = docSpec;
   if (flags.pods !== undefined || flags.pool !== undefined || flags.clients !== null) {
     const only = spec.apps[0];
     if (spec.apps.length !== 1 || !only || flags.clients !== null && flags.pool === undefined) {
@@ -87,6 +88,7 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, file: str
 export async function applyTopologyFlag(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
   if (!flags.topologyFile) return flags;
   const text = await readTopologyText(flags.topologyFile, io);
+  const { parseTopology, topologySpec } = await import('../input/topology.js');
   const doc = parseTopology(text, flags.topologyFile === '-' ? '<stdin>' : flags.topologyFile);
-  return mergeTopology(flags, doc, flags.topologyFile);
+  return mergeTopology(flags, doc, topologySpec(doc), flags.topologyFile);
 }

@@ -3,7 +3,8 @@
  */
 import { collectFindings } from './findings/index.js';
 import { computeModel, type ClientGroup, type MemoryModel, type Workload } from './model.js';
-import { SCHEMA_VERSION, type Finding, type PlanReport } from './report-schema.js';
+import type { Finding, PlanReport } from './report-schema.js';
+import { SCHEMA_VERSION } from './schema-version.js';
 import { Settings, type DefaultsBase, type SettingAssignment, type SettingProblem } from './settings.js';
 import type { ContainerSpec, ResolvedTopology } from './topology.js';
 import type { PgVersion } from './versions.js';

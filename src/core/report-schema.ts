@@ -3,9 +3,9 @@
  * the schema version; renaming or removing one bumps it. `pgmem schema` prints it as JSON Schema.
  */
 import { z } from 'zod';
+import { SCHEMA_VERSION } from './schema-version.js';
 
-/** The contract's version; consumers should check it. */
-export const SCHEMA_VERSION = 1 as const;
+export { SCHEMA_VERSION };
 
 const bytes = z.number().int().nonnegative();
 
