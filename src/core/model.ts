@@ -2,7 +2,7 @@
  * The worst-case memory model: settings, connection topology and workload assumptions in,
  * one plain result out. Pure: no I/O.
  */
-import { AUX_PROCESS_BYTES, BACKEND_BASELINE_BYTES } from './baselines.js';
+import { AUX_PROCESS_BYTES, BACKEND_BASELINE_BYTES, NODE_ALLOWANCE } from './baselines.js';
 import type { SettingAssignment, Settings } from './settings.js';
 import { estimateSharedMemory, SHMEM_SETTINGS, type SharedMemoryEstimate, type ShmemSettings } from './shmem.js';
 import type { MemoryComponent } from './report-schema.js';
@@ -66,6 +66,8 @@ export interface BackendCost {
   readonly workMemBytes: number;
   readonly sortBytes: number;
   readonly hashBytes: number;
+  /** Measured overhead of those nodes beyond their budgets (NODE_ALLOWANCE). */
+  readonly nodeOverheadBytes: number;
   /** Node memory of one process running the query: sorts + hashes. */
   readonly queryBytes: number;
   readonly tempBuffersBytes: number;
@@ -290,7 +292,8 @@ export function computeModel(input: ModelInput): MemoryModel {
 /**
  * One backend's worst case: work_mem per sort node; hash nodes get work_mem × hash_mem_multiplier
  * (get_hash_memory_limit() in nodeHash.c: floor(work_mem kB × multiplier × 1024)); temp_buffers once
- * the session touches temporary tables (localbuf.c); the idle private baseline.
+ * the session touches temporary tables (localbuf.c); the idle private baseline; and what the nodes
+ * were measured to hold beyond their budgets (NODE_ALLOWANCE).
  */
 function backendCost(s: Settings, workload: Workload, baselineBytes: number): BackendCost {
   const workMemBytes = s.bytes('work_mem') ?? 0;
@@ -298,7 +301,13 @@ function backendCost(s: Settings, workload: Workload, baselineBytes: number): Ba
   const hashMem = Math.floor(s.num('work_mem') * multiplier * 1024);
   const sortBytes = workload.sortOps * workMemBytes;
   const hashBytes = workload.hashOps * hashMem;
+  const allowance = NODE_ALLOWANCE[s.version];
+  const nodeOverheadBytes = Math.ceil(
+    workload.sortOps * (workMemBytes * (allowance.sort - 1) + allowance.bytes) +
+      workload.hashOps * (hashMem * (allowance.hash - 1) + allowance.bytes),
+  );
   const tempBuffersBytes = workload.tempBuffers ? (s.bytes('temp_buffers') ?? 0) : 0;
+  const nodes = workload.sortOps + workload.hashOps;
   const components: MemoryComponent[] = [
     { name: 'Private baseline', bytes: baselineBytes, detail: 'idle backend, measured RssAnon' },
     { name: 'Sort nodes', bytes: sortBytes, detail: `${workload.sortOps} × work_mem ${formatSize(workMemBytes)}` },
@@ -307,18 +316,28 @@ function backendCost(s: Settings, workload: Workload, baselineBytes: number): Ba
       bytes: hashBytes,
       detail: `${workload.hashOps} × work_mem ${formatSize(workMemBytes)} × hash_mem_multiplier ${multiplier}`,
     },
+    {
+      name: 'Node overhead',
+      bytes: nodeOverheadBytes,
+      detail:
+        allowance.sort === allowance.hash
+          ? `${nodes} nodes × (${Math.round((allowance.sort - 1) * 100)}% of budget + ${formatSize(allowance.bytes)}), measured`
+          : `sorts ${Math.round((allowance.sort - 1) * 100)}%, hashes ${Math.round((allowance.hash - 1) * 100)}% of budget, + ${formatSize(allowance.bytes)} per node, measured`,
+    },
   ];
   if (workload.tempBuffers) {
     components.push({ name: 'temp_buffers', bytes: tempBuffersBytes, detail: 'temporary tables' });
   }
+  const queryBytes = sortBytes + hashBytes + nodeOverheadBytes;
   return {
     baselineBytes,
     workMemBytes,
     sortBytes,
     hashBytes,
-    queryBytes: sortBytes + hashBytes,
+    nodeOverheadBytes,
+    queryBytes,
     tempBuffersBytes,
-    worstCaseBytes: baselineBytes + sortBytes + hashBytes + tempBuffersBytes,
+    worstCaseBytes: baselineBytes + queryBytes + tempBuffersBytes,
     components,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKEND_BASELINE_BYTES, AUX_PROCESS_BYTES } from '../../src/core/baselines.js';
+import { BACKEND_BASELINE_BYTES, AUX_PROCESS_BYTES, NODE_ALLOWANCE } from '../../src/core/baselines.js';
 import { component, GiB, MiB, plan } from '../support/analyze.js';
 
 describe('connections', () => {
@@ -30,7 +30,16 @@ describe('per backend, worst case', () => {
     expect(component(c, 'Hash nodes')).toBe(2 * 4 * MiB * 2);
     expect(component(c, 'temp_buffers')).toBe(8 * MiB);
     expect(component(c, 'Private baseline')).toBe(BACKEND_BASELINE_BYTES[18]);
-    expect(report.perBackend.worstCaseBytes).toBe(8 * MiB + 16 * MiB + 8 * MiB + BACKEND_BASELINE_BYTES[18]);
+    // 18 measured: each node up to 1.5 × its budget + 0.5 MiB
+    expect(component(c, 'Node overhead')).toBe(0.5 * (8 * MiB + 16 * MiB) + 4 * 0.5 * MiB);
+    expect(report.perBackend.worstCaseBytes).toBe(8 * MiB + 16 * MiB + 14 * MiB + 8 * MiB + BACKEND_BASELINE_BYTES[18]);
+  });
+
+  it('node overhead follows the measured allowance of the version', () => {
+    const { report } = plan({ version: 15, settings: { work_mem: '100MB' }, workload: { sortOps: 1, hashOps: 1 } });
+    const { sort, hash, bytes } = NODE_ALLOWANCE[15];
+    const expected = Math.ceil(100 * MiB * (sort - 1) + bytes + 200 * MiB * (hash - 1) + bytes);
+    expect(component(report.perBackend.components, 'Node overhead')).toBe(expected);
   });
 
   it('hash_mem_multiplier is 1 in 13 and 14, so hash nodes cost work_mem there', () => {
@@ -72,7 +81,7 @@ describe('the rule of thumb', () => {
 describe('parallel query', () => {
   it('a query adds max_parallel_workers_per_gather workers; the instance caps them at max_parallel_workers', () => {
     const { report, model } = plan({ clients: 50 });
-    const perWorker = BACKEND_BASELINE_BYTES[18] + 8 * MiB + 16 * MiB;
+    const perWorker = BACKEND_BASELINE_BYTES[18] + 8 * MiB + 16 * MiB + 14 * MiB; // nodes and their overhead
     expect(model.parallel.workersPerQuery).toBe(2);
     // min(50 backends × 2, max_parallel_workers 8, max_worker_processes 8)
     expect(model.parallel.instanceWorkers).toBe(8);
