@@ -29,9 +29,11 @@ describe('pgmem plan', () => {
   it('the rule of thumb: 100 connections × 5 sorts × 256 MB shows 125 GiB of sort memory', async () => {
     const { stdout } = await runCli(['plan', '--work-mem', '256MB', '--ops-per-query', '5', '--no-parallel', '--no-temp-buffers']);
     expect(stdout).toMatch(/Sort nodes\s+│ 5 × work_mem 256 MiB\s+│\s+1\.3 GiB/);
-    expect(stdout).toMatch(/Client backends\s+│ 100 × 1\.3 GiB\s+│\s+125.2 GiB/);
-    const json = JSON.parse((await runCli(['plan', '--work-mem', '256MB', '--ops-per-query', '5', '--json'])).stdout);
+    const json = JSON.parse((await runCli(['plan', '--work-mem', '256MB', '--ops-per-query', '5', '--no-parallel', '--json'])).stdout);
+    const sort = json.perBackend.components.find((c: { name: string }) => c.name === 'Sort nodes').bytes;
+    expect(json.connections.backends * sort).toBe(125 * 1024 ** 3);
     expect(json.totals.ruleOfThumbBytes).toBe(128 * 1024 ** 2 + 100 * 5 * 256 * 1024 ** 2);
+    expect(json.totals.backendsBytes).toBe(100 * json.perBackend.worstCaseBytes);
   });
 
   it('--set and the shorthands take PostgreSQL syntax; flags are the source', async () => {
