@@ -3,7 +3,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
 import type { Analysis } from '../core/analyze.js';
-import type { Finding, PlanReport } from '../core/report-schema.js';
+import type { configSectionSchema, Finding, PlanReport } from '../core/report-schema.js';
+import type { z } from 'zod';
 import type { SettingAssignment } from '../core/settings.js';
 import { readConfiguration, type ConfIssue } from '../input/conf/index.js';
 import { nodeConfFileSystem } from './conf-fs.js';
@@ -20,12 +21,7 @@ export const CHECK_FORMATS = ['table', 'json', 'markdown', 'github', 'sarif'] as
 type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 /** What `check` adds to a plan report. */
-export interface ConfigSection {
-  readonly file: string;
-  readonly files: string[];
-  readonly valid: boolean;
-  readonly errors: { file: string; line: number | null; setting: string | null; message: string }[];
-}
+export type ConfigSection = z.infer<typeof configSectionSchema>;
 
 /** A plan report for one configuration file. */
 export type CheckReport = PlanReport & { config: ConfigSection };

@@ -65,7 +65,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   program
     .command('schema')
     .description('print the JSON Schema of pgmem\'s JSON output')
-    .argument('[document]', 'plan (the report of plan and check) or topology (the --topology file)', 'plan')
+    .argument('[document]', 'plan, check, inspect (their JSON reports) or topology (the --topology file)', 'plan')
     .action(async (document: string) => {
       const { schemaCommand } = await import('./schema-command.js');
       setExit(await schemaCommand(document, io));

@@ -1,7 +1,8 @@
 /** `pgmem schema`: the JSON Schema of the output, generated from the zod schema. */
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { planReportSchema } from '../core/report-schema.js';
+import { checkReportSchema, checkResultsSchema, planReportSchema } from '../core/report-schema.js';
+import { liveSectionSchema } from '../input/live.js';
 import { topologySchema } from '../input/topology.js';
 import { renderJson } from '../render/json.js';
 import type { CliIo } from './io.js';
@@ -9,6 +10,8 @@ import type { CliIo } from './io.js';
 /** JSON Schemas pgmem publishes, by document name. */
 export const SCHEMAS: Record<string, { schema: () => z.ZodType; io: 'input' | 'output' }> = {
   plan: { schema: () => planReportSchema, io: 'output' },
+  check: { schema: () => z.union([checkReportSchema, checkResultsSchema]), io: 'output' },
+  inspect: { schema: () => planReportSchema.extend({ live: liveSectionSchema }), io: 'output' },
   topology: { schema: () => topologySchema, io: 'input' },
 };
 

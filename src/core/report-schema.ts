@@ -142,3 +142,27 @@ export type Finding = z.infer<typeof findingSchema>;
 export type MemoryComponent = z.infer<typeof component>;
 /** Workload assumptions echoed in the report. */
 export type WorkloadReport = z.infer<typeof workloadSchema>;
+
+/** What `check` adds: the files read and whether the server would accept them. */
+export const configSectionSchema = z.object({
+  file: z.string().describe('The file named on the command line'),
+  files: z.array(z.string()).describe('Every file read, in order: includes, then postgresql.auto.conf'),
+  valid: z.boolean().describe('Whether the server would start with these files'),
+  errors: z.array(
+    z.object({
+      file: z.string(),
+      line: z.number().int().nullable(),
+      setting: z.string().nullable(),
+      message: z.string().describe('As the server logs it'),
+    }),
+  ),
+});
+
+/** The document `pgmem check --json` writes for one file. */
+export const checkReportSchema = planReportSchema.extend({ config: configSectionSchema });
+
+/** The document `pgmem check --json` writes for several files. */
+export const checkResultsSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  results: z.array(checkReportSchema),
+});

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planReportSchema } from '../../src/core/report-schema.js';
+import { checkReportSchema, checkResultsSchema, planReportSchema } from '../../src/core/report-schema.js';
 import { escapeData, escapeProperty } from '../../src/render/github.js';
 import { runCli } from '../support/cli.js';
 
@@ -31,6 +31,7 @@ describe('pgmem check on the examples', () => {
     expect(errors).toEqual(['worst-case-exceeds-ram']);
     expect(report.config).toEqual({ file: 'examples/overcommitted/postgresql.conf', files: ['examples/overcommitted/postgresql.conf'], valid: true, errors: [] });
     expect(report.settings.work_mem).toMatchObject({ setting: '131072', source: 'examples/overcommitted/postgresql.conf:5' });
+    checkReportSchema.parse(report);
     planReportSchema.parse(report);
   });
 
@@ -111,7 +112,7 @@ describe('a file the server would refuse', () => {
       'examples/vm-small/postgresql.conf',
       'examples/overcommitted/postgresql.conf',
     ]);
-    for (const result of doc.results) planReportSchema.parse(result);
+    checkResultsSchema.parse(doc);
   });
 });
 
