@@ -92,8 +92,12 @@ interface PlanEvaluator {
 }
 
 /** Reads flags, topology and configuration file once; evaluates variations without reading again. */
-async function planEvaluator(options: RawPlanOptions, io: CliIo): Promise<PlanEvaluator> {
-  const raw = readPlanFlags(options, { failOnDefault: 'none' });
+async function planEvaluator(options: RawPlanOptions, io: CliIo, knobs: readonly string[]): Promise<PlanEvaluator> {
+  // --pods alone is incomplete for plan, but complete when the pool is what varies.
+  const poolVaries = knobs.includes('pool') && typeof options.pods === 'string' && options.pool === undefined;
+  const parsed = readPlanFlags(poolVaries ? { ...options, pool: '1' } : options, { failOnDefault: 'none' });
+  const { pool: _placeholder, ...withoutPool } = parsed;
+  const raw: PlanFlags = poolVaries ? { ...withoutPool, clients: null } : parsed;
   let doc: TopologyDocument | null = null;
   let spec: TopologySpec | null = null;
   if (raw.topologyFile) {
@@ -151,7 +155,7 @@ async function solveCommand(variableText: string, options: RawPlanOptions, io: C
     throw new UsageError(`expected one of ${SOLVE_VARIABLES.join(', ')}, got "${variableText}"`, '--solve');
   }
   const variable = variableText as SolveVariable;
-  const { flags, hasTopology, evaluate } = await planEvaluator(options, io);
+  const { flags, hasTopology, evaluate } = await planEvaluator(options, io, [variable]);
   if (flags.ramBytes === null) throw new UsageError('needs --ram (or a topology with a container limit or server.ram)', '--solve');
   if (!hasTopology && variable !== 'work_mem') {
     if (flags.clients !== null && flags.pods === undefined && flags.pool === undefined) {
@@ -276,7 +280,8 @@ async function varyCommand(raw: readonly string[], options: RawPlanOptions, io: 
     import('../core/grid.js'),
     import('../core/findings/low-headroom.js'),
   ]);
-  const { flags, hasTopology, evaluate } = await planEvaluator(options, io);
+  const knobs = raw.map((text) => text.slice(0, Math.max(text.indexOf('='), 0)).trim().toLowerCase());
+  const { flags, hasTopology, evaluate } = await planEvaluator(options, io, knobs);
   const axes = readAxes(raw, flags, hasTopology, MAX_GRID_AXES, MAX_GRID_CELLS);
   const grid = computeGrid(
     axes,
