@@ -7,6 +7,7 @@ import type { Finding, PlanReport } from './report-schema.js';
 import { SCHEMA_VERSION } from './schema-version.js';
 import { Settings, type DefaultsBase, type SettingAssignment, type SettingProblem } from './settings.js';
 import type { ContainerSpec, ResolvedTopology } from './topology.js';
+import { effectiveWalBuffers } from './shmem.js';
 import type { PgVersion } from './versions.js';
 
 /** Settings that size memory or connections: the ones every report lists. */
@@ -173,7 +174,9 @@ function toReport(
 /** A memory setting's size in bytes with the server's auto rules applied; null for non-memory settings. */
 function resolvedBytes(model: MemoryModel, name: string): number | null {
   const s = model.input.settings;
-  if (name === 'wal_buffers') return walBufferPages(s) * 8192;
+  if (name === 'wal_buffers') {
+    return effectiveWalBuffers({ wal_buffers: s.num('wal_buffers'), shared_buffers: s.num('shared_buffers') }) * 8192;
+  }
   if (name === 'autovacuum_work_mem' && s.num(name) === -1) return s.bytes('maintenance_work_mem');
   const unit = s.get(name).unit;
   if (unit !== 'B' && unit !== 'kB' && unit !== 'MB' && unit !== '8kB') return null;
@@ -181,12 +184,3 @@ function resolvedBytes(model: MemoryModel, name: string): number | null {
   return bytes !== null && bytes >= 0 ? bytes : null;
 }
 
-/**
- * wal_buffers in pages as the server sizes them: -1 is XLOGChooseNumBuffers() (xlog.c), NBuffers / 32
- * clamped to 8 .. one 16 MB WAL segment; explicit values below 4 become 4 (check_wal_buffers()).
- */
-function walBufferPages(s: Settings): number {
-  const configured = s.num('wal_buffers');
-  const pages = configured === -1 ? Math.min(2048, Math.max(8, Math.trunc(s.num('shared_buffers') / 32))) : configured;
-  return Math.max(pages, 4);
-}

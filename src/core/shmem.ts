@@ -190,6 +190,20 @@ function bool(settings: ShmemSettings, name: string): boolean {
 }
 
 /**
+ * wal_buffers in 8 kB pages as the server sizes them: -1 is XLOGChooseNumBuffers() (xlog.c),
+ * shared_buffers / 32 clamped to 8 .. one WAL segment; explicit values below 4 become 4
+ * (check_wal_buffers()).
+ */
+export function effectiveWalBuffers(settings: ShmemSettings): number {
+  const configured = num(settings, 'wal_buffers');
+  const pages =
+    configured === -1
+      ? Math.min(WAL_SEGMENT_SIZE / XLOG_BLCKSZ, Math.max(8, div(num(settings, 'shared_buffers'), 32)))
+      : configured;
+  return Math.max(pages, 4);
+}
+
+/**
  * hash_estimate_size() (src/backend/utils/hash/dynahash.c): header, directory, 256-bucket segments for a
  * power-of-two bucket count, and elements allocated in chunks of choose_nelem_alloc() entries.
  */
@@ -370,9 +384,7 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
   // an LSN per page, one page of alignment, the pages. wal_buffers = -1: XLOGChooseNumBuffers() = NBuffers / 32
   // clamped to 8 .. one WAL segment; explicit values below 4 become 4 (check_wal_buffers()).
   {
-    let walBuffers = num(settings, 'wal_buffers');
-    if (walBuffers === -1) walBuffers = Math.min(WAL_SEGMENT_SIZE / XLOG_BLCKSZ, Math.max(8, div(nbuffers, 32)));
-    if (walBuffers < 4) walBuffers = 4;
+    const walBuffers = effectiveWalBuffers(settings);
     add('WAL buffers', s.xlogCtl + 9 * PG_CACHE_LINE_SIZE + walBuffers * 8 + XLOG_BLCKSZ + walBuffers * XLOG_BLCKSZ);
   }
 
