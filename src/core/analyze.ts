@@ -7,7 +7,7 @@ import type { Finding, PlanReport } from './report-schema.js';
 import { SCHEMA_VERSION } from './schema-version.js';
 import { Settings, type DefaultsBase, type SettingAssignment, type SettingProblem } from './settings.js';
 import type { ContainerSpec, ResolvedTopology } from './topology.js';
-import { effectiveWalBuffers } from './shmem.js';
+import { effectiveSlruBuffers, effectiveWalBuffers } from './shmem.js';
 import type { PgVersion } from './versions.js';
 
 /** Settings that size memory or connections: the ones every report lists. */
@@ -171,6 +171,9 @@ function toReport(
   };
 }
 
+/** 17+ SLRU settings whose 0 means "size from shared_buffers". */
+const AUTOTUNED_SLRU = new Set(['transaction_buffers', 'commit_timestamp_buffers', 'subtransaction_buffers']);
+
 /** A memory setting's size in bytes with the server's auto rules applied; null for non-memory settings. */
 function resolvedBytes(model: MemoryModel, name: string): number | null {
   const s = model.input.settings;
@@ -178,6 +181,9 @@ function resolvedBytes(model: MemoryModel, name: string): number | null {
     return effectiveWalBuffers({ wal_buffers: s.num('wal_buffers'), shared_buffers: s.num('shared_buffers') }) * 8192;
   }
   if (name === 'autovacuum_work_mem' && s.num(name) === -1) return s.bytes('maintenance_work_mem');
+  if (AUTOTUNED_SLRU.has(name)) {
+    return effectiveSlruBuffers({ [name]: s.num(name), shared_buffers: s.num('shared_buffers') }, name) * 8192;
+  }
   const unit = s.get(name).unit;
   if (unit !== 'B' && unit !== 'kB' && unit !== 'MB' && unit !== '8kB') return null;
   const bytes = s.bytes(name);

@@ -254,6 +254,18 @@ function slruAutotune(nbuffers: number, divisor: number, max: number): number {
   return Math.min(max - (max % 16), Math.max(16, n - (n % 16)));
 }
 
+/**
+ * Pages of a 17+ SLRU buffer setting as the server sizes them: 0 autotunes to shared_buffers / 512
+ * in whole banks of 16, between 16 and 1024 (transaction_buffers, commit_timestamp_buffers and
+ * subtransaction_buffers); CLOGShmemBuffers() (clog.c) also caps transaction_buffers at
+ * CLOG_MAX_ALLOWED_BUFFERS, the 65536 pages covering 2^31 transactions.
+ */
+export function effectiveSlruBuffers(settings: ShmemSettings, name: string): number {
+  const configured = num(settings, name);
+  const pages = configured === 0 ? slruAutotune(num(settings, 'shared_buffers'), 512, 1024) : configured;
+  return name === 'transaction_buffers' ? Math.min(pages, 65536) : pages;
+}
+
 /** MaxBackends per InitializeMaxBackends() (src/backend/utils/init/postinit.c). */
 export function computeMaxBackends(version: PgVersion, settings: ShmemSettings): number {
   const base = num(settings, 'max_connections') + num(settings, 'max_worker_processes') + num(settings, 'max_wal_senders');
@@ -399,14 +411,9 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
     let mxMembers: number;
     let notify: number;
     if (version >= 17) {
-      const auto = (name: string): number => {
-        const v = num(settings, name);
-        return v === 0 ? slruAutotune(nbuffers, 512, 1024) : v;
-      };
-      // CLOGShmemBuffers() (clog.c): at most CLOG_MAX_ALLOWED_BUFFERS, the pages covering 2^31 transactions.
-      clog = Math.min(auto('transaction_buffers'), 65536);
-      commitTs = auto('commit_timestamp_buffers');
-      subtrans = auto('subtransaction_buffers');
+      clog = effectiveSlruBuffers(settings, 'transaction_buffers');
+      commitTs = effectiveSlruBuffers(settings, 'commit_timestamp_buffers');
+      subtrans = effectiveSlruBuffers(settings, 'subtransaction_buffers');
       mxOffsets = num(settings, 'multixact_offset_buffers');
       mxMembers = num(settings, 'multixact_member_buffers');
       notify = num(settings, 'notify_buffers');

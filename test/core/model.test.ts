@@ -170,6 +170,8 @@ describe('settings in the report', () => {
     expect(report.settings.wal_buffers).toMatchObject({ setting: '-1', bytes: 4 * MiB });
     // autovacuum_work_mem = -1 resolves to maintenance_work_mem
     expect(report.settings.autovacuum_work_mem).toMatchObject({ setting: '-1', bytes: 64 * MiB });
+    // transaction_buffers = 0: shared_buffers / 512 in banks of 16 pages, here 32 pages
+    expect(report.settings.transaction_buffers).toMatchObject({ setting: '0', bytes: 32 * 8192 });
   });
 
   it('a file that omits shared_buffers gets the built-in value: 8 MB in 13–14, 128 MB from 15', () => {
