@@ -40,7 +40,9 @@ function issueFinding(issue: ConfIssue): Finding {
     message: [issue.message, issue.detail, issue.hint].filter(Boolean).join('; '),
     ...(issue.setting !== undefined && { setting: issue.setting }),
     file: issue.file,
-    ...(issue.line !== null && { line: issue.line }),
+    // At the end of a file without a final newline the server names the line before ("line 0" for a
+    // one-line file); a finding's line must be a real one (>= 1, as the report schema says).
+    ...(issue.line !== null && { line: Math.max(1, issue.line) }),
   };
 }
 

@@ -1,0 +1,186 @@
+/**
+ * Property tests of the postgresql.conf reader: on any text or bytes, and on any file set of
+ * includes (cycles, directories, missing files, deep nesting), it returns a well-formed result or
+ * throws a PgmemError, never anything else. Fixed seeds, bounded runs.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { PgmemError } from '../../src/errors.js';
+import { ConfFsError, parseConfText, readConfiguration, type ConfFileSystem, type ConfIssue } from '../../src/input/conf/index.js';
+import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
+
+const ISSUE_KINDS = new Set(['syntax', 'include', 'unknown-setting', 'invalid-value', 'cannot-change', 'limit']);
+
+/** Runs `f`; a thrown PgmemError is an allowed outcome, anything else fails the property. */
+function resultOrPgmemError<T>(f: () => T): T | PgmemError {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof PgmemError) return error;
+    throw error;
+  }
+}
+
+function expectWellFormedIssue(issue: ConfIssue): void {
+  expect(ISSUE_KINDS.has(issue.kind)).toBe(true);
+  expect(typeof issue.file).toBe('string');
+  // guc-file.l names ConfigFileLineno - 1 for an error at the end of a file without a final newline: line 0 is possible.
+  expect(issue.line === null || (Number.isInteger(issue.line) && issue.line >= 0)).toBe(true);
+  expect(typeof issue.message).toBe('string');
+  expect(issue.message.length).toBeGreaterThan(0);
+}
+
+/** An in-memory file system: paths ending in "/" are directories. */
+function memoryFs(tree: Record<string, string | Uint8Array>): ConfFileSystem {
+  const files = new Map<string, Uint8Array>();
+  const dirs = new Set<string>(['/']);
+  const parentDirs = (path: string): void => {
+    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) dirs.add(path.slice(0, i));
+  };
+  for (const [path, content] of Object.entries(tree)) {
+    if (path.endsWith('/')) {
+      dirs.add(path.slice(0, -1));
+      parentDirs(path.slice(0, -1));
+    } else {
+      files.set(path, typeof content === 'string' ? new TextEncoder().encode(content) : content);
+      parentDirs(path);
+    }
+  }
+  const norm = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p).replace(/\/+/g, '/');
+  return {
+    cwd: '/d',
+    readFile(path) {
+      const p = norm(path);
+      if (dirs.has(p)) throw new ConfFsError('EISDIR');
+      const f = files.get(p);
+      if (!f) throw new ConfFsError('ENOENT');
+      return f;
+    },
+    readDir(path) {
+      const p = norm(path);
+      if (!dirs.has(p)) throw new ConfFsError(files.has(p) ? 'ENOTDIR' : 'ENOENT');
+      const prefix = p === '/' ? '/' : `${p}/`;
+      const names = new Set<string>();
+      for (const k of [...files.keys(), ...dirs]) {
+        if (k.startsWith(prefix) && k !== p) names.add(k.slice(prefix.length).split('/')[0]!);
+      }
+      return [...names];
+    },
+    stat(path) {
+      const p = norm(path);
+      return dirs.has(p) ? { kind: 'directory' } : files.has(p) ? { kind: 'file' } : null;
+    },
+  };
+}
+
+const version = fc.constantFrom(...(SUPPORTED_VERSIONS as readonly PgVersion[]));
+
+// Lines built from postgresql.conf's own tokens, so that generated files reach the lexer's and
+// the reader's deeper paths (quotes, escapes, units, includes) rather than failing on line 1.
+const FILES = ['/d/postgresql.conf', '/d/a.conf', '/d/b.conf', '/d/conf.d/x.conf', '/d/conf.d/', '/d/missing.conf', '/dev/zero'];
+const name = fc.constantFrom('work_mem', 'shared_buffers', 'max_connections', 'huge_pages', 'Work_Mem', 'sort_mem', 'myext.knob', 'bogus', 'a.b.c', '');
+const value = fc.oneof(
+  fc.constantFrom('4MB', '64kB', '1GB', '100', '-1', '1e3', '0x10', 'on', 'off', 'try', "'4MB'", "'it''s'", "'a\\'b'", "'unterminated", '"x"', '1.5', '10 MB', '1TB', '9999999999999'),
+  fc.string({ maxLength: 12 }),
+);
+const confLine = fc.oneof(
+  fc.tuple(name, fc.constantFrom(' = ', '=', ' ', ' =  '), value, fc.constantFrom('', ' # comment', '#', ' junk')).map((t) => t.join('')),
+  fc.tuple(fc.constantFrom('include', 'include_if_exists', 'include_dir', 'INCLUDE'), fc.constantFrom(...FILES, 'a.conf', 'conf.d', '', ' ')).map(
+    ([directive, file]) => `${directive} '${file}'`,
+  ),
+  fc.constantFrom('', '# just a comment', '   ', '\t', '=', "''", '\\', '\r'),
+  fc.string({ maxLength: 20 }),
+);
+const confText = fc.array(confLine, { maxLength: 15 }).map((lines) => lines.join('\n'));
+
+describe('parseConfText on anything', () => {
+  it('returns a result or a pgmem error on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
+        const r = resultOrPgmemError(() => parseConfText(text, '/d/postgresql.conf'));
+        if (r instanceof PgmemError) return;
+        expect(typeof r.ok).toBe('boolean');
+        expect(r.ok).toBe(r.issues.length === 0);
+        r.issues.forEach(expectWellFormedIssue);
+        for (const a of r.assignments) expect(a.line).toBeGreaterThanOrEqual(1);
+      }),
+      { seed: 7001, numRuns: 400 },
+    );
+  });
+
+  it('returns a result or a pgmem error on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        const r = resultOrPgmemError(() => parseConfText(bytes, '/d/postgresql.conf'));
+        if (r instanceof PgmemError) return;
+        r.issues.forEach(expectWellFormedIssue);
+      }),
+      { seed: 7002, numRuns: 400 },
+    );
+  });
+
+  it('returns a result or a pgmem error on configuration-shaped text', () => {
+    fc.assert(
+      fc.property(confText, (text) => {
+        const r = resultOrPgmemError(() => parseConfText(text, '/d/postgresql.conf'));
+        if (r instanceof PgmemError) return;
+        r.issues.forEach(expectWellFormedIssue);
+        // Every assignment and include sits on a line that exists.
+        const lines = text.split('\n').length;
+        for (const a of r.assignments) expect(a.line).toBeLessThanOrEqual(lines);
+        for (const i of r.includes) expect(i.line).toBeLessThanOrEqual(lines);
+      }),
+      { seed: 7003, numRuns: 500 },
+    );
+  });
+});
+
+describe('readConfiguration on any file set', () => {
+  it('returns a result or a pgmem error whatever the includes do (cycles, directories, missing files)', () => {
+    const tree = fc.record({
+      main: confText,
+      a: confText,
+      b: confText,
+      x: confText,
+      garbage: fc.uint8Array({ maxLength: 200 }),
+    });
+    fc.assert(
+      fc.property(version, tree, fc.boolean(), (v, t, withAuto) => {
+        const fs = memoryFs({
+          '/d/postgresql.conf': t.main,
+          '/d/a.conf': t.a,
+          '/d/b.conf': t.b,
+          '/d/conf.d/x.conf': t.x,
+          '/d/conf.d/garbage.conf': t.garbage,
+          '/dev/zero': new Uint8Array(64),
+          ...(withAuto && { '/d/postgresql.auto.conf': t.b }),
+        });
+        const r = resultOrPgmemError(() => readConfiguration(v, '/d/postgresql.conf', fs));
+        if (r instanceof PgmemError) return;
+        r.issues.forEach(expectWellFormedIssue);
+        // Every file it read exists in the tree, and each effective value came from one of them.
+        for (const f of r.files) expect(f.startsWith('/d/') || f === '/dev/zero').toBe(true);
+        for (const [key, e] of r.effective) {
+          expect(key).toBe(key.toLowerCase());
+          expect(r.files).toContain(e.file);
+        }
+      }),
+      { seed: 7004, numRuns: 300 },
+    );
+  });
+
+  it('stops self-including and mutually including files with an include issue', () => {
+    fc.assert(
+      fc.property(version, fc.constantFrom('include', 'include_if_exists'), fc.integer({ min: 1, max: 30 }), (v, directive, chain) => {
+        // a0 → a1 → … → a(chain-1) → a0: a cycle of any length.
+        const tree: Record<string, string> = { '/d/postgresql.conf': `${directive} 'a0.conf'\n` };
+        for (let i = 0; i < chain; i++) tree[`/d/a${i}.conf`] = `work_mem = ${i + 1}MB\n${directive} 'a${(i + 1) % chain}.conf'\n`;
+        const r = readConfiguration(v, '/d/postgresql.conf', memoryFs(tree));
+        expect(r.issues.length).toBeGreaterThan(0);
+        expect(r.issues.every((i) => i.kind === 'include')).toBe(true);
+        expect(r.issues[0]!.message).toMatch(/recursion|maximum nesting depth exceeded/);
+      }),
+      { seed: 7005, numRuns: 60 },
+    );
+  });
+});
