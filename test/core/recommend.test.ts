@@ -129,8 +129,8 @@ describe('recommend: workloads and versions', () => {
   });
 
   it('small machines get smaller temp_buffers so sessions fit', () => {
-    const v = values(ok(recommend(base({ ramBytes: 2 * GiB, clients: 150 }))));
-    // 2 GiB × 0.8 / 8 / 150 sessions = 1.37 MB → 174 buffers of 8 kB
+    const v = values(ok(recommend(base({ ramBytes: 8 * GiB, clients: 600 }))));
+    // 8 GiB × 0.8 / 8 / 600 sessions = 1.37 MiB → 174 buffers of 8 kB
     expect(v.temp_buffers).toBe('1392kB');
   });
 
