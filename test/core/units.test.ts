@@ -4,6 +4,7 @@ import type { GucDefinition } from '../../src/core/catalog/types.js';
 import { formatG, parseBool, parseSettingValue, rint, settingBytes, unitBytes } from '../../src/core/units.js';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
 import { installedVersions, postgresC } from '../support/postgres.js';
+import { seededRandom as prng } from '../support/prng.mjs';
 
 function guc(version: PgVersion, name: string): GucDefinition {
   const def = findGuc(version, name);
@@ -130,18 +131,6 @@ describe('parseSettingValue: hand-worked table', () => {
     expect(parseSettingValue(16, def, '262000', { max_worker_processes: 200 }).ok).toBe(false);
   });
 });
-
-/** Seeded PRNG (mulberry32), so the generated values are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NUMERIC = [
   'shared_buffers', 'work_mem', 'maintenance_work_mem', 'autovacuum_work_mem', 'temp_buffers', 'wal_buffers',

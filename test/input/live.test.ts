@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
+import { seededRandom as prng } from '../support/prng.mjs';
 import {
   CONNINFO_KEYWORDS,
   liveAssignments,
@@ -291,18 +292,6 @@ for text in json.load(sys.stdin):
     out.append({'values': values})
 print(json.dumps(out))
 `;
-
-/** A small seeded PRNG (mulberry32), so a failure names a reproducible case. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generateConninfo(random: () => number): string {
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

@@ -19,6 +19,8 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from './prng.mjs';
+export { seededRandom };
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -133,18 +135,6 @@ export function shmemDefaults(version) {
       io_max_concurrency: -1, io_max_combine_limit: 16 });
   }
   return d;
-}
-
-/** A small seeded PRNG (mulberry32) so fidelity runs are reproducible from PGMEM_FIDELITY_SEED. */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -1,0 +1,14 @@
+/**
+ * mulberry32, a tiny seeded PRNG: generated test cases are the same on every run, and a failure
+ * names a reproducible case. Plain JavaScript so benchmarks run it with node directly.
+ */
+export function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
