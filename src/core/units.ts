@@ -95,14 +95,19 @@ function strtol(s: string): NumberScan {
   }
   const digits = base === 16 ? /[0-9a-fA-F]/ : base === 8 ? /[0-7]/ : /[0-9]/;
   const start = i;
+  const limit = negative ? 2n ** 63n : 2n ** 63n - 1n;
   let magnitude = 0n;
+  let overflow = false;
   while (i < s.length && digits.test(s[i]!)) {
-    magnitude = magnitude * BigInt(base) + BigInt(parseInt(s[i]!, 16));
+    // Past the limit only the end matters: stop growing the number, so a long run of digits stays linear.
+    if (!overflow) {
+      magnitude = magnitude * BigInt(base) + BigInt(parseInt(s[i]!, 16));
+      overflow = magnitude > limit;
+    }
     i++;
   }
   if (i === start) return { value: 0, end: 0, erange: false };
-  const limit = negative ? 2n ** 63n : 2n ** 63n - 1n;
-  if (magnitude > limit) return { value: negative ? -(2 ** 63) : 2 ** 63 - 1, end: i, erange: true };
+  if (overflow) return { value: negative ? -(2 ** 63) : 2 ** 63 - 1, end: i, erange: true };
   return { value: Number(negative ? -magnitude : magnitude), end: i, erange: false };
 }
 
