@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, PgmemError } from '../errors.js';
 import type { CliIo } from './io.js';
+import { registerCompletionCommand } from './completion.js';
 import { registerInspectCommand } from './inspect-command.js';
 import { addPlanOptions } from './plan-options.js';
 
@@ -70,6 +71,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { schemaCommand } = await import('./schema-command.js');
       setExit(await schemaCommand(document, io));
     });
+
+  registerCompletionCommand(program, io, setExit);
 
   return program;
 }
