@@ -1,8 +1,7 @@
 /** `pgmem recommend`: settings whose worst case fits RAM minus a reserve, for a topology and workload. */
 import type { Command } from 'commander';
 import { ExitCode, InputError, UsageError } from '../errors.js';
-import { DEFAULT_RESERVE_SHARE, WORKLOAD_KINDS, type WorkloadKind } from '../core/recommend.js';
-import { Settings } from '../core/settings.js';
+import type { WorkloadKind } from '../core/recommend.js';
 import { parseCount } from '../input/flags.js';
 import { useColor, type CliIo } from './io.js';
 import { readFormat, readPlanFlags, type RawPlanOptions } from './plan-options.js';
@@ -36,9 +35,10 @@ export function registerRecommendCommand(program: Command, io: CliIo, setExit: (
     .option('--pool <n>', 'connections in each pod\'s pool')
     .option('--clients <n>', 'total client connections, instead of --pods × --pool')
     .option('--topology <file>', 'a topology file (YAML or JSON); - reads it from stdin')
-    .option('--workload <kind>', `${WORKLOAD_KINDS.join(', ')}: plan nodes per query and parallel query (default mixed)`)
+    // Help text is static so that registering the command loads no engine code.
+    .option('--workload <kind>', 'oltp, olap or mixed: plan nodes per query and parallel query (default mixed)')
     .option('--cpus <n>', `CPUs of the server, for parallel query and autovacuum workers (default ${DEFAULT_CPUS})`)
-    .option('--reserve <share>', `share of RAM kept for the OS and page cache (default ${DEFAULT_RESERVE_SHARE * 100}%)`)
+    .option('--reserve <share>', 'share of RAM kept for the OS and page cache (default 20%, as the low-headroom finding)')
     .option('--pg-version <major>', 'PostgreSQL major version, 13–18')
     .option('--format <format>', `${RECOMMEND_FORMATS.join(', ')} (default table)`)
     .option('--json', 'same as --format json')
@@ -51,6 +51,10 @@ export function registerRecommendCommand(program: Command, io: CliIo, setExit: (
 /** Runs `recommend` and returns the exit code: 0 with settings, 1 when nothing safe fits. */
 export async function recommendCommand(options: RawPlanOptions, io: CliIo): Promise<number> {
   const format = readFormat<RecommendFormat>(options, RECOMMEND_FORMATS, 'table');
+  const [{ DEFAULT_RESERVE_SHARE, WORKLOAD_KINDS, recommend }, { Settings }] = await Promise.all([
+    import('../core/recommend.js'),
+    import('../core/settings.js'),
+  ]);
   const workloadText = typeof options.workload === 'string' ? options.workload : 'mixed';
   if (!(WORKLOAD_KINDS as readonly string[]).includes(workloadText)) {
     throw new UsageError(`expected one of ${WORKLOAD_KINDS.join(', ')}, got "${workloadText}"`, '--workload');
@@ -70,7 +74,6 @@ export async function recommendCommand(options: RawPlanOptions, io: CliIo): Prom
   const problem = Settings.resolve(flags.version, base, 'boot').problems[0];
   if (problem) throw new InputError(`server.settings.${problem.name}: ${problem.message}`, flags.topologyFile ?? undefined);
 
-  const { recommend } = await import('../core/recommend.js');
   const result = recommend({
     version: flags.version,
     ramBytes: flags.ramBytes,
