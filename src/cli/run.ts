@@ -9,6 +9,7 @@ import type { CliIo } from './io.js';
 import { registerCompletionCommand } from './completion.js';
 import { registerInspectCommand } from './inspect-command.js';
 import { addPlanOptions } from './plan-options.js';
+import { registerRecommendCommand } from './recommend-command.js';
 
 const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -62,6 +63,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     });
 
   registerInspectCommand(program, io, setExit);
+  registerRecommendCommand(program, io, setExit);
 
   program
     .command('schema')
