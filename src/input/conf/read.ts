@@ -224,17 +224,17 @@ export function readConfiguration(
   const seen = new Set<string>();
   let unknown = false;
   const defs = new Map<Item, GucDefinition>();
+  // Earlier occurrences not yet ignored, by exact spelling: marking them from here keeps the pass
+  // linear (scanning every earlier item for each repeat took minutes on a 100,000-line file).
+  const pending = new Map<string, Item[]>();
   for (const item of items) {
     if (item.ignore) continue;
     const def = lookup(version, item.name);
     if (def) {
       defs.set(item, def);
-      if (seen.has(def.name)) {
-        for (const earlier of items) {
-          if (earlier === item) break;
-          if (!earlier.ignore && earlier.name === item.name) earlier.ignore = true;
-        }
-      }
+      const earlier = pending.get(item.name);
+      if (earlier && seen.has(def.name)) for (const e of earlier) e.ignore = true;
+      pending.set(item.name, [item]);
       seen.add(def.name);
     } else if (!item.name.includes('.')) {
       unknown = true;
