@@ -66,7 +66,7 @@ function main(): void {
   const pairs = option('--pairs', 15);
   const lines = option('--lines', 100_000);
   const fileCount = option('--files', 1000);
-  const bin = resolve(root, 'bin/pgmem.js');
+  const bin = resolve(root, 'bin/pgmem.cjs');
   const dir = mkdtempSync(join(tmpdir(), 'pgmem-bench-check-'));
   try {
     writeFileSync(join(dir, 'big.conf'), bigConfiguration(lines));

@@ -3,7 +3,7 @@
  * measured as alternating paired runs so that machine load drifts equally over both sides of a pair.
  *
  *   npm run bench:startup                      # 30 pairs per command, the built bin (npm run build first)
- *   npm run bench:startup -- --pairs 50 --bin dist/pgmem.js
+ *   npm run bench:startup -- --pairs 50 --bin bin/pgmem.cjs
  *
  * Prints, per command: the median of node -e 0, the median of pgmem, and the median of the per-pair
  * ratios pgmem / node (the figure the targets are stated in: 1.3× for JSON, 1.5× for the table).
@@ -78,7 +78,7 @@ function option(name: string): string | undefined {
 
 function main(): void {
   const pairs = Number(option('--pairs') ?? 30);
-  const bin = resolve(root, option('--bin') ?? 'bin/pgmem.js');
+  const bin = resolve(root, option('--bin') ?? 'bin/pgmem.cjs');
   console.log(`node ${process.version}, ${pairs} alternating pairs per command, bin ${bin}\n`);
   console.log('| command | node -e 0 (median ms) | pgmem (median ms) | ratio (median of pairs) | target |');
   console.log('|---|---:|---:|---:|---|');

@@ -13,12 +13,13 @@
  * pg stays external (a dependency): it is loaded only by `inspect`.
  */
 import { build, transform } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { builtinModules, createRequire } from 'node:module';
+import { basename, join, relative, resolve } from 'node:path';
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** Built-ins loaded on first property access instead of at start-up. */
-const LAZY_BUILTINS = new Set(['child_process', 'node:child_process']);
+const LAZY_BUILTINS = new Set(['child_process', 'node:child_process', 'fs/promises', 'node:fs/promises']);
 
 /** Built-ins as CommonJS modules over the bundle's require() (see the banner). */
 const builtinsAsRequire = {
@@ -42,36 +43,121 @@ const builtinsAsRequire = {
   },
 };
 
-/** The generated catalogs as JSON.parse('…'): the same values, parsed faster at start-up. */
-const catalogAsJson = {
+/**
+ * The generated catalogs (six versions, ~250 kB) as JSON files in dist/bin/catalog/, each read and
+ * parsed the first time its version is asked for: start-up compiles none of it, and a run reads one.
+ */
+const catalogAsJson = (outdir) => ({
   name: 'catalog-as-json',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]core[\\/]catalog[\\/]pg\d+\.ts$/ }, async (args) => {
-      const { code } = await transform(await readFile(args.path, 'utf8'), { loader: 'ts', format: 'esm' });
+    // A .cjs path in a namespace of its own, so that esbuild takes the replacement for CommonJS.
+    b.onResolve({ filter: /^\.\/pg\d+\.js$/ }, (args) =>
+      args.importer.endsWith(join('src', 'core', 'catalog', 'index.ts'))
+        ? { path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.cjs')), namespace: 'pgmem-catalog' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'pgmem-catalog' }, async (args) => {
+      const source = args.path.replace(/\.cjs$/, '.ts');
+      const { code } = await transform(await readFile(source, 'utf8'), { loader: 'ts', format: 'esm' });
       const values = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
-      const contents = Object.entries(values)
-        .map(([name, value]) => `export const ${name} = /* @__PURE__ */ JSON.parse(${JSON.stringify(JSON.stringify(value))});`)
+      const file = `${basename(source, '.ts')}.json`;
+      await mkdir('dist/bin/catalog', { recursive: true });
+      await writeFile(join('dist/bin/catalog', file), JSON.stringify(values));
+      const fromOutdir = relative(outdir, join('dist/bin/catalog', file));
+      const getters = Object.keys(values)
+        .map((name) => `get ${name}() { return load()[${JSON.stringify(name)}]; },`)
         .join('\n');
-      return { contents, loader: 'js' };
+      return {
+        contents: `let data;
+const load = () => (data ??= JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(fromOutdir)}), 'utf8')));
+module.exports = {
+${getters}
+};`,
+        loader: 'js',
+      };
     });
   },
+});
+
+/**
+ * Modules that pull in a heavy library, each bundled on its own into dist/bin/lazy/ and loaded by the
+ * dynamic import() that names it. Everything else is one file, dist/bin/run.js: a plain `plan --json`
+ * loads two files (bin and run.js) instead of a web of shared chunks.
+ */
+const LAZY = {
+  'src/render/table.ts': 'table', // chalk, cli-table3
+  'src/render/grid.ts': 'grid', // chalk, cli-table3
+  'src/render/recommend.ts': 'recommend', // chalk, cli-table3
+  'src/input/topology.ts': 'topology', // yaml, zod
+  'src/input/live.ts': 'live', // zod
+  'src/cli/schema-command.ts': 'schema', // zod
+};
+/** Shared by every bundle, so that `instanceof PgmemError` holds across them. */
+const SHARED = { 'src/errors.ts': 'errors' };
+
+const root = process.cwd();
+const relativeSource = (resolveDir, path) => relative(root, resolve(resolveDir, path.replace(/\.js$/, '.ts')));
+
+/** Dynamic imports of LAZY modules, and every import of SHARED ones, stay imports of their own files. */
+const separateFiles = (outdir) => ({
+  name: 'separate-files',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const source = relativeSource(args.resolveDir, args.path);
+      const shared = SHARED[source];
+      if (shared) return { path: `./${relative(outdir, join('dist/bin', `${shared}.cjs`)) || `${shared}.js`}`.replace('./../', '../'), external: true };
+      const lazy = LAZY[source];
+      if (lazy && args.kind === 'dynamic-import') {
+        return { path: `./${relative(outdir, join('dist/bin/lazy', `${lazy}.cjs`))}`.replace('./../', '../'), external: true };
+      }
+      return undefined;
+    });
+  },
+});
+
+const common = {
+  bundle: true,
+  minify: process.env.PGMEM_BUNDLE_MINIFY !== '0',
+  // CommonJS: Node 20 then never starts its ES module loader for a plain `plan --json`, which costs
+  // more at start-up than everything pgmem itself does; import() of the lazy files becomes require().
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': '__pgmemModuleUrl' },
+  platform: 'node',
+  target: 'node20',
+  external: ['pg'],
+  logLevel: 'warning',
+  // The bundled CommonJS (commander, cli-table3) and the built-ins above call require().
+  banner: { js: "const __pgmemModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 await rm('dist/bin', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/run.ts'],
-  bundle: true,
-  splitting: true,
-  minify: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
+  ...common,
+  entryPoints: { run: 'src/cli/run.ts', ...Object.fromEntries(Object.entries(SHARED).map(([src, name]) => [name, src])) },
   outdir: 'dist/bin',
-  entryNames: '[name]',
-  chunkNames: 'chunks/[name]-[hash]',
-  external: ['pg'],
-  logLevel: 'warning',
-  // The bundled CommonJS (commander, cli-table3) and the built-ins above call require().
-  banner: { js: "import { createRequire as __pgmemCreateRequire } from 'node:module'; const require = __pgmemCreateRequire(import.meta.url);" },
-  plugins: [builtinsAsRequire, catalogAsJson],
+  plugins: [builtinsAsRequire, catalogAsJson('dist/bin'), separateFiles('dist/bin')],
 });
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(LAZY).map(([src, name]) => [name, src])),
+  outdir: 'dist/bin/lazy',
+  plugins: [builtinsAsRequire, catalogAsJson('dist/bin/lazy'), separateFiles('dist/bin/lazy')],
+});
+
+// V8 code caches beside the bundles (bin/code-cache.cjs), made after running representative commands
+// so that the functions they compile lazily are cached too.
+{
+  const require = createRequire(import.meta.url);
+  const dist = resolve('dist/bin');
+  const recorder = require('../bin/code-cache.cjs').installCodeCache(dist, { record: true });
+  const { run } = require(join(dist, 'run.cjs'));
+  const sink = { write: () => true };
+  const io = { stdout: sink, stderr: sink, env: { NO_COLOR: '1' }, cwd: process.cwd() };
+  for (const argv of [['plan', '--pods', '5', '--pool', '10', '--json'], ['plan', '--pods', '5', '--pool', '10'], ['--help']]) {
+    await run(argv, io);
+  }
+  recorder.writeCaches();
+}

@@ -2,6 +2,7 @@
 import type { PlanReport } from '../core/report-schema.js';
 import type { RenderOptions } from '../render/options.js';
 import { renderJson } from '../render/json.js';
+import { renderMarkdown } from '../render/markdown.js';
 
 /** Renders one plan report in a human or machine format. */
 export async function renderReport(
@@ -13,7 +14,7 @@ export async function renderReport(
     case 'json':
       return renderJson(report);
     case 'markdown':
-      return (await import('../render/markdown.js')).renderMarkdown(report, options);
+      return renderMarkdown(report, options);
     case 'table':
       return (await import('../render/table.js')).renderTable(report, options);
   }

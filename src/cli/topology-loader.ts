@@ -1,6 +1,6 @@
 /** Reads a topology file (or stdin) and merges it under the flags: flags win. */
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
 import { Settings } from '../core/settings.js';
@@ -20,10 +20,7 @@ export async function readTopologyText(file: string, io: CliIo): Promise<string>
     return Buffer.concat(chunks).toString('utf8');
   }
   try {
-    return await readFile(join(io.cwd, file), 'utf8').catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' && file.startsWith('/')) return readFile(file, 'utf8');
-      throw error;
-    });
+    return readFileSync(resolve(io.cwd, file), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`, file);

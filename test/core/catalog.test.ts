@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findGuc, getCatalog, INITDB_CONF, INITDB_SETTINGS } from '../../src/core/catalog/index.js';
+import { findGuc, getCatalog, initdbConf, INITDB_SETTINGS } from '../../src/core/catalog/index.js';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
 import { installedVersions, postgresC, templateDataDir } from '../support/postgres.js';
 
@@ -79,8 +79,8 @@ describe('catalog: per-version facts', () => {
     expect(INITDB_SETTINGS).toEqual({ max_connections: '100', shared_buffers: '128MB' });
     const hostDependent = /^(lc_|log_timezone$|timezone$|datestyle$|default_text_search_config$)/;
     for (const v of SUPPORTED_VERSIONS) {
-      expect(INITDB_CONF[v]).toMatchObject(INITDB_SETTINGS);
-      for (const [name, value] of Object.entries(INITDB_CONF[v])) {
+      expect(initdbConf(v)).toMatchObject(INITDB_SETTINGS);
+      for (const [name, value] of Object.entries(initdbConf(v))) {
         if (name in INITDB_SETTINGS || hostDependent.test(name)) continue;
         const def = findGuc(v, name)!;
         const normalized = { max_wal_size: { '1GB': '1024' }, min_wal_size: { '80MB': '80' } } as Record<string, Record<string, string>>;

@@ -36,9 +36,19 @@ afterAll(() => {
 
 describe('npm pack', () => {
   it('holds the bin, the bundle and the package metadata, nothing else', () => {
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/pgmem\.js$/, /^dist\/bin\/run\.js$/, /^dist\/bin\/chunks\/[\w-]+\.js$/];
+    const allowed = [
+      /^package\.json$/,
+      /^README\.md$/,
+      /^LICENSE$/,
+      /^bin\/(pgmem|code-cache)\.cjs$/,
+      /^dist\/bin\/(run|errors)\.cjs(\.v8cache)?$/,
+      /^dist\/bin\/lazy\/\w+\.cjs(\.v8cache)?$/,
+      /^dist\/bin\/catalog\/pg1[3-8]\.json$/,
+    ];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'bin/pgmem.js', 'dist/bin/run.js']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'bin/pgmem.cjs', 'bin/code-cache.cjs', 'dist/bin/run.cjs', 'dist/bin/errors.cjs', 'dist/bin/catalog/pg18.json']),
+    );
     expect(files.some((f) => f.endsWith('.map') || f.endsWith('.ts') || f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
   });
 

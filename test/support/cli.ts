@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/run.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const binPath = join(projectRoot, 'bin', 'pgmem.js');
+export const binPath = join(projectRoot, 'bin', 'pgmem.cjs');
 
 /** What a run printed and returned. */
 export interface CliResult {

@@ -15,13 +15,14 @@ interface GeneratedCatalog {
   readonly initdb: Readonly<Record<string, string>>;
 }
 
-const GENERATED: Readonly<Record<PgVersion, GeneratedCatalog>> = {
-  13: { gucs: PG13_GUCS, aliases: PG13_ALIASES, initdb: PG13_INITDB_CONF },
-  14: { gucs: PG14_GUCS, aliases: PG14_ALIASES, initdb: PG14_INITDB_CONF },
-  15: { gucs: PG15_GUCS, aliases: PG15_ALIASES, initdb: PG15_INITDB_CONF },
-  16: { gucs: PG16_GUCS, aliases: PG16_ALIASES, initdb: PG16_INITDB_CONF },
-  17: { gucs: PG17_GUCS, aliases: PG17_ALIASES, initdb: PG17_INITDB_CONF },
-  18: { gucs: PG18_GUCS, aliases: PG18_ALIASES, initdb: PG18_INITDB_CONF },
+// Functions, so that a version's data is touched only when that version is asked for.
+const GENERATED: Readonly<Record<PgVersion, () => GeneratedCatalog>> = {
+  13: () => ({ gucs: PG13_GUCS, aliases: PG13_ALIASES, initdb: PG13_INITDB_CONF }),
+  14: () => ({ gucs: PG14_GUCS, aliases: PG14_ALIASES, initdb: PG14_INITDB_CONF }),
+  15: () => ({ gucs: PG15_GUCS, aliases: PG15_ALIASES, initdb: PG15_INITDB_CONF }),
+  16: () => ({ gucs: PG16_GUCS, aliases: PG16_ALIASES, initdb: PG16_INITDB_CONF }),
+  17: () => ({ gucs: PG17_GUCS, aliases: PG17_ALIASES, initdb: PG17_INITDB_CONF }),
+  18: () => ({ gucs: PG18_GUCS, aliases: PG18_ALIASES, initdb: PG18_INITDB_CONF }),
 };
 
 const catalogs = new Map<PgVersion, VersionCatalog>();
@@ -30,7 +31,7 @@ const catalogs = new Map<PgVersion, VersionCatalog>();
 export function getCatalog(version: PgVersion): VersionCatalog {
   const cached = catalogs.get(version);
   if (cached) return cached;
-  const generated = GENERATED[version];
+  const generated = GENERATED[version]();
   const catalog: VersionCatalog = {
     version,
     gucs: new Map(generated.gucs.map((g) => [g.name, g])),
@@ -51,17 +52,12 @@ export function findGuc(version: PgVersion, name: string): GucDefinition | undef
 }
 
 /**
- * Every non-comment setting initdb writes into a fresh postgresql.conf, per version, as read from an
+ * Every non-comment setting initdb writes into a fresh postgresql.conf for a version, as read from an
  * initdb'd data directory. The locale and time zone lines mirror the generating host (C, Etc/UTC).
  */
-export const INITDB_CONF: Readonly<Record<PgVersion, Readonly<Record<string, string>>>> = {
-  13: GENERATED[13].initdb,
-  14: GENERATED[14].initdb,
-  15: GENERATED[15].initdb,
-  16: GENERATED[16].initdb,
-  17: GENERATED[17].initdb,
-  18: GENERATED[18].initdb,
-};
+export function initdbConf(version: PgVersion): Readonly<Record<string, string>> {
+  return GENERATED[version]().initdb;
+}
 
 /**
  * The initdb-written settings that matter for memory, identical in 13–18. Every other line initdb
