@@ -14,7 +14,9 @@ import { analyzeFlags } from './plan-command.js';
 import { readFormat, readPlanFlags, type PlanFlags, type RawPlanOptions } from './plan-options.js';
 import { renderReport } from './render-report.js';
 import { applyTopologyFlag } from './topology-loader.js';
+import { renderGithub } from '../render/github.js';
 import { renderJson } from '../render/json.js';
+import { renderSarif } from '../render/sarif.js';
 
 /** Formats `check` writes. */
 export const CHECK_FORMATS = ['table', 'json', 'markdown', 'github', 'sarif'] as const;
@@ -73,7 +75,7 @@ export function checkOne(file: string, flags: PlanFlags, options: RawPlanOptions
   // The server reads absolute, canonical paths; reports show them relative to the current directory
   // so that output does not depend on where the repository is checked out.
   const shown = (path: string): string => displayPath(io.cwd, path);
-  const assignments: SettingAssignment[] = [...result.effective.values()].map((a) => ({
+  const assignments: SettingAssignment[] = [...result.effective.values()].filter((a) => a.known).map((a) => ({
     name: a.name,
     value: a.rawValue,
     source: `${shown(a.file)}:${a.line}`,
@@ -85,7 +87,7 @@ export function checkOne(file: string, flags: PlanFlags, options: RawPlanOptions
     ...analysis.report,
     findings: sortFindings([...issueFindings, ...analysis.report.findings]),
     config: {
-      file,
+      file: shown(resolve(io.cwd, file)),
       files: result.files.map(shown),
       valid: issues.length === 0,
       errors: issues.map((i) => ({ file: i.file, line: i.line, setting: i.setting ?? null, message: i.message })),
@@ -119,10 +121,8 @@ export async function checkFiles(
   if (format === 'json') {
     io.stdout.write(renderJson(reports.length === 1 ? reports[0] : { schemaVersion: 1, results: reports }));
   } else if (format === 'github') {
-    const { renderGithub } = await import('../render/github.js');
     io.stdout.write(renderGithub(reports));
   } else if (format === 'sarif') {
-    const { renderSarif } = await import('../render/sarif.js');
     io.stdout.write(renderJson(renderSarif(reports)));
   } else {
     for (const report of reports) {

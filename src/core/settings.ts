@@ -65,6 +65,9 @@ export class Settings {
     const problems: SettingProblem[] = [];
     const apply = (assignment: SettingAssignment): void => {
       const definition = findGuc(version, assignment.name);
+      // A qualified name the server does not know is a placeholder for an extension's setting
+      // (guc.c, valid_custom_variable_name): accepted, and nothing pgmem models.
+      if (!definition && assignment.name.includes('.')) return;
       if (!definition) {
         problems.push({
           ...assignment,

@@ -130,3 +130,14 @@ describe('--fail-on and exit codes', () => {
     expect(directory).toMatchObject({ code: 2, stderr: 'pgmem: error: examples: is a directory, not a configuration file\n' });
   });
 });
+
+describe('extension settings', () => {
+  it('custom dotted settings in a file are accepted, as the server accepts them', async () => {
+    const dir = scratch({ 'postgresql.conf': "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.max = 10000\nmyext.mode = 'fast'\n" });
+    const { code, stdout } = await runCli(['check', 'postgresql.conf', '--json'], { cwd: dir });
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.config.valid).toBe(true);
+    expect(report.findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
+  });
+});

@@ -145,3 +145,18 @@ describe('server refuses to start', () => {
     expect(ids(plan())).not.toContain('invalid-setting');
   });
 });
+
+describe('custom settings', () => {
+  it('a dotted name the server does not know is a placeholder, not an error', () => {
+    const analysis = analyze({
+      version: 17,
+      assignments: [{ name: 'myext.cache_size', value: '42', source: 'postgresql.conf:1' }],
+      defaults: 'boot',
+      clients: 10,
+      workload: DEFAULT_WORKLOAD,
+      ramBytes: null,
+    });
+    expect(analysis.problems).toEqual([]);
+    expect(ids(analysis)).not.toContain('invalid-setting');
+  });
+});
