@@ -74,7 +74,12 @@ export function checkOne(file: string, flags: PlanFlags, options: RawPlanOptions
   const result = readConfiguration(flags.version, file, nodeConfFileSystem(io.cwd), { autoConf });
   // The server reads absolute, canonical paths; reports show them relative to the current directory
   // so that output does not depend on where the repository is checked out.
-  const shown = (path: string): string => displayPath(io.cwd, path);
+  const shownPaths = new Map<string, string>();
+  const shown = (path: string): string => {
+    let display = shownPaths.get(path);
+    if (display === undefined) shownPaths.set(path, (display = displayPath(io.cwd, path)));
+    return display;
+  };
   const assignments: SettingAssignment[] = [...result.effective.values()].filter((a) => a.known).map((a) => ({
     name: a.name,
     value: a.rawValue,
