@@ -21,7 +21,22 @@ function wantsJson(argv: readonly string[]): boolean {
   return argv.some((arg, i) => arg === '--json' || arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
 }
 
-function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+/** The commands, by name; each adds itself to the program. */
+const COMMANDS: Record<string, (program: Command, io: CliIo, setExit: (code: number) => void) => void> = {
+  plan: registerPlanCommand,
+  check: registerCheckCommand,
+  inspect: registerInspectCommand,
+  recommend: registerRecommendCommand,
+  schema: registerSchemaCommand,
+  completion: registerCompletionCommand,
+};
+
+/**
+ * The program with the command being run, or every command when the first argument names none
+ * (top-level help, a typo that deserves a suggestion) or when completion needs to describe them all.
+ * Building the options of the commands not run is most of commander's share of start-up.
+ */
+function buildProgram(io: CliIo, setExit: (code: number) => void, argv: readonly string[]): Command {
   const program = new Command('pgmem')
     .description('Worst-case PostgreSQL memory from postgresql.conf and your connection topology')
     .version(VERSION, '-V, --version')
@@ -34,6 +49,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       outputError: () => {},
     });
 
+  const first = argv[0];
+  const only = first !== undefined && first !== 'completion' && Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  for (const register of only ? [only] : Object.values(COMMANDS)) register(program, io, setExit);
+  return program;
+}
+
+function registerPlanCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addPlanOptions(
     program
       .command('plan')
@@ -46,7 +68,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     const { planCommand } = await import('./plan-command.js');
     setExit(await planCommand(options, io));
   });
+}
 
+function registerCheckCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addPlanOptions(
     program
       .command('check')
@@ -61,10 +85,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { checkFiles } = await import('./check-command.js');
       setExit(await checkFiles(files, options, io, { command: 'check' }));
     });
+}
 
-  registerInspectCommand(program, io, setExit);
-  registerRecommendCommand(program, io, setExit);
-
+function registerSchemaCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('schema')
     .description('print the JSON Schema of pgmem\'s JSON output')
@@ -73,16 +96,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { schemaCommand } = await import('./schema-command.js');
       setExit(await schemaCommand(document, io));
     });
-
-  registerCompletionCommand(program, io, setExit);
-
-  return program;
 }
 
 /** Runs pgmem with the given arguments and returns the exit code. Never throws. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
-  const program = buildProgram(io, (code) => (exitCode = code));
+  const program = buildProgram(io, (code) => (exitCode = code), argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
