@@ -1,5 +1,5 @@
 /**
- * docs/errors.md lists every error and exit code with a command that produces it: each row is run
+ * The README's "Errors and exit codes" section lists every error and exit code with a command that produces it: each row is run
  * and must give the documented exit code, standard error and JSON error.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ interface Row {
 
 /** The rows of the table whose header is `| Exit | \`error.code\` | Example | Standard error |`. */
 function documentedRows(): Row[] {
-  const text = readFileSync(join(projectRoot, 'docs', 'errors.md'), 'utf8');
+  const text = readFileSync(join(projectRoot, 'README.md'), 'utf8');
   const lines = text.split('\n');
   const start = lines.findIndex((l) => l.startsWith('| Exit | `error.code` |'));
   expect(start).toBeGreaterThan(0);
@@ -48,7 +48,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('docs/errors.md', () => {
+describe('README: errors and exit codes', () => {
   const rows = documentedRows();
 
   it('documents every exit code', () => {
