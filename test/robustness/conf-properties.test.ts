@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PgmemError } from '../../src/errors.js';
-import { ConfFsError, parseConfText, readConfiguration, type ConfFileSystem, type ConfIssue } from '../../src/input/conf/index.js';
+import { parseConfText, readConfiguration, type ConfFileSystem, type ConfIssue } from '../../src/input/conf/index.js';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
+import { memoryFs as memoryFsAt } from '../support/memory-fs.js';
 
 const ISSUE_KINDS = new Set(['syntax', 'include', 'unknown-setting', 'invalid-value', 'cannot-change', 'limit']);
 
@@ -30,48 +31,8 @@ function expectWellFormedIssue(issue: ConfIssue): void {
   expect(issue.message.length).toBeGreaterThan(0);
 }
 
-/** An in-memory file system: paths ending in "/" are directories. */
-function memoryFs(tree: Record<string, string | Uint8Array>): ConfFileSystem {
-  const files = new Map<string, Uint8Array>();
-  const dirs = new Set<string>(['/']);
-  const parentDirs = (path: string): void => {
-    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) dirs.add(path.slice(0, i));
-  };
-  for (const [path, content] of Object.entries(tree)) {
-    if (path.endsWith('/')) {
-      dirs.add(path.slice(0, -1));
-      parentDirs(path.slice(0, -1));
-    } else {
-      files.set(path, typeof content === 'string' ? new TextEncoder().encode(content) : content);
-      parentDirs(path);
-    }
-  }
-  const norm = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p).replace(/\/+/g, '/');
-  return {
-    cwd: '/d',
-    readFile(path) {
-      const p = norm(path);
-      if (dirs.has(p)) throw new ConfFsError('EISDIR');
-      const f = files.get(p);
-      if (!f) throw new ConfFsError('ENOENT');
-      return f;
-    },
-    readDir(path) {
-      const p = norm(path);
-      if (!dirs.has(p)) throw new ConfFsError(files.has(p) ? 'ENOTDIR' : 'ENOENT');
-      const prefix = p === '/' ? '/' : `${p}/`;
-      const names = new Set<string>();
-      for (const k of [...files.keys(), ...dirs]) {
-        if (k.startsWith(prefix) && k !== p) names.add(k.slice(prefix.length).split('/')[0]!);
-      }
-      return [...names];
-    },
-    stat(path) {
-      const p = norm(path);
-      return dirs.has(p) ? { kind: 'directory' } : files.has(p) ? { kind: 'file' } : null;
-    },
-  };
-}
+/** An in-memory file system: paths ending in "/" are directories; relative main files from /d. */
+const memoryFs = (tree: Record<string, string | Uint8Array>): ConfFileSystem => memoryFsAt(tree, '/d');
 
 const version = fc.constantFrom(...(SUPPORTED_VERSIONS as readonly PgVersion[]));
 
