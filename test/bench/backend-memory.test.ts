@@ -9,7 +9,7 @@ import {
   rssAnon,
   sampleWhile,
 } from '../../bench/backend-memory.js';
-import { BACKEND_BASELINE_BYTES } from '../../src/core/baselines.js';
+import { BACKEND_BASELINE_BYTES, NODE_ALLOWANCE } from '../../src/core/baselines.js';
 import { installedVersions, startServer, type RunningServer } from '../support/postgres.js';
 
 const MiB = 1024 * 1024;
@@ -77,9 +77,11 @@ describe('planShape', () => {
 });
 
 describe('pgmemBound', () => {
-  it('is baseline + nodes for a serial query and (1 + workers) × that for a parallel one', () => {
+  it('is baseline + nodes (with their overhead) for a serial query and (1 + workers) × that for a parallel one', () => {
     const serial = pgmemBound(16, { work_mem: '16MB', hash_mem_multiplier: '2' }, { sortOps: 1, hashOps: 1 }, false);
-    expect(serial.boundBytes).toBe(BACKEND_BASELINE_BYTES[16] + 16 * MiB + 32 * MiB);
+    const { sort, hash, bytes } = NODE_ALLOWANCE[16];
+    const overhead = Math.ceil(16 * MiB * (sort - 1) + bytes + 32 * MiB * (hash - 1) + bytes);
+    expect(serial.boundBytes).toBe(BACKEND_BASELINE_BYTES[16] + 16 * MiB + 32 * MiB + overhead);
     const parallel = pgmemBound(
       16,
       { work_mem: '16MB', hash_mem_multiplier: '2', max_parallel_workers_per_gather: '2' },
