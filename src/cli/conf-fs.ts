@@ -1,5 +1,5 @@
 /** The node:fs side of the postgresql.conf reader: ConfFileSystem over the real file system. */
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { ConfFsError, type ConfFileSystem } from '../input/conf/types.js';
 
 /** Largest configuration file pgmem reads (a guard against /dev/zero and the like; the server has none). */
@@ -21,6 +21,16 @@ function readBounded(path: string, limit: number): Uint8Array {
   try {
     const stats = fstatSync(fd);
     if (stats.isDirectory()) throw new ConfFsError('EISDIR', 'Is a directory');
+    if (stats.isFile()) {
+      // A regular file's size is known: one read into a buffer of that size.
+      if (stats.size > limit) throw new ConfFsError('EFBIG', `larger than ${limit} bytes`);
+      try {
+        return readFileSync(fd);
+      } catch (error) {
+        throw fsError(error);
+      }
+    }
+    // Devices and FIFOs (/dev/zero, a pipe) may never end: read in chunks up to the limit.
     // Buffers sized to the file (one byte more, to see the end in one read): a fresh 1 MiB buffer
     // per read made `check` on 1,000 small files spend most of its time zero-filling memory.
     const chunkBytes = Math.min(Math.max(stats.size + 1, 64 * 1024), 1 << 20);
