@@ -8,27 +8,11 @@
  * chowned to that user.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { asUnprivileged, isRoot, serverBinDir, unprivileged } from './pg-binaries.mjs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
-
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const unprivileged = {
-  uid: Number(process.env.PGMEM_TEST_UID ?? 65534),
-  gid: Number(process.env.PGMEM_TEST_GID ?? 65534),
-};
-
-/**
- * Spawn options that drop root privileges when we have them. The working directory moves to "/"
- * too: a checkout in a private directory would make older servers warn that they cannot enter it.
- */
-export function asUnprivileged(): { uid?: number; gid?: number; cwd?: string } {
-  return isRoot ? { ...unprivileged, cwd: '/' } : {};
-}
 
 /** Gives a path to the unprivileged user (recursively) when running as root. */
 export function handOver(path: string): void {
@@ -39,43 +23,12 @@ export function handOver(path: string): void {
   }
 }
 
-/** Whether every directory above `path` lets other users through (o+x). */
-function traversableByOthers(path: string): boolean {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) return false;
-    if (dirname(dir) === dir) return true;
-  }
-}
-
-const binDirs = new Map<PgVersion, string | null>();
-
-/**
- * The directory holding initdb and postgres for a major version, or null if not installed.
- * When we are root and the checkout lies below a directory other users cannot enter (a clone in a
- * private temporary directory, say), the unprivileged server user could not run the binaries from
- * there, so the installation is copied once to a shared temporary directory.
- */
+/** The directory holding initdb and postgres for a major version, or null if not installed. */
 export function binDir(version: PgVersion): string | null {
-  if (binDirs.has(version)) return binDirs.get(version)!;
-  const native = join(projectRoot, 'node_modules', `pg${version}`, 'native');
-  let dir: string | null = existsSync(join(native, 'bin', 'postgres')) ? join(native, 'bin') : null;
-  if (dir && isRoot && !traversableByOthers(native)) {
-    const shared = join(tmpdir(), `pgmem-native-pg${version}-${statSync(join(native, 'bin', 'postgres')).size}`);
-    if (!existsSync(join(shared, 'bin', 'postgres'))) {
-      const staging = `${shared}.${process.pid}`;
-      cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
-      chmodSync(staging, 0o755);
-      try {
-        renameSync(staging, shared);
-      } catch {
-        rmSync(staging, { recursive: true, force: true }); // another test process won the race
-      }
-    }
-    dir = join(shared, 'bin');
-  }
-  binDirs.set(version, dir);
-  return dir;
+  return serverBinDir(version);
 }
+
+export { asUnprivileged };
 
 /** Major versions whose server binaries are installed. */
 export function installedVersions(): PgVersion[] {

@@ -15,23 +15,19 @@
  * callers, who then skip (the running-server alternative is SELECT sum(allocated_size) FROM pg_shmem_allocations).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { asUnprivileged, isRoot, serverBinDir, unprivileged } from './pg-binaries.mjs';
 import { seededRandom } from './prng.mjs';
 export { seededRandom };
 
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const uid = Number(process.env.PGMEM_TEST_UID ?? 65534);
-const gid = Number(process.env.PGMEM_TEST_GID ?? 65534);
-const dropRoot = isRoot ? { uid, gid } : {};
+const { uid, gid } = unprivileged;
+const dropRoot = asUnprivileged();
 
 /** Directory holding the `postgres` binary of a major version, or null. */
 export function oracleBinDir(version) {
-  const dir = join(projectRoot, 'node_modules', `pg${version}`, 'native', 'bin');
-  return existsSync(join(dir, 'postgres')) ? dir : null;
+  return serverBinDir(version);
 }
 
 /** Versions 13–18 whose binaries are installed. */

