@@ -198,7 +198,8 @@ export function computeModel(input: ModelInput): MemoryModel {
   // autovacuum_work_mem below 1 MB is raised to 1 MB; 17's TidStore grows up to the setting.
   const vacuumMem =
     version < 17 ? Math.max(Math.min(configuredVacuumBytes, GiB), 1024 * 1024) : configuredVacuumBytes;
-  const autovacuumPerWorker = AUX_PROCESS_BYTES[version] + vacuumMem;
+  // An autovacuum worker is a backend of its own (catalog caches and all): a backend's baseline.
+  const autovacuumPerWorker = baselineBytes + vacuumMem;
 
   const maintenanceBytes = workload.maintenanceOps * ((s.bytes('maintenance_work_mem') ?? 0) + baselineBytes);
 

@@ -103,9 +103,9 @@ describe('parallel query', () => {
 describe('background', () => {
   it('autovacuum workers use maintenance_work_mem unless autovacuum_work_mem is set', () => {
     const defaults = plan({ version: 17 });
-    expect(component(defaults.report.background.components, 'Autovacuum workers')).toBe(3 * (64 * MiB + AUX_PROCESS_BYTES[17]));
+    expect(component(defaults.report.background.components, 'Autovacuum workers')).toBe(3 * (64 * MiB + BACKEND_BASELINE_BYTES[17]));
     const own = plan({ version: 17, settings: { autovacuum_work_mem: '256MB', autovacuum_max_workers: '5' } });
-    expect(component(own.report.background.components, 'Autovacuum workers')).toBe(5 * (256 * MiB + AUX_PROCESS_BYTES[17]));
+    expect(component(own.report.background.components, 'Autovacuum workers')).toBe(5 * (256 * MiB + BACKEND_BASELINE_BYTES[17]));
   });
 
   it('before 17 vacuum memory is capped at 1 GiB of dead tuples; from 17 it is not', () => {
@@ -128,6 +128,18 @@ describe('background', () => {
     expect(logical.model.logicalSenders).toBe(4);
     expect(component(logical.report.background.components, 'Walsenders')).toBe(
       10 * BACKEND_BASELINE_BYTES[18] + 4 * 64 * MiB,
+    );
+  });
+
+  it('server processes: the fixed ones of the version, at their measured idle size', () => {
+    // 18: postmaster, checkpointer, background writer, walwriter, autovacuum launcher,
+    // logical replication launcher, and io_workers = 3 I/O workers (io_method = worker)
+    expect(component(plan({ version: 18 }).report.background.components, 'Server processes')).toBe(9 * AUX_PROCESS_BYTES[18]);
+    // 13: the same six without I/O workers, plus the stats collector
+    expect(component(plan({ version: 13 }).report.background.components, 'Server processes')).toBe(7 * AUX_PROCESS_BYTES[13]);
+    // an archiver with archive_mode = on
+    expect(component(plan({ version: 16, settings: { archive_mode: 'on' } }).report.background.components, 'Server processes')).toBe(
+      7 * AUX_PROCESS_BYTES[16],
     );
   });
 
