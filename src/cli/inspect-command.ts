@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { ClientConfig, Client as PgClient } from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import { ConnectionError, PgmemError, UsageError } from '../errors.js';
-import { formatSize } from '../core/format.js';
 import type { PlanReport } from '../core/report-schema.js';
 import type {
   ActivityRow,
@@ -26,6 +25,9 @@ import { parseCount } from '../input/flags.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
 import { addPlanOptions, readFormat, readPlanFlags, type RawPlanOptions } from './plan-options.js';
+import { renderJson } from '../render/json.js';
+import { renderLiveMarkdown, renderLiveText } from '../render/live.js';
+import { renderReport } from './render-report.js';
 
 /** The connection and query helpers, loaded with the command so other commands do not pay for them. */
 type Live = typeof LiveModule;
@@ -79,11 +81,9 @@ export async function inspectCommand(conninfo: string | undefined, options: RawP
 
   const color = useColor(io, flags.color);
   if (format === 'json') {
-    const { renderJson } = await import('../render/json.js');
     io.stdout.write(renderJson(report));
   } else {
     const title = `${describeTarget(live, target)} (PostgreSQL ${snapshot.serverVersion})`;
-    const { renderReport } = await import('./render-report.js');
     const plan = await renderReport(report, format, { color, title });
     io.stdout.write(`${plan}\n${format === 'markdown' ? renderLiveMarkdown(report.live) : renderLiveText(report.live)}`);
   }
@@ -304,59 +304,4 @@ export async function readLiveServer(
   } finally {
     await client.end().catch(() => {});
   }
-}
-
-function shared(live: LiveSection): string {
-  const predicted = `predicted ${formatSize(live.predictedSharedBytes)} (${live.predictedSharedBytes} bytes)`;
-  if (live.allocatedSharedBytes === null) {
-    return `${predicted}; allocated figure unavailable: ${live.allocatedSharedUnavailable ?? 'not reported'}`;
-  }
-  const diff = live.differenceBytes ?? 0;
-  const difference = diff === 0 ? 'exactly as predicted' : `difference ${diff > 0 ? '+' : ''}${formatSize(diff)} (${diff} bytes)`;
-  return `${predicted}, allocated ${formatSize(live.allocatedSharedBytes)} (${live.allocatedSharedBytes} bytes): ${difference}`;
-}
-
-function counts(record: Record<string, number>): string {
-  return Object.entries(record)
-    .map(([key, n]) => `${key} ${n}`)
-    .join(', ');
-}
-
-function pendingText(p: LiveSection['pendingRestart'][number]): string {
-  const running = `${p.setting}${p.unit ? ` (${p.unit})` : ''}`;
-  return `${p.name}: running ${running}${p.pendingValue !== undefined ? `, after restart ${p.pendingValue}` : ''}`;
-}
-
-/** The "Live server" section of the table output. */
-export function renderLiveText(live: LiveSection): string {
-  const lines = [
-    `Live server (PostgreSQL ${live.serverVersion})`,
-    `  Shared memory     ${shared(live)}`,
-    ...(live.sharedMemorySizeMB !== null ? [`  Server reports    shared_memory_size = ${live.sharedMemorySizeMB}MB`] : []),
-    `  Processes now     ${live.currentBackends.total}: ${counts(live.currentBackends.byType)}`,
-    `  States            ${counts(live.currentBackends.byState)}`,
-    `  Worst case        ${live.worstCaseBackends} client backends`,
-    live.pendingRestart.length === 0
-      ? '  Pending restart   none'
-      : `  Pending restart   ${live.pendingRestart.map(pendingText).join('; ')}`,
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-/** The "Live server" section of the Markdown output. */
-export function renderLiveMarkdown(live: LiveSection): string {
-  const rows: [string, string][] = [
-    ['Shared memory', shared(live)],
-    ...(live.sharedMemorySizeMB !== null ? [['shared_memory_size', `${live.sharedMemorySizeMB}MB`] as [string, string]] : []),
-    ['Processes now', `${live.currentBackends.total}: ${counts(live.currentBackends.byType)}`],
-    ['States', counts(live.currentBackends.byState)],
-    ['Worst case', `${live.worstCaseBackends} client backends`],
-    ['Pending restart', live.pendingRestart.length === 0 ? 'none' : live.pendingRestart.map(pendingText).join('; ')],
-  ];
-  const body = rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`).join('\n');
-  return `#### Live server (PostgreSQL ${cell(live.serverVersion)})\n\n| | |\n| --- | --- |\n${body}\n`;
 }

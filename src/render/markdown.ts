@@ -7,28 +7,28 @@ import type { RenderOptions } from './options.js';
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
 /** Escapes text for a Markdown table cell. */
-function cell(text: string): string {
+export function markdownCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 /** Renders a plan report as a Markdown section. */
 export function renderMarkdown(report: PlanReport, options: Pick<RenderOptions, 'title'> = {}): string {
   const lines: string[] = [];
-  lines.push(`### pgmem${options.title ? `: ${cell(options.title)}` : ''}`, '', headline(report), '');
+  lines.push(`### pgmem${options.title ? `: ${markdownCell(options.title)}` : ''}`, '', headline(report), '');
   const groups = topologyRows(report);
   if (groups.length > 0) {
     lines.push('| Group | Pods | Pool | Connections | Backends | Memory |', '| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const g of groups) {
       const memory = g.bytes === null ? '' : formatSize(g.bytes);
-      lines.push(`| ${cell(g.name)} | ${g.pods} | ${g.pool} | ${g.connections} | ${g.backends ?? 'via pooler'} | ${memory} |`);
+      lines.push(`| ${markdownCell(g.name)} | ${g.pods} | ${g.pool} | ${g.connections} | ${g.backends ?? 'via pooler'} | ${memory} |`);
     }
     lines.push('');
   }
   lines.push('| Memory | How | Size |', '| --- | --- | ---: |');
   for (const row of summaryRows(report)) {
-    const label = row.kind === 'item' ? `&nbsp;&nbsp;${cell(row.label)}` : `**${cell(row.label)}**`;
+    const label = row.kind === 'item' ? `&nbsp;&nbsp;${markdownCell(row.label)}` : `**${markdownCell(row.label)}**`;
     const size = row.kind === 'item' ? formatSize(row.bytes) : `**${formatSize(row.bytes)}**`;
-    lines.push(`| ${label} | ${cell(row.detail)} | ${size} |`);
+    lines.push(`| ${label} | ${markdownCell(row.detail)} | ${size} |`);
   }
   lines.push('');
   if (report.findings.length === 0) lines.push('No findings.');
