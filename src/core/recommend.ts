@@ -15,6 +15,7 @@ import { largestFitting } from './solve.js';
 import type { ContainerSpec, ResolvedTopology } from './topology.js';
 import { parseSettingValue, type OtherSettings } from './units.js';
 import type { PgVersion } from './versions.js';
+import { effectiveWalBuffers } from './shmem.js';
 
 /** The workload kinds `recommend --workload` knows. */
 export const WORKLOAD_KINDS = ['oltp', 'olap', 'mixed'] as const;
@@ -169,7 +170,7 @@ export function recommend(input: RecommendInput): RecommendResult {
 
   // wal_buffers: what -1 chooses (xlog.c XLOGChooseNumBuffers: shared_buffers / 32, 64 kB .. 16 MB),
   // written out so the value is visible.
-  const walPages = Math.min(2048, Math.max(8, Math.floor(sharedBuffersBytes / 8192 / 32)));
+  const walPages = effectiveWalBuffers({ wal_buffers: -1, shared_buffers: Math.floor(sharedBuffersBytes / 8192) });
   add('wal_buffers', formatPgSize(walPages * 8192), `shared_buffers / 32 within 64kB .. 16MB (xlog.c XLOGChooseNumBuffers)`);
 
   // Parallel query: every worker is a process from max_worker_processes (bgworker.c), and with its
