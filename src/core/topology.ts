@@ -109,6 +109,11 @@ export interface ResolvedTopology {
   readonly adminConnections: number;
 }
 
+/** The client group of one PgBouncer pool: its server connections, as the model and reports name them. */
+export function poolGroupName(pooler: string, database: string, user: string): string {
+  return `${pooler}: ${database}/${user}`;
+}
+
 /** Pods in the worst case: the autoscaler's max plus the surge of a rolling update. */
 export function worstCasePods(pods: PodCount, surge: Surge | undefined): { pods: number; surge: number } {
   const max = typeof pods === 'number' ? pods : pods.max;
@@ -193,7 +198,7 @@ function resolvePooler(
     const serverConnections = Math.min(clients, caps[i]! * pooler.replicas);
     const app = users[0];
     groups.push({
-      name: `${pooler.name}: ${pool.database}/${pool.user}`,
+      name: poolGroupName(pooler.name, pool.database, pool.user),
       connections: serverConnections,
       overrides: app ? roleOverrides(app.app, `topology:apps[${app.index}].role`) : [],
     });

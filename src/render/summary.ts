@@ -1,6 +1,7 @@
 /** Text pieces shared by the human-readable renderers. Pure. */
 import type { PlanReport } from '../core/report-schema.js';
 import { formatSize } from '../core/format.js';
+import { poolGroupName } from '../core/topology.js';
 
 /** One line naming the version, the topology and the backend count. */
 export function headline(report: PlanReport): string {
@@ -96,7 +97,7 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
   }
   for (const pooler of t.poolers) {
     for (const pool of pooler.pools) {
-      const g = group(`${pooler.name}: ${pool.database}/${pool.user}`);
+      const g = group(poolGroupName(pooler.name, pool.database, pool.user));
       rows.push({
         name: `${pooler.name} ${pool.database}/${pool.user} (${pooler.poolMode})`,
         pods: `${pooler.replicas} replica${pooler.replicas > 1 ? 's' : ''}`,
