@@ -6,6 +6,7 @@ import type { Analysis } from '../core/analyze.js';
 import type { configSectionSchema, Finding, PlanReport } from '../core/report-schema.js';
 import type { z } from 'zod';
 import type { SettingAssignment } from '../core/settings.js';
+import { compareFindings } from '../core/findings/index.js';
 import { readConfiguration, type ConfIssue } from '../input/conf/index.js';
 import { nodeConfFileSystem } from './conf-fs.js';
 import { exitCodeFor } from './exit-code.js';
@@ -90,7 +91,7 @@ export function checkOne(file: string, flags: PlanFlags, options: RawPlanOptions
   const issueFindings = issues.map(issueFinding);
   const report: CheckReport = {
     ...analysis.report,
-    findings: sortFindings([...issueFindings, ...analysis.report.findings]),
+    findings: [...issueFindings, ...analysis.report.findings].sort(compareFindings),
     config: {
       file: shown(resolve(io.cwd, file)),
       files: result.files.map(shown),
@@ -99,17 +100,6 @@ export function checkOne(file: string, flags: PlanFlags, options: RawPlanOptions
     },
   };
   return { analysis, report };
-}
-
-const SEVERITY = { error: 0, warning: 1, info: 2 } as const;
-function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort(
-    (a, b) =>
-      SEVERITY[a.severity] - SEVERITY[b.severity] ||
-      (a.file ?? '').localeCompare(b.file ?? '') ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      a.id.localeCompare(b.id),
-  );
 }
 
 /** Runs `check` (or `plan --config`) over files and returns the exit code. */

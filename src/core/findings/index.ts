@@ -40,14 +40,18 @@ export const FINDING_RULES: readonly FindingRule[] = [
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-/** Runs every rule and orders the findings: severity, then id, then setting, then line. */
-export function collectFindings(context: FindingContext, rules: readonly FindingRule[] = FINDING_RULES): Finding[] {
-  const findings = rules.flatMap((rule) => rule.check(context).map((body) => ({ id: rule.id, ...body })));
-  return findings.sort(
-    (a, b) =>
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      a.id.localeCompare(b.id) ||
-      (a.setting ?? '').localeCompare(b.setting ?? '') ||
-      (a.line ?? 0) - (b.line ?? 0),
+/** The order findings are reported in: severity, then id, then setting, then file and line. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    a.id.localeCompare(b.id) ||
+    (a.setting ?? '').localeCompare(b.setting ?? '') ||
+    (a.file ?? '').localeCompare(b.file ?? '') ||
+    (a.line ?? 0) - (b.line ?? 0)
   );
+}
+
+/** Runs every rule and orders the findings. */
+export function collectFindings(context: FindingContext, rules: readonly FindingRule[] = FINDING_RULES): Finding[] {
+  return rules.flatMap((rule) => rule.check(context).map((body) => ({ id: rule.id, ...body }))).sort(compareFindings);
 }
