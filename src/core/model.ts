@@ -213,7 +213,12 @@ export function computeModel(input: ModelInput): MemoryModel {
 
   const fixed = fixedProcesses(s);
   const processesBeforePageTables =
-    backends + instanceWorkers + autovacuumWorkers + workload.maintenanceOps + maxWalSenders + fixed.length;
+    backends +
+    instanceWorkers +
+    autovacuumWorkers +
+    workload.maintenanceOps +
+    maxWalSenders +
+    fixed.reduce((count, p) => count + p.count, 0);
 
   // Without huge pages every process that touches shared memory maps it with its own page tables:
   // 8 bytes per 4 kB page (x86-64), up to the whole segment.
@@ -236,7 +241,7 @@ export function computeModel(input: ModelInput): MemoryModel {
     {
       name: 'Maintenance commands',
       bytes: maintenanceBytes,
-      detail: `${workload.maintenanceOps} × maintenance_work_mem ${formatSize(s.bytes('maintenance_work_mem') ?? 0)}`,
+      detail: `${workload.maintenanceOps} × (maintenance_work_mem ${formatSize(s.bytes('maintenance_work_mem') ?? 0)} + baseline)`,
     },
     {
       name: 'Walsenders',
@@ -348,7 +353,7 @@ function sum(components: readonly MemoryComponent[]): number {
 }
 
 /** The processes every instance runs besides backends and workers, with their idle private memory. */
-function fixedProcesses(s: Settings): { name: string; bytes: number }[] {
+function fixedProcesses(s: Settings): { name: string; count: number; bytes: number }[] {
   const v = s.version;
   const each = AUX_PROCESS_BYTES[v];
   const names = ['postmaster', 'checkpointer', 'background writer', 'walwriter', 'autovacuum launcher'];
@@ -356,10 +361,10 @@ function fixedProcesses(s: Settings): { name: string; bytes: number }[] {
   if (s.num('max_logical_replication_workers') > 0) names.push('logical replication launcher');
   if (s.str('archive_mode') !== 'off') names.push('archiver');
   if (v >= 17 && s.str('summarize_wal') === 'on') names.push('WAL summarizer');
-  const processes = names.map((name) => ({ name, bytes: each }));
+  const processes = names.map((name) => ({ name, count: 1, bytes: each }));
   if (v >= 18 && s.str('io_method') === 'worker') {
     const ioWorkers = s.num('io_workers');
-    processes.push({ name: `${ioWorkers} I/O workers`, bytes: ioWorkers * each });
+    processes.push({ name: `${ioWorkers} I/O workers`, count: ioWorkers, bytes: ioWorkers * each });
   }
   return processes;
 }

@@ -143,6 +143,20 @@ describe('background', () => {
     );
   });
 
+  it('page tables: every process maps the whole segment in 4 kB pages, 8 bytes each', () => {
+    const { report } = plan({ version: 18, clients: 50 });
+    // 50 backends + 8 parallel workers + 3 autovacuum workers + 1 maintenance command
+    // + 10 walsenders + 6 server processes + 3 I/O workers = 81 processes
+    const perProcess = Math.ceil(report.sharedMemory.totalBytes / 4096) * 8;
+    expect(perProcess).toBe((157_024_256 / 4096) * 8); // the PostgreSQL 18 defaults' segment
+    expect(component(report.background.components, 'Page tables')).toBe(81 * perProcess);
+  });
+
+  it('maintenance commands: each a backend with maintenance_work_mem', () => {
+    const { report } = plan({ version: 16, settings: { maintenance_work_mem: '512MB' }, workload: { maintenanceOps: 2 } });
+    expect(component(report.background.components, 'Maintenance commands')).toBe(2 * (512 * MiB + BACKEND_BASELINE_BYTES[16]));
+  });
+
   it('page tables vanish with huge_pages = on', () => {
     expect(component(plan().report.background.components, 'Page tables')).toBeGreaterThan(0);
     expect(component(plan({ settings: { huge_pages: 'on' } }).report.background.components, 'Page tables')).toBe(0);
