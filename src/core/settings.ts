@@ -61,22 +61,35 @@ export class Settings {
     assignments: readonly SettingAssignment[],
     base: DefaultsBase = 'initdb',
   ): { settings: Settings; problems: SettingProblem[] } {
-    const values = new Map<string, ResolvedSetting>();
+    const initdb = base === 'initdb' ? Object.entries(INITDB_SETTINGS).map(([name, value]) => ({ name, value, source: 'initdb' })) : [];
+    return new Settings(version, new Map()).apply([...initdb, ...assignments]);
+  }
+
+  /**
+   * These settings with role-level overrides applied (ALTER ROLE … SET), e.g. a reporting role's
+   * work_mem. Invalid overrides throw: callers validate user input first.
+   */
+  withOverrides(overrides: readonly SettingAssignment[]): Settings {
+    const { settings, problems } = this.apply(overrides);
+    const problem = problems[0];
+    if (problem) throw new Error(`invalid override ${problem.name}=${problem.value} (${problem.source}): ${problem.message}`);
+    return settings;
+  }
+
+  /** New settings: these plus the assignments in order, each validated as the server validates it. */
+  private apply(assignments: readonly SettingAssignment[]): { settings: Settings; problems: SettingProblem[] } {
+    const values = new Map(this.values);
     const problems: SettingProblem[] = [];
-    const apply = (assignment: SettingAssignment): void => {
-      const definition = findGuc(version, assignment.name);
+    for (const assignment of assignments) {
+      const definition = findGuc(this.version, assignment.name);
       // A qualified name the server does not know is a placeholder for an extension's setting
       // (guc.c, valid_custom_variable_name): accepted, and nothing pgmem models.
-      if (!definition && assignment.name.includes('.')) return;
+      if (!definition && assignment.name.includes('.')) continue;
       if (!definition) {
-        problems.push({
-          ...assignment,
-          kind: 'unknown-setting',
-          message: `unrecognized configuration parameter "${assignment.name}"`,
-        });
-        return;
+        problems.push({ ...assignment, kind: 'unknown-setting', message: `unrecognized configuration parameter "${assignment.name}"` });
+        continue;
       }
-      const parsed = parseSettingValue(version, definition, assignment.value);
+      const parsed = parseSettingValue(this.version, definition, assignment.value);
       if (!parsed.ok) {
         problems.push({
           ...assignment,
@@ -86,7 +99,7 @@ export class Settings {
           ...(parsed.hint !== undefined && { hint: parsed.hint }),
           ...(parsed.detail !== undefined && { detail: parsed.detail }),
         });
-        return;
+        continue;
       }
       values.set(definition.name, {
         name: definition.name,
@@ -95,35 +108,8 @@ export class Settings {
         source: assignment.source,
         definition,
       });
-    };
-    if (base === 'initdb') {
-      for (const [name, value] of Object.entries(INITDB_SETTINGS)) apply({ name, value, source: 'initdb' });
     }
-    for (const assignment of assignments) apply(assignment);
-    return { settings: new Settings(version, values), problems };
-  }
-
-  /**
-   * These settings with role-level overrides applied (ALTER ROLE … SET), e.g. a reporting role's
-   * work_mem. Invalid overrides throw: callers validate user input first.
-   */
-  withOverrides(overrides: readonly SettingAssignment[]): Settings {
-    const values = new Map(this.values);
-    for (const override of overrides) {
-      const definition = findGuc(this.version, override.name);
-      const parsed = definition ? parseSettingValue(this.version, definition, override.value) : null;
-      if (!definition || !parsed?.ok) {
-        throw new Error(`invalid override ${override.name}=${override.value} (${override.source})`);
-      }
-      values.set(definition.name, {
-        name: definition.name,
-        setting: parsed.setting,
-        unit: definition.unit,
-        source: override.source,
-        definition,
-      });
-    }
-    return new Settings(this.version, values);
+    return { settings: new Settings(this.version, values), problems };
   }
 
   /** The setting, explicit or default. Throws for a name the version does not have. */
