@@ -66,3 +66,20 @@ export function serverBinDir(version) {
   binDirs.set(version, dir);
   return dir;
 }
+
+/** Major versions of the distribution build (Debian's postgresql-N packages) the tests run. */
+export const DISTRIBUTION_VERSIONS = [15];
+
+/**
+ * The bin directory of Debian's packaged server for a major version (LLVM JIT, lz4, zstd, GSSAPI),
+ * or null if the package is not installed. `.ci/run` installs postgresql-15 and postgresql-contrib.
+ */
+export function distributionBinDir(version) {
+  const dir = `/usr/lib/postgresql/${version}/bin`;
+  return existsSync(join(dir, 'postgres')) && existsSync(join(dir, 'initdb')) ? dir : null;
+}
+
+/** Debian's pgbouncer binary, or null if the package is not installed. */
+export function pgbouncerBin() {
+  return existsSync('/usr/sbin/pgbouncer') ? '/usr/sbin/pgbouncer' : null;
+}

@@ -1,0 +1,80 @@
+/**
+ * The workload vocabulary shared by flags, presets, topology apps and EXPLAIN plans: which plan
+ * nodes hold memory, how PostgreSQL budgets each, and in how many processes each runs. The model
+ * costs a query from its nodes; every input (--sort-ops/--hash-ops, --workload, --plans) produces
+ * query shapes in these terms.
+ */
+
+/**
+ * How PostgreSQL sizes a plan node's memory, by what its executor code asks for:
+ * - work_mem: tuplesort, tuplestore and tidbitmap users (get_hash_memory_limit() is not called);
+ * - hash_mem: callers of get_hash_memory_limit(), work_mem × hash_mem_multiplier;
+ * - estimate: nodes bounded only by the planner's estimate, counted at hash_mem and flagged.
+ */
+export type NodeBudget = 'work_mem' | 'hash_mem' | 'estimate';
+
+/** A memory-holding node class. Each has its own measured allowance over its budget. */
+export type NodeKind =
+  /** Sort; also each sort an Aggregate runs for grouping sets or DISTINCT/ORDER BY aggregates. */
+  | 'sort'
+  /** Incremental Sort: a full and a prefix tuplesort, work_mem each. */
+  | 'incremental-sort'
+  /** Hash (under Hash Join), private to the process. */
+  | 'hash-join'
+  /** Parallel Hash: one shared table of hash_mem × participants, in dynamic shared memory. */
+  | 'parallel-hash'
+  /** HashAggregate, MixedAggregate, Aggregate with Strategy Hashed. */
+  | 'hash-aggregate'
+  /** Memoize's cache. */
+  | 'memoize'
+  /** Materialize, CTE Scan, WindowAgg, Recursive Union, Function Scan, Table Function Scan. */
+  | 'tuplestore'
+  /** Bitmap Index Scan, BitmapAnd, BitmapOr (tidbitmap). */
+  | 'bitmap'
+  /** Hashed SetOp, hashed SubPlan: bounded by the planner's estimate only. */
+  | 'hashed-estimate'
+  /** A sort-like node of unknown type (--sort-ops): the largest work_mem allowance. */
+  | 'generic-sort'
+  /** A hash node of unknown type (--hash-ops): the largest hash_mem allowance. */
+  | 'generic-hash'
+  /** A node type pgmem does not know: counted at hash_mem with the largest allowance, and reported. */
+  | 'unknown';
+
+/** The budget each node kind is given. */
+export const NODE_BUDGET: Readonly<Record<NodeKind, NodeBudget>> = {
+  sort: 'work_mem',
+  'incremental-sort': 'work_mem',
+  'hash-join': 'hash_mem',
+  'parallel-hash': 'hash_mem',
+  'hash-aggregate': 'hash_mem',
+  memoize: 'hash_mem',
+  tuplestore: 'work_mem',
+  bitmap: 'work_mem',
+  'hashed-estimate': 'estimate',
+  'generic-sort': 'work_mem',
+  'generic-hash': 'hash_mem',
+  unknown: 'estimate',
+};
+
+/** One memory-holding node of a query. */
+export interface WorkloadNode {
+  readonly kind: NodeKind;
+  /** The node's type as EXPLAIN names it ("Sort", "Hash", "Aggregate"…), or the flag it came from. */
+  readonly nodeType: string;
+  /**
+   * Workers Planned of the Gather / Gather Merge above it (0 outside parallel plans). The node runs
+   * in workers + 1 processes; a Parallel Hash sizes its one shared table by workers + 1 instead.
+   */
+  readonly workers: number;
+  /** Where the node sits in its plan, for reports ("Plan > Plans[0] > Plans[1]"); absent for flags. */
+  readonly path?: string;
+  /** With EXPLAIN ANALYZE: the memory the node reported (Sort Space Used, Peak Memory Usage, …). */
+  readonly measuredBytes?: number;
+}
+
+/** One query's memory nodes: what a backend running it holds at once. */
+export interface QueryShape {
+  /** Where it came from: a file and plan index, a preset, or "flags". */
+  readonly source: string;
+  readonly nodes: readonly WorkloadNode[];
+}
