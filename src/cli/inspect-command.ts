@@ -93,9 +93,9 @@ export async function inspectCommand(conninfo: string | undefined, options: RawP
 /** The plan report for a server's settings (flags on top), with its live section. */
 export async function inspectReport(snapshot: LiveSnapshot, flags: ReturnType<typeof readPlanFlags>): Promise<InspectReport> {
   const { liveAssignments, liveSection, majorVersion } = await loadLive();
-  const { analyzeFlags } = await import('./plan-command.js');
+  const { analyzePlan } = await import('./plan-input.js');
   const version = majorVersion(snapshot.serverVersionNum, snapshot.serverVersion);
-  const { report } = analyzeFlags({ ...flags, version }, liveAssignments(version, snapshot.settings));
+  const { report } = analyzePlan({ ...flags, version }, liveAssignments(version, snapshot.settings));
   const live = liveSection(snapshot, {
     sharedBytes: report.sharedMemory.totalBytes,
     worstCaseBackends: report.connections.backends,

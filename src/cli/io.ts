@@ -1,4 +1,5 @@
 /** The process surface the CLI touches, handed in so tests can run it in-process. */
+import type { ConfFileSystem } from '../input/conf/types.js';
 
 /** A writable text stream (process.stdout or a test double). */
 export interface TextSink {
@@ -13,6 +14,8 @@ export interface CliIo {
   readonly stdin?: NodeJS.ReadableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Where configuration files are read from; node:fs (relative to cwd) unless a test hands one in. */
+  readonly confFs?: ConfFileSystem;
 }
 
 /**

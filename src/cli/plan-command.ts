@@ -1,14 +1,14 @@
 /** `pgmem plan`: worst-case memory for flags and, optionally, a postgresql.conf. */
-import { ExitCode, InputError, UsageError } from '../errors.js';
-import { analyze, type Analysis } from '../core/analyze.js';
-import { Settings, type SettingAssignment } from '../core/settings.js';
-import type { PgVersion } from '../core/versions.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { Analysis } from '../core/analyze.js';
+import type { SettingAssignment } from '../core/settings.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
-import { readFormat, readPlanFlags, shorthandFlag, type PlanFlags, type RawPlanOptions } from './plan-options.js';
-import { renderReport } from './render-report.js';
+import { analyzeConfig, analyzePlan, assertConfigValid, autoConfChoice, configFileOf, loadConfig, loadPlanFlags } from './plan-input.js';
+import { readFormat, readPlanFlags, type PlanFlags, type RawPlanOptions } from './plan-options.js';
+import { renderCheckReports, renderReport } from './render-report.js';
 import { renderJson } from '../render/json.js';
-import { applyTopologyFlag, mergeTopology, readTopologyText } from './topology-loader.js';
+import { mergeTopology, readTopologyText } from './topology-loader.js';
 import type { TopologyDocument } from '../input/topology.js';
 import type { TopologySpec } from '../core/topology.js';
 import { findGuc } from '../core/catalog/index.js';
@@ -21,42 +21,6 @@ import type { GridAxis } from '../core/grid.js';
 /** Formats `plan` writes. */
 export const PLAN_FORMATS = ['table', 'json', 'markdown'] as const;
 
-/** Rejects --set and shorthand values the server would reject, naming the flag: exit 2. */
-export function checkFlagAssignments(version: PgVersion, assignments: readonly SettingAssignment[]): void {
-  for (const assignment of assignments) {
-    const { problems } = Settings.resolve(version, [assignment], 'boot');
-    const problem = problems[0];
-    if (!problem) continue;
-    const flag = `--set ${assignment.name}=${assignment.value}`;
-    const detail = [problem.detail, problem.hint].filter(Boolean).join(' ');
-    throw new UsageError(`${problem.message}${detail ? ` (${detail})` : ''}`, flag.length > 60 ? '--set' : flag);
-  }
-}
-
-/** Analyses flags (merged with a topology) on top of initdb defaults or a configuration file's assignments. */
-export function analyzeFlags(flags: PlanFlags, fileAssignments: readonly SettingAssignment[] | null): Analysis {
-  checkFlagAssignments(
-    flags.version,
-    flags.assignments.filter((a) => a.source === 'flag'),
-  );
-  const topologyProblems = Settings.resolve(flags.version, flags.assignments.filter((a) => a.source === 'topology'), 'boot').problems;
-  if (topologyProblems[0]) {
-    throw new InputError(`server.settings.${topologyProblems[0].name}: ${topologyProblems[0].message}`, flags.topologyFile ?? undefined);
-  }
-  return analyze({
-    version: flags.version,
-    assignments: [...(fileAssignments ?? []), ...flags.assignments],
-    defaults: fileAssignments ? 'boot' : 'initdb',
-    clients: flags.clients,
-    groups: flags.groups ?? null,
-    topology: flags.topology ?? null,
-    container: flags.container ?? null,
-    replicationConnections: flags.replicationConnections ?? 0,
-    workload: flags.workload,
-    ramBytes: flags.ramBytes,
-  });
-}
-
 /** Runs `plan` and returns the exit code. */
 export async function planCommand(options: RawPlanOptions, io: CliIo): Promise<number> {
   const format = readFormat(options, PLAN_FORMATS, 'table');
@@ -65,14 +29,16 @@ export async function planCommand(options: RawPlanOptions, io: CliIo): Promise<n
     if (typeof options.solve === 'string' && vary.length > 0) throw new UsageError('give either --solve or --vary, not both', '--solve');
     return typeof options.solve === 'string' ? solveCommand(options.solve, options, io, format) : varyCommand(vary, options, io, format);
   }
-  const flags = await applyTopologyFlag(readPlanFlags(options, { failOnDefault: 'none' }), io);
-  const config = typeof options.config === 'string' ? options.config : flags.topologyConfig;
-  if (config !== undefined) {
-    const { checkFiles } = await import('./check-command.js');
-    return checkFiles([config], options, io, { command: 'plan', format, flags });
+  const flags = await loadPlanFlags(options, io, { failOnDefault: 'none' });
+  const color = useColor(io, flags.color);
+  const configFile = configFileOf(options, flags);
+  if (configFile !== undefined) {
+    const { report } = analyzeConfig(flags, loadConfig(configFile, flags.version, autoConfChoice(options), io));
+    io.stdout.write(await renderCheckReports([report], format, { color }));
+    return exitCodeFor(report.findings, flags.failOn);
   }
-  const { report } = analyzeFlags(flags, null);
-  io.stdout.write(await renderReport(report, format, { color: useColor(io, flags.color) }));
+  const { report } = analyzePlan(flags, null);
+  io.stdout.write(await renderReport(report, format, { color }));
   return exitCodeFor(report.findings, flags.failOn);
 }
 
@@ -125,24 +91,15 @@ async function planEvaluator(options: RawPlanOptions, io: CliIo, knobs: readonly
     return f;
   };
   const flags = merge({});
-  const config = typeof options.config === 'string' ? options.config : flags.topologyConfig;
-  let fileAssignments: SettingAssignment[] | null = null;
-  if (config !== undefined) {
-    const [{ checkOne, displayPath }, { readConfiguration }, { nodeConfFileSystem }] = await Promise.all([
-      import('./check-command.js'),
-      import('../input/conf/index.js'),
-      import('./conf-fs.js'),
-    ]);
-    checkOne(config, flags, options, io); // exit 2 for a file that cannot be read, as plan --config does
-    const autoConf = options.autoConf === false ? null : typeof options.autoConf === 'string' ? options.autoConf : undefined;
-    const result = readConfiguration(flags.version, config, nodeConfFileSystem(io.cwd), { autoConf });
-    fileAssignments = [...result.effective.values()].map((a) => ({
-      name: a.name,
-      value: a.rawValue,
-      source: `${displayPath(io.cwd, a.file)}:${a.line}`,
-    }));
+  const configFile = configFileOf(options, flags);
+  let fileAssignments: readonly SettingAssignment[] | null = null;
+  if (configFile !== undefined) {
+    // Read once; a configuration the server would refuse has no worst case to solve or vary.
+    const config = loadConfig(configFile, flags.version, autoConfChoice(options), io);
+    assertConfigValid(config);
+    fileAssignments = config.assignments;
   }
-  return { flags, hasTopology: doc !== null, evaluate: (v) => analyzeFlags(merge(v), fileAssignments) };
+  return { flags, hasTopology: doc !== null, evaluate: (v) => analyzePlan(merge(v), fileAssignments) };
 }
 
 /** Search cap for pods and pool when nothing else binds (e.g. a pooler caps the server connections). */
@@ -301,4 +258,3 @@ async function varyCommand(raw: readonly string[], options: RawPlanOptions, io: 
   return ExitCode.Ok;
 }
 
-export { shorthandFlag };

@@ -19,3 +19,24 @@ export async function renderReport(
       return (await import('../render/table.js')).renderTable(report, options);
   }
 }
+
+/** Renders the reports of configuration files: one JSON document, annotations, SARIF, or one table each. */
+export async function renderCheckReports(
+  reports: readonly (PlanReport & { config: { file: string } })[],
+  format: 'table' | 'json' | 'markdown' | 'github' | 'sarif',
+  options: RenderOptions,
+): Promise<string> {
+  switch (format) {
+    case 'json':
+      return renderJson(reports.length === 1 ? reports[0] : { schemaVersion: 1, results: reports });
+    case 'github':
+      return (await import('../render/github.js')).renderGithub(reports);
+    case 'sarif':
+      return renderJson((await import('../render/sarif.js')).renderSarif(reports));
+    default: {
+      const parts: string[] = [];
+      for (const report of reports) parts.push(await renderReport(report, format, { ...options, title: report.config.file }));
+      return parts.join('');
+    }
+  }
+}

@@ -82,8 +82,8 @@ function registerCheckCommand(program: Command, io: CliIo, setExit: (code: numbe
   )
     .addHelpText('after', '\nFormats: table, json, markdown, github (workflow annotations), sarif.')
     .action(async (files: string[], options: Record<string, unknown>) => {
-      const { checkFiles } = await import('./check-command.js');
-      setExit(await checkFiles(files, options, io, { command: 'check' }));
+      const { checkCommand } = await import('./check-command.js');
+      setExit(await checkCommand(files, options, io));
     });
 }
 

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { PgmemError } from '../../src/errors.js';
 import { registerInspectCommand } from '../../src/cli/inspect-command.js';
-import { checkOne } from '../../src/cli/check-command.js';
+import { analyzeConfig, loadConfig } from '../../src/cli/plan-input.js';
 import { readPlanFlags } from '../../src/cli/plan-options.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { planReportSchema } from '../../src/core/report-schema.js';
@@ -104,7 +104,7 @@ describe.each(versions)('inspect on PostgreSQL %i', (version) => {
 
     const flags = readPlanFlags({ pgVersion: String(version) }, { failOnDefault: 'none' });
     const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dataDir };
-    const checked = checkOne(join(dataDir, 'postgresql.conf'), flags, {}, io).report;
+    const checked = analyzeConfig(flags, loadConfig(join(dataDir, 'postgresql.conf'), flags.version, undefined, io)).report;
     expect(checked.config.valid).toBe(true);
     // check names files as given (possibly relative to its working directory); the server names them absolutely.
     const absolute = (source: string): string => {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/run.js';
+import type { ConfFileSystem } from '../../src/input/conf/index.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binPath = join(projectRoot, 'bin', 'pgmem.cjs');
@@ -18,7 +19,7 @@ export interface CliResult {
 /** Runs the CLI in-process with captured output (no TTY, NO_COLOR unless env says otherwise). */
 export async function runCli(
   args: readonly string[],
-  options: { stdin?: string; env?: Record<string, string>; cwd?: string; tty?: boolean } = {},
+  options: { stdin?: string; env?: Record<string, string>; cwd?: string; tty?: boolean; confFs?: ConfFileSystem } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -28,6 +29,7 @@ export async function runCli(
     stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
     env: options.env ?? { NO_COLOR: '1' },
     cwd: options.cwd ?? projectRoot,
+    ...(options.confFs && { confFs: options.confFs }),
   });
   return { code, stdout, stderr };
 }

@@ -1,0 +1,190 @@
+/**
+ * The input of `plan`, `check` and `inspect`, loaded in one place: flags, the topology file and the
+ * configuration files, each read once, with the configuration's issues kept beside its settings.
+ * The commands call this module; none calls another command.
+ */
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { z } from 'zod';
+import { InputError, UsageError } from '../errors.js';
+import { analyze, type Analysis } from '../core/analyze.js';
+import { compareFindings } from '../core/findings/index.js';
+import type { configSectionSchema, Finding, PlanReport } from '../core/report-schema.js';
+import { Settings, type DefaultsBase, type SettingAssignment } from '../core/settings.js';
+import type { PgVersion } from '../core/versions.js';
+import { readConfiguration, type ConfFileSystem, type ConfIssue } from '../input/conf/index.js';
+import { nodeConfFileSystem } from './conf-fs.js';
+import type { CliIo } from './io.js';
+import { readPlanFlags, type PlanFlags, type RawPlanOptions } from './plan-options.js';
+import { applyTopologyFlag } from './topology-loader.js';
+import type { FailOn } from './exit-code.js';
+
+/** What `check` adds to a plan report. */
+export type ConfigSection = z.infer<typeof configSectionSchema>;
+
+/** A plan report for one configuration file. */
+export type CheckReport = PlanReport & { config: ConfigSection };
+
+/** A configuration file set as the server reads it, with paths as reports show them. */
+export interface LoadedConfig {
+  /** The main file, relative to the current directory when below it. */
+  readonly file: string;
+  /** Every file read, in order, as shown. */
+  readonly files: readonly string[];
+  /** The effective values of settings the server knows, sourced "<file>:<line>". */
+  readonly assignments: readonly SettingAssignment[];
+  /** What the server would refuse to start with (syntax, includes, names, values), paths as shown. */
+  readonly issues: readonly ConfIssue[];
+}
+
+/** A path relative to `cwd` when it lies below it, else as it is. */
+export function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** The postgresql.auto.conf choice of --auto-conf / --no-auto-conf: a file, none (null) or the default. */
+export function autoConfChoice(options: RawPlanOptions): string | null | undefined {
+  return options.autoConf === false ? null : typeof options.autoConf === 'string' ? options.autoConf : undefined;
+}
+
+/** The file system configuration files are read from: node:fs unless the caller hands one in. */
+function confFileSystem(io: CliIo): ConfFileSystem {
+  return io.confFs ?? nodeConfFileSystem(io.cwd);
+}
+
+/** The reader's strerror() texts a main file that cannot be opened gives, as pgmem's one-line reasons. */
+const OPEN_FAILURES: Readonly<Record<string, string>> = {
+  'Permission denied': 'permission denied',
+  'No such file or directory': 'no such file',
+};
+
+/**
+ * Reads one configuration file set once. The file named on the command line must be a readable
+ * regular file (otherwise exit 2, not a finding); everything wrong inside it is kept as issues.
+ */
+export function loadConfig(file: string, version: PgVersion, autoConf: string | null | undefined, io: CliIo): LoadedConfig {
+  const fs = confFileSystem(io);
+  const absolute = resolve(io.cwd, file);
+  const stat = fs.stat(absolute);
+  if (stat === null) throw new InputError('no such file', file);
+  if (stat.kind === 'directory') throw new InputError('is a directory, not a configuration file', file);
+  if (stat.kind !== 'file') throw new InputError('not a regular file', file);
+  const result = readConfiguration(version, file, fs, { autoConf });
+  const mainFailure = result.files.length === 0 ? result.issues.find((i) => i.line === null && i.kind === 'include') : undefined;
+  if (mainFailure) {
+    const reason = /: ([^:"]+)$/.exec(mainFailure.message)?.[1] ?? 'cannot read';
+    throw new InputError(OPEN_FAILURES[reason] ?? `cannot read (${reason})`, file);
+  }
+  // The server reads absolute, canonical paths; reports show them relative to the current directory
+  // so that output does not depend on where the repository is checked out.
+  const shownPaths = new Map<string, string>();
+  const shown = (path: string): string => {
+    let display = shownPaths.get(path);
+    if (display === undefined) shownPaths.set(path, (display = displayPath(io.cwd, path)));
+    return display;
+  };
+  const assignments: SettingAssignment[] = [];
+  for (const a of result.effective.values()) {
+    if (a.known) assignments.push({ name: a.name, value: a.rawValue, source: `${shown(a.file)}:${a.line}` });
+  }
+  return {
+    file: shown(absolute),
+    files: result.files.map(shown),
+    assignments,
+    issues: result.issues.map((i) => ({ ...i, file: shown(i.file), message: i.message.split(i.file).join(shown(i.file)) })),
+  };
+}
+
+/** The first issue of a configuration as an input error (exit 2): for answers a broken file cannot give. */
+export function assertConfigValid(config: LoadedConfig): void {
+  const issue = config.issues[0];
+  if (!issue) return;
+  const more = config.issues.length > 1 ? ` (and ${config.issues.length - 1} more; pgmem check ${config.file} lists them)` : '';
+  const message = [issue.message, issue.detail, issue.hint].filter(Boolean).join('; ');
+  throw new InputError(`the server would not start with this configuration: ${message}${more}`, issue.file, issue.line ?? undefined);
+}
+
+/** Flags, merged with the topology file when --topology is given. */
+export async function loadPlanFlags(options: RawPlanOptions, io: CliIo, defaults: { failOnDefault: FailOn }): Promise<PlanFlags> {
+  return applyTopologyFlag(readPlanFlags(options, defaults), io);
+}
+
+/** The configuration a plan reads: --config, else the one the topology names, else none. */
+export function configFileOf(options: RawPlanOptions, flags: PlanFlags): string | undefined {
+  return typeof options.config === 'string' ? options.config : flags.topologyConfig;
+}
+
+/** Rejects --set and shorthand values the server would reject, naming the flag: exit 2. */
+function checkFlagAssignments(
+  version: PgVersion,
+  base: readonly SettingAssignment[],
+  flags: readonly SettingAssignment[],
+  defaults: DefaultsBase,
+): void {
+  const { problems } = Settings.resolve(version, [...base, ...flags], defaults);
+  const problem = problems.find((p) => p.source === 'flag');
+  if (!problem) return;
+  const flag = `--set ${problem.name}=${problem.value}`;
+  const detail = [problem.detail, problem.hint].filter(Boolean).join(' ');
+  throw new UsageError(`${problem.message}${detail ? ` (${detail})` : ''}`, flag.length > 60 ? '--set' : flag);
+}
+
+/** Analyses flags (merged with a topology) on top of initdb defaults or a configuration's assignments. */
+export function analyzePlan(flags: PlanFlags, fileAssignments: readonly SettingAssignment[] | null): Analysis {
+  const topologySettings = flags.assignments.filter((a) => a.source === 'topology');
+  const topologyProblem = Settings.resolve(flags.version, topologySettings, 'boot').problems[0];
+  if (topologyProblem) {
+    throw new InputError(`server.settings.${topologyProblem.name}: ${topologyProblem.message}`, flags.topologyFile ?? undefined);
+  }
+  const defaults: DefaultsBase = fileAssignments ? 'boot' : 'initdb';
+  const base = [...(fileAssignments ?? []), ...topologySettings];
+  checkFlagAssignments(flags.version, base, flags.assignments.filter((a) => a.source === 'flag'), defaults);
+  return analyze({
+    version: flags.version,
+    assignments: [...(fileAssignments ?? []), ...flags.assignments],
+    defaults,
+    clients: flags.clients,
+    groups: flags.groups ?? null,
+    topology: flags.topology ?? null,
+    container: flags.container ?? null,
+    replicationConnections: flags.replicationConnections ?? 0,
+    workload: flags.workload,
+    ramBytes: flags.ramBytes,
+  });
+}
+
+const ISSUE_FINDING: Record<string, string> = {
+  'unknown-setting': 'invalid-setting',
+  'invalid-value': 'invalid-setting',
+  syntax: 'config-syntax-error',
+};
+
+/** A configuration issue as an error finding (the server would not start). */
+function issueFinding(issue: ConfIssue): Finding {
+  return {
+    id: ISSUE_FINDING[issue.kind] ?? 'config-include-error',
+    severity: 'error',
+    message: [issue.message, issue.detail, issue.hint].filter(Boolean).join('; '),
+    ...(issue.setting !== undefined && { setting: issue.setting }),
+    file: issue.file,
+    // At the end of a file without a final newline the server names the line before ("line 0" for a
+    // one-line file); a finding's line must be a real one (>= 1, as the report schema says).
+    ...(issue.line !== null && { line: Math.max(1, issue.line) }),
+  };
+}
+
+/** Analyses a loaded configuration with the flags on top: the report with its config section. */
+export function analyzeConfig(flags: PlanFlags, config: LoadedConfig): { analysis: Analysis; report: CheckReport } {
+  const analysis = analyzePlan(flags, config.assignments);
+  const report: CheckReport = {
+    ...analysis.report,
+    findings: [...config.issues.map(issueFinding), ...analysis.report.findings].sort(compareFindings),
+    config: {
+      file: config.file,
+      files: [...config.files],
+      valid: config.issues.length === 0,
+      errors: config.issues.map((i) => ({ file: i.file, line: i.line, setting: i.setting ?? null, message: i.message })),
+    },
+  };
+  return { analysis, report };
+}
