@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, PgmemError } from '../errors.js';
 import type { CliIo } from './io.js';
+import { describeWriteError, guardSink, isClosedPipe } from './output.js';
 import { registerCompletionCommand } from './completion.js';
 import { registerInspectCommand } from './inspect-command.js';
 import { addPlanOptions } from './plan-options.js';
@@ -98,8 +99,23 @@ function registerSchemaCommand(program: Command, io: CliIo, setExit: (code: numb
     });
 }
 
-/** Runs pgmem with the given arguments and returns the exit code. Never throws. */
+/**
+ * Runs pgmem with the given arguments and returns the exit code. Never throws. A reader that closes
+ * standard output early (`| head`) ends the output quietly; any other failure to write it (a full
+ * disk) is one line and exit 2.
+ */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const stdout = guardSink(io.stdout);
+  const stderr = guardSink(io.stderr);
+  const code = await runCommand(argv, { ...io, stdout, stderr });
+  const failure = await stdout.settled();
+  if (failure === null || isClosedPipe(failure)) return code;
+  stderr.write(`pgmem: error: ${describeWriteError(failure)}\n`);
+  await stderr.settled();
+  return ExitCode.Usage;
+}
+
+async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
   const program = buildProgram(io, (code) => (exitCode = code), argv);
   try {
