@@ -11,7 +11,7 @@ function fsError(error: unknown): ConfFsError {
 }
 
 /** Reads at most `limit` bytes, however large or endless the file (FIFOs, character devices). */
-function readBounded(path: string, limit: number): Uint8Array {
+export function readBounded(path: string, limit: number): Uint8Array {
   let fd: number;
   try {
     fd = openSync(path, 'r');

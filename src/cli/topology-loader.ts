@@ -1,6 +1,5 @@
 /** Reads a topology file (or stdin) and merges it under the flags: flags win. */
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
 import { Settings } from '../core/settings.js';
@@ -9,22 +8,12 @@ import { parseSize } from '../input/flags.js';
 // Loaded only when --topology is given: it brings yaml and zod, which plain `plan` should not pay for.
 import type { TopologyDocument } from '../input/topology.js';
 import type { CliIo } from './io.js';
+import { readInputFile, readStdinText } from './read-input.js';
 import type { PlanFlags } from './plan-options.js';
 
-/** Reads the document at `file` ("-" for stdin). */
+/** Reads the document at `file` ("-" for stdin), with the limits of configuration files. */
 export async function readTopologyText(file: string, io: CliIo): Promise<string> {
-  if (file === '-') {
-    if (!io.stdin) throw new UsageError('no standard input to read the topology from', '--topology');
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  try {
-    return readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`, file);
-  }
+  return file === '-' ? readStdinText(io, '--topology') : readInputFile(file, io);
 }
 
 /** Merges a topology document (and its spec, `topologySpec(doc)`) into the flags; the flags keep priority. */
