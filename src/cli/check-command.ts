@@ -3,15 +3,12 @@ import { ExitCode } from '../errors.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
 import { analyzeConfig, autoConfChoice, loadConfig, loadPlanFlags, type CheckReport } from './plan-input.js';
-import { readFormat, type PlanFlags, type RawPlanOptions } from './plan-options.js';
+import { readFormat, type CommandOptions, type PlanFlags } from './plan-options.js';
 import { renderCheckReports } from './render-report.js';
 
-/** Formats `check` writes. */
-export const CHECK_FORMATS = ['table', 'json', 'markdown', 'github', 'sarif'] as const;
-
 /** Runs `check` over files and returns the exit code: the worst over the files. */
-export async function checkCommand(files: readonly string[], options: RawPlanOptions, io: CliIo): Promise<number> {
-  const format = readFormat(options, CHECK_FORMATS, 'table');
+export async function checkCommand(files: readonly string[], options: CommandOptions<'check'>, io: CliIo): Promise<number> {
+  const format = readFormat(options, 'table');
   const flags: PlanFlags = await loadPlanFlags(options, io, { failOnDefault: 'error' });
   const autoConf = autoConfChoice(options);
   const reports: CheckReport[] = files.map((file) => analyzeConfig(flags, loadConfig(file, flags.version, autoConf, io)).report);

@@ -33,11 +33,11 @@ export interface CompletionOption {
 /** Options whose value is a path. */
 const FILE_OPTIONS = new Set(['--config', '--auto-conf', '--topology']);
 
-/** The commands and options of a commander program, with the fixed values of options and arguments. */
-export function describeProgram(
-  program: Command,
-  values: { readonly options: Readonly<Record<string, readonly string[]>>; readonly formats: Readonly<Record<string, readonly string[]>>; readonly argumentWords: Readonly<Record<string, readonly string[]>> },
-): CompletionCommand[] {
+/**
+ * The commands and options of a commander program: each option's fixed values are the choices it was
+ * registered with; the arguments' fixed words are given (schema documents, shells).
+ */
+export function describeProgram(program: Command, argumentWords: Readonly<Record<string, readonly string[]>>): CompletionCommand[] {
   return program.commands.map((command) => ({
     name: command.name(),
     description: command.description(),
@@ -46,11 +46,11 @@ export function describeProgram(
       .map((o: Option) => {
         const flag = o.long!;
         const takesValue = o.required || o.optional;
-        const fixed = flag === '--format' ? values.formats[command.name()] : values.options[flag];
+        const fixed = o.argChoices;
         return { flag, description: o.description, takesValue, values: takesValue ? (fixed ?? null) : null, file: FILE_OPTIONS.has(flag) };
       }),
     argumentFiles: command.registeredArguments.some((a) => a.variadic),
-    argumentWords: values.argumentWords[command.name()] ?? [],
+    argumentWords: argumentWords[command.name()] ?? [],
   }));
 }
 
@@ -159,23 +159,8 @@ export function registerCompletionCommand(program: Command, io: CliIo, setExit: 
       if (!(COMPLETION_SHELLS as readonly string[]).includes(shell)) {
         throw new UsageError(`expected one of ${COMPLETION_SHELLS.join(', ')}, got "${shell}"`, 'completion');
       }
-      const [{ PLAN_FORMATS }, { CHECK_FORMATS }, { INSPECT_FORMATS }, { FAIL_ON }, { SUPPORTED_VERSIONS }, { SCHEMAS }] = await Promise.all([
-        import('./plan-command.js'),
-        import('./check-command.js'),
-        import('./inspect-command.js'),
-        import('./exit-code.js'),
-        import('../core/versions.js'),
-        import('./schema-command.js'),
-      ]);
-      const commands = describeProgram(program, {
-        options: {
-          '--pg-version': SUPPORTED_VERSIONS.map(String),
-          '--fail-on': FAIL_ON,
-          '--huge-pages': ['on', 'off', 'try'],
-        },
-        formats: { plan: PLAN_FORMATS, check: CHECK_FORMATS, inspect: INSPECT_FORMATS },
-        argumentWords: { schema: Object.keys(SCHEMAS), completion: COMPLETION_SHELLS },
-      });
+      const { SCHEMAS } = await import('./schema-command.js');
+      const commands = describeProgram(program, { schema: Object.keys(SCHEMAS), completion: COMPLETION_SHELLS });
       const script = { bash: bashScript, zsh: zshScript, fish: fishScript }[shell as CompletionShell](commands);
       io.stdout.write(script);
       setExit(0);

@@ -21,10 +21,9 @@ import type {
   PgSettingsRow,
 } from '../input/live.js';
 import type * as LiveModule from '../input/live.js';
-import { parseCount } from '../input/flags.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
-import { addPlanOptions, readFormat, readPlanFlags, type RawPlanOptions } from './plan-options.js';
+import { addCommandOptions, readFormat, readPlanFlags, type CommandOptions, type PlanFlags } from './plan-options.js';
 import { renderJson } from '../render/json.js';
 import { renderLiveMarkdown, renderLiveText } from '../render/live.js';
 import { renderReport } from './render-report.js';
@@ -32,9 +31,6 @@ import { renderReport } from './render-report.js';
 /** The connection and query helpers, loaded with the command so other commands do not pay for them. */
 type Live = typeof LiveModule;
 const loadLive = (): Promise<Live> => import('../input/live.js');
-
-/** Formats `inspect` writes. */
-export const INSPECT_FORMATS = ['table', 'json', 'markdown'] as const;
 
 /** Seconds to wait for a connection when neither --connect-timeout nor connect_timeout says. */
 export const DEFAULT_CONNECT_TIMEOUT = 10;
@@ -44,13 +40,12 @@ export type InspectReport = PlanReport & { live: LiveSection };
 
 /** Adds the `inspect` command to the program. */
 export function registerInspectCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addPlanOptions(
+  addCommandOptions(
     program
       .command('inspect')
       .description('a running server: its settings through the model, next to the memory it allocated')
-      .argument('[conninfo]', 'a postgresql:// URI or "host=… port=… user=…"; default: the PG* environment variables')
-      .option('--connect-timeout <s>', `seconds to wait for the connection (default ${DEFAULT_CONNECT_TIMEOUT})`),
-    { failOnDefault: 'none' },
+      .argument('[conninfo]', 'a postgresql:// URI or "host=… port=… user=…"; default: the PG* environment variables'),
+    'inspect',
   )
     .addHelpText(
       'after',
@@ -58,20 +53,19 @@ export function registerInspectCommand(program: Command, io: CliIo, setExit: (co
         '\nOnly reads: every query runs in a READ ONLY transaction. Without --pods/--pool/--clients every' +
         '\nmax_connections slot is assumed in use.',
     )
-    .action(async (conninfo: string | undefined, options: RawPlanOptions) => {
+    .action(async (conninfo: string | undefined, options: CommandOptions<'inspect'>) => {
       setExit(await inspectCommand(conninfo, options, io));
     });
 }
 
 /** Runs `inspect` and returns the exit code. */
-export async function inspectCommand(conninfo: string | undefined, options: RawPlanOptions, io: CliIo): Promise<number> {
-  const format = readFormat(options, INSPECT_FORMATS, 'table');
+export async function inspectCommand(conninfo: string | undefined, options: CommandOptions<'inspect'>, io: CliIo): Promise<number> {
+  const format = readFormat(options, 'table');
   if (options.pgVersion !== undefined) {
     throw new UsageError('inspect takes the version from the server', '--pg-version');
   }
   const flags = readPlanFlags(options, { failOnDefault: 'none' });
-  const timeoutText = typeof options.connectTimeout === 'string' ? options.connectTimeout : undefined;
-  const flagTimeout = timeoutText === undefined ? undefined : parseCount('--connect-timeout', timeoutText, { max: 86_400 });
+  const flagTimeout = options.connectTimeout;
 
   const live = await loadLive();
   const target = live.resolveTarget(conninfo, io.env, osUser(io.env));
@@ -91,7 +85,7 @@ export async function inspectCommand(conninfo: string | undefined, options: RawP
 }
 
 /** The plan report for a server's settings (flags on top), with its live section. */
-export async function inspectReport(snapshot: LiveSnapshot, flags: ReturnType<typeof readPlanFlags>): Promise<InspectReport> {
+export async function inspectReport(snapshot: LiveSnapshot, flags: PlanFlags): Promise<InspectReport> {
   const { liveAssignments, liveSection, majorVersion } = await loadLive();
   const { analyzePlan } = await import('./plan-input.js');
   const version = majorVersion(snapshot.serverVersionNum, snapshot.serverVersion);

@@ -5,7 +5,7 @@ import type { SettingAssignment } from '../core/settings.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
 import { analyzeConfig, analyzePlan, assertConfigValid, autoConfChoice, configFileOf, loadConfig, loadPlanFlags } from './plan-input.js';
-import { readFormat, readPlanFlags, type PlanFlags, type RawPlanOptions } from './plan-options.js';
+import { readFormat, readPlanFlags, type FormatOf, type PlanFlags, type PlanOptions } from './plan-options.js';
 import { renderCheckReports, renderReport } from './render-report.js';
 import { renderJson } from '../render/json.js';
 import { mergeTopology, readTopologyText } from './topology-loader.js';
@@ -18,16 +18,13 @@ import { parseCount } from '../input/flags.js';
 import type { SolveResult, SolveVariable } from '../core/solve.js';
 import type { GridAxis } from '../core/grid.js';
 
-/** Formats `plan` writes. */
-export const PLAN_FORMATS = ['table', 'json', 'markdown'] as const;
-
 /** Runs `plan` and returns the exit code. */
-export async function planCommand(options: RawPlanOptions, io: CliIo): Promise<number> {
-  const format = readFormat(options, PLAN_FORMATS, 'table');
-  const vary = (options.vary as string[] | undefined) ?? [];
-  if (typeof options.solve === 'string' || vary.length > 0) {
-    if (typeof options.solve === 'string' && vary.length > 0) throw new UsageError('give either --solve or --vary, not both', '--solve');
-    return typeof options.solve === 'string' ? solveCommand(options.solve, options, io, format) : varyCommand(vary, options, io, format);
+export async function planCommand(options: PlanOptions, io: CliIo): Promise<number> {
+  const format = readFormat(options, 'table');
+  const vary = options.vary ?? [];
+  if (options.solve !== undefined || vary.length > 0) {
+    if (options.solve !== undefined && vary.length > 0) throw new UsageError('give either --solve or --vary, not both', '--solve');
+    return options.solve !== undefined ? solveCommand(options.solve, options, io, format) : varyCommand(vary, options, io, format);
   }
   const flags = await loadPlanFlags(options, io, { failOnDefault: 'none' });
   const color = useColor(io, flags.color);
@@ -58,10 +55,10 @@ interface PlanEvaluator {
 }
 
 /** Reads flags, topology and configuration file once; evaluates variations without reading again. */
-async function planEvaluator(options: RawPlanOptions, io: CliIo, knobs: readonly string[]): Promise<PlanEvaluator> {
+async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly string[]): Promise<PlanEvaluator> {
   // --pods alone is incomplete for plan, but complete when the pool is what varies.
-  const poolVaries = knobs.includes('pool') && typeof options.pods === 'string' && options.pool === undefined;
-  const parsed = readPlanFlags(poolVaries ? { ...options, pool: '1' } : options, { failOnDefault: 'none' });
+  const poolVaries = knobs.includes('pool') && options.pods !== undefined && options.pool === undefined;
+  const parsed = readPlanFlags(poolVaries ? { ...options, pool: 1 } : options, { failOnDefault: 'none' });
   const { pool: _placeholder, ...withoutPool } = parsed;
   const raw: PlanFlags = poolVaries ? { ...withoutPool, clients: null } : parsed;
   let doc: TopologyDocument | null = null;
@@ -106,12 +103,8 @@ async function planEvaluator(options: RawPlanOptions, io: CliIo, knobs: readonly
 const SOLVE_COUNT_CAP = 1_000_000;
 
 /** `plan --solve pods|pool|work_mem`: the largest value within --ram (and the connection slots). */
-async function solveCommand(variableText: string, options: RawPlanOptions, io: CliIo, format: (typeof PLAN_FORMATS)[number]): Promise<number> {
-  const { SOLVE_VARIABLES, solve } = await import('../core/solve.js');
-  if (!(SOLVE_VARIABLES as readonly string[]).includes(variableText)) {
-    throw new UsageError(`expected one of ${SOLVE_VARIABLES.join(', ')}, got "${variableText}"`, '--solve');
-  }
-  const variable = variableText as SolveVariable;
+async function solveCommand(variable: SolveVariable, options: PlanOptions, io: CliIo, format: FormatOf<'plan'>): Promise<number> {
+  const { solve } = await import('../core/solve.js');
   const { flags, hasTopology, evaluate } = await planEvaluator(options, io, [variable]);
   if (flags.ramBytes === null) throw new UsageError('needs --ram (or a topology with a container limit or server.ram)', '--solve');
   if (!hasTopology && variable !== 'work_mem') {
@@ -231,7 +224,7 @@ function readAxes(raw: readonly string[], flags: PlanFlags, hasTopology: boolean
 }
 
 /** `plan --vary NAME=V1,V2,…`: the worst case over a grid of settings and topology knobs. */
-async function varyCommand(raw: readonly string[], options: RawPlanOptions, io: CliIo, format: (typeof PLAN_FORMATS)[number]): Promise<number> {
+async function varyCommand(raw: readonly string[], options: PlanOptions, io: CliIo, format: FormatOf<'plan'>): Promise<number> {
   if (format === 'markdown') throw new UsageError('--vary writes table or json', '--format');
   const [{ computeGrid, MAX_GRID_AXES, MAX_GRID_CELLS }, { MIN_HEADROOM_SHARE }] = await Promise.all([
     import('../core/grid.js'),

@@ -14,7 +14,7 @@ import type { PgVersion } from '../core/versions.js';
 import { readConfiguration, type ConfFileSystem, type ConfIssue } from '../input/conf/index.js';
 import { nodeConfFileSystem } from './conf-fs.js';
 import type { CliIo } from './io.js';
-import { readPlanFlags, type PlanFlags, type RawPlanOptions } from './plan-options.js';
+import { readPlanFlags, type CommandOptions, type PlanFlags, type SharedOptions } from './plan-options.js';
 import { applyTopologyFlag } from './topology-loader.js';
 import type { FailOn } from './exit-code.js';
 
@@ -43,8 +43,8 @@ export function displayPath(cwd: string, path: string): string {
 }
 
 /** The postgresql.auto.conf choice of --auto-conf / --no-auto-conf: a file, none (null) or the default. */
-export function autoConfChoice(options: RawPlanOptions): string | null | undefined {
-  return options.autoConf === false ? null : typeof options.autoConf === 'string' ? options.autoConf : undefined;
+export function autoConfChoice(options: Pick<CommandOptions<'check'>, 'autoConf'>): string | null | undefined {
+  return options.autoConf === false ? null : options.autoConf;
 }
 
 /** The file system configuration files are read from: node:fs unless the caller hands one in. */
@@ -69,6 +69,10 @@ export function loadConfig(file: string, version: PgVersion, autoConf: string | 
   if (stat === null) throw new InputError('no such file', file);
   if (stat.kind === 'directory') throw new InputError('is a directory, not a configuration file', file);
   if (stat.kind !== 'file') throw new InputError('not a regular file', file);
+  if (typeof autoConf === 'string') {
+    const autoStat = fs.stat(resolve(io.cwd, autoConf));
+    if (autoStat?.kind !== 'file') throw new InputError(`${autoStat === null ? 'no such file' : 'not a regular file'} (given as --auto-conf)`, autoConf);
+  }
   const result = readConfiguration(version, file, fs, { autoConf });
   const mainFailure = result.files.length === 0 ? result.issues.find((i) => i.line === null && i.kind === 'include') : undefined;
   if (mainFailure) {
@@ -105,13 +109,18 @@ export function assertConfigValid(config: LoadedConfig): void {
 }
 
 /** Flags, merged with the topology file when --topology is given. */
-export async function loadPlanFlags(options: RawPlanOptions, io: CliIo, defaults: { failOnDefault: FailOn }): Promise<PlanFlags> {
+export async function loadPlanFlags(options: SharedOptions, io: CliIo, defaults: { failOnDefault: FailOn }): Promise<PlanFlags> {
   return applyTopologyFlag(readPlanFlags(options, defaults), io);
 }
 
 /** The configuration a plan reads: --config, else the one the topology names, else none. */
-export function configFileOf(options: RawPlanOptions, flags: PlanFlags): string | undefined {
-  return typeof options.config === 'string' ? options.config : flags.topologyConfig;
+export function configFileOf(options: Pick<CommandOptions<'plan'>, 'config' | 'autoConf'>, flags: PlanFlags): string | undefined {
+  const file = options.config ?? flags.topologyConfig;
+  if (file === undefined && options.autoConf !== undefined) {
+    const flag = options.autoConf === false ? '--no-auto-conf' : '--auto-conf';
+    throw new UsageError('needs --config (or a topology that names server.config)', flag);
+  }
+  return file;
 }
 
 /** Rejects --set and shorthand values the server would reject, naming the flag: exit 2. */

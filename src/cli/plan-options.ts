@@ -1,15 +1,35 @@
 /**
- * The options `plan` and `check` share, and their translation into engine input.
+ * Every option of plan, check, inspect and recommend in one schema: its flag, help, parser and
+ * choices. Commander registers the options from it, and the option values' types are derived from
+ * it, so a command receives numbers, sizes and versions already parsed, each error naming its flag.
+ * Then the shared options' translation into engine input.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { ClientGroup, Workload } from '../core/model.js';
 import type { ContainerSpec, ResolvedTopology } from '../core/topology.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
+import type { WorkloadKind } from '../core/recommend.js';
 import type { SettingAssignment } from '../core/settings.js';
-import { DEFAULT_VERSION, type PgVersion } from '../core/versions.js';
+import { SOLVE_VARIABLES } from '../core/solve.js';
+import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
 import { parseAssignment, parseCount, parseSize, parseVersion } from '../input/flags.js';
 import { FAIL_ON, type FailOn } from './exit-code.js';
+
+/** Formats each command writes. */
+export const FORMATS = {
+  plan: ['table', 'json', 'markdown'],
+  check: ['table', 'json', 'markdown', 'github', 'sarif'],
+  inspect: ['table', 'json', 'markdown'],
+  recommend: ['table', 'conf', 'sql', 'json'],
+} as const;
+/** A command that writes formats. */
+export type FormatCommand = keyof typeof FORMATS;
+/** A format of one command. */
+export type FormatOf<C extends FormatCommand> = (typeof FORMATS)[C][number];
+
+/** `recommend --workload` kinds (core/recommend.ts WORKLOAD_KINDS; a test keeps the two equal). */
+export const WORKLOAD_CHOICES = ['oltp', 'olap', 'mixed'] as const satisfies readonly WorkloadKind[];
 
 /** Settings with a flag of their own, e.g. --work-mem for work_mem. */
 export const SHORTHAND_SETTINGS = [
@@ -29,54 +49,229 @@ export const SHORTHAND_SETTINGS = [
   'logical_decoding_work_mem',
   'huge_pages',
 ] as const;
+/** A setting with a flag of its own. */
+export type ShorthandSetting = (typeof SHORTHAND_SETTINGS)[number];
 
 /** The flag of a shorthand setting: work_mem → --work-mem. */
 export function shorthandFlag(name: string): string {
   return `--${name.replace(/_/g, '-')}`;
 }
 
-/** commander's camelCase key of a flag: --work-mem → workMem. */
-function optionKey(name: string): string {
-  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+/** snake_case → camelCase, as commander names option values: work_mem → workMem. */
+type Camel<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+
+/** commander's key of a shorthand setting's value: work_mem → workMem. */
+function optionKey<S extends string>(name: S): Camel<S> {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as Camel<S>;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** One option: its flags as commander reads them, help, and how its value is parsed. */
+export interface OptionSpec<T> {
+  readonly flags: string;
+  readonly description: string;
+  /** Parses one occurrence; `previous` is the value so far (repeatable options collect). */
+  readonly parse?: (raw: string, flag: string, previous: T | undefined) => T;
+  /** Fixed values, shown in help and offered by shell completion. */
+  readonly choices?: readonly string[];
+  /** Whether the option may be given more than once (otherwise a second occurrence is an error). */
+  readonly repeatable?: boolean;
+  readonly defaultValue?: T;
+  /** Marks the value type; never read. */
+  readonly type?: T;
+}
 
-/** Adds the shared plan/check options to a command. */
-export function addPlanOptions(command: Command, { failOnDefault }: { failOnDefault: FailOn }): Command {
-  command
-    .option('--pods <n>', 'application pods (or processes) that each keep a pool')
-    .option('--pool <n>', 'connections in each pod\'s pool')
-    .option('--clients <n>', 'total client connections, instead of --pods × --pool')
-    .option('--topology <file>', 'a topology file (YAML or JSON); - reads JSON or YAML from stdin')
-    .option('--ram <size>', 'memory of the machine or container limit, e.g. 16GB or 8Gi')
-    .option('--pg-version <major>', `PostgreSQL major version, 13–18 (default ${DEFAULT_VERSION})`)
-    .option('--set <name=value>', 'a setting in postgresql.conf syntax, repeatable', collect, [])
-    .option('--sort-ops <n>', `sort-like nodes per query, work_mem each (default ${DEFAULT_WORKLOAD.sortOps})`)
-    .option('--hash-ops <n>', `hash nodes per query, work_mem × hash_mem_multiplier each (default ${DEFAULT_WORKLOAD.hashOps})`)
-    .option('--ops-per-query <n>', 'the rule of thumb\'s single knob: n nodes of work_mem, no hash nodes')
-    .option('--no-parallel', 'assume no parallel query workers')
-    .option('--no-temp-buffers', 'assume sessions do not use temporary tables')
-    .option('--maintenance-ops <n>', `concurrent CREATE INDEX / VACUUM commands (default ${DEFAULT_WORKLOAD.maintenanceOps})`)
-    .option('--logical-senders <n>', 'walsenders doing logical decoding (default: all slots when wal_level = logical)')
-    .option('--backend-baseline <size>', 'private memory of an idle backend (default: measured per version)')
-    .option('--fail-on <severity>', `exit 1 on findings at or above: ${FAIL_ON.join(', ')} (default ${failOnDefault})`)
-    .option('--format <format>', 'table, json or markdown')
-    .option('--json', 'same as --format json')
-    .option('--no-color', 'no ANSI colours');
-  for (const name of SHORTHAND_SETTINGS) {
-    command.option(`${shorthandFlag(name)} <value>`, `same as --set ${name}=<value>`);
+/** The type of the values an option table produces: each absent unless given (or defaulted). */
+export type OptionValues<S> = { readonly [K in keyof S]?: S[K] extends OptionSpec<infer T> ? T : never };
+
+const option = <T>(spec: OptionSpec<T>): OptionSpec<T> => spec;
+const flagOnly = (flags: string, description: string): OptionSpec<boolean> => option<boolean>({ flags, description });
+const count = (flags: string, description: string, bounds?: { min?: number; max?: number }): OptionSpec<number> =>
+  option({ flags, description, parse: (raw, flag) => parseCount(flag, raw, bounds) });
+const size = (flags: string, description: string): OptionSpec<number> => option({ flags, description, parse: (raw, flag) => parseSize(flag, raw) });
+const text = (flags: string, description: string): OptionSpec<string> => option({ flags, description, parse: (raw) => raw });
+/** One of fixed words, with pgmem's own message for any other. */
+const oneOf = <W extends string>(flags: string, description: string, words: readonly W[]): OptionSpec<W> =>
+  option<W>({
+    flags,
+    description,
+    choices: words,
+    parse: (raw, flag) => {
+      if (!(words as readonly string[]).includes(raw)) throw new UsageError(`expected one of ${words.join(', ')}, got "${raw}"`, flag);
+      return raw as W;
+    },
+  });
+const collect = (raw: string, _flag: string, previous: readonly string[] | undefined): string[] => [...(previous ?? []), raw];
+
+/** Options for the topology: how many client connections the applications open. */
+const CONNECTION_OPTIONS = {
+  pods: count('--pods <n>', 'application pods (or processes) that each keep a pool', { min: 0 }),
+  pool: count('--pool <n>', 'connections in each pod\'s pool', { min: 0 }),
+  clients: count('--clients <n>', 'total client connections, instead of --pods × --pool', { min: 0 }),
+  topology: text('--topology <file>', 'a topology file (YAML or JSON); - reads JSON or YAML from stdin'),
+  ram: size('--ram <size>', 'memory of the machine or container limit, e.g. 16GB or 8Gi'),
+  pgVersion: option<PgVersion>({
+    flags: '--pg-version <major>',
+    description: `PostgreSQL major version (default ${DEFAULT_VERSION})`,
+    choices: SUPPORTED_VERSIONS.map(String),
+    parse: (raw, flag) => parseVersion(flag, raw),
+  }),
+};
+
+/** The output options of a command that writes `formats`. */
+function outputOptions<F extends string>(formats: readonly F[]) {
+  return {
+    format: oneOf('--format <format>', `output format (default ${formats[0]})`, formats),
+    json: flagOnly('--json', 'same as --format json'),
+    color: flagOnly('--no-color', 'no ANSI colours'),
+  };
+}
+
+/** The shorthand settings' options: --work-mem <value> and so on. */
+type ShorthandOptions = { readonly [N in ShorthandSetting as Camel<N>]: OptionSpec<string> };
+const SHORTHAND_OPTIONS = Object.fromEntries(
+  SHORTHAND_SETTINGS.map((name) => [
+    optionKey(name),
+    option<string>({
+      flags: `${shorthandFlag(name)} <value>`,
+      description: `same as --set ${name}=<value>`,
+      parse: (raw) => raw,
+      ...(name === 'huge_pages' && { choices: ['on', 'off', 'try'] }),
+    }),
+  ]),
+) as unknown as ShorthandOptions;
+
+/** The options plan, check and inspect share. */
+function sharedOptions(failOnDefault: FailOn) {
+  return {
+    ...CONNECTION_OPTIONS,
+    set: option<string[]>({ flags: '--set <name=value>', description: 'a setting in postgresql.conf syntax, repeatable', parse: collect, repeatable: true }),
+    sortOps: count('--sort-ops <n>', `sort-like nodes per query, work_mem each (default ${DEFAULT_WORKLOAD.sortOps})`, { max: 1000 }),
+    hashOps: count('--hash-ops <n>', `hash nodes per query, work_mem × hash_mem_multiplier each (default ${DEFAULT_WORKLOAD.hashOps})`, { max: 1000 }),
+    opsPerQuery: count('--ops-per-query <n>', 'the rule of thumb\'s single knob: n nodes of work_mem, no hash nodes', { max: 1000 }),
+    parallel: flagOnly('--no-parallel', 'assume no parallel query workers'),
+    maintenanceOps: count('--maintenance-ops <n>', `concurrent CREATE INDEX / VACUUM commands (default ${DEFAULT_WORKLOAD.maintenanceOps})`, { max: 1000 }),
+    logicalSenders: count('--logical-senders <n>', 'walsenders doing logical decoding (default: all slots when wal_level = logical)'),
+    backendBaseline: size('--backend-baseline <size>', 'private memory of an idle backend (default: measured per version)'),
+    failOn: oneOf('--fail-on <severity>', `exit 1 on findings at or above: ${FAIL_ON.join(', ')} (default ${failOnDefault})`, FAIL_ON),
+    ...SHORTHAND_OPTIONS,
+    // --temp-buffers <value> is a shorthand; --no-temp-buffers (same value, false) drops them from the workload.
+    tempBuffers: option<string | false>({ ...SHORTHAND_OPTIONS.tempBuffers, parse: (raw) => raw }),
+    noTempBuffers: flagOnly('--no-temp-buffers', 'assume sessions do not use temporary tables'),
+  };
+}
+
+const AUTO_CONF_OPTIONS = (beside: string) => ({
+  autoConf: option<string | false>({ flags: '--auto-conf <file>', description: `postgresql.auto.conf to apply last (default: beside ${beside})`, parse: (raw) => raw }),
+  noAutoConf: flagOnly('--no-auto-conf', 'do not apply postgresql.auto.conf'),
+});
+
+/** Each command's options. */
+export const COMMAND_OPTIONS = {
+  plan: {
+    config: text('--config <file>', 'read a postgresql.conf (with its includes and postgresql.auto.conf)'),
+    ...AUTO_CONF_OPTIONS('the configuration file'),
+    ...sharedOptions('none'),
+    ...outputOptions(FORMATS.plan),
+    solve: oneOf('--solve <variable>', `the largest ${SOLVE_VARIABLES.join(', ')} that fits in --ram (and in the connection slots)`, SOLVE_VARIABLES),
+    vary: option<string[]>({
+      flags: '--vary <name=v1,v2,...>',
+      description: 'a what-if grid over a setting or pods, pool, clients; up to 2 axes',
+      parse: collect,
+      repeatable: true,
+    }),
+  },
+  check: {
+    ...AUTO_CONF_OPTIONS('each file'),
+    ...sharedOptions('error'),
+    ...outputOptions(FORMATS.check),
+  },
+  inspect: {
+    ...sharedOptions('none'),
+    ...outputOptions(FORMATS.inspect),
+    connectTimeout: count('--connect-timeout <s>', 'seconds to wait for the connection (default 10)', { max: 86_400 }),
+  },
+  recommend: {
+    ...CONNECTION_OPTIONS,
+    workload: oneOf('--workload <kind>', 'plan nodes per query and parallel query (default mixed)', WORKLOAD_CHOICES),
+    cpus: count('--cpus <n>', 'CPUs of the server, for parallel query and autovacuum workers (default 4)', { min: 1, max: 10_000 }),
+    reserve: option<number>({
+      flags: '--reserve <share>',
+      description: 'share of RAM kept for the OS and page cache (default 20%, as the low-headroom finding)',
+      parse: (raw, flag) => parseShare(flag, raw),
+    }),
+    ...outputOptions(FORMATS.recommend),
+  },
+};
+
+/** A command with options in the schema. */
+export type OptionCommand = keyof typeof COMMAND_OPTIONS;
+/** The parsed options of one command. */
+export type CommandOptions<C extends OptionCommand> = OptionValues<(typeof COMMAND_OPTIONS)[C]>;
+/** The parsed options of plan. */
+export type PlanOptions = CommandOptions<'plan'>;
+/** The options readPlanFlags reads: those plan, check and inspect share (recommend has some of them). */
+export type SharedOptions = OptionValues<ReturnType<typeof sharedOptions>> & { readonly color?: boolean | undefined };
+
+/** A share such as `20%` or `0.2`, from 0 up to (not including) 1. */
+export function parseShare(flag: string, raw: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(raw);
+  const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
+  if (!match || !(value >= 0 && value < 1)) {
+    throw new UsageError(`expected a share from 0 to below 1, such as 20% or 0.2, got "${raw}"`, flag);
   }
-  if (command.name() === 'plan') {
-    command
-      .option('--solve <variable>', 'the largest pods, pool or work_mem that fits in --ram (and in the connection slots)')
-      .option('--vary <name=v1,v2,...>', 'a what-if grid over a setting or pods, pool, clients; up to 2 axes', collect, []);
+  return value;
+}
+
+/** The long flag of a spec: '--pods <n>' → '--pods'. */
+function longFlag(spec: OptionSpec<unknown>): string {
+  return spec.flags.split(/[ ,]/)[0]!;
+}
+
+/**
+ * Adds a command's options from the schema. A value option given twice, and --auto-conf together
+ * with --no-auto-conf, are usage errors naming both: never a silent last-one-wins.
+ */
+export function addCommandOptions<C extends OptionCommand>(command: Command, name: C): Command {
+  const specs = COMMAND_OPTIONS[name] as Record<string, OptionSpec<unknown>>;
+  for (const [key, spec] of Object.entries(specs)) {
+    const flag = longFlag(spec);
+    const opt = new Option(spec.flags, spec.description);
+    if (spec.choices) opt.choices(spec.choices);
+    const parse = spec.parse;
+    if (parse) {
+      let earlierText: string | undefined;
+      opt.argParser((raw: string, previous: unknown) => {
+        if (!spec.repeatable && previous !== undefined && previous !== spec.defaultValue) {
+          const earlier = previous === false ? `--no-${flag.slice(2)}` : `${flag} ${earlierText ?? String(previous)}`;
+          throw new UsageError(`given twice (${earlier} and ${flag} ${raw}); give it once`, flag);
+        }
+        earlierText = raw;
+        return parse(raw, flag, previous);
+      });
+    }
+    if (spec.defaultValue !== undefined) opt.default(spec.defaultValue);
+    if (opt.negate && command.options.some((o) => o.attributeName() === opt.attributeName())) {
+      // --no-auto-conf after --auto-conf FILE: registered before commander's own listener, so the
+      // earlier value is still there to name.
+      command.on(`option:${opt.name()}`, () => {
+        const earlier = command.getOptionValue(opt.attributeName()) as unknown;
+        if (earlier !== undefined && earlier !== false) {
+          throw new UsageError(`given with ${opt.long!.replace(/^--no-/, '--')} ${String(earlier)}; give one of them`, opt.long);
+        }
+      });
+    }
+    command.addOption(opt);
+    // The schema's key is the name commander stores the value under (--no-auto-conf's is autoConf's).
+    const attribute = opt.negate && key.startsWith('no') ? key.charAt(2).toLowerCase() + key.slice(3) : key;
+    if (opt.attributeName() !== attribute) throw new Error(`option ${spec.flags} is keyed "${key}", commander names it "${opt.attributeName()}"`);
   }
   return command;
 }
 
-/** The options as commander hands them over. */
-export type RawPlanOptions = Record<string, unknown>;
+/** The options as commander hands them to an action, typed by the schema that registered them. */
+export function commandOptions<C extends OptionCommand>(command: Command, _name: C): CommandOptions<C> {
+  return command.opts() as CommandOptions<C>;
+}
 
 /** Engine input taken from flags (and, once merged, from a topology file). */
 export interface PlanFlags {
@@ -104,40 +299,42 @@ export interface PlanFlags {
   readonly topologyConfig?: string;
 }
 
-function text(options: RawPlanOptions, key: string): string | undefined {
-  const value = options[key];
-  return typeof value === 'string' ? value : undefined;
+/**
+ * The settings given as flags, in order: --set first, then the shorthands. A setting given twice
+ * (--work-mem and --set work_mem, or two --set work_mem) is a usage error naming both flags.
+ */
+function flagAssignments(options: SharedOptions): SettingAssignment[] {
+  const assignments: SettingAssignment[] = [];
+  const given = new Map<string, string>();
+  const add = (name: string, value: string, flag: string): void => {
+    const earlier = given.get(name);
+    if (earlier !== undefined) throw new UsageError(`${name} is given twice (${earlier} and ${flag}); give it once`, flag);
+    given.set(name, flag);
+    assignments.push({ name, value, source: 'flag' });
+  };
+  for (const raw of options.set ?? []) {
+    const { name, value } = parseAssignment('--set', raw);
+    add(name, value, `--set ${name}=${value}`);
+  }
+  for (const name of SHORTHAND_SETTINGS) {
+    const value = options[optionKey(name)];
+    if (typeof value === 'string') add(name, value, `${shorthandFlag(name)} ${value}`);
+  }
+  return assignments;
 }
 
-/** Validates the shared options; every error names its flag. */
-export function readPlanFlags(options: RawPlanOptions, { failOnDefault }: { failOnDefault: FailOn }): PlanFlags {
-  const count = (flag: string, key: string, bounds?: { min?: number; max?: number }): number | undefined => {
-    const raw = text(options, key);
-    return raw === undefined ? undefined : parseCount(flag, raw, bounds);
-  };
-  const version = text(options, 'pgVersion') === undefined ? DEFAULT_VERSION : parseVersion('--pg-version', text(options, 'pgVersion')!);
-
-  const pods = count('--pods', 'pods', { min: 0 });
-  const pool = count('--pool', 'pool', { min: 0 });
-  const clientsFlag = count('--clients', 'clients', { min: 0 });
+/** Validates the shared options' combinations; every error names its flag. */
+export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failOnDefault: FailOn }): PlanFlags {
+  const { pods, pool, clients: clientsFlag, opsPerQuery, sortOps, hashOps, maintenanceOps, logicalSenders } = options;
   if (clientsFlag !== undefined && (pods !== undefined || pool !== undefined)) {
     throw new UsageError('give either --clients or --pods and --pool, not both', '--clients');
   }
   if (pods !== undefined && pool === undefined) throw new UsageError('needs --pool (connections per pod)', '--pods');
   const clients = clientsFlag ?? (pool !== undefined ? (pods ?? 1) * pool : null);
 
-  const ramText = text(options, 'ram');
-  const ramBytes = ramText === undefined ? null : parseSize('--ram', ramText);
-
-  const opsPerQuery = count('--ops-per-query', 'opsPerQuery', { max: 1000 });
-  const sortOps = count('--sort-ops', 'sortOps', { max: 1000 });
-  const hashOps = count('--hash-ops', 'hashOps', { max: 1000 });
   if (opsPerQuery !== undefined && (sortOps !== undefined || hashOps !== undefined)) {
     throw new UsageError('give either --ops-per-query or --sort-ops/--hash-ops, not both', '--ops-per-query');
   }
-  const baselineText = text(options, 'backendBaseline');
-  const logicalSenders = count('--logical-senders', 'logicalSenders');
-  const maintenanceOps = count('--maintenance-ops', 'maintenanceOps', { max: 1000 });
   const workloadFlags: { -readonly [K in keyof Workload]?: Workload[K] } = {};
   if (opsPerQuery !== undefined) Object.assign(workloadFlags, { sortOps: opsPerQuery, hashOps: 0 });
   if (sortOps !== undefined) workloadFlags.sortOps = sortOps;
@@ -146,45 +343,31 @@ export function readPlanFlags(options: RawPlanOptions, { failOnDefault }: { fail
   if (options.tempBuffers === false) workloadFlags.tempBuffers = false;
   if (maintenanceOps !== undefined) workloadFlags.maintenanceOps = maintenanceOps;
   if (logicalSenders !== undefined) workloadFlags.logicalSenders = logicalSenders;
-  if (baselineText !== undefined) workloadFlags.backendBaselineBytes = parseSize('--backend-baseline', baselineText);
-  const workload: Workload = { ...DEFAULT_WORKLOAD, ...workloadFlags };
-
-  const assignments: SettingAssignment[] = [];
-  for (const raw of (options.set as string[] | undefined) ?? []) {
-    assignments.push({ ...parseAssignment('--set', raw), source: 'flag' });
-  }
-  for (const name of SHORTHAND_SETTINGS) {
-    const value = text(options, optionKey(name));
-    if (value !== undefined) assignments.push({ name, value, source: 'flag' });
-  }
-
-  const failOnText = text(options, 'failOn') ?? failOnDefault;
-  if (!(FAIL_ON as readonly string[]).includes(failOnText)) {
-    throw new UsageError(`expected one of ${FAIL_ON.join(', ')}, got "${failOnText}"`, '--fail-on');
-  }
+  if (options.backendBaseline !== undefined) workloadFlags.backendBaselineBytes = options.backendBaseline;
 
   return {
-    version,
+    version: options.pgVersion ?? DEFAULT_VERSION,
     clients,
     ...(pods !== undefined && { pods }),
     ...(pool !== undefined && { pool }),
-    ramBytes,
-    workload,
+    ramBytes: options.ram ?? null,
+    workload: { ...DEFAULT_WORKLOAD, ...workloadFlags },
     workloadFlags,
-    assignments,
-    failOn: failOnText as FailOn,
+    assignments: flagAssignments(options),
+    failOn: options.failOn ?? failOnDefault,
     color: options.color === false ? false : undefined,
-    versionFlag: text(options, 'pgVersion') !== undefined,
-    topologyFile: text(options, 'topology') ?? null,
+    versionFlag: options.pgVersion !== undefined,
+    topologyFile: options.topology ?? null,
   };
 }
 
-/** The output format from --format / --json, checked against what the command supports. */
-export function readFormat<F extends string>(options: RawPlanOptions, allowed: readonly F[], fallback: F): F {
-  if (options.json === true) return 'json' as F;
-  const value = text(options, 'format') ?? fallback;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`expected one of ${allowed.join(', ')}, got "${value}"`, '--format');
+/** The output format from --format / --json: --json with another --format is a usage error. */
+export function readFormat<F extends string>(options: { readonly format?: F | undefined; readonly json?: boolean | undefined }, fallback: F): F {
+  if (options.json === true) {
+    if (options.format !== undefined && options.format !== 'json') {
+      throw new UsageError(`--json asks for json, --format for ${options.format}; give one of them`, '--json');
+    }
+    return 'json' as F;
   }
-  return value as F;
+  return options.format ?? fallback;
 }

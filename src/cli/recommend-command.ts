@@ -2,65 +2,34 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError, UsageError } from '../errors.js';
 import type { WorkloadKind } from '../core/recommend.js';
-import { parseCount } from '../input/flags.js';
 import { useColor, type CliIo } from './io.js';
-import { readFormat, readPlanFlags, type RawPlanOptions } from './plan-options.js';
+import { addCommandOptions, readFormat, readPlanFlags, type CommandOptions } from './plan-options.js';
 import { applyTopologyFlag } from './topology-loader.js';
 import { renderJson } from '../render/json.js';
-
-/** Formats `recommend` writes. */
-export const RECOMMEND_FORMATS = ['table', 'conf', 'sql', 'json'] as const;
-type RecommendFormat = (typeof RECOMMEND_FORMATS)[number];
 
 /** CPUs assumed when --cpus is not given. */
 export const DEFAULT_CPUS = 4;
 
-/** A share such as `20%` or `0.2`, from 0 up to (not including) 1. */
-export function parseShare(flag: string, raw: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(raw);
-  const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
-  if (!match || !(value >= 0 && value < 1)) {
-    throw new UsageError(`expected a share from 0 to below 1, such as 20% or 0.2, got "${raw}"`, flag);
-  }
-  return value;
-}
-
 /** Registers `recommend` on the program; `setExit` receives its exit code. */
 export function registerRecommendCommand(program: Command, io: CliIo, setExit: (code: number) => void): Command {
-  return program
-    .command('recommend')
-    .description('settings whose worst case fits in RAM minus a reserve for the OS and page cache')
-    .option('--ram <size>', 'memory of the machine or container limit, e.g. 16GB or 8Gi')
-    .option('--pods <n>', 'application pods (or processes) that each keep a pool')
-    .option('--pool <n>', 'connections in each pod\'s pool')
-    .option('--clients <n>', 'total client connections, instead of --pods × --pool')
-    .option('--topology <file>', 'a topology file (YAML or JSON); - reads it from stdin')
-    // Help text is static so that registering the command loads no engine code.
-    .option('--workload <kind>', 'oltp, olap or mixed: plan nodes per query and parallel query (default mixed)')
-    .option('--cpus <n>', `CPUs of the server, for parallel query and autovacuum workers (default ${DEFAULT_CPUS})`)
-    .option('--reserve <share>', 'share of RAM kept for the OS and page cache (default 20%, as the low-headroom finding)')
-    .option('--pg-version <major>', 'PostgreSQL major version, 13–18')
-    .option('--format <format>', `${RECOMMEND_FORMATS.join(', ')} (default table)`)
-    .option('--json', 'same as --format json')
-    .option('--no-color', 'no ANSI colours')
-    .action(async (options: RawPlanOptions) => {
-      setExit(await recommendCommand(options, io));
-    });
+  return addCommandOptions(
+    program.command('recommend').description('settings whose worst case fits in RAM minus a reserve for the OS and page cache'),
+    'recommend',
+  ).action(async (options: CommandOptions<'recommend'>) => {
+    setExit(await recommendCommand(options, io));
+  });
 }
 
 /** Runs `recommend` and returns the exit code: 0 with settings, 1 when nothing safe fits. */
-export async function recommendCommand(options: RawPlanOptions, io: CliIo): Promise<number> {
-  const format = readFormat<RecommendFormat>(options, RECOMMEND_FORMATS, 'table');
-  const [{ DEFAULT_RESERVE_SHARE, WORKLOAD_KINDS, recommend }, { Settings }] = await Promise.all([
+export async function recommendCommand(options: CommandOptions<'recommend'>, io: CliIo): Promise<number> {
+  const format = readFormat(options, 'table');
+  const [{ DEFAULT_RESERVE_SHARE, recommend }, { Settings }] = await Promise.all([
     import('../core/recommend.js'),
     import('../core/settings.js'),
   ]);
-  const workloadText = typeof options.workload === 'string' ? options.workload : 'mixed';
-  if (!(WORKLOAD_KINDS as readonly string[]).includes(workloadText)) {
-    throw new UsageError(`expected one of ${WORKLOAD_KINDS.join(', ')}, got "${workloadText}"`, '--workload');
-  }
-  const cpus = typeof options.cpus === 'string' ? parseCount('--cpus', options.cpus, { min: 1, max: 10_000 }) : DEFAULT_CPUS;
-  const reserveShare = typeof options.reserve === 'string' ? parseShare('--reserve', options.reserve) : DEFAULT_RESERVE_SHARE;
+  const workloadText: WorkloadKind = options.workload ?? 'mixed';
+  const cpus = options.cpus ?? DEFAULT_CPUS;
+  const reserveShare = options.reserve ?? DEFAULT_RESERVE_SHARE;
 
   const flags = await applyTopologyFlag(readPlanFlags(options, { failOnDefault: 'none' }), io);
   if (flags.ramBytes === null) {
@@ -78,7 +47,7 @@ export async function recommendCommand(options: RawPlanOptions, io: CliIo): Prom
     version: flags.version,
     ramBytes: flags.ramBytes,
     cpus,
-    workload: workloadText as WorkloadKind,
+    workload: workloadText,
     reserveShare,
     clients: flags.clients,
     groups: flags.groups ?? null,

@@ -9,7 +9,7 @@ import type { CliIo } from './io.js';
 import { describeWriteError, guardSink, isClosedPipe } from './output.js';
 import { registerCompletionCommand } from './completion.js';
 import { registerInspectCommand } from './inspect-command.js';
-import { addPlanOptions } from './plan-options.js';
+import { addCommandOptions, type CommandOptions } from './plan-options.js';
 import { registerRecommendCommand } from './recommend-command.js';
 
 const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -57,32 +57,24 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, argv: readonly
 }
 
 function registerPlanCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addPlanOptions(
-    program
-      .command('plan')
-      .description('how much RAM the server can use in the worst case')
-      .option('--config <file>', 'read a postgresql.conf (with its includes and postgresql.auto.conf)')
-      .option('--auto-conf <file>', 'postgresql.auto.conf to apply last (default: beside the configuration file)')
-      .option('--no-auto-conf', 'do not apply postgresql.auto.conf'),
-    { failOnDefault: 'none' },
-  ).action(async (options: Record<string, unknown>) => {
-    const { planCommand } = await import('./plan-command.js');
-    setExit(await planCommand(options, io));
-  });
+  addCommandOptions(program.command('plan').description('how much RAM the server can use in the worst case'), 'plan').action(
+    async (options: CommandOptions<'plan'>) => {
+      const { planCommand } = await import('./plan-command.js');
+      setExit(await planCommand(options, io));
+    },
+  );
 }
 
 function registerCheckCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addPlanOptions(
+  addCommandOptions(
     program
       .command('check')
       .description('judge postgresql.conf files as the server reads them; exit 1 on findings (for CI)')
-      .argument('<file...>', 'postgresql.conf files, one per server')
-      .option('--auto-conf <file>', 'postgresql.auto.conf to apply last (default: beside each file)')
-      .option('--no-auto-conf', 'do not apply postgresql.auto.conf'),
-    { failOnDefault: 'error' },
+      .argument('<file...>', 'postgresql.conf files, one per server'),
+    'check',
   )
     .addHelpText('after', '\nFormats: table, json, markdown, github (workflow annotations), sarif.')
-    .action(async (files: string[], options: Record<string, unknown>) => {
+    .action(async (files: string[], options: CommandOptions<'check'>) => {
       const { checkCommand } = await import('./check-command.js');
       setExit(await checkCommand(files, options, io));
     });

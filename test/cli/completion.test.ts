@@ -31,6 +31,11 @@ describe('pgmem completion', () => {
     expect(bashComplete(script, ['pgmem', 'plan', '--work'])).toEqual(['--work-mem']);
     expect(bashComplete(script, ['pgmem', 'schema', ''])).toEqual(Object.keys(SCHEMAS));
     expect(Object.keys(SCHEMAS)).toEqual(expect.arrayContaining(['plan', 'topology']));
+    // Every registered choice is offered: recommend's and --solve's included.
+    expect(bashComplete(script, ['pgmem', 'recommend', '--workload', ''])).toEqual(['oltp', 'olap', 'mixed']);
+    expect(bashComplete(script, ['pgmem', 'recommend', '--format', ''])).toEqual(['table', 'conf', 'sql', 'json']);
+    expect(bashComplete(script, ['pgmem', 'plan', '--solve', ''])).toEqual(['pods', 'pool', 'work_mem']);
+    expect(bashComplete(script, ['pgmem', 'inspect', '--format', ''])).toEqual(['table', 'json', 'markdown']);
     // Options that take free values offer nothing rather than other options.
     expect(bashComplete(script, ['pgmem', 'plan', '--pods', ''])).toEqual([]);
   });
@@ -38,7 +43,7 @@ describe('pgmem completion', () => {
   it('zsh and fish: scripts for every command with enum values', async () => {
     const zsh = (await runCli(['completion', 'zsh'])).stdout;
     expect(zsh.startsWith('#compdef pgmem\n')).toBe(true);
-    expect(zsh).toContain("'--format[table, json or markdown]:value:(table json markdown github sarif)'");
+    expect(zsh).toContain("'--format[output format (default table)]:value:(table json markdown github sarif)'");
     expect(zsh).toContain(':value:(13 14 15 16 17 18)');
     const fish = (await runCli(['completion', 'fish'])).stdout;
     expect(fish).toContain("complete -c pgmem -n __fish_use_subcommand -a check");

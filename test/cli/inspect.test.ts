@@ -102,7 +102,7 @@ describe.each(versions)('inspect on PostgreSQL %i', (version) => {
     const report = inspectSchema.parse(JSON.parse(result.stdout));
     expect(report.pgVersion).toBe(version);
 
-    const flags = readPlanFlags({ pgVersion: String(version) }, { failOnDefault: 'none' });
+    const flags = readPlanFlags({ pgVersion: version }, { failOnDefault: 'none' });
     const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dataDir };
     const checked = analyzeConfig(flags, loadConfig(join(dataDir, 'postgresql.conf'), flags.version, undefined, io)).report;
     expect(checked.config.valid).toBe(true);
