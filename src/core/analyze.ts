@@ -122,19 +122,40 @@ function toReport(
     };
   }
   const { workload } = model.input;
+  const server = model.perBackend;
+  const hungriest = server.queries[server.hungriest]!;
+  const sortNodes = hungriest.nodes.filter((n) => n.budget === 'work_mem').length;
   return {
     schemaVersion: SCHEMA_VERSION,
     pgVersion: s.version,
     settings,
     workload: {
-      sortOps: workload.sortOps,
-      hashOps: workload.hashOps,
+      sortOps: sortNodes,
+      hashOps: hungriest.nodes.length - sortNodes,
       parallel: model.parallel.workersPerQuery > 0,
       parallelWorkersPerQuery: model.parallel.workersPerQuery,
       tempBuffers: workload.tempBuffers,
       maintenanceOps: workload.maintenanceOps,
       logicalSenders: model.logicalSenders,
       backendBaselineBytes: model.perBackend.baselineBytes,
+      queries: server.queries.map((q, i) => ({
+        source: q.source,
+        planUnknown: q.planUnknown,
+        hungriest: i === server.hungriest,
+        backendBytes: q.queryBytes,
+        workers: q.workers,
+        workersBytes: q.workersBytes,
+        nodes: q.nodes.map((n) => ({
+          kind: n.kind,
+          nodeType: n.nodeType,
+          budget: n.budget,
+          budgetBytes: n.budgetBytes,
+          workers: n.workers,
+          processes: n.processes,
+          ...(n.path !== undefined && { path: n.path }),
+          ...(n.measuredBytes !== undefined && { measuredBytes: n.measuredBytes }),
+        })),
+      })),
     },
     connections: { ...model.connections },
     sharedMemory: {
@@ -161,6 +182,8 @@ function toReport(
         backends: g.backends,
         perBackendBytes: g.perBackend.worstCaseBytes,
         bytes: g.bytes,
+        hungriestQuery: g.perBackend.queries[g.perBackend.hungriest]!.source,
+        ownWorkload: g.ownWorkload,
       })),
       apps: (topology?.apps ?? []).map((a) => ({ ...a })),
       poolers: (topology?.poolers ?? []).map((p) => ({ ...p, pools: p.pools.map((pool) => ({ ...pool })) })),

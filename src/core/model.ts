@@ -7,6 +7,7 @@ import type { SettingAssignment, Settings } from './settings.js';
 import { estimateSharedMemory, SHMEM_SETTINGS, type SharedMemoryEstimate, type ShmemSettings } from './shmem.js';
 import type { MemoryComponent } from './report-schema.js';
 import { formatSize } from './format.js';
+import { countsShape, NODE_BUDGET, type NodeBudget, type QueryShape, type WorkloadNode } from './workload.js';
 
 /** What the queries do: how many memory-hungry plan nodes run at once, and what else runs. */
 export interface Workload {
@@ -14,6 +15,11 @@ export interface Workload {
   readonly sortOps: number;
   /** Hash nodes per query (Hash Join, HashAggregate, Memoize, hashed SubPlan): work_mem × hash_mem_multiplier each. */
   readonly hashOps: number;
+  /**
+   * The queries the backends run, as plan-node shapes (EXPLAIN plans, presets). Absent or null: the
+   * one shape of `sortOps` generic-sort and `hashOps` generic-hash nodes (countsShape).
+   */
+  readonly queries?: readonly QueryShape[] | null;
   /** Whether parallel query may run (also needs max_parallel_workers_per_gather > 0). */
   readonly parallel: boolean;
   /** Whether every session may fill its temp_buffers with temporary tables. */
@@ -37,6 +43,20 @@ export const DEFAULT_WORKLOAD: Workload = {
   backendBaselineBytes: null,
 };
 
+/** The query shapes of a workload: its own, or the one shape of its node counts. */
+export function workloadQueries(workload: Pick<Workload, 'sortOps' | 'hashOps' | 'queries'>): readonly QueryShape[] {
+  return workload.queries ?? [countsShape(workload.sortOps, workload.hashOps)];
+}
+
+/** A client group's own workload (a topology app's queries); what it leaves out comes from the model's. */
+export interface GroupWorkload {
+  readonly queries: readonly QueryShape[];
+  /** Whether parallel query may run for this group's queries. */
+  readonly parallel?: boolean;
+  /** Whether this group's sessions may fill temp_buffers. */
+  readonly tempBuffers?: boolean;
+}
+
 /** Everything the model needs. */
 export interface ModelInput {
   readonly settings: Settings;
@@ -58,6 +78,45 @@ export interface ClientGroup {
   readonly overrides: readonly SettingAssignment[];
   /** Superuser sessions, which may also take the superuser-reserved slots. */
   readonly reservedSlots?: boolean;
+  /** The group's own queries; absent, it runs the model's workload. */
+  readonly workload?: GroupWorkload | null;
+}
+
+/** One memory node of a query, costed. */
+export interface NodeCost extends WorkloadNode {
+  readonly budget: NodeBudget;
+  /** Its budget: work_mem, or work_mem × hash_mem_multiplier (estimate-bound nodes too). */
+  readonly budgetBytes: number;
+  /** Processes that hold it: the backend, plus its Gather's workers when parallel query runs. */
+  readonly processes: number;
+}
+
+/** One query shape, costed for one backend and its parallel workers. */
+export interface QueryCost {
+  readonly source: string;
+  readonly planUnknown: boolean;
+  readonly nodes: readonly NodeCost[];
+  /** Budgets of the work_mem nodes the backend holds. */
+  readonly sortBytes: number;
+  /** Budgets of the hash_mem nodes the backend holds. */
+  readonly hashBytes: number;
+  /** Measured overhead of the backend's nodes beyond their budgets (NODE_ALLOWANCE). */
+  readonly nodeOverheadBytes: number;
+  /** Node memory of the backend running it: sorts + hashes + overhead. */
+  readonly queryBytes: number;
+  /** Parallel workers it launches (0 when parallel query cannot run). */
+  readonly workers: number;
+  /** The largest of its workers: baseline + the nodes under its Gather + their overhead. */
+  readonly workerBytes: number;
+  /** All its workers together. */
+  readonly workersBytes: number;
+  /**
+   * Hash nodes that may build one Parallel Hash table in dynamic shared memory (parallel-hash nodes;
+   * any hash node of a plan-unknown query), and those tables' size: hash_mem × (workers + 1) each
+   * (nodeHash.c, ExecChooseHashTableSize), however many workers launch.
+   */
+  readonly sharedHashNodes: number;
+  readonly sharedHashBytes: number;
 }
 
 /** What one backend can use while running the worst query. */
@@ -73,6 +132,13 @@ export interface BackendCost {
   readonly tempBuffersBytes: number;
   readonly worstCaseBytes: number;
   readonly components: MemoryComponent[];
+  /** Every query shape, costed; the per-backend figures above are the hungriest one's. */
+  readonly queries: readonly QueryCost[];
+  /** Index in `queries` of the hungriest query (the most node memory in the backend). */
+  readonly hungriest: number;
+  /** Most workers one of its queries launches, and the largest worker process among its queries. */
+  readonly workers: number;
+  readonly workerBytes: number;
 }
 
 /** A client group after slots are handed out. */
@@ -83,6 +149,8 @@ export interface GroupModel {
   readonly backends: number;
   readonly perBackend: BackendCost;
   readonly bytes: number;
+  /** Whether it runs its own queries (ClientGroup.workload). */
+  readonly ownWorkload: boolean;
 }
 
 /** The computed model, before findings. All sizes are integer bytes. */
@@ -153,10 +221,25 @@ export function computeModel(input: ModelInput): MemoryModel {
   const shared = estimateSharedMemory(version, shmemSettings(s));
   const baselineBytes = workload.backendBaselineBytes ?? BACKEND_BASELINE_BYTES[version];
 
-  // Each group's backends run with its role's settings (ALTER ROLE … SET work_mem, …).
+  // Parallel query: each worker is a process with its own work_mem per node (docs, "Parallel Query");
+  // a Gather gets at most max_parallel_workers_per_gather, the instance at most max_parallel_workers,
+  // all of them taken from max_worker_processes.
+  const workerPool = Math.min(s.num('max_parallel_workers'), s.num('max_worker_processes'));
+  const perGather = Math.min(s.num('max_parallel_workers_per_gather'), workerPool);
+  const context = { baselineBytes, workerPool, perGather };
+  const serverQueries = workloadQueries(workload);
+
+  // Each group's backends run with its role's settings (ALTER ROLE … SET work_mem, …) and its own
+  // queries when it has them.
   const costed = groupInputs.map((group) => {
     const settings = group.overrides.length ? s.withOverrides(group.overrides) : s;
-    return { group, cost: backendCost(settings, workload, baselineBytes) };
+    const own = group.workload;
+    const cost = backendCost(settings, {
+      queries: own ? own.queries : serverQueries,
+      parallel: own?.parallel ?? workload.parallel,
+      tempBuffers: own?.tempBuffers ?? workload.tempBuffers,
+    }, context);
+    return { group, cost };
   });
   // When clients outnumber max_connections, the worst case gives the slots to the hungriest groups.
   let slotsLeft = maxConnections;
@@ -173,17 +256,18 @@ export function computeModel(input: ModelInput): MemoryModel {
     backends: backendsOf.get(group)!,
     perBackend: cost,
     bytes: backendsOf.get(group)! * cost.worstCaseBytes,
+    ownWorkload: Boolean(group.workload),
   }));
-  const serverCost = backendCost(s, workload, baselineBytes);
+  const serverCost = backendCost(s, { queries: serverQueries, parallel: workload.parallel, tempBuffers: workload.tempBuffers }, context);
 
-  // Parallel query: each worker is a process with its own work_mem per node (docs, "Parallel Query");
-  // a Gather gets at most max_parallel_workers_per_gather, the instance at most max_parallel_workers,
-  // all of them taken from max_worker_processes. Workers run the hungriest group's queries.
-  const workerPool = Math.min(s.num('max_parallel_workers'), s.num('max_worker_processes'));
-  const workersPerQuery = workload.parallel ? Math.min(s.num('max_parallel_workers_per_gather'), workerPool) : 0;
-  const instanceWorkers = Math.min(backends * workersPerQuery, workerPool);
-  const hungriest = groups.filter((g) => g.backends > 0).map((g) => g.perBackend);
-  const bytesPerWorker = baselineBytes + Math.max(serverCost.queryBytes, ...hungriest.map((c) => c.queryBytes));
+  // Workers run the hungriest group's queries: every worker is counted at the largest worker process.
+  const running = groups.filter((g) => g.backends > 0);
+  const workersPerQuery = Math.max(serverCost.workers, ...running.map((g) => g.perBackend.workers));
+  const instanceWorkers = Math.min(
+    running.reduce((total, g) => total + g.backends * g.perBackend.workers, 0),
+    workerPool,
+  );
+  const bytesPerWorker = Math.max(serverCost.workerBytes, ...running.map((g) => g.perBackend.workerBytes));
 
   // Background: autovacuum workers (autovacuum.c; PG18 runs at most autovacuum_max_workers of
   // autovacuum_worker_slots), each with autovacuum_work_mem, else maintenance_work_mem (vacuumlazy.c).
@@ -270,7 +354,7 @@ export function computeModel(input: ModelInput): MemoryModel {
 
   // The rule of thumb users know: shared_buffers + work_mem × max_connections × operations per query.
   const ruleOfThumbBytes =
-    (s.bytes('shared_buffers') ?? 0) + serverCost.workMemBytes * maxConnections * (workload.sortOps + workload.hashOps);
+    (s.bytes('shared_buffers') ?? 0) + serverCost.workMemBytes * maxConnections * serverCost.queries[serverCost.hungriest]!.nodes.length;
 
   return {
     input,
@@ -295,36 +379,53 @@ export function computeModel(input: ModelInput): MemoryModel {
   };
 }
 
+/** What backendCost needs beyond the settings: the queries and the instance's parallel limits. */
+interface CostContext {
+  readonly baselineBytes: number;
+  /** min(max_parallel_workers, max_worker_processes). */
+  readonly workerPool: number;
+  /** min(max_parallel_workers_per_gather, workerPool): the workers of a plan-unknown query. */
+  readonly perGather: number;
+}
+
 /**
- * One backend's worst case: work_mem per sort node; hash nodes get work_mem × hash_mem_multiplier
- * (get_hash_memory_limit() in nodeHash.c: floor(work_mem kB × multiplier × 1024)); temp_buffers once
- * the session touches temporary tables (localbuf.c); the idle private baseline; and what the nodes
- * were measured to hold beyond their budgets (NODE_ALLOWANCE).
+ * One backend's worst case: its hungriest query's nodes, each at its budget — work_mem, or
+ * work_mem × hash_mem_multiplier for hash nodes (get_hash_memory_limit() in nodeHash.c:
+ * floor(work_mem kB × multiplier × 1024)) — plus what the nodes were measured to hold beyond their
+ * budgets (NODE_ALLOWANCE); temp_buffers once the session touches temporary tables (localbuf.c);
+ * and the idle private baseline.
  */
-function backendCost(s: Settings, workload: Workload, baselineBytes: number): BackendCost {
+function backendCost(
+  s: Settings,
+  workload: { readonly queries: readonly QueryShape[]; readonly parallel: boolean; readonly tempBuffers: boolean },
+  context: CostContext,
+): BackendCost {
+  const { baselineBytes } = context;
   const workMemBytes = s.bytes('work_mem') ?? 0;
   const multiplier = s.num('hash_mem_multiplier');
-  const hashMem = Math.floor(s.num('work_mem') * multiplier * 1024);
-  const sortBytes = workload.sortOps * workMemBytes;
-  const hashBytes = workload.hashOps * hashMem;
+  const shapes = workload.queries.length > 0 ? workload.queries : [{ source: 'no memory nodes', nodes: [] }];
+  const queries = shapes.map((shape) => queryCost(s, shape, workload.parallel, context));
+  let hungriest = 0;
+  queries.forEach((q, i) => {
+    if (q.queryBytes > queries[hungriest]!.queryBytes) hungriest = i;
+  });
+  const query = queries[hungriest]!;
   const allowance = NODE_ALLOWANCE[s.version];
-  const nodeOverheadBytes = Math.ceil(
-    workload.sortOps * (workMemBytes * (allowance.sort - 1) + allowance.bytes) +
-      workload.hashOps * (hashMem * (allowance.hash - 1) + allowance.bytes),
-  );
   const tempBuffersBytes = workload.tempBuffers ? (s.bytes('temp_buffers') ?? 0) : 0;
-  const nodes = workload.sortOps + workload.hashOps;
+  const sortNodes = query.nodes.filter((n) => n.budget === 'work_mem').length;
+  const hashNodes = query.nodes.length - sortNodes;
+  const nodes = query.nodes.length;
   const components: MemoryComponent[] = [
     { name: 'Private baseline', bytes: baselineBytes, detail: 'idle backend, measured RssAnon' },
-    { name: 'Sort nodes', bytes: sortBytes, detail: `${workload.sortOps} × work_mem ${formatSize(workMemBytes)}` },
+    { name: 'Sort nodes', bytes: query.sortBytes, detail: `${sortNodes} × work_mem ${formatSize(workMemBytes)}` },
     {
       name: 'Hash nodes',
-      bytes: hashBytes,
-      detail: `${workload.hashOps} × work_mem ${formatSize(workMemBytes)} × hash_mem_multiplier ${multiplier}`,
+      bytes: query.hashBytes,
+      detail: `${hashNodes} × work_mem ${formatSize(workMemBytes)} × hash_mem_multiplier ${multiplier}`,
     },
     {
       name: 'Node overhead',
-      bytes: nodeOverheadBytes,
+      bytes: query.nodeOverheadBytes,
       detail:
         allowance.sort === allowance.hash
           ? `${nodes} nodes × (${Math.round((allowance.sort - 1) * 100)}% of budget + ${formatSize(allowance.bytes)}), measured`
@@ -334,17 +435,101 @@ function backendCost(s: Settings, workload: Workload, baselineBytes: number): Ba
   if (workload.tempBuffers) {
     components.push({ name: 'temp_buffers', bytes: tempBuffersBytes, detail: 'temporary tables' });
   }
-  const queryBytes = sortBytes + hashBytes + nodeOverheadBytes;
   return {
     baselineBytes,
     workMemBytes,
+    sortBytes: query.sortBytes,
+    hashBytes: query.hashBytes,
+    nodeOverheadBytes: query.nodeOverheadBytes,
+    queryBytes: query.queryBytes,
+    tempBuffersBytes,
+    worstCaseBytes: baselineBytes + query.queryBytes + tempBuffersBytes,
+    components,
+    queries,
+    hungriest,
+    workers: Math.max(...queries.map((q) => q.workers)),
+    workerBytes: Math.max(...queries.map((q) => q.workerBytes)),
+  };
+}
+
+/** A node's budget in bytes under the settings. */
+function budgetBytes(s: Settings, budget: NodeBudget): number {
+  if (budget === 'work_mem') return s.bytes('work_mem') ?? 0;
+  return Math.floor(s.num('work_mem') * s.num('hash_mem_multiplier') * 1024);
+}
+
+/** Measured overhead of a set of nodes beyond their budgets. */
+function nodesOverhead(s: Settings, nodes: readonly NodeCost[]): number {
+  const allowance = NODE_ALLOWANCE[s.version];
+  const sorts = nodes.filter((n) => n.budget === 'work_mem').length;
+  const hashes = nodes.length - sorts;
+  const workMemBytes = budgetBytes(s, 'work_mem');
+  const hashMemBytes = budgetBytes(s, 'hash_mem');
+  return Math.ceil(
+    sorts * (workMemBytes * (allowance.sort - 1) + allowance.bytes) +
+      hashes * (hashMemBytes * (allowance.hash - 1) + allowance.bytes),
+  );
+}
+
+/**
+ * One query: the backend holds every node (a Gather's leader runs the plan below it too); each
+ * Gather's workers hold the nodes under it. A plan-unknown query may put every node under one
+ * Gather of max_parallel_workers_per_gather workers. Workers come from the instance's pool.
+ */
+function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: CostContext): QueryCost {
+  // Worker processes per Gather, and the nodes each Gather's workers hold.
+  const gathers = new Map<string, { workers: number; nodes: NodeCost[] }>();
+  const costedNodes: NodeCost[] = [];
+  const allWorkers = shape.planUnknown && parallel ? context.perGather : 0;
+  for (const node of shape.nodes) {
+    const budget = NODE_BUDGET[node.kind];
+    const workers = shape.planUnknown ? allWorkers : parallel ? Math.min(node.workers, context.workerPool) : 0;
+    const costed: NodeCost = { ...node, budget, budgetBytes: budgetBytes(s, budget), processes: 1 + workers };
+    costedNodes.push(costed);
+    if (workers === 0) continue;
+    const key = shape.planUnknown ? 'plan' : (node.gather ?? `workers:${node.workers}`);
+    const gather = gathers.get(key) ?? { workers, nodes: [] };
+    gather.nodes.push(costed);
+    gathers.set(key, gather);
+  }
+  if (allWorkers > 0 && gathers.size === 0) gathers.set('plan', { workers: allWorkers, nodes: [] });
+  const sortBytes = costedNodes.filter((n) => n.budget === 'work_mem').reduce((t, n) => t + n.budgetBytes, 0);
+  const hashBytes = costedNodes.filter((n) => n.budget !== 'work_mem').reduce((t, n) => t + n.budgetBytes, 0);
+  const nodeOverheadBytes = nodesOverhead(s, costedNodes);
+  const sharedHash = costedNodes.filter(
+    (n) => n.kind === 'parallel-hash' || (shape.planUnknown && n.kind === 'generic-hash'),
+  );
+  const sharedHashBytes = sharedHash.reduce(
+    (t, n) => t + n.budgetBytes * ((shape.planUnknown ? allWorkers : n.workers) + 1),
+    0,
+  );
+  let workers = 0;
+  let workerBytes = 0;
+  let workersBytes = 0;
+  for (const gather of gathers.values()) {
+    const launched = Math.min(gather.workers, context.workerPool - workers);
+    if (launched <= 0) continue;
+    const each =
+      context.baselineBytes + gather.nodes.reduce((t, n) => t + n.budgetBytes, 0) + nodesOverhead(s, gather.nodes);
+    workers += launched;
+    workerBytes = Math.max(workerBytes, each);
+    workersBytes += launched * each;
+  }
+  // A plan-unknown query with parallel query off still reports what one worker would hold.
+  if (workers === 0) workerBytes = context.baselineBytes + sortBytes + hashBytes + nodeOverheadBytes;
+  return {
+    source: shape.source,
+    planUnknown: shape.planUnknown === true,
+    nodes: costedNodes,
     sortBytes,
     hashBytes,
     nodeOverheadBytes,
-    queryBytes,
-    tempBuffersBytes,
-    worstCaseBytes: baselineBytes + queryBytes + tempBuffersBytes,
-    components,
+    queryBytes: sortBytes + hashBytes + nodeOverheadBytes,
+    workers,
+    workerBytes,
+    workersBytes,
+    sharedHashNodes: sharedHash.length,
+    sharedHashBytes,
   };
 }
 

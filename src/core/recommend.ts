@@ -16,6 +16,7 @@ import type { ContainerSpec, ResolvedTopology } from './topology.js';
 import { parseSettingValue, type OtherSettings } from './units.js';
 import type { PgVersion } from './versions.js';
 import { effectiveWalBuffers } from './shmem.js';
+import { countsShape } from './workload.js';
 
 /** The workload kinds `recommend --workload` knows. */
 export const WORKLOAD_KINDS = ['oltp', 'olap', 'mixed'] as const;
@@ -224,6 +225,7 @@ export function recommend(input: RecommendInput): RecommendResult {
     ...input.workloadOverrides,
     sortOps: profile.sortOps,
     hashOps: profile.hashOps,
+    queries: input.workloadOverrides?.queries ?? [countsShape(profile.sortOps, profile.hashOps, `recommend --workload ${input.workload}`)],
     parallel: perGather > 0,
   };
   const run = (extra: readonly RecommendedSetting[]): Analysis =>

@@ -33,15 +33,52 @@ export const settingSchema = z.object({
   source: z.string().describe('"default", "initdb", "flag", "topology" or "<file>:<line>"'),
 });
 
+const nodeKinds = [
+  'sort',
+  'incremental-sort',
+  'hash-join',
+  'parallel-hash',
+  'hash-aggregate',
+  'memoize',
+  'tuplestore',
+  'bitmap',
+  'hashed-estimate',
+  'generic-sort',
+  'generic-hash',
+  'unknown',
+] as const;
+
+export const queryNodeSchema = z.object({
+  kind: z.enum(nodeKinds).describe('The node class, which sets its budget and allowance'),
+  nodeType: z.string().describe('As EXPLAIN names it, or the flag it came from'),
+  budget: z.enum(['work_mem', 'hash_mem', 'estimate']),
+  budgetBytes: bytes.describe('work_mem, or work_mem × hash_mem_multiplier'),
+  workers: z.number().int().nonnegative().describe('Workers Planned of the Gather above it (0 outside parallel plans)'),
+  processes: z.number().int().positive().describe('Processes holding it: the backend and its Gather\'s workers'),
+  path: z.string().optional().describe('Where it sits in its plan'),
+  measuredBytes: bytes.optional().describe('What EXPLAIN ANALYZE reported for it'),
+});
+
+export const queryShapeSchema = z.object({
+  source: z.string().describe('Where the shape came from: "flags", a preset, a file and plan index'),
+  planUnknown: z.boolean().describe('Node counts without a plan: any node may run in every parallel worker'),
+  hungriest: z.boolean().describe('Whether it sets the per-backend worst case'),
+  backendBytes: bytes.describe('Node memory of the backend running it, overheads included'),
+  workers: z.number().int().nonnegative().describe('Parallel workers it launches'),
+  workersBytes: bytes.describe('All its workers together, baselines included'),
+  nodes: z.array(queryNodeSchema),
+});
+
 export const workloadSchema = z.object({
-  sortOps: z.number().int().nonnegative().describe('Sort-like nodes per query, each up to work_mem'),
-  hashOps: z.number().int().nonnegative().describe('Hash nodes per query, each up to work_mem × hash_mem_multiplier'),
+  sortOps: z.number().int().nonnegative().describe('work_mem nodes of the hungriest query, each up to work_mem'),
+  hashOps: z.number().int().nonnegative().describe('hash_mem nodes of the hungriest query, each up to work_mem × hash_mem_multiplier'),
   parallel: z.boolean().describe('Whether parallel query can run'),
   parallelWorkersPerQuery: z.number().int().nonnegative(),
   tempBuffers: z.boolean().describe('Whether every session may fill temp_buffers'),
   maintenanceOps: z.number().int().nonnegative().describe('Concurrent CREATE INDEX / manual VACUUM commands'),
   logicalSenders: z.number().int().nonnegative().describe('Walsenders doing logical decoding'),
   backendBaselineBytes: bytes.describe('Private memory of an idle backend'),
+  queries: z.array(queryShapeSchema).describe('The query shapes the server\'s backends run, costed with its settings'),
 });
 
 export const planReportSchema = z.object({
@@ -90,6 +127,8 @@ export const planReportSchema = z.object({
           backends: z.number().int().nonnegative(),
           perBackendBytes: bytes,
           bytes: bytes,
+          hungriestQuery: z.string().describe('Source of the query that sets its per-backend worst case'),
+          ownWorkload: z.boolean().describe('Whether the group runs its own queries rather than the server\'s workload'),
         }),
       )
       .describe('Each client group\'s contribution to the backends; the hungriest get the slots first'),

@@ -70,6 +70,12 @@ export interface WorkloadNode {
   readonly path?: string;
   /** With EXPLAIN ANALYZE: the memory the node reported (Sort Space Used, Peak Memory Usage, …). */
   readonly measuredBytes?: number;
+  /**
+   * Which Gather / Gather Merge it runs under (its path, or any key unique within the query), so
+   * that the workers of two Gathers are counted apart; absent, nodes with the same `workers` are
+   * taken to share one Gather.
+   */
+  readonly gather?: string;
 }
 
 /** One query's memory nodes: what a backend running it holds at once. */
@@ -77,4 +83,32 @@ export interface QueryShape {
   /** Where it came from: a file and plan index, a preset, or "flags". */
   readonly source: string;
   readonly nodes: readonly WorkloadNode[];
+  /**
+   * The plan is not known (flags, presets, topology counts): any node may run under one Gather of
+   * max_parallel_workers_per_gather workers when parallel query is allowed, and each worker may hold
+   * every node. The nodes' own `workers` are 0 then.
+   */
+  readonly planUnknown?: boolean;
+}
+
+/** Where a flag-made shape comes from, when no other source is named. */
+export const FLAG_SOURCE = 'flags';
+
+/**
+ * The one query shape of node counts (--sort-ops/--hash-ops/--ops-per-query, a topology's sortOps
+ * and hashOps, recommend's profiles): `sortOps` generic-sort nodes and `hashOps` generic-hash nodes,
+ * plan unknown.
+ */
+export function countsShape(sortOps: number, hashOps: number, source: string = FLAG_SOURCE): QueryShape {
+  const nodes: WorkloadNode[] = [];
+  for (let i = 0; i < sortOps; i++) nodes.push({ kind: 'generic-sort', nodeType: '--sort-ops', workers: 0 });
+  for (let i = 0; i < hashOps; i++) nodes.push({ kind: 'generic-hash', nodeType: '--hash-ops', workers: 0 });
+  return { source, nodes, planUnknown: true };
+}
+
+/** Nodes of a shape by budget: work_mem nodes and hash_mem (or estimate-bound) nodes. */
+export function budgetCounts(shape: QueryShape): { readonly workMem: number; readonly hashMem: number } {
+  let workMem = 0;
+  for (const node of shape.nodes) if (NODE_BUDGET[node.kind] === 'work_mem') workMem++;
+  return { workMem, hashMem: shape.nodes.length - workMem };
 }

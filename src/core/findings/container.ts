@@ -37,10 +37,14 @@ export const devShmTooSmall: FindingRule = {
     if (!container) return [];
     const s = model.input.settings;
     const { workersPerQuery, instanceWorkers } = model.parallel;
-    const hashOps = model.input.workload.hashOps;
+    // The query with the largest shared hash tables, among the server's and the running groups'.
+    const queries = [model.perBackend, ...model.groups.filter((g) => g.backends > 0).map((g) => g.perBackend)].flatMap(
+      (cost) => cost.queries,
+    );
+    const query = queries.reduce((a, b) => (b.sharedHashBytes > a.sharedHashBytes ? b : a));
+    const hashOps = query.sharedHashNodes;
     if (workersPerQuery === 0 || hashOps === 0 || s.str('dynamic_shared_memory_type') !== 'posix') return [];
-    const hashMem = Math.floor(s.num('work_mem') * s.num('hash_mem_multiplier') * 1024);
-    const perQuery = hashOps * hashMem * (workersPerQuery + 1);
+    const perQuery = query.sharedHashBytes;
     const concurrent = Math.ceil(instanceWorkers / workersPerQuery);
     const needed = perQuery * concurrent;
     if (needed <= container.shmBytes) return [];
@@ -50,7 +54,7 @@ export const devShmTooSmall: FindingRule = {
         setting: 'max_parallel_workers_per_gather',
         message:
           `/dev/shm is ${formatSize(container.shmBytes)} but ${concurrent} parallel queries with ${hashOps} parallel hash ` +
-          `join${hashOps > 1 ? 's' : ''} each can need ${formatSize(needed)} (${hashOps} × hash_mem ${formatSize(hashMem)} × ${workersPerQuery + 1} participants each)`,
+          `join${hashOps > 1 ? 's' : ''} each can need ${formatSize(needed)} (${formatSize(perQuery)} each: hash_mem × (workers + 1) per parallel hash)`,
         fix: `give the container a larger /dev/shm (docker --shm-size=${Math.ceil(needed / 1048576)}m, or a memory-backed emptyDir at /dev/shm in Kubernetes)`,
         data: { shmBytes: container.shmBytes, neededBytes: needed, concurrentQueries: concurrent },
       },

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/core/analyze.js';
+import { BACKEND_BASELINE_BYTES } from '../../src/core/baselines.js';
+import { DEFAULT_WORKLOAD, workloadQueries, type ClientGroup } from '../../src/core/model.js';
+import { countsShape, type QueryShape, type WorkloadNode } from '../../src/core/workload.js';
+import { component, MiB, plan } from '../support/analyze.js';
+
+const node = (kind: WorkloadNode['kind'], workers = 0, gather?: string): WorkloadNode => ({
+  kind,
+  nodeType: kind,
+  workers,
+  ...(gather !== undefined && { gather }),
+});
+
+describe('query shapes', () => {
+  it('node counts make one plan-unknown shape of generic nodes', () => {
+    const [shape, ...rest] = workloadQueries({ sortOps: 2, hashOps: 1 });
+    expect(rest).toEqual([]);
+    expect(shape!.planUnknown).toBe(true);
+    expect(shape!.nodes.map((n) => n.kind)).toEqual(['generic-sort', 'generic-sort', 'generic-hash']);
+  });
+
+  it('a flag workload and the same counts given as a shape cost the same', () => {
+    const flags = plan({ version: 16, workload: { sortOps: 3, hashOps: 1 } });
+    const shaped = plan({ version: 16, workload: { sortOps: 0, hashOps: 0, queries: [countsShape(3, 1, 'preset')] } });
+    expect(shaped.report.totals).toEqual(flags.report.totals);
+    expect(shaped.report.workload.sortOps).toBe(3);
+    expect(shaped.report.workload.queries[0]).toMatchObject({ source: 'preset', hungriest: true, workers: 2 });
+  });
+
+  it('the hungriest query sets the backend; a query with no memory node costs the baseline', () => {
+    const small: QueryShape = { source: 'api', nodes: [] };
+    const big: QueryShape = { source: 'report', nodes: [node('sort'), node('sort'), node('hash-aggregate')] };
+    const { report } = plan({
+      version: 18,
+      settings: { work_mem: '10MB' },
+      workload: { queries: [small, big], parallel: false, tempBuffers: false },
+    });
+    expect(component(report.perBackend.components, 'Sort nodes')).toBe(20 * MiB);
+    expect(component(report.perBackend.components, 'Hash nodes')).toBe(20 * MiB);
+    expect(report.workload.queries.map((q) => q.hungriest)).toEqual([false, true]);
+    const api = plan({ version: 18, workload: { queries: [small], parallel: false, tempBuffers: false } });
+    expect(api.report.perBackend.worstCaseBytes).toBe(BACKEND_BASELINE_BYTES[18]);
+  });
+
+  it('nodes under a Gather run in its workers; two Gathers are counted apart', () => {
+    const twoGathers: QueryShape = {
+      source: 'plan',
+      nodes: [node('sort', 2, 'a'), node('sort', 2, 'b'), node('sort')],
+    };
+    const { model } = plan({
+      version: 15,
+      clients: 1,
+      settings: { work_mem: '8MB', max_parallel_workers_per_gather: '2' },
+      workload: { queries: [twoGathers], tempBuffers: false },
+    });
+    const query = model.perBackend.queries[0]!;
+    expect(query.workers).toBe(4);
+    expect(query.nodes.map((n) => n.processes)).toEqual([3, 3, 1]);
+    // each worker holds one sort: baseline + 8 MB + its overhead
+    expect(query.workerBytes).toBeLessThan(BACKEND_BASELINE_BYTES[15] + 2 * 8 * MiB);
+    expect(query.workersBytes).toBe(4 * query.workerBytes);
+    expect(model.parallel.instanceWorkers).toBe(4);
+  });
+
+  it('a group runs its own queries', () => {
+    const groups: ClientGroup[] = [
+      { name: 'api', connections: 10, overrides: [], workload: { queries: [{ source: 'api', nodes: [] }] } },
+      { name: 'batch', connections: 2, overrides: [] },
+    ];
+    const { report } = analyze({
+      version: 17,
+      assignments: [],
+      defaults: 'initdb',
+      clients: null,
+      groups,
+      workload: { ...DEFAULT_WORKLOAD, tempBuffers: false },
+      ramBytes: null,
+    });
+    const [api, batch] = report.topology.groups;
+    expect(api).toMatchObject({ hungriestQuery: 'api', ownWorkload: true, perBackendBytes: BACKEND_BASELINE_BYTES[17] });
+    expect(batch).toMatchObject({ hungriestQuery: 'flags', ownWorkload: false });
+    expect(batch!.perBackendBytes).toBe(report.perBackend.worstCaseBytes);
+  });
+});
