@@ -14,7 +14,8 @@
  * stopEverything() (the bench calls it on SIGINT); every wait has a deadline.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,11 +130,13 @@ export function parseMemoryStat(text: string, version: 1 | 2): CgroupMemory {
     return value;
   };
   if (version === 1) {
+    const rss = get('total_rss');
     const shmem = get('total_shmem');
-    return { rssBytes: get('total_rss'), shmemBytes: shmem, cacheBytes: get('total_cache') - shmem };
+    return { rssBytes: rss, shmemBytes: shmem, cacheBytes: get('total_cache') - shmem };
   }
+  const anon = get('anon');
   const shmem = get('shmem');
-  return { rssBytes: get('anon'), shmemBytes: shmem, cacheBytes: get('file') - shmem };
+  return { rssBytes: anon, shmemBytes: shmem, cacheBytes: get('file') - shmem };
 }
 
 /** A memory cgroup made for one server. */
@@ -459,7 +462,6 @@ export async function startPgbouncer(
       `default_pool_size = ${options.poolSize}`,
       'reserve_pool_size = 0',
       `max_client_conn = ${options.maxClientConn}`,
-      'server_lifetime = 0',
       'ignore_startup_parameters = extra_float_digits',
       '',
     ].join('\n'),
@@ -935,15 +937,12 @@ export interface PgmemFigures {
   readonly command: string;
 }
 
-let buildFlag: boolean | undefined;
+let planHelp: string | undefined;
 
-/** Whether the built CLI knows `--build`. */
-function cliHasBuildFlag(): boolean {
-  if (buildFlag === undefined) {
-    const help = spawnSync(process.execPath, [join(projectRoot, 'bin', 'pgmem.cjs'), 'plan', '--help'], { encoding: 'utf8' });
-    buildFlag = /--build\b/.test(help.stdout);
-  }
-  return buildFlag;
+/** Whether the built CLI's `plan` has an option (`--build`, `--plans`: newer CLIs). */
+export function cliHasOption(flag: '--build' | '--plans'): boolean {
+  planHelp ??= spawnSync(process.execPath, [join(projectRoot, 'bin', 'pgmem.cjs'), 'plan', '--help'], { encoding: 'utf8' }).stdout;
+  return new RegExp(`${flag}\\b`).test(planHelp);
 }
 
 /** The topology document pgmem is given for a scenario (the sampler's session as one admin). */
@@ -971,25 +970,42 @@ export function pgmemTopology(
   };
 }
 
-/** Runs the built CLI (`npm run build` first): `pgmem plan --json --topology - [--build …]`. */
-export function pgmemFigures(build: ServerBuild, document: Record<string, unknown>): PgmemFigures {
+/**
+ * Runs the built CLI (`npm run build` first): `pgmem plan --json --topology - [--build …]`, and with
+ * `explain` given, `--plans FILE` with the scenario's EXPLAIN (FORMAT JSON) in place of the node
+ * counts (the counts cannot say that a hash is a Parallel Hash).
+ */
+export function pgmemFigures(build: ServerBuild, document: Record<string, unknown>, explain?: unknown): PgmemFigures {
   const bin = join(projectRoot, 'bin', 'pgmem.cjs');
   if (!existsSync(join(projectRoot, 'dist', 'bin', 'run.cjs'))) throw new Error('pgmem is not built: run npm run build');
-  const args = ['plan', '--json', '--topology', '-', ...(cliHasBuildFlag() ? ['--build', build.build] : [])];
-  const result = spawnSync(process.execPath, [bin, ...args], { input: JSON.stringify(document), encoding: 'utf8', timeout: 30_000 });
-  if (result.status !== 0) throw new Error(`pgmem ${args.join(' ')} failed (${result.status}): ${result.stdout}${result.stderr}`);
-  const report = JSON.parse(result.stdout) as {
-    totals: { worstCaseBytes: number; sharedBytes: number };
-    perBackend: { worstCaseBytes: number };
-    connections: { backends: number };
-  };
-  return {
-    worstCaseBytes: report.totals.worstCaseBytes,
-    sharedBytes: report.totals.sharedBytes,
-    perBackendBytes: report.perBackend.worstCaseBytes,
-    backends: report.connections.backends,
-    command: `pgmem ${args.join(' ')}`,
-  };
+  const args = ['plan', '--json', '--topology', '-', ...(cliHasOption('--build') ? ['--build', build.build] : [])];
+  let input = document;
+  let dir: string | null = null;
+  if (explain !== undefined) {
+    dir = mkdtempSync(join(tmpdir(), 'pgmem-load-plan-'));
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(explain));
+    args.push('--plans', join(dir, 'plan.json'));
+    const { sortOps: _s, hashOps: _h, ...workload } = document.workload as Record<string, unknown>;
+    input = { ...document, workload };
+  }
+  try {
+    const result = spawnSync(process.execPath, [bin, ...args], { input: JSON.stringify(input), encoding: 'utf8', timeout: 30_000 });
+    if (result.status !== 0) throw new Error(`pgmem ${args.join(' ')} failed (${result.status}): ${result.stdout}${result.stderr}`);
+    const report = JSON.parse(result.stdout) as {
+      totals: { worstCaseBytes: number; sharedBytes: number };
+      perBackend: { worstCaseBytes: number };
+      connections: { backends: number };
+    };
+    return {
+      worstCaseBytes: report.totals.worstCaseBytes,
+      sharedBytes: report.totals.sharedBytes,
+      perBackendBytes: report.perBackend.worstCaseBytes,
+      backends: report.connections.backends,
+      command: `pgmem ${args.map((a) => (dir && a.startsWith(dir) ? 'PLAN.json' : a)).join(' ')}`,
+    };
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1024,9 +1040,13 @@ export interface LoadRow {
   readonly transactions: number;
   readonly idleBytes: number;
   readonly peaks: LoadPeaks;
+  /** pgmem given the plan's node counts (--sort-ops/--hash-ops as a topology workload). */
   readonly pgmem: PgmemFigures;
-  /** pgmem's worst case / measured peak. */
+  /** pgmem given the plan itself (--plans), when the CLI has it. */
+  readonly pgmemFromPlan: PgmemFigures | null;
+  /** pgmem's worst case (from the counts) / measured peak. */
   readonly ratio: number;
+  /** The measured peak is within every worst case pgmem gave. */
   readonly bounded: boolean;
 }
 
@@ -1049,7 +1069,7 @@ export function defaultScenarios(sizes: LoadSizes, seconds: number): Scenario[] 
  * PgBouncer of its own when pooled) while sampling, and asks pgmem for the same inputs.
  */
 export async function runScenario(server: LoadServer, scenario: Scenario, log: (line: string) => void): Promise<LoadRow> {
-  const { counts } = await explainShape(server, scenario.shape);
+  const { plan, counts } = await explainShape(server, scenario.shape);
   const mismatch = shapeMismatch(scenario.shape, counts);
   if (mismatch) throw new Error(`${scenario.shape.id} on ${server.build.id}: ${mismatch}`);
   const topology = scenario.topology;
@@ -1067,7 +1087,9 @@ export async function runScenario(server: LoadServer, scenario: Scenario, log: (
   } finally {
     await pooler?.stop();
   }
-  const pgmem = pgmemFigures(server.build, pgmemTopology(server.build.version, server.settings, topology, counts));
+  const document = pgmemTopology(server.build.version, server.settings, topology, counts);
+  const pgmem = pgmemFigures(server.build, document);
+  const pgmemFromPlan = cliHasOption('--plans') ? pgmemFigures(server.build, document, plan) : null;
   const { peaks } = sampled;
   return {
     scenario: scenarioName(scenario),
@@ -1083,8 +1105,9 @@ export async function runScenario(server: LoadServer, scenario: Scenario, log: (
     idleBytes: sampled.idleBytes,
     peaks,
     pgmem,
+    pgmemFromPlan,
     ratio: pgmem.worstCaseBytes / peaks.peakBytes,
-    bounded: peaks.peakBytes <= pgmem.worstCaseBytes,
+    bounded: peaks.peakBytes <= pgmem.worstCaseBytes && peaks.peakBytes <= (pgmemFromPlan?.worstCaseBytes ?? Infinity),
   };
 }
 
@@ -1152,7 +1175,11 @@ function mib(bytes: number): string {
 
 /** The result table (Markdown), one row per scenario and server. */
 export function renderRows(rows: readonly LoadRow[]): string {
-  const header = ['scenario', 'server', 'clients', 'backends seen', 'measured peak MiB', 'over idle MiB', 'backend peak MiB', 'pgmem worst case MiB', 'predicted/measured', 'bounded'];
+  const fromPlan = rows.some((r) => r.pgmemFromPlan !== null);
+  const header = [
+    'scenario', 'server', 'clients', 'backends seen', 'measured peak MiB', 'over idle MiB', 'backend peak MiB',
+    'pgmem worst case MiB', 'predicted/measured', ...(fromPlan ? ['pgmem from plan MiB', 'predicted/measured'] : []), 'bounded',
+  ];
   const lines = rows.map((r) => [
     r.scenario,
     r.server,
@@ -1163,10 +1190,15 @@ export function renderRows(rows: readonly LoadRow[]): string {
     mib(r.peaks.backendPeakBytes),
     mib(r.pgmem.worstCaseBytes),
     `${r.ratio.toFixed(2)}×`,
+    ...(fromPlan
+      ? r.pgmemFromPlan
+        ? [mib(r.pgmemFromPlan.worstCaseBytes), `${(r.pgmemFromPlan.worstCaseBytes / r.peaks.peakBytes).toFixed(2)}×`]
+        : ['—', '—']
+      : []),
     r.bounded ? 'yes' : 'NO',
   ]);
   const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [row(header), row(header.map((_, i) => (i >= 2 && i <= 8 ? '---:' : '---'))), ...lines.map(row)].join('\n');
+  return [row(header), row(header.map((_, i) => (i >= 2 && i < header.length - 1 ? '---:' : '---'))), ...lines.map(row)].join('\n');
 }
 
 /** The JSON of the rows: integer bytes, no paths. */
@@ -1198,6 +1230,8 @@ export function rowsJson(rows: readonly LoadRow[]): unknown {
     pgmemPerBackendBytes: r.pgmem.perBackendBytes,
     pgmemBackends: r.pgmem.backends,
     pgmemCommand: r.pgmem.command,
+    pgmemFromPlanWorstCaseBytes: r.pgmemFromPlan?.worstCaseBytes ?? null,
+    pgmemFromPlanCommand: r.pgmemFromPlan?.command ?? null,
     ratio: Number(r.ratio.toFixed(3)),
     bounded: r.bounded,
   }));
