@@ -17,8 +17,11 @@ export interface GridAxis {
   readonly values: readonly string[];
 }
 
-/** How a cell compares with RAM: within with the reserve left, within but into the reserve, over. */
-export type GridStatus = 'within' | 'reserve' | 'over';
+/**
+ * How a cell fares: within RAM with the reserve left, within but into the reserve, over RAM, or
+ * within RAM but with clients refused a connection slot (max_connections), as --solve judges it.
+ */
+export type GridStatus = 'within' | 'reserve' | 'over' | 'refused';
 
 /** One combination of axis values. */
 export interface GridCell {
@@ -26,8 +29,11 @@ export interface GridCell {
   readonly worstCaseBytes: number;
   /** RAM − worst case; null without RAM. */
   readonly headroomBytes: number | null;
-  /** Whether the worst case fits in RAM; null without RAM. */
+  /** Client connections refused for lack of connection slots. */
+  readonly refusedClients: number;
+  /** Whether the plan holds: worst case within RAM and no client refused; null without RAM unless clients are refused. */
   readonly fits: boolean | null;
+  /** null without RAM, unless clients are refused. */
   readonly status: GridStatus | null;
 }
 
@@ -46,10 +52,14 @@ export function gridCombinations(axes: readonly GridAxis[]): Record<string, stri
   return combos;
 }
 
-/** Judges a worst case against RAM: over it, within it but eating into the reserve, or within both. */
-export function gridStatus(worstCaseBytes: number, ramBytes: number | null, reserveShare: number): GridStatus | null {
+/**
+ * Judges a cell: over RAM, clients refused a slot, within RAM but eating into the reserve, or
+ * within both. Over RAM wins over refused (both make the cell fail; the refused count stays in the cell).
+ */
+export function gridStatus(worstCaseBytes: number, ramBytes: number | null, reserveShare: number, refusedClients = 0): GridStatus | null {
+  if (ramBytes !== null && worstCaseBytes > ramBytes) return 'over';
+  if (refusedClients > 0) return 'refused';
   if (ramBytes === null) return null;
-  if (worstCaseBytes > ramBytes) return 'over';
   // The same test as the low-headroom finding: headroom below ceil(RAM × share).
   return ramBytes - worstCaseBytes < Math.ceil(ramBytes * reserveShare) ? 'reserve' : 'within';
 }
@@ -62,13 +72,17 @@ export function computeGrid(
   reserveShare: number,
 ): Grid {
   const cells = gridCombinations(axes).map((values): GridCell => {
-    const worstCaseBytes = evaluate(values).report.totals.worstCaseBytes;
+    const { totals, connections } = evaluate(values).report;
+    const worstCaseBytes = totals.worstCaseBytes;
+    const refusedClients = connections.refused;
     return {
       values,
       worstCaseBytes,
       headroomBytes: ramBytes === null ? null : ramBytes - worstCaseBytes,
-      fits: ramBytes === null ? null : worstCaseBytes <= ramBytes,
-      status: gridStatus(worstCaseBytes, ramBytes, reserveShare),
+      refusedClients,
+      // Refused clients fail the plan whatever the RAM, as in solve's fitsIn.
+      fits: refusedClients > 0 ? false : ramBytes === null ? null : worstCaseBytes <= ramBytes,
+      status: gridStatus(worstCaseBytes, ramBytes, reserveShare, refusedClients),
     };
   });
   return { axes, ramBytes, reserveShare, cells };

@@ -17,6 +17,7 @@ export function gridJson(grid: Grid): Record<string, unknown> {
         values: { ...c.values },
         worstCaseBytes: c.worstCaseBytes,
         headroomBytes: c.headroomBytes,
+        refusedClients: c.refusedClients,
         fits: c.fits,
         status: c.status,
       })),
@@ -25,16 +26,20 @@ export function gridJson(grid: Grid): Record<string, unknown> {
 }
 
 function paint(chalk: ChalkInstance, status: GridStatus | null, text: string): string {
-  if (status === 'over') return chalk.red(text);
+  if (status === 'over' || status === 'refused') return chalk.red(text);
   if (status === 'reserve') return chalk.yellow(text);
   if (status === 'within') return chalk.green(text);
   return text;
 }
 
-/** A cell's text: the worst case, marked for terminals without colour (! over RAM, ~ into the reserve). */
+/**
+ * A cell's text: the worst case, marked for terminals without colour (! over RAM, ~ into the
+ * reserve), and the clients refused a connection slot, if any.
+ */
 function cellText(cell: GridCell): string {
   const mark = cell.status === 'over' ? ' !' : cell.status === 'reserve' ? ' ~' : '';
-  return `${formatSize(cell.worstCaseBytes)}${mark}`;
+  const refused = cell.refusedClients > 0 ? ` (${cell.refusedClients} refused)` : '';
+  return `${formatSize(cell.worstCaseBytes)}${mark}${refused}`;
 }
 
 /**
@@ -75,5 +80,8 @@ export function renderGridTable(grid: Grid, options: RenderOptions): string {
       ? 'worst case per cell (give --ram to judge it)'
       : `worst case per cell against RAM ${formatSize(grid.ramBytes)}: ` +
         `${chalk.green('within')}, ${chalk.yellow(`~ within but into the ${Math.round(grid.reserveShare * 100)}% reserve`)}, ${chalk.red('! over')}`;
-  return `${table.toString()}\n${legend}\n`;
+  const refused = grid.cells.some((c) => c.refusedClients > 0)
+    ? `${chalk.red('(N refused)')}: N client connections find no slot (max_connections), whatever the RAM\n`
+    : '';
+  return `${table.toString()}\n${legend}\n${refused}`;
 }

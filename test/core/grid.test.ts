@@ -25,6 +25,13 @@ describe('gridStatus', () => {
     expect(gridStatus(1001, ram, 0.2)).toBe('over');
     expect(gridStatus(5, null, 0.2)).toBeNull();
   });
+
+  it('clients refused a slot fail the cell within RAM, with or without RAM; over RAM stays over', () => {
+    expect(gridStatus(100, ram, 0.2, 3)).toBe('refused');
+    expect(gridStatus(100, null, 0.2, 3)).toBe('refused');
+    expect(gridStatus(1001, ram, 0.2, 3)).toBe('over');
+    expect(gridStatus(100, ram, 0.2, 0)).toBe('within');
+  });
 });
 
 describe('computeGrid', () => {
@@ -35,7 +42,7 @@ describe('computeGrid', () => {
     const grid = computeGrid(
       [
         { name: 'work_mem', values: ['4MB', '64MB', '256MB'] },
-        { name: 'clients', values: ['10', '100'] },
+        { name: 'clients', values: ['10', '90'] }, // within the 97 usable slots
       ],
       evaluate,
       ramBytes,
@@ -47,9 +54,30 @@ describe('computeGrid', () => {
       expect(cell.worstCaseBytes).toBe(worst);
       expect(cell.headroomBytes).toBe(ramBytes - worst);
       expect(cell.fits).toBe(worst <= ramBytes);
+      expect(cell.refusedClients).toBe(0);
     }
     expect(grid.cells[0]!.status).toBe('within'); // 4MB × 10 clients
-    expect(grid.cells[5]!.status).toBe('over'); // 256MB × 100 clients
+    expect(grid.cells[5]!.status).toBe('over'); // 256MB × 90 clients
+  });
+
+  it('a cell whose clients find no connection slot does not fit, however much RAM is left (as --solve judges)', () => {
+    const ramBytes = 64 * GiB;
+    // max_connections 100 − 3 reserved = 97 usable slots: 97 clients fit, 98 and 200 do not.
+    const grid = computeGrid(
+      [{ name: 'clients', values: ['97', '98', '200'] }],
+      (values) => plan({ clients: Number(values.clients), ramBytes }),
+      ramBytes,
+      0.2,
+    );
+    expect(grid.cells.map((c) => c.refusedClients)).toEqual([0, 1, 103]);
+    expect(grid.cells.map((c) => c.fits)).toEqual([true, false, false]);
+    expect(grid.cells.map((c) => c.status)).toEqual(['within', 'refused', 'refused']);
+    for (const cell of grid.cells) expect(cell.headroomBytes).toBeGreaterThan(ramBytes / 2);
+    const noRam = computeGrid([{ name: 'clients', values: ['10', '200'] }], (v) => plan({ clients: Number(v.clients) }), null, 0.2);
+    expect(noRam.cells.map((c) => [c.fits, c.status])).toEqual([
+      [null, null],
+      [false, 'refused'],
+    ]);
   });
 
   it('without RAM, no judgement', () => {
