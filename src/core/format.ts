@@ -29,3 +29,8 @@ export function formatPgSize(bytes: number): string {
   }
   return `${kB}kB`;
 }
+
+/** A count with its noun, singular for exactly one: "1 backend", "2 backends", "0 backends". */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : pluralNoun}`;
+}

@@ -150,13 +150,18 @@ describe('PgBouncer', () => {
     expect(tight.pools.map((p) => p.cap)).toEqual([10, 10]);
   });
 
-  it('clients of PgBouncer never become backends; the finding says they queue', () => {
+  it('clients of PgBouncer never become backends; in transaction mode their queueing is no finding', () => {
     const { report } = planTopology(
       spec({ apps: [{ name: 'web', pods: 50, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ maxClientConn: 1000 })] }),
     );
     expect(report.connections.backends).toBe(20);
-    expect(report.findings.map((f) => f.id)).toContain('pooler-clients-queue');
+    // 500 clients share 20 server connections: that is what transaction pooling is for.
+    expect(report.findings.map((f) => f.id)).not.toContain('pooler-clients-queue');
     expect(report.findings.map((f) => f.id)).not.toContain('pooler-client-limit');
+    const statement = planTopology(
+      spec({ apps: [{ name: 'web', pods: 50, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ poolMode: 'statement', maxClientConn: 1000 })] }),
+    );
+    expect(statement.report.findings.map((f) => f.id)).not.toContain('pooler-clients-queue');
   });
 
   it('more clients than max_client_conn × replicas is an error', () => {
@@ -167,11 +172,18 @@ describe('PgBouncer', () => {
     expect(finding).toMatchObject({ severity: 'error', data: { clientConnections: 300, clientCapacity: 200 } });
   });
 
-  it('session mode queueing is a warning', () => {
+  it('session mode queueing is a warning: 50 clients for 20 server connections leave 30 waiting', () => {
     const { report } = planTopology(
       spec({ apps: [{ name: 'web', pods: 5, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ poolMode: 'session' })] }),
     );
-    expect(report.findings.find((f) => f.id === 'pooler-clients-queue')?.severity).toBe('warning');
+    const finding = report.findings.find((f) => f.id === 'pooler-clients-queue');
+    expect(finding).toMatchObject({ severity: 'warning', data: { clientConnections: 50, capacity: 20, waiting: 30 } });
+    expect(finding?.message).toContain('query_wait_timeout');
+    // Session mode within its pools: no finding.
+    const fits = planTopology(
+      spec({ apps: [{ name: 'web', pods: 2, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ poolMode: 'session' })] }),
+    );
+    expect(fits.report.findings.map((f) => f.id)).not.toContain('pooler-clients-queue');
   });
 });
 

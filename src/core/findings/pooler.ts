@@ -1,24 +1,36 @@
+import { plural } from '../format.js';
 import type { FindingBody, FindingRule } from './types.js';
 
-/** Clients that PgBouncer makes wait (pool too small) or turns away (max_client_conn). */
+/** PgBouncer's query_wait_timeout default, in seconds (doc/config.md: "Default: 120"; 0 waits forever). */
+export const PGBOUNCER_QUERY_WAIT_TIMEOUT = 120;
+
+/**
+ * Clients that PgBouncer keeps waiting for a whole session. In transaction and statement mode more
+ * clients than server connections is the point of pooling: a server connection is released after
+ * each transaction (statement), clients queue only while all are busy, and that is not advised
+ * away. In session mode a client holds its server connection until it disconnects, so the clients
+ * beyond the pools wait for other sessions to end, and PgBouncer disconnects those that waited
+ * query_wait_timeout.
+ */
 export const poolerCapacity: FindingRule = {
   id: 'pooler-clients-queue',
   title: 'Pooler clients queue for server connections',
   check({ topology }) {
     const out: FindingBody[] = [];
     for (const pooler of topology?.poolers ?? []) {
-      if (pooler.clientConnections <= pooler.capacity) continue;
-      const session = pooler.poolMode === 'session';
+      if (pooler.poolMode !== 'session' || pooler.clientConnections <= pooler.capacity) continue;
+      const waiting = pooler.clientConnections - pooler.capacity;
       out.push({
-        severity: session ? 'warning' : 'info',
+        severity: 'warning',
         message:
-          `${pooler.name}: ${pooler.clientConnections} client connections share ${pooler.capacity} server connections ` +
-          `(${pooler.replicas} replica${pooler.replicas > 1 ? 's' : ''}, pool_mode = ${pooler.poolMode})` +
-          (session
-            ? '; in session mode each client holds a server connection for its whole session, so the rest wait'
-            : '; clients wait when more transactions are open at once than there are server connections'),
-        fix: `raise default_pool_size (or pool_size) so the pools hold ${pooler.clientConnections}, or shrink the app pools`,
-        data: { pooler: pooler.name, clientConnections: pooler.clientConnections, capacity: pooler.capacity },
+          `${pooler.name}: ${plural(pooler.clientConnections, 'client connection')} share ${plural(pooler.capacity, 'server connection')} ` +
+          `(${plural(pooler.replicas, 'replica')}, pool_mode = session): each client holds a server connection for its whole session, ` +
+          `so ${waiting} wait for others to disconnect, and PgBouncer drops a client that waited query_wait_timeout ` +
+          `(${PGBOUNCER_QUERY_WAIT_TIMEOUT} s by default)`,
+        fix:
+          `pool_mode = transaction if the apps keep no session state (prepared statements before PgBouncer 1.21, SET, advisory locks), ` +
+          `or raise default_pool_size (or pool_size) so the pools hold ${pooler.clientConnections}, or shrink the app pools`,
+        data: { pooler: pooler.name, clientConnections: pooler.clientConnections, capacity: pooler.capacity, waiting },
       });
     }
     return out;
@@ -35,7 +47,7 @@ export const poolerClientLimit: FindingRule = {
       .map((p) => ({
         severity: 'error' as const,
         message:
-          `${p.name}: ${p.clientConnections} client connections but max_client_conn allows ${p.clientCapacity} ` +
+          `${p.name}: ${plural(p.clientConnections, 'client connection')} but max_client_conn allows ${p.clientCapacity} ` +
           `(${p.replicas} × ${p.clientCapacity / p.replicas}); the rest get "no more connections allowed (max_client_conn)"`,
         fix: `raise max_client_conn to at least ${Math.ceil(p.clientConnections / p.replicas)} or add replicas`,
         data: { pooler: p.name, clientConnections: p.clientConnections, clientCapacity: p.clientCapacity },
