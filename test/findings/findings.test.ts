@@ -81,6 +81,28 @@ describe('huge-pages', () => {
     expect(ids(plan({ settings: { shared_buffers: '1GB' } }))).not.toContain('huge-pages');
     expect(ids(plan({ settings: { shared_buffers: '4GB', huge_pages: 'off' } }))).not.toContain('huge-pages');
   });
+  it('1 GB pages: the 1 GB pool or the boot parameters, never vm.nr_hugepages (the 2 MB pool)', () => {
+    const on = plan({ settings: { shared_buffers: '8GB', huge_pages: 'on', huge_page_size: '1GB' } });
+    const [finding] = find(on, 'huge-pages');
+    const pages = on.report.sharedMemory.hugePages;
+    expect(on.report.sharedMemory.hugePageSizeBytes).toBe(GiB);
+    expect(finding!.data).toMatchObject({ hugePages: pages, hugePageSizeBytes: GiB });
+    expect(finding!.fix).toContain(`echo ${pages} > /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages`);
+    expect(finding!.fix).toContain(`hugepagesz=1G hugepages=${pages}`);
+    expect(finding!.fix).not.toContain('vm.nr_hugepages');
+    const advised = find(plan({ settings: { shared_buffers: '8GB', huge_page_size: '1GB' } }), 'huge-pages')[0]!;
+    expect(advised.fix).toContain('/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages');
+    expect(advised.fix).not.toContain('vm.nr_hugepages');
+  });
+  it('the page-table saving comes from the page sizes: 2 MB / 4 kB = 512, 1 GB / 4 kB = 262144', () => {
+    const twoMb = find(plan({ settings: { shared_buffers: '8GB' } }), 'huge-pages')[0]!;
+    expect(twoMb.data).toMatchObject({ hugePageSizeBytes: 2 * 1024 ** 2, pageTableFactor: 512 });
+    expect(twoMb.message).toContain('512×');
+    expect(twoMb.fix).toContain(`sysctl -w vm.nr_hugepages=${twoMb.data!.hugePages}`);
+    const oneGb = find(plan({ settings: { shared_buffers: '8GB', huge_page_size: '1GB' } }), 'huge-pages')[0]!;
+    expect(oneGb.data).toMatchObject({ pageTableFactor: 262_144 });
+    expect(oneGb.message).toContain('262,144×');
+  });
 });
 
 describe('autovacuum-memory', () => {
