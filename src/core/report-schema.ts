@@ -111,7 +111,7 @@ export const planReportSchema = z.object({
   }),
   totals: z.object({
     sharedBytes: bytes,
-    backendsBytes: bytes.describe('backends × perBackend.worstCaseBytes'),
+    backendsBytes: bytes.describe('Σ over topology.groups of backends × perBackendBytes (each group at its own role settings)'),
     backgroundBytes: bytes,
     worstCaseBytes: bytes,
     ramBytes: bytes.nullable(),

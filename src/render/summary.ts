@@ -1,13 +1,31 @@
 /** Text pieces shared by the human-readable renderers. Pure. */
 import type { PlanReport } from '../core/report-schema.js';
-import { formatSize } from '../core/format.js';
+import { formatSize, plural } from '../core/format.js';
 import { poolGroupName } from '../core/topology.js';
 
 /** One line naming the version, the topology and the backend count. */
 export function headline(report: PlanReport): string {
   const c = report.connections;
-  const clients = `${c.clients} client connection${c.clients === 1 ? '' : 's'}`;
-  return `PostgreSQL ${report.pgVersion} · ${clients} → ${c.backends} backends (max_connections ${c.maxConnections}, ${c.usableSlots} usable)`;
+  const clients = plural(c.clients, 'client connection');
+  return `PostgreSQL ${report.pgVersion} · ${clients} → ${plural(c.backends, 'backend')} (max_connections ${c.maxConnections}, ${c.usableSlots} usable)`;
+}
+
+/** Groups a sum names one by one; beyond this the connections table has them. */
+const MAX_GROUPS_SPELLED_OUT = 3;
+
+/**
+ * How the client backends' total is made. One per-backend cost for all: backends × cost. Groups with
+ * different costs (role settings): the sum over the groups, never one product that is not true.
+ */
+export function backendsDetail(report: PlanReport): string {
+  const { connections, perBackend, topology } = report;
+  const busy = topology.groups.filter((g) => g.backends > 0);
+  const costs = new Set(busy.map((g) => g.perBackendBytes));
+  if (costs.size <= 1) {
+    return `${connections.backends} × ${formatSize(busy[0]?.perBackendBytes ?? perBackend.worstCaseBytes)}`;
+  }
+  if (busy.length > MAX_GROUPS_SPELLED_OUT) return `sum of ${busy.length} groups, each at its own cost (connections table)`;
+  return `sum of ${busy.length} groups: ${busy.map((g) => `${g.backends} × ${formatSize(g.perBackendBytes)}`).join(' + ')}`;
 }
 
 /** A row of a memory table: label, how it was computed, size. */
@@ -41,7 +59,7 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
   for (const c of perBackend.components) rows.push({ label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
   rows.push({
     label: 'Client backends',
-    detail: `${connections.backends} × ${formatSize(perBackend.worstCaseBytes)}`,
+    detail: backendsDetail(report),
     bytes: totals.backendsBytes,
     kind: 'section',
   });
@@ -100,7 +118,7 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
       const g = group(poolGroupName(pooler.name, pool.database, pool.user));
       rows.push({
         name: `${pooler.name} ${pool.database}/${pool.user} (${pooler.poolMode})`,
-        pods: `${pooler.replicas} replica${pooler.replicas > 1 ? 's' : ''}`,
+        pods: plural(pooler.replicas, 'replica'),
         pool: String(pool.cap / pooler.replicas),
         connections: pool.serverConnections,
         backends: g?.backends ?? null,

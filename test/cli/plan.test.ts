@@ -36,6 +36,24 @@ describe('pgmem plan', () => {
     expect(json.totals.backendsBytes).toBe(100 * json.perBackend.worstCaseBytes);
   });
 
+  it('with groups at different costs, the client backends row is their sum, never one product', async () => {
+    const topology = 'examples/vm-two-apps/topology.yaml';
+    const report = JSON.parse((await runCli(['plan', '--topology', topology, '--json'])).stdout);
+    const groups = report.topology.groups as { name: string; backends: number; perBackendBytes: number; bytes: number }[];
+    expect(groups.map((g) => g.name)).toEqual(['api', 'batch', 'admin']);
+    expect(new Set(groups.map((g) => g.perBackendBytes)).size).toBe(2); // batch's role has its own work_mem
+    expect(report.totals.backendsBytes).toBe(groups.reduce((sum, g) => sum + g.backends * g.perBackendBytes, 0));
+    expect(report.totals.backendsBytes).not.toBe(report.connections.backends * report.perBackend.worstCaseBytes);
+    const { stdout } = await runCli(['plan', '--topology', topology]);
+    const row = stdout.split('\n').find((l) => l.includes('Client backends'))!;
+    expect(row).toMatch(/sum of 3 groups: 100 × [\d.]+ MiB \+ 20 × [\d.]+ GiB \+ 5 × [\d.]+ MiB/);
+    expect(row).not.toMatch(/125 ×/);
+    const markdown = (await runCli(['plan', '--topology', topology, '--format', 'markdown'])).stdout;
+    expect(markdown).toMatch(/\| \*\*Client backends\*\* \| sum of 3 groups: 100 × /);
+    // One cost for all: the product is true and stays.
+    expect((await runCli(['plan', '--clients', '50'])).stdout).toMatch(/Client backends +│ 50 × [\d.]+ MiB/);
+  });
+
   it('--set and the shorthands take PostgreSQL syntax; flags are the source', async () => {
     const { stdout } = await runCli(['plan', '--set', 'work_mem=64MB', '--shared-buffers', '2GB', '--pg-version', '16', '--json']);
     const report = JSON.parse(stdout);
