@@ -13,7 +13,7 @@ import type { TopologyDocument } from '../input/topology.js';
 import type { TopologySpec } from '../core/topology.js';
 import { findGuc } from '../core/catalog/index.js';
 import { parseSettingValue } from '../core/units.js';
-import { formatPgSize, formatSize } from '../core/format.js';
+import { formatPgSize, formatSize, plural } from '../core/format.js';
 import { parseCount } from '../input/flags.js';
 import type { SolveResult, SolveVariable } from '../core/solve.js';
 import type { GridAxis } from '../core/grid.js';
@@ -166,13 +166,13 @@ function solveSection(result: SolveResult): Record<string, unknown> {
 function solveHeadline(result: SolveResult): string {
   const ram = formatSize(result.ramBytes);
   const show = (v: number): string =>
-    result.variable === 'work_mem' ? `work_mem = ${formatPgSize(v * 1024)}` : result.variable === 'pods' ? `${v} pod${v === 1 ? '' : 's'}` : `a pool of ${v}`;
+    result.variable === 'work_mem' ? `work_mem = ${formatPgSize(v * 1024)}` : result.variable === 'pods' ? plural(v, 'pod') : `a pool of ${v}`;
   if (result.value === null) {
     return `--solve ${result.variable}: nothing fits: even ${show(result.next!.value)} needs ${formatSize(result.next!.worstCaseBytes)} of RAM ${ram}`;
   }
   const why =
     result.limitedBy === 'slots'
-      ? `limited by connection slots: ${show(result.next!.value)} would have ${result.next!.refused} client${result.next!.refused === 1 ? '' : 's'} refused`
+      ? `limited by connection slots: ${show(result.next!.value)} would have ${plural(result.next!.refused, 'client')} refused`
       : result.limitedBy === 'ram'
         ? `limited by RAM: ${show(result.next!.value)} would need ${formatSize(result.next!.worstCaseBytes)} of ${ram}`
         : result.limitedBy === 'range'

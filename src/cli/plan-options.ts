@@ -13,7 +13,7 @@ import type { WorkloadKind } from '../core/recommend.js';
 import type { SettingAssignment } from '../core/settings.js';
 import { SOLVE_VARIABLES } from '../core/solve.js';
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
-import { parseAssignment, parseCount, parseSize, parseVersion } from '../input/flags.js';
+import { parseAssignment, parseCount, parseRam, parseSize, parseVersion } from '../input/flags.js';
 import { FAIL_ON, type FailOn } from './exit-code.js';
 
 /** Formats each command writes. */
@@ -75,6 +75,8 @@ export interface OptionSpec<T> {
   readonly choices?: readonly string[];
   /** Whether the option may be given more than once (otherwise a second occurrence is an error). */
   readonly repeatable?: boolean;
+  /** Left out of help: accepted only to be refused with a reason (inspect's --pg-version). */
+  readonly hidden?: boolean;
   readonly defaultValue?: T;
   /** Marks the value type; never read. */
   readonly type?: T;
@@ -108,7 +110,7 @@ const CONNECTION_OPTIONS = {
   pool: count('--pool <n>', 'connections in each pod\'s pool', { min: 0 }),
   clients: count('--clients <n>', 'total client connections, instead of --pods × --pool', { min: 0 }),
   topology: text('--topology <file>', 'a topology file (YAML or JSON); - reads JSON or YAML from stdin'),
-  ram: size('--ram <size>', 'memory of the machine or container limit, e.g. 16GB or 8Gi'),
+  ram: option({ flags: '--ram <size>', description: 'memory of the machine or container limit, e.g. 16GB or 8Gi', parse: (raw, flag) => parseRam(flag, raw) }),
   pgVersion: option<PgVersion>({
     flags: '--pg-version <major>',
     description: `PostgreSQL major version (default ${DEFAULT_VERSION})`,
@@ -187,6 +189,8 @@ export const COMMAND_OPTIONS = {
   },
   inspect: {
     ...sharedOptions('none'),
+    // The server says its version; help shows no default inspect would refuse.
+    pgVersion: { ...CONNECTION_OPTIONS.pgVersion, hidden: true },
     ...outputOptions(FORMATS.inspect),
     connectTimeout: count('--connect-timeout <s>', 'seconds to wait for the connection (default 10)', { max: 86_400 }),
   },
@@ -237,6 +241,7 @@ export function addCommandOptions<C extends OptionCommand>(command: Command, nam
     const flag = longFlag(spec);
     const opt = new Option(spec.flags, spec.description);
     if (spec.choices) opt.choices(spec.choices);
+    if (spec.hidden) opt.hideHelp();
     const parse = spec.parse;
     if (parse) {
       let earlierText: string | undefined;

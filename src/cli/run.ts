@@ -73,7 +73,7 @@ function registerCheckCommand(program: Command, io: CliIo, setExit: (code: numbe
       .argument('<file...>', 'postgresql.conf files, one per server'),
     'check',
   )
-    .addHelpText('after', '\nFormats: table, json, markdown, github (workflow annotations), sarif.')
+    .addHelpText('after', '\ngithub writes workflow annotations, sarif a SARIF 2.1.0 log for code scanning.')
     .action(async (files: string[], options: CommandOptions<'check'>) => {
       const { checkCommand } = await import('./check-command.js');
       setExit(await checkCommand(files, options, io));
@@ -111,6 +111,11 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
   const program = buildProgram(io, (code) => (exitCode = code), argv);
   try {
+    // commander answers `help <unknown>` with the general help and success; it is a usage error.
+    const [first, topic] = argv;
+    if (first === 'help' && topic !== undefined && topic !== 'help' && !topic.startsWith('-') && !program.commands.some((c) => c.name() === topic)) {
+      throw new UsageError(`unknown command '${topic}'`, 'help');
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

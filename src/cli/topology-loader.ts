@@ -4,7 +4,7 @@ import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
 import { Settings } from '../core/settings.js';
 import { DOCKER_DEFAULT_SHM_BYTES, resolveTopology, type TopologySpec } from '../core/topology.js';
-import { parseSize } from '../input/flags.js';
+import { parseRam, parseSize } from '../input/flags.js';
 // Loaded only when --topology is given: it brings yaml and zod, which plain `plan` should not pay for.
 import type { TopologyDocument } from '../input/topology.js';
 import type { CliIo } from './io.js';
@@ -42,13 +42,13 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
 
   const container = doc.server.container
     ? {
-        memoryLimitBytes: parseSize(`${label}: server.container.memoryLimit`, doc.server.container.memoryLimit),
+        memoryLimitBytes: parseRam(`${label}: server.container.memoryLimit`, doc.server.container.memoryLimit),
         shmBytes: doc.server.container.shmSize
           ? parseSize(`${label}: server.container.shmSize`, doc.server.container.shmSize)
           : DOCKER_DEFAULT_SHM_BYTES,
       }
     : null;
-  const ramFromFile = doc.server.ram ? parseSize(`${label}: server.ram`, doc.server.ram) : null;
+  const ramFromFile = doc.server.ram ? parseRam(`${label}: server.ram`, doc.server.ram) : null;
   const ramBytes = flags.ramBytes ?? container?.memoryLimitBytes ?? ramFromFile;
 
   const settings = Object.entries(doc.server.settings ?? {}).map(([name, value]) => ({ name: name.toLowerCase(), value, source: 'topology' }));

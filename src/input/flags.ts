@@ -52,13 +52,36 @@ export function parseSize(flag: string, raw: string): number {
   return bytes;
 }
 
+/**
+ * Below this a number without a unit cannot be the memory of a machine: `--ram 16` meant 16GB, not
+ * 16 bytes. (A server needs megabytes for shared memory alone.)
+ */
+export const MIN_BARE_RAM_BYTES = 1024 ** 2;
+
+/**
+ * The memory of a machine or container, as parseSize reads it; a bare number (bytes, as Kubernetes
+ * reads one) too small to be RAM is refused with the unit it most likely lacks.
+ */
+export function parseRam(flag: string, raw: string): number {
+  const bytes = parseSize(flag, raw);
+  if (/^\s*\d+(?:\.\d+)?\s*$/.test(raw) && bytes < MIN_BARE_RAM_BYTES) {
+    // 16 was meant as GB; 4096 more likely as MB.
+    const unit = bytes < 1024 ? 'GB' : 'MB';
+    throw new UsageError(`"${raw.trim()}" without a unit means ${bytes} bytes; write the unit, such as ${raw.trim()}${unit}`, flag);
+  }
+  return bytes;
+}
+
 /** A supported PostgreSQL major version, e.g. `--pg-version 16`. */
 export function parseVersion(flag: string, raw: string): PgVersion {
   const text = raw.trim();
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!/^\d+$/.test(text)) {
+    throw new UsageError(`expected a major version such as ${SUPPORTED_VERSIONS.at(-1)}, got "${raw}"`, flag);
+  }
+  const value = Number(text);
   if (!isSupportedVersion(value)) {
     throw new UsageError(
-      `PostgreSQL ${raw} is not supported; use one of ${SUPPORTED_VERSIONS.join(', ')}`,
+      `PostgreSQL ${value} is not supported; use one of ${SUPPORTED_VERSIONS.join(', ')}`,
       flag,
     );
   }

@@ -127,12 +127,12 @@ export const topologySchema = z
         ctx.addIssue({ code: 'custom', path: ['apps', i, 'via'], message: `no pooler named "${a.via}"`, input: a.via });
       }
       if (typeof a.pods === 'object' && a.pods.min > a.pods.max) {
-        ctx.addIssue({ code: 'custom', path: ['apps', i, 'pods'], message: 'min is larger than max', input: a.pods });
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'pods'], message: `min ${a.pods.min} is larger than max ${a.pods.max}`, input: a.pods });
       }
     });
     const seen = new Set<string>();
     doc.apps.forEach((a, i) => {
-      if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: 'duplicate app name', input: a.name });
+      if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: `duplicate app name "${a.name}"`, input: a.name });
       seen.add(a.name);
     });
   });
@@ -170,7 +170,8 @@ export function parseTopology(text: string, file: string): TopologyDocument {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const where = formatPath(issue.path) || '(top level)';
-      const got = issue.code === 'unrecognized_keys' ? '' : `, got ${describeInput(issue.input)}`;
+      // pgmem's own checks (custom issues) name the value in their message already.
+      const got = issue.code === 'unrecognized_keys' || issue.code === 'custom' ? '' : `, got ${describeInput(issue.input)}`;
       const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
       return `${where}: ${message}${got}`;
     });

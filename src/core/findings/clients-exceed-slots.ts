@@ -1,3 +1,4 @@
+import { plural } from '../format.js';
 import type { FindingRule } from './types.js';
 
 /** More client connections than non-reserved slots: the rest get "too many clients already". */
@@ -13,7 +14,7 @@ export const clientsExceedSlots: FindingRule = {
         severity: 'error',
         setting: 'max_connections',
         message:
-          `${clients} client connections but only ${usableSlots} usable slots ` +
+          `${plural(clients, 'client connection')} but only ${plural(usableSlots, 'usable slot')} ` +
           `(max_connections ${maxConnections} − ${reserved} reserved): ${refused} would fail with ` +
           `"sorry, too many clients already" or "remaining connection slots are reserved"`,
         fix: `raise max_connections to at least ${clients + reserved}, put a pooler in front, or shrink the pools`,

@@ -1,4 +1,4 @@
-import { formatSize } from '../format.js';
+import { formatSize, plural } from '../format.js';
 import type { FindingRule } from './types.js';
 
 /** Parallel workers run the same plan nodes with their own work_mem each. */
@@ -16,8 +16,8 @@ export const parallelWorkers: FindingRule = {
         severity: heavy ? 'warning' : 'info',
         setting: 'max_parallel_workers_per_gather',
         message:
-          `each query can add ${workersPerQuery} parallel worker${workersPerQuery === 1 ? '' : 's'}, each with its own work_mem per node ` +
-          `(up to ${formatSize(bytesPerWorker)} each); ${instanceWorkers} workers at once add ${formatSize(total)}`,
+          `each query can add ${plural(workersPerQuery, 'parallel worker')}, each with its own work_mem per node ` +
+          `(up to ${formatSize(bytesPerWorker)} each); ${plural(instanceWorkers, 'worker')} at once add ${formatSize(total)}`,
         fix: 'lower max_parallel_workers_per_gather or max_parallel_workers if this does not fit',
         data: { workersPerQuery, instanceWorkers, bytesPerWorker, totalBytes: total },
       },

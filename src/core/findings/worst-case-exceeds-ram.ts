@@ -1,4 +1,4 @@
-import { formatSize } from '../format.js';
+import { formatSize, plural } from '../format.js';
 import type { FindingRule } from './types.js';
 
 /** The worst case does not fit in RAM: the OOM killer decides. */
@@ -23,7 +23,7 @@ export const worstCaseExceedsRam: FindingRule = {
         setting: 'work_mem',
         message:
           `worst case ${formatSize(worstCaseBytes)} exceeds RAM ${formatSize(ramBytes)} by ${formatSize(overBy)}; ` +
-          `the largest part is ${largest}, ${formatSize(largestBytes)}${largest === 'client backends' ? ` for ${backends} backends` : ''}`,
+          `the largest part is ${largest}, ${formatSize(largestBytes)}${largest === 'client backends' ? ` for ${plural(backends, 'backend')}` : ''}`,
         fix: 'lower work_mem or the sort/hash nodes per query, cap connections with a pooler, or add memory',
         data: { worstCaseBytes, ramBytes, overByBytes: overBy, backends, backendsBytes, sharedBytes, backgroundBytes },
       },
