@@ -6,9 +6,9 @@
 import { analyze, type Analysis } from './analyze.js';
 import { findGuc } from './catalog/index.js';
 import { AUTOVACUUM_MAX_SHARE } from './findings/autovacuum-memory.js';
-import { HUGE_PAGES_THRESHOLD_BYTES } from './findings/huge-pages.js';
+import { HUGE_PAGES_THRESHOLD_BYTES, hugePagesReservation } from './findings/huge-pages.js';
 import { MIN_HEADROOM_SHARE } from './findings/low-headroom.js';
-import { formatPgSize, formatSize } from './format.js';
+import { formatPgSize, formatSize, plural } from './format.js';
 import { DEFAULT_WORKLOAD, type ClientGroup, type Workload } from './model.js';
 import type { SettingAssignment } from './settings.js';
 import { largestFitting } from './solve.js';
@@ -30,7 +30,15 @@ export interface WorkloadProfile {
   /** Parallel workers one Gather may get, from the CPU count. */
   readonly workersPerGather: (cpus: number) => number;
   readonly why: string;
+  /** The largest server-wide work_mem this workload can defend, whatever the budget allows. */
+  readonly workMemCapBytes: number;
+  /** Why that cap. */
+  readonly capWhy: string;
 }
+
+const KiB = 1024;
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
 
 /**
  * The profiles. OLTP: short indexed queries, at most an ORDER BY and one hash join or aggregate, and
@@ -45,18 +53,24 @@ export const WORKLOAD_PROFILES: Readonly<Record<WorkloadKind, WorkloadProfile>> 
     hashOps: 1,
     workersPerGather: (cpus) => Math.min(2, Math.floor(cpus / 4)),
     why: 'OLTP: 1 sort + 1 hash per query, parallel query at most 2 workers from 8 CPUs',
+    workMemCapBytes: 64 * MiB,
+    capWhy: 'OLTP queries sort and hash thousands of rows, not millions',
   },
   mixed: {
     sortOps: DEFAULT_WORKLOAD.sortOps,
     hashOps: DEFAULT_WORKLOAD.hashOps,
     workersPerGather: (cpus) => Math.min(4, Math.floor(cpus / 2)),
     why: `mixed: ${DEFAULT_WORKLOAD.sortOps} sorts + ${DEFAULT_WORKLOAD.hashOps} hashes per query, up to 4 workers (half the CPUs)`,
+    workMemCapBytes: 256 * MiB,
+    capWhy: 'a sort of a million rows fits in memory (measured: 108 MiB of quicksort)',
   },
   olap: {
     sortOps: 4,
     hashOps: 4,
     workersPerGather: (cpus) => Math.min(8, Math.floor(cpus / 2)),
     why: 'OLAP: 4 sorts + 4 hashes per query, up to 8 workers (half the CPUs)',
+    workMemCapBytes: GiB,
+    capWhy: 'sorts of ten million rows fit in memory; larger ones spill to disk at little cost',
   },
 };
 
@@ -113,10 +127,6 @@ export type RecommendResult =
       readonly analysis: Analysis | null;
     };
 
-const KiB = 1024;
-const MiB = 1024 ** 2;
-const GiB = 1024 ** 3;
-
 /** work_mem's minimum in kB, 13–18 (guc_tables.c: 64). */
 const WORK_MEM_MIN_KB = 64;
 
@@ -151,11 +161,24 @@ export function recommend(input: RecommendInput): RecommendResult {
   const adminClients = groups ? groups.filter((g) => g.reservedSlots).reduce((n, g) => n + g.connections, 0) : 0;
   const reserved = Math.max(3, adminClients);
   const margin = Math.max(3, Math.ceil(appClients * 0.05));
+  const maxConnections = appClients + reserved + margin;
   add(
     'max_connections',
-    String(appClients + reserved + margin),
-    `${appClients} topology backends + ${reserved} superuser_reserved_connections + ${margin} margin (5%, at least 3)`,
+    String(maxConnections),
+    `${plural(appClients, 'topology backend')} + ${reserved} superuser_reserved_connections + ${margin} margin (5%, at least 3), every slot budgeted`,
   );
+  // Every slot is budgeted, as `check` of these settings counts them: the margin for clients the
+  // topology does not list, and the reserved slots its admin sessions leave free, at the server's
+  // settings. Without a topology that is the model's own "every slot in use" (clients = null).
+  const budgetGroups: readonly ClientGroup[] | null = groups
+    ? [
+        ...groups,
+        { name: 'margin (unlisted clients)', connections: margin, overrides: [] },
+        ...(reserved > adminClients
+          ? [{ name: 'superuser-reserved slots', connections: reserved - adminClients, overrides: [], reservedSlots: true }]
+          : []),
+      ]
+    : null;
   if (reserved !== 3) {
     add('superuser_reserved_connections', String(reserved), `${adminClients} admin sessions of the topology use the reserved slots`);
   }
@@ -179,14 +202,14 @@ export function recommend(input: RecommendInput): RecommendResult {
   const workerProcesses = Math.max(8, cpus);
   const perGather = profile.workersPerGather(cpus);
   const maintenanceWorkers = Math.min(4, Math.floor(cpus / 2));
-  add('max_worker_processes', String(workerProcesses), `max(8 (default), ${cpus} CPUs)`);
+  add('max_worker_processes', String(workerProcesses), `max(8 (default), ${plural(cpus, 'CPU')})`);
   add('max_parallel_workers', String(cpus), `one per CPU (${cpus})`);
   add('max_parallel_workers_per_gather', String(perGather), profile.why);
   add('max_parallel_maintenance_workers', String(maintenanceWorkers), `half the CPUs, at most 4`);
 
   // Autovacuum: a worker per 4 CPUs within 3 .. 8; each may use autovacuum_work_mem (vacuumlazy.c).
   const autovacuumWorkers = Math.min(8, Math.max(3, Math.floor(cpus / 4)));
-  add('autovacuum_max_workers', String(autovacuumWorkers), `${cpus} CPUs / 4, within 3 .. 8`);
+  add('autovacuum_max_workers', String(autovacuumWorkers), `${plural(cpus, 'CPU')} / 4, within 3 .. 8`);
 
   // maintenance_work_mem: RAM / 16 up to 2 GB, the common rule (CREATE INDEX sorts in memory up to it).
   const maintenanceBytes = Math.max(MiB, Math.min(2 * GiB, Math.floor(ramBytes / 16)));
@@ -206,14 +229,14 @@ export function recommend(input: RecommendInput): RecommendResult {
   // temp_buffers: each session keeps what it fills until it ends (localbuf.c), so temporary tables of
   // all backends together may take at most an eighth of the budget; never above the 8 MB default,
   // never below the 100-buffer minimum (guc_tables.c).
-  const sessions = appClients + adminClients;
+  const sessions = maxConnections;
   const tempPages = Math.max(100, Math.min(1024, Math.floor(budgetBytes / 8 / Math.max(sessions, 1) / 8192)));
   add(
     'temp_buffers',
     formatPgSize(tempPages * 8192),
     tempPages === 1024
       ? 'the 8MB default: all sessions\' temporary tables fit in an eighth of the budget'
-      : `an eighth of the budget over ${sessions} sessions, whole 8kB buffers, at least 100 (800kB)`,
+      : `an eighth of the budget over ${plural(sessions, 'session')} (every slot), whole 8kB buffers, at least 100 (800kB)`,
   );
 
   // hash_mem_multiplier: 2.0, the default since 15 (guc_tables.c); hash nodes spill less than sorts
@@ -228,22 +251,40 @@ export function recommend(input: RecommendInput): RecommendResult {
     queries: input.workloadOverrides?.queries ?? [countsShape(profile.sortOps, profile.hashOps, `recommend --workload ${input.workload}`)],
     parallel: perGather > 0,
   };
+  const assignmentsWith = (extra: readonly RecommendedSetting[]): SettingAssignment[] => [
+    ...(input.baseAssignments ?? []),
+    ...[...rows, ...extra].map((r) => ({ name: r.name, value: r.value, source: 'recommend' })),
+  ];
   const run = (extra: readonly RecommendedSetting[]): Analysis =>
     analyze({
       version,
-      assignments: [
-        ...(input.baseAssignments ?? []),
-        ...[...rows, ...extra].map((r) => ({ name: r.name, value: r.value, source: 'recommend' })),
-      ],
+      assignments: assignmentsWith(extra),
       defaults: 'initdb',
-      clients: input.clients,
-      groups,
+      clients: null,
+      groups: budgetGroups,
       topology: input.topology ?? null,
       container: input.container ?? null,
       replicationConnections: input.replicationConnections ?? 0,
       workload,
       ramBytes,
     });
+  // With a topology, also the settings alone with every slot at the server's settings (what `check`
+  // of the configuration file counts): roles that lower work_mem must not hide what others may use.
+  const worstCase = (extra: readonly RecommendedSetting[], analysis: Analysis): number =>
+    budgetGroups === null
+      ? analysis.report.totals.worstCaseBytes
+      : Math.max(
+          analysis.report.totals.worstCaseBytes,
+          analyze({
+            version,
+            assignments: assignmentsWith(extra),
+            defaults: 'initdb',
+            clients: null,
+            container: input.container ?? null,
+            workload,
+            ramBytes,
+          }).report.totals.worstCaseBytes,
+        );
 
   // Huge pages: from the huge-pages finding's threshold on, page tables of 4 kB pages cost more than
   // reserving the pages (the engine drops them from the worst case with huge_pages = on).
@@ -255,7 +296,9 @@ export function recommend(input: RecommendInput): RecommendResult {
   const invalid = validate(version, rows);
   if (invalid) return { ok: false, code: 'invalid-setting', message: invalid, budgetBytes, analysis: null };
 
-  const at = (kB: number): Analysis => run([{ name: 'work_mem', value: `${kB}kB`, reason: '' }]);
+  const workMemRow = (kB: number): RecommendedSetting[] => [{ name: 'work_mem', value: `${kB}kB`, reason: '' }];
+  const at = (kB: number): Analysis => run(workMemRow(kB));
+  const worstAt = (kB: number): number => worstCase(workMemRow(kB), at(kB));
   const atMinimum = at(WORK_MEM_MIN_KB);
   const budgetText = `${formatSize(budgetBytes)} (RAM ${ram} − ${reservePct} reserve)`;
   if (atMinimum.report.sharedMemory.totalBytes > budgetBytes) {
@@ -267,14 +310,14 @@ export function recommend(input: RecommendInput): RecommendResult {
       analysis: atMinimum,
     };
   }
-  if (atMinimum.report.totals.worstCaseBytes > budgetBytes) {
+  if (worstAt(WORK_MEM_MIN_KB) > budgetBytes) {
     const backends = atMinimum.report.connections.backends;
     return {
       ok: false,
       code: 'backends-over-budget',
       message:
-        `${backends} backends do not fit even at work_mem = ${WORK_MEM_MIN_KB}kB (the minimum): worst case ` +
-        `${formatSize(atMinimum.report.totals.worstCaseBytes)} > budget ${budgetText}; fewer connections (a pooler) or more RAM`,
+        `${plural(backends, 'backend')} (every max_connections slot) do not fit even at work_mem = ${WORK_MEM_MIN_KB}kB (the minimum): worst case ` +
+        `${formatSize(worstAt(WORK_MEM_MIN_KB))} > budget ${budgetText}; fewer connections (a pooler) or more RAM`,
       budgetBytes,
       analysis: atMinimum,
     };
@@ -284,35 +327,46 @@ export function recommend(input: RecommendInput): RecommendResult {
   // with work_mem); then rounded down to whole MB from 1 MB on, which keeps it within the budget.
   const workMemMax = findGuc(version, 'work_mem')!.max!;
   const high = Math.max(WORK_MEM_MIN_KB, Math.min(workMemMax, Math.floor(budgetBytes / KiB)));
-  const bestKb = largestFitting(WORK_MEM_MIN_KB, high, (kB) => at(kB).report.totals.worstCaseBytes <= budgetBytes)!;
-  const workMemKb = bestKb >= 1024 ? Math.floor(bestKb / 1024) * 1024 : bestKb;
+  const fittingKb = largestFitting(WORK_MEM_MIN_KB, high, (kB) => worstAt(kB) <= budgetBytes)!;
+  const roundKb = (kB: number): number => (kB >= 1024 ? Math.floor(kB / 1024) * 1024 : kB);
+  // Then capped at what the workload can defend: a server-wide work_mem is a budget for every sort
+  // and hash node of every query at once, so what fits for few connections or vast RAM is no reason
+  // to hand it out. Sessions that need more get it per role or per session.
+  const capKb = profile.workMemCapBytes / KiB;
+  const workMemKb = roundKb(Math.min(fittingKb, capKb));
   const perQuery = `${profile.sortOps} sort + ${profile.hashOps} hash nodes × 2`;
+  const backends = plural(atMinimum.report.connections.backends, 'backend');
   add(
     'work_mem',
     formatPgSize(workMemKb * KiB),
-    `the largest value whose worst case fits the budget ${budgetText} with ${atMinimum.report.connections.backends} backends × (${perQuery}) and parallel workers`,
+    fittingKb <= capKb
+      ? `the largest value whose worst case fits the budget ${budgetText} with ${backends} × (${perQuery}) and parallel workers`
+      : `the ${input.workload} cap, ${formatPgSize(profile.workMemCapBytes)}: ${profile.capWhy}; the budget would allow ` +
+        `${formatPgSize(roundKb(fittingKb) * KiB)} for ${backends}, but work_mem applies to every sort and hash node of every ` +
+        `query at once; give more to the sessions that need it (ALTER ROLE … SET work_mem)`,
   );
 
   const analysis = run([]);
   const shm = analysis.report.sharedMemory;
-  const pages = `shared memory ${formatSize(shm.totalBytes)} = ${shm.hugePages} huge pages of ${formatSize(shm.hugePageSizeBytes)}`;
+  const pages = `shared memory ${formatSize(shm.totalBytes)} = ${plural(shm.hugePages, 'huge page')} of ${formatSize(shm.hugePageSizeBytes)}`;
+  const reservation = hugePagesReservation(shm.hugePages, shm.hugePageSizeBytes);
   const hugeIndex = rows.findIndex((r) => r.name === 'huge_pages');
   rows[hugeIndex] = {
     name: 'huge_pages',
     value: hugeOn ? 'on' : 'try',
     reason: hugeOn
-      ? `${pages}: reserve them (vm.nr_hugepages = ${shm.hugePages}); at ${formatSize(HUGE_PAGES_THRESHOLD_BYTES)} and more, 4 kB page tables cost more`
-      : `${pages} (vm.nr_hugepages = ${shm.hugePages} to use them); below ${formatSize(HUGE_PAGES_THRESHOLD_BYTES)} try is enough`,
+      ? `${pages}: reserve them (${reservation}); at ${formatSize(HUGE_PAGES_THRESHOLD_BYTES)} and more, 4 kB page tables cost more`
+      : `${pages} (${reservation} to use them); below ${formatSize(HUGE_PAGES_THRESHOLD_BYTES)} try is enough`,
   };
 
   const lateInvalid = validate(version, rows) ?? (analysis.problems[0] ? `${analysis.problems[0].name}: ${analysis.problems[0].message}` : null);
   if (lateInvalid) return { ok: false, code: 'invalid-setting', message: lateInvalid, budgetBytes, analysis };
   // Defence in depth: never hand out settings whose own plan exceeds the budget.
-  if (analysis.report.totals.worstCaseBytes > budgetBytes) {
+  if (worstCase([], analysis) > budgetBytes) {
     return {
       ok: false,
       code: 'backends-over-budget',
-      message: `the worst case ${formatSize(analysis.report.totals.worstCaseBytes)} exceeds the budget ${budgetText}`,
+      message: `the worst case ${formatSize(worstCase([], analysis))} exceeds the budget ${budgetText}`,
       budgetBytes,
       analysis,
     };

@@ -1,7 +1,8 @@
 /** Renderers of `pgmem recommend`: a table for people, a postgresql.conf snippet, ALTER SYSTEM statements, JSON. */
 import { Chalk } from 'chalk';
 import { findGuc } from '../core/catalog/index.js';
-import { formatSize } from '../core/format.js';
+import { formatSize, plural } from '../core/format.js';
+import { DEFAULT_WORKLOAD } from '../core/model.js';
 import type { RecommendedSetting } from '../core/recommend.js';
 import type { PlanReport } from '../core/report-schema.js';
 import type { PgVersion } from '../core/versions.js';
@@ -36,9 +37,12 @@ function summary(view: RecommendView): string[] {
   const { plan } = view;
   const ram = plan.totals.ramBytes ?? 0;
   return [
-    `PostgreSQL ${plan.pgVersion} · RAM ${formatSize(ram)} · ${plan.connections.backends} backends · ${view.workload} workload · ${view.cpus} CPUs`,
+    `PostgreSQL ${plan.pgVersion} · RAM ${formatSize(ram)} · ${plural(plan.connections.backends, 'backend')} · ${view.workload} workload · ${plural(view.cpus, 'CPU')}`,
     `worst case ${formatSize(plan.totals.worstCaseBytes)} within the budget ${formatSize(view.budgetBytes)} ` +
       `(RAM − ${Math.round(view.reserveShare * 100)}% for the OS and page cache)`,
+    ...(plan.workload.sortOps === DEFAULT_WORKLOAD.sortOps && plan.workload.hashOps === DEFAULT_WORKLOAD.hashOps
+      ? []
+      : [`planned for ${plan.workload.sortOps} sort + ${plan.workload.hashOps} hash nodes per query: check with --sort-ops ${plan.workload.sortOps} --hash-ops ${plan.workload.hashOps}`]),
   ];
 }
 
@@ -79,6 +83,6 @@ export function renderRecommendTable(view: RecommendView, options: RenderOptions
   const rows = view.settings.map(
     (s) => `${s.name.padEnd(nameWidth)}  ${chalk.bold(s.value.padEnd(valueWidth))}  ${chalk.dim(s.reason)}`,
   );
-  const [line1, line2] = summary(view);
-  return `${line1}\n${chalk.green(line2!)}\n\n${head}\n${rows.join('\n')}\n\n${renderFindings(view.plan.findings, chalk)}`;
+  const [line1, line2, ...rest] = summary(view);
+  return `${[line1, chalk.green(line2!), ...rest].join('\n')}\n\n${head}\n${rows.join('\n')}\n\n${renderFindings(view.plan.findings, chalk)}`;
 }

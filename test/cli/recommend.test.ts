@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgmemError } from '../../src/errors.js';
 import { registerRecommendCommand } from '../../src/cli/recommend-command.js';
 import { planReportSchema } from '../../src/core/report-schema.js';
@@ -91,10 +94,68 @@ describe('pgmem recommend', () => {
     const table = await recommendCli(['--ram', '1GB', '--clients', '400']);
     expect(table.code).toBe(1);
     expect(table.stdout).toBe('');
-    expect(table.stderr).toMatch(/^pgmem: error: 400 backends do not fit even at work_mem = 64kB/);
+    // 400 clients + 3 reserved + 20 margin slots
+    expect(table.stderr).toMatch(/^pgmem: error: 423 backends \(every max_connections slot\) do not fit even at work_mem = 64kB/);
     const json = await recommendCli(['--ram', '16GB', '--clients', '10', '--reserve', '90%', '--json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ recommendations: null, error: { code: 'shared-memory-over-budget' } });
+  });
+
+  describe('its output, checked, gives no low-headroom: every max_connections slot is budgeted', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'pgmem-recommend-'));
+      writeFileSync(
+        join(dir, 'topology.json'),
+        JSON.stringify({
+          server: { ram: '16GB' },
+          // a role that lowers work_mem must not hide what the other slots may use
+          apps: [{ name: 'api', pods: 4, pool: 10, role: { name: 'api', work_mem: '1MB' } }],
+          reserved: { admin: 5 },
+        }),
+      );
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const cases: [string, string[], string[]][] = [
+      ['16 GB, 100 clients, mixed', ['--ram', '16GB', '--pods', '5', '--pool', '20'], ['--ram', '16GB']],
+      // checked with the OLTP profile's query (recommend's header says so)
+      ['16 GB, 100 clients, OLTP, 8 CPUs', SIXTEEN, ['--ram', '16GB', '--sort-ops', '1', '--hash-ops', '1']],
+      ['16 GB, no clients', ['--ram', '16GB', '--clients', '0'], ['--ram', '16GB']],
+      ['16 TB, 100 clients', ['--ram', '16TB', '--clients', '100'], ['--ram', '16TB']],
+      ['a topology with a role and admin sessions', ['--topology', 'topology.json'], ['--ram', '16GB']],
+      ['the same topology, checked with it', ['--topology', 'topology.json'], ['--topology', 'topology.json']],
+    ];
+    for (const [name, recommendArgs, checkArgs] of cases) {
+      it(name, async () => {
+        const conf = await runCli(['recommend', ...recommendArgs, '--format', 'conf'], { cwd: dir });
+        expect(conf.code).toBe(0);
+        writeFileSync(join(dir, 'recommended.conf'), conf.stdout);
+        const checked = await runCli(['check', 'recommended.conf', ...checkArgs, '--json'], { cwd: dir });
+        const report = JSON.parse(checked.stdout);
+        const ids = report.findings.map((f: { id: string }) => f.id);
+        expect(ids).not.toContain('low-headroom');
+        expect(ids).not.toContain('worst-case-exceeds-ram');
+        expect(ids).not.toContain('clients-exceed-slots');
+        expect(report.totals.headroomBytes).toBeGreaterThanOrEqual(Math.ceil(report.totals.ramBytes * 0.2));
+        expect(checked.code).toBe(0);
+      });
+    }
+  });
+
+  it('caps work_mem at what the workload defends, and says why', async () => {
+    // 16 TB and 100 clients: the budget would allow GBs per node; mixed queries get 256MB.
+    const huge = JSON.parse((await recommendCli(['--ram', '16TB', '--clients', '100', '--json'])).stdout);
+    expect(huge.recommendations.work_mem).toBe('256MB');
+    expect(huge.reasons.work_mem).toMatch(/the mixed cap, 256MB: .*the budget would allow \d+MB/);
+    const olap = JSON.parse((await recommendCli(['--ram', '16TB', '--clients', '100', '--workload', 'olap', '--json'])).stdout);
+    expect(olap.recommendations.work_mem).toBe('1GB');
+    const oltp = JSON.parse((await recommendCli(['--ram', '16TB', '--clients', '100', '--workload', 'oltp', '--json'])).stdout);
+    expect(oltp.recommendations.work_mem).toBe('64MB');
+    // No clients: the 6 slots of max_connections are budgeted, and the cap holds.
+    const none = JSON.parse((await recommendCli(['--ram', '16GB', '--clients', '0', '--json'])).stdout);
+    expect(none.recommendations.max_connections).toBe('6');
+    expect(none.plan.connections.backends).toBe(6);
+    expect(Number(/^(\d+)MB$/.exec(none.recommendations.work_mem)![1])).toBeLessThanOrEqual(256);
   });
 
   const usage: [string[], RegExp][] = [
@@ -169,18 +230,18 @@ describe('pgmem plan --solve', () => {
 
 describe('pgmem plan --vary', () => {
   it('two axes: JSON cells in row-major order, each the plan of its values', async () => {
-    const args = ['plan', '--pool', '20', '--ram', '16GB', '--vary', 'work_mem=4MB,64MB', '--vary', 'pods=2,5'];
+    const args = ['plan', '--pool', '20', '--ram', '16GB', '--vary', 'work_mem=4MB,64MB', '--vary', 'pods=2,4'];
     const doc = JSON.parse((await runCli([...args, '--json'])).stdout);
     expect(doc.schemaVersion).toBe(1);
     expect(doc.grid.axes).toEqual([
       { name: 'work_mem', values: ['4MB', '64MB'] },
-      { name: 'pods', values: ['2', '5'] },
+      { name: 'pods', values: ['2', '4'] },
     ]);
     expect(doc.grid.cells.map((c: { values: object }) => c.values)).toEqual([
       { work_mem: '4MB', pods: '2' },
-      { work_mem: '4MB', pods: '5' },
+      { work_mem: '4MB', pods: '4' },
       { work_mem: '64MB', pods: '2' },
-      { work_mem: '64MB', pods: '5' },
+      { work_mem: '64MB', pods: '4' },
     ]);
     for (const cell of doc.grid.cells) {
       const single = JSON.parse(
@@ -193,10 +254,22 @@ describe('pgmem plan --vary', () => {
     expect(doc.grid.cells[0]).toMatchObject({ fits: true, status: 'within' });
   });
 
+  it('clients refused a connection slot: fits false, status refused, counted in the table', async () => {
+    // 200 clients, max_connections 100: 103 refused whatever work_mem is; 64 GiB is plenty of RAM.
+    const args = ['plan', '--clients', '200', '--ram', '64GB', '--vary', 'work_mem=1MB,2MB'];
+    const doc = JSON.parse((await runCli([...args, '--json'])).stdout);
+    for (const cell of doc.grid.cells) expect(cell).toMatchObject({ refusedClients: 103, fits: false, status: 'refused' });
+    const table = (await runCli(args)).stdout;
+    expect(table).toMatch(/│ 1MB +│ +[\d.]+ GiB \(103 refused\) │/);
+    // With room for them (max_connections 300), the same cells fit.
+    const roomy = JSON.parse((await runCli([...args, '--max-connections', '300', '--json'])).stdout);
+    for (const cell of roomy.grid.cells) expect(cell).toMatchObject({ refusedClients: 0, fits: true, status: 'within' });
+  });
+
   it('table: colours on a terminal, marks without colour', async () => {
-    const args = ['plan', '--pool', '20', '--pods', '5', '--ram', '16GB', '--vary', 'work_mem=4MB,16MB,64MB'];
+    const args = ['plan', '--pool', '20', '--pods', '4', '--ram', '16GB', '--vary', 'work_mem=4MB,16MB,64MB'];
     const plain = await runCli(args);
-    expect(plain.stdout).toMatch(/│ 64MB +│ +[\d.]+ GiB ! │/); // 100 backends × 64MB × (2 + 2 × 2) nodes: over
+    expect(plain.stdout).toMatch(/│ 64MB +│ +[\d.]+ GiB ! │/); // 80 backends × 64MB × (2 + 2 × 2) nodes: over
     expect(plain.stdout).toMatch(/│ 4MB +│ +[\d.]+ GiB │/);
     expect(plain.stdout).not.toMatch(/\u001b\[/);
     const coloured = await runCli(args, { tty: true, env: {} });

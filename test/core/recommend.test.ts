@@ -34,15 +34,17 @@ function values(result: Ok): Record<string, string> {
   return Object.fromEntries(result.settings.map((s) => [s.name, s.value]));
 }
 
-/** The recommendation fed back into the engine, independently of recommend()'s own analysis. */
+/**
+ * The recommendation fed back into the engine, independently of recommend()'s own analysis, as
+ * `check` of the settings reads them: every max_connections slot in use.
+ */
 function replay(input: RecommendInput, result: Ok, workMem?: string) {
   const settings = result.settings.map((s) => ({ name: s.name, value: s.name === 'work_mem' && workMem ? workMem : s.value, source: 'test' }));
   return analyze({
     version: input.version,
     assignments: [...(input.baseAssignments ?? []), ...settings],
     defaults: 'initdb',
-    clients: input.clients,
-    groups: input.groups ?? null,
+    clients: null,
     workload: result.workload,
     ramBytes: input.ramBytes,
   });
@@ -101,7 +103,7 @@ describe('recommend: hand-worked 16 GiB, 5 pods × 20 connections, OLTP, 8 CPUs'
     const pages = result.analysis.report.sharedMemory.hugePages;
     expect(v.huge_pages).toBe('on');
     expect(pages).toBeGreaterThan(2048); // more than 4 GiB of 2 MiB pages
-    expect(result.settings.find((s) => s.name === 'huge_pages')!.reason).toContain(`vm.nr_hugepages = ${pages}`);
+    expect(result.settings.find((s) => s.name === 'huge_pages')!.reason).toContain(`sysctl -w vm.nr_hugepages=${pages}`);
     // with huge pages on, the engine counts no page tables
     expect(result.analysis.report.background.components.find((c) => c.name === 'Page tables')!.bytes).toBe(0);
   });
@@ -134,8 +136,9 @@ describe('recommend: workloads and versions', () => {
 
   it('small machines get smaller temp_buffers so sessions fit', () => {
     const v = values(ok(recommend(base({ ramBytes: 8 * GiB, clients: 600 }))));
-    // 8 GiB × 0.8 / 8 / 600 sessions = 1.37 MiB → 174 buffers of 8 kB
-    expect(v.temp_buffers).toBe('1392kB');
+    // every slot: 600 + 3 reserved + 30 margin = 633 sessions; 8 GiB × 0.8 / 8 / 633 = 1.29 MiB → 165 buffers of 8 kB
+    expect(v.max_connections).toBe('633');
+    expect(v.temp_buffers).toBe('1320kB');
   });
 
   it('admin sessions of a topology raise superuser_reserved_connections', () => {
@@ -158,7 +161,7 @@ describe('recommend: refuses rather than print unsafe settings', () => {
     const result = recommend(base({ ramBytes: 1 * GiB, clients: 400 }));
     expect(result).toMatchObject({ ok: false, code: 'backends-over-budget' });
     if (result.ok) return;
-    expect(result.message).toMatch(/400 backends do not fit even at work_mem = 64kB/);
+    expect(result.message).toMatch(/423 backends \(every max_connections slot\) do not fit even at work_mem = 64kB/);
     expect(result.analysis!.report.totals.worstCaseBytes).toBeGreaterThan(result.budgetBytes);
   });
 });
@@ -197,7 +200,12 @@ describe('recommend: property over random machines and topologies', () => {
         const replayed = replay(input, result);
         expect(replayed.problems).toEqual([]);
         expect(replayed.report.totals.worstCaseBytes).toBeLessThanOrEqual(budget);
-        expect(replayed.report.connections.refused).toBe(0);
+        expect(replayed.report.connections.backends).toBe(Number(values(result).max_connections));
+        // the clients themselves find slots
+        expect(input.clients!).toBeLessThanOrEqual(replayed.report.connections.usableSlots);
+        // a node budget a DBA can defend: the workload's cap
+        const workMem = parseSettingValue(input.version, findGuc(input.version, 'work_mem')!, values(result).work_mem!);
+        expect(workMem.ok && Number(workMem.setting) * 1024).toBeLessThanOrEqual(WORKLOAD_PROFILES[input.workload].workMemCapBytes);
         for (const s of result.settings) {
           const parsed = parseSettingValue(input.version, findGuc(input.version, s.name)!, s.value);
           expect(parsed.ok, `${s.name} = ${s.value}`).toBe(true);
