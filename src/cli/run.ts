@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { ExitCode, PgmemError } from '../errors.js';
+import { ExitCode, PgmemError, UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
 import { describeWriteError, guardSink, isClosedPipe } from './output.js';
 import { registerCompletionCommand } from './completion.js';
