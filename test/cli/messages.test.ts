@@ -45,13 +45,13 @@ describe('usage errors say what was wrong, once', () => {
 describe('help matches what each command accepts', () => {
   it('check lists the five formats it writes', async () => {
     const { stdout } = await runCli(['check', '--help']);
-    expect(stdout).toMatch(/--format <format> +table, json, markdown, github or sarif \(default table\)/);
-    expect(stdout).not.toContain('table, json or markdown');
+    expect(stdout).toMatch(/--format <format> +output format \(default table\) \(choices: "table", "json", "markdown", "github", "sarif"\)/);
+    expect(stdout).toContain('github writes workflow annotations, sarif a SARIF 2.1.0 log');
   });
 
   it('plan lists its three', async () => {
     const { stdout } = await runCli(['plan', '--help']);
-    expect(stdout).toMatch(/--format <format> +table, json or markdown \(default table\)/);
+    expect(stdout).toMatch(/--format <format> +output format \(default table\) \(choices: "table", "json", "markdown"\)/);
   });
 
   it('inspect shows no --pg-version default (it takes the version from the server, and says so if given one)', async () => {
