@@ -2,10 +2,10 @@
  * Topology files (YAML or JSON), validated with zod. Errors point at the path and say what was
  * expected: `apps[1].pool: expected a positive integer, got "ten"`.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { TopologySpec } from '../core/topology.js';
+import { parseYamlDocument } from './yaml.js';
 
 const count = (what = 'a whole number') =>
   z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` });
@@ -153,16 +153,7 @@ function describeInput(input: unknown): string {
 
 /** Parses and validates a topology document; every problem becomes one `path: message` line. */
 export function parseTopology(text: string, file: string): TopologyDocument {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const line = error.linePos?.[0]?.line;
-      throw new InputError(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), file, line);
-    }
-    throw error;
-  }
+  const raw = parseYamlDocument(text, file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InputError('expected a topology document (a mapping with server, apps, poolers)', file);
   }
