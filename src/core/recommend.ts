@@ -10,10 +10,9 @@ import { HUGE_PAGES_THRESHOLD_BYTES, hugePagesReservation } from './findings/hug
 import { MIN_HEADROOM_SHARE } from './findings/low-headroom.js';
 import { formatPgSize, formatSize, plural } from './format.js';
 import { DEFAULT_WORKLOAD, type ClientGroup, type Workload } from './model.js';
-import type { SettingAssignment } from './settings.js';
+import { Settings, type SettingAssignment } from './settings.js';
 import { largestFitting } from './solve.js';
 import type { ContainerSpec, ResolvedTopology } from './topology.js';
-import { parseSettingValue, type OtherSettings } from './units.js';
 import type { PgVersion } from './versions.js';
 import { effectiveWalBuffers } from './shmem.js';
 import { countsShape } from './workload.js';
@@ -374,20 +373,14 @@ export function recommend(input: RecommendInput): RecommendResult {
   return { ok: true, settings: sortSettings(rows), budgetBytes, workload, analysis };
 }
 
-/** Every value must be one the server accepts for this version (range, units, check hooks). */
+/** Every value must be one the server accepts for this version (range, units, check hooks), in order. */
 function validate(version: PgVersion, rows: readonly RecommendedSetting[]): string | null {
-  const others: Record<string, number> = {};
-  for (const name of ['max_connections', 'autovacuum_max_workers', 'max_worker_processes', 'max_wal_senders']) {
-    const row = rows.find((r) => r.name === name);
-    if (row) others[name] = Number(row.value);
-  }
-  for (const row of rows) {
-    const definition = findGuc(version, row.name);
-    if (!definition) return `PostgreSQL ${version} has no setting "${row.name}"`;
-    const parsed = parseSettingValue(version, definition, row.value, others as OtherSettings);
-    if (!parsed.ok) return `${row.name} = ${row.value}: ${parsed.message}`;
-  }
-  return null;
+  const { problems } = Settings.resolve(version, rows.map((r) => ({ name: r.name, value: r.value, source: 'recommend' })), 'boot');
+  const problem = problems[0];
+  if (!problem) return null;
+  return problem.kind === 'unknown-setting'
+    ? `PostgreSQL ${version} has no setting "${problem.name}"`
+    : `${problem.name} = ${problem.value}: ${problem.message}`;
 }
 
 const ORDER = [

@@ -4,7 +4,7 @@
  */
 import { findGuc, getCatalog, INITDB_SETTINGS } from './catalog/index.js';
 import type { GucDefinition, GucUnit } from './catalog/types.js';
-import { parseSettingValue, settingBytes } from './units.js';
+import { parseSettingValue, settingBytes, type ParsedSetting } from './units.js';
 import type { PgVersion } from './versions.js';
 
 /** Where a value came from: "default", "initdb", "flag", "topology" or "<file>:<line>". */
@@ -45,6 +45,34 @@ export interface SettingProblem {
  */
 export type DefaultsBase = 'initdb' | 'boot';
 
+/**
+ * The server's validation of values in the order it applies them (guc.c set_config_option): each
+ * value parsed for its version, and the cross-setting check hooks (MAX_BACKENDS, …) given the values
+ * applied before it. The one validator behind configuration files, flags, topology and role settings,
+ * and live servers' values: the same values give the same verdict whichever way they come.
+ */
+export class SettingValidator {
+  private readonly applied: Record<string, number> = {};
+
+  constructor(
+    readonly version: PgVersion,
+    earlier: Iterable<ResolvedSetting> = [],
+  ) {
+    for (const setting of earlier) this.record(setting.name, setting.setting, setting.definition);
+  }
+
+  /** Validates one value after those before it; a valid one is remembered for the next checks. */
+  check(definition: GucDefinition, raw: string): ParsedSetting {
+    const parsed = parseSettingValue(this.version, definition, raw, this.applied);
+    if (parsed.ok) this.record(definition.name, parsed.setting, definition);
+    return parsed;
+  }
+
+  private record(name: string, setting: string, definition: GucDefinition): void {
+    if (definition.type === 'integer' && /^-?\d+$/.test(setting)) this.applied[name] = Number(setting);
+  }
+}
+
 /** Validated settings of one version; values not set fall back to the chosen defaults. */
 export class Settings {
   private constructor(
@@ -80,6 +108,7 @@ export class Settings {
   private apply(assignments: readonly SettingAssignment[]): { settings: Settings; problems: SettingProblem[] } {
     const values = new Map(this.values);
     const problems: SettingProblem[] = [];
+    const validator = new SettingValidator(this.version, this.values.values());
     for (const assignment of assignments) {
       const definition = findGuc(this.version, assignment.name);
       // A qualified name the server does not know is a placeholder for an extension's setting
@@ -89,7 +118,7 @@ export class Settings {
         problems.push({ ...assignment, kind: 'unknown-setting', message: `unrecognized configuration parameter "${assignment.name}"` });
         continue;
       }
-      const parsed = parseSettingValue(this.version, definition, assignment.value);
+      const parsed = validator.check(definition, assignment.value);
       if (!parsed.ok) {
         problems.push({
           ...assignment,

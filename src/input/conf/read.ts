@@ -6,7 +6,7 @@
  */
 import { findGuc } from '../../core/catalog/index.js';
 import type { GucDefinition } from '../../core/catalog/types.js';
-import { parseSettingValue } from '../../core/units.js';
+import { SettingValidator } from '../../core/settings.js';
 import type { PgVersion } from '../../core/versions.js';
 import { asciiLower, parseConfBytes, type IncludeKind } from './parse.js';
 import { absoluteConfigLocation, canonicalizePath, isAbsolutePath, joinPathComponents, trimDirectory } from './path.js';
@@ -251,7 +251,7 @@ export function readConfiguration(
 
   // Second pass: set_config_option for every remaining item, in order; errors do not stop the pass.
   const effective = new Map<string, EffectiveSetting>();
-  const applied: Record<string, number> = {};
+  const validator = new SettingValidator(version);
   for (const item of items) {
     if (item.ignore) continue;
     const def = defs.get(item);
@@ -267,7 +267,7 @@ export function readConfiguration(
       reader.issue({ kind: 'cannot-change', file: item.file, line: item.line, setting: def.name, message: `parameter "${shownName}" cannot be changed` });
       continue;
     }
-    const parsed = parseSettingValue(version, def, item.rawValue, applied);
+    const parsed = validator.check(def, item.rawValue);
     if (!parsed.ok) {
       reader.issue({
         kind: 'invalid-value',
@@ -280,7 +280,6 @@ export function readConfiguration(
       });
       continue;
     }
-    if (typeof parsed.value === 'number') applied[def.name] = parsed.value;
     effective.set(def.name, { ...base, setting: parsed.setting, known: true });
   }
   return result(effective);
