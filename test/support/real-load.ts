@@ -42,12 +42,29 @@ interface Tracked {
   readonly name: string;
   readonly child: ChildProcess;
   readonly exited: Promise<void>;
+  /** What asks it to stop at once (a postmaster's immediate shutdown stops its children too). */
+  readonly stopSignal: NodeJS.Signals;
 }
 
 const running = new Map<number, Tracked>();
 const cgroups = new Set<MemoryCgroup>();
+/** Scratch directories (data directories, ini files, scripts) to remove if a run is cut short. */
+const scratch = new Set<string>();
 
-function track(name: string, child: ChildProcess): Tracked {
+/** A scratch directory for the server user, removed by stopEverything() if not before. */
+function scratchFor(prefix: string): string {
+  const dir = scratchDir(prefix);
+  scratch.add(dir);
+  return dir;
+}
+
+/** Removes a scratch directory now. */
+function removeScratch(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  scratch.delete(dir);
+}
+
+function track(name: string, child: ChildProcess, stopSignal: NodeJS.Signals = 'SIGKILL'): Tracked {
   if (child.pid === undefined) throw new Error(`${name} did not start`);
   const pid = child.pid;
   const exited = new Promise<void>((resolve) => {
@@ -56,7 +73,7 @@ function track(name: string, child: ChildProcess): Tracked {
   }).then(() => {
     running.delete(pid);
   });
-  const tracked = { name, child, exited };
+  const tracked = { name, child, exited, stopSignal };
   running.set(pid, tracked);
   return tracked;
 }
@@ -94,13 +111,15 @@ async function stopProcess(tracked: Tracked, first: NodeJS.Signals, graceMs: num
 }
 
 /**
- * Stops every process this module started (SIGKILL by PID) and removes every cgroup it made, after
- * killing by PID what is left in them (the server's children). For SIGINT and failed runs.
+ * Stops every process this module started, by PID: postmasters with an immediate shutdown (SIGQUIT,
+ * which stops their children), the others with SIGKILL; SIGKILL for any still there after 5 s. Then
+ * removes every cgroup it made, after killing by PID what is left in them. For SIGINT and failures.
  */
 export async function stopEverything(): Promise<void> {
-  for (const [pid] of running) signal(pid, 'SIGKILL');
-  await Promise.all([...running.values()].map((t) => exitedWithin(t, 5_000)));
+  const all = [...running.values()];
+  await Promise.all(all.map((t) => stopProcess(t, t.stopSignal, 5_000)));
   for (const group of [...cgroups]) await group.remove();
+  for (const dir of [...scratch]) removeScratch(dir);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,7 +365,7 @@ export async function startLoadServer(
   cgroup: MemoryCgroup | null,
   timeoutMs = 60_000,
 ): Promise<LoadServer> {
-  const root = scratchDir(`pgmem-load-${build.id}-`);
+  const root = scratchFor(`pgmem-load-${build.id}-`);
   const dataDir = join(root, 'data');
   const init = spawnSync(
     join(build.binDir, 'initdb'),
@@ -354,7 +373,7 @@ export async function startLoadServer(
     { encoding: 'utf8', timeout: timeoutMs, ...asUnprivileged() },
   );
   if (init.status !== 0) {
-    rmSync(root, { recursive: true, force: true });
+    removeScratch(root);
     throw new Error(`initdb (${build.id}) failed: ${init.stderr || init.error?.message}`);
   }
   const port = await freePort();
@@ -373,7 +392,7 @@ export async function startLoadServer(
   } else {
     child = spawn(postgres, args, { stdio: ['ignore', 'ignore', 'pipe'], ...asUnprivileged() });
   }
-  const tracked = track(`postgres ${build.id}`, child);
+  const tracked = track(`postgres ${build.id}`, child, 'SIGQUIT');
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     log = (log + chunk).slice(-20_000);
@@ -381,7 +400,7 @@ export async function startLoadServer(
   const fail = async (why: string): Promise<never> => {
     await stopProcess(tracked, 'SIGQUIT', 5_000);
     if (cgroup) await cgroup.remove();
-    rmSync(root, { recursive: true, force: true });
+    removeScratch(root);
     throw new Error(`PostgreSQL ${build.id} ${why}: ${log.slice(-2000)}`);
   };
   const deadline = Date.now() + timeoutMs;
@@ -405,7 +424,7 @@ export async function startLoadServer(
     async stop() {
       await stopProcess(tracked, 'SIGINT', 30_000); // fast shutdown, then SIGKILL
       if (cgroup) await cgroup.remove();
-      rmSync(root, { recursive: true, force: true });
+      removeScratch(root);
     },
   };
 }
@@ -444,7 +463,7 @@ export async function startPgbouncer(
 ): Promise<Pooler> {
   const bin = pgbouncerBin();
   if (!bin) throw new Error('PgBouncer is not installed (/usr/sbin/pgbouncer)');
-  const dir = scratchDir('pgmem-pgbouncer-');
+  const dir = scratchFor('pgmem-pgbouncer-');
   const port = await freePort();
   writeFileSync(join(dir, 'userlist.txt'), '"postgres" ""\n');
   writeFileSync(
@@ -468,12 +487,12 @@ export async function startPgbouncer(
   );
   handOver(dir);
   const child = spawn(bin, [join(dir, 'pgbouncer.ini')], { stdio: ['ignore', 'ignore', 'pipe'], ...asUnprivileged() });
-  const tracked = track('pgbouncer', child);
+  const tracked = track('pgbouncer', child, 'SIGINT');
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log = (log + chunk).slice(-10_000)));
   const stop = async (): Promise<void> => {
     await stopProcess(tracked, 'SIGINT', 10_000);
-    rmSync(dir, { recursive: true, force: true });
+    removeScratch(dir);
   };
   if (!(await waitForPort(port, Date.now() + timeoutMs, () => running.has(child.pid!)))) {
     await stop();
@@ -505,7 +524,7 @@ export async function runPgbench(options: {
 }): Promise<PgbenchResult> {
   const bin = pgbenchBin();
   if (!bin) throw new Error(`pgbench is not installed (${PGBENCH}, package postgresql-contrib)`);
-  const dir = scratchDir('pgmem-pgbench-');
+  const dir = scratchFor('pgmem-pgbench-');
   const scriptFile = join(dir, 'script.sql');
   writeFileSync(scriptFile, options.script);
   handOver(dir);
@@ -521,7 +540,7 @@ export async function runPgbench(options: {
   const limitMs = (options.seconds + (options.graceSeconds ?? 120)) * 1000;
   const inTime = await exitedWithin(tracked, limitMs);
   if (!inTime) await stopProcess(tracked, 'SIGINT', 5_000);
-  rmSync(dir, { recursive: true, force: true });
+  removeScratch(dir);
   if (!inTime) throw new Error(`pgbench did not finish within ${limitMs / 1000} s: ${out.slice(-1500)}`);
   if (child.exitCode !== 0) throw new Error(`pgbench failed (status ${child.exitCode}): ${out.slice(-1500)}`);
   const processed = /number of transactions actually processed: (\d+)/.exec(out);
