@@ -411,6 +411,9 @@ export async function startLoadServer(
   }
   const connect = async (database = 'postgres'): Promise<pg.Client> => {
     const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database, connectionTimeoutMillis: 10_000 });
+    // A server stopped under it (Ctrl-C reaches the postmaster too) fails the next query instead of
+    // throwing from an event handler.
+    client.on('error', () => {});
     await client.connect();
     return client;
   };
