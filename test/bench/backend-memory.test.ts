@@ -32,7 +32,7 @@ describe('median', () => {
   it('takes the middle value, or the mean of the middle two', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(() => median([])).toThrow();
+    expect(() => median([])).toThrow(new Error('median of nothing'));
   });
 });
 

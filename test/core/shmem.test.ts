@@ -142,6 +142,6 @@ describe('settings lists', () => {
   });
   it('rejects a missing setting instead of guessing', () => {
     const { shared_buffers: _omit, ...rest } = shmemDefaults(16);
-    expect(() => estimateSharedMemory(16, rest)).toThrow(/shared_buffers/);
+    expect(() => estimateSharedMemory(16, rest)).toThrow(new Error('shared memory: setting "shared_buffers" missing or not a number'));
   });
 });

@@ -7,6 +7,7 @@ function problem(text: string): string {
     parseTopology(text, 'topology.yaml');
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ code: 'input', exitCode: 2, file: 'topology.yaml' });
     return (error as Error).message;
   }
   throw new Error('expected the topology to be rejected');

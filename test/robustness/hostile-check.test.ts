@@ -66,7 +66,10 @@ function usageError(file: string): string {
   expect(r.stderr).toMatch(/^pgmem: error: [^\n]+\n$/);
   const json = check([file, '--json']);
   expect(json.code).toBe(2);
-  expect(JSON.parse(json.stdout)).toMatchObject({ schemaVersion: 1, error: { exitCode: 2 } });
+  expect(JSON.parse(json.stdout)).toEqual({
+    schemaVersion: 1,
+    error: { code: 'input', exitCode: 2, message: r.stderr.slice('pgmem: error: '.length, -1) },
+  });
   return r.stderr;
 }
 
