@@ -90,6 +90,7 @@ const LAZY = {
   'src/render/recommend.ts': 'recommend', // chalk, cli-table3
   'src/input/topology.ts': 'topology', // yaml, zod
   'src/input/live.ts': 'live', // zod
+  'src/cli/pgpass.ts': 'pgpass', // pgpass, split2
   'src/cli/schema-command.ts': 'schema', // zod
 };
 /** Shared by every bundle, so that `instanceof PgmemError` holds across them. */

@@ -128,7 +128,7 @@ function describeTarget(live: Live, target: ConnectionTarget): string {
 }
 
 /** The password file's entry for this connection, read only when the server asks for a password. */
-function passwordFromFile(live: Live, target: ConnectionTarget, host: string, io: CliIo): string | null {
+async function passwordFromFile(target: ConnectionTarget, host: string, io: CliIo): Promise<string | null> {
   const file = target.passfile ?? join(io.env.HOME ?? homedir(), '.pgpass');
   let mode: number;
   try {
@@ -146,7 +146,8 @@ function passwordFromFile(live: Live, target: ConnectionTarget, host: string, io
     return null;
   }
   const text = readFileSync(file, 'utf8');
-  return live.pgpassPassword(text, { host, port: target.port, database: target.database, user: target.user });
+  const { pgpassPassword } = await import('./pgpass.js');
+  return pgpassPassword(text, { host, port: target.port, database: target.database, user: target.user });
 }
 
 function readOptionalFile(path: string | null): string | undefined {
@@ -193,7 +194,7 @@ function connectionFailure(live: Live, target: ConnectionTarget, error: unknown)
   else if (/timeout/i.test(e.message ?? '')) reason = 'timeout expired';
   else reason = e.message ?? String(error);
   const line = `connection to ${describeTarget(live, target)} failed: ${reason}`.replace(/\s*\n\s*/g, ' ');
-  return new ConnectionError(live.scrubSecrets(line, [target.password]));
+  return new ConnectionError(live.redactConninfo(line));
 }
 
 /** Connects, trying TLS first for sslmode=prefer as libpq does. */
@@ -209,7 +210,7 @@ async function connect(live: Live, target: ConnectionTarget, timeoutSeconds: num
     // A function, so the password file is read only if the server asks, and pg never reads
     // process.env or ~/.pgpass on its own.
     password: async () => {
-      const password = target.password ?? passwordFromFile(live, target, host, io);
+      const password = target.password ?? (await passwordFromFile(target, host, io));
       if (password === null) throw new ConnectionError('fe_sendauth: no password supplied');
       return password;
     },
@@ -294,7 +295,7 @@ export async function readLiveServer(
   } catch (error) {
     if (error instanceof PgmemError) throw error;
     const message = (error as Error).message ?? String(error);
-    throw new ConnectionError(live.scrubSecrets(`query on ${describeTarget(live, target)} failed: ${message}`, [target.password]));
+    throw new ConnectionError(live.redactConninfo(`query on ${describeTarget(live, target)} failed: ${message}`.replace(/\s*\n\s*/g, ' ')));
   } finally {
     await client.end().catch(() => {});
   }

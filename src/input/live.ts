@@ -73,6 +73,14 @@ function checkSupported(pairs: readonly [string, string][]): Conninfo {
 /**
  * Parses a libpq connection string: a `postgresql://` / `postgres://` URI or `key=value` pairs.
  * Error messages are libpq's and never repeat values, so a password cannot leak through them.
+ *
+ * Written after fe-connect.c rather than taken from pg-connection-string (which comes with pg):
+ * that package parses URIs only (a key=value string becomes a database name), through the WHATWG
+ * URL parser, so it disagrees with libpq on what pgmem must refuse or read right — it keeps an
+ * invalid escape (`me:bad%zz@h`) and an unknown or empty parameter (`?nope=1`, `?x`) silently,
+ * leaves `%2F` in a database name encoded, reads several hosts (`a,b:2`) as one, and it reads the
+ * sslrootcert/sslcert/sslkey files and prints a security warning while parsing. The agreement
+ * with libpq is tested against PQconninfoParse itself (test/input/live.test.ts).
  */
 export function parseConninfo(text: string): Conninfo {
   return /^postgres(ql)?:\/\//.test(text) ? parseUri(text) : parseKeyValue(text);
@@ -286,65 +294,24 @@ export function resolveTarget(
   };
 }
 
-/** Whether a host names a Unix-socket directory rather than a network host (libpq: an absolute path). */
-export function isSocketHost(host: string): boolean {
-  return host.startsWith('/') || host.startsWith('@');
-}
+export { isSocketHost } from './socket-host.js';
 
-/** The fields of a ~/.pgpass lookup. */
-export interface PgpassKey {
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-  readonly user: string;
-}
-
-/** Splits a .pgpass line into its fields; `\:` and `\\` escape a colon and a backslash. */
-function pgpassFields(line: string): string[] {
-  const fields: string[] = [];
-  let current = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === '\\' && i + 1 < line.length) current += line[++i];
-    else if (c === ':' && fields.length < 4) {
-      fields.push(current);
-      current = '';
-    } else current += c;
-  }
-  fields.push(current);
-  return fields;
-}
+/** What stands in for a password in anything pgmem prints. */
+export const REDACTED = '********';
 
 /**
- * The password of the first matching line of a password file, as libpq's passwordFromFile
- * (fe-connect.c) finds it: `host:port:database:user:password`, `*` matches anything, lines
- * starting with `#` are comments, and a Unix-socket connection is matched as host "localhost".
+ * `text` with every password a connection string in it carries replaced by REDACTED, found by the
+ * structure libpq gives it: the password of a URI's userinfo (`postgresql://user:PASSWORD@host`),
+ * a `password=` keyword in key=value form (quoted or not) or in a URI's query, and a
+ * `PGPASSWORD=` assignment. Nothing else is touched: a password that happens to be "1" does not
+ * turn "127.0.0.1" into "********27.0.0.********".
  */
-export function pgpassPassword(text: string, key: PgpassKey): string | null {
-  const host = key.host === '' || isSocketHost(key.host) ? 'localhost' : key.host;
-  const wanted = [host, String(key.port), key.database, key.user];
-  for (const rawLine of text.split('\n')) {
-    const line = rawLine.replace(/\r$/, '');
-    if (line === '' || line.startsWith('#')) continue;
-    const fields = pgpassFields(line);
-    if (fields.length < 5) continue;
-    if (wanted.every((value, i) => fields[i] === '*' || fields[i] === value)) {
-      return fields[4] === '' ? null : fields[4]!;
-    }
-  }
-  return null;
-}
-
-/** Replaces every occurrence of the secrets (and their percent-encoded forms) with "********". */
-export function scrubSecrets(message: string, secrets: readonly (string | null | undefined)[]): string {
-  let result = message;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) {
-      result = result.split(form).join('********');
-    }
-  }
-  return result;
+export function redactConninfo(text: string): string {
+  return text
+    .replace(/(postgres(?:ql)?:\/\/[^\s:/?#@]*:)[^\s@/?#]*@/gi, `$1${REDACTED}@`)
+    .replace(/([?&]password=)[^&#\s]*/gi, `$1${REDACTED}`)
+    .replace(/(\bpassword\s*=\s*)(?:'(?:\\.|[^'\\])*'?|[^\s'&]+)/gi, `$1${REDACTED}`)
+    .replace(/(\bPGPASSWORD=)\S*/g, `$1${REDACTED}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -298,6 +298,11 @@ describe('inspect without a server', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`pgmem: error: connection to server at "127.0.0.1", port ${port} failed: Connection refused\n`);
     expect(result.stderr + result.stdout).not.toContain('Hunter2');
+    // A password that is also part of the message: the message stays whole.
+    for (const args of [[`host=127.0.0.1 port=${port} user=x password=1 sslmode=disable`], [`postgresql://x:1@127.0.0.1:${port}/db?sslmode=disable`]]) {
+      const short = await inspect(args, { PGPASSWORD: '2' });
+      expect(short.stderr).toBe(`pgmem: error: connection to server at "127.0.0.1", port ${port} failed: Connection refused\n`);
+    }
   });
 
   it('reports a missing socket in one line, exit 2', async () => {

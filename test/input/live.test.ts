@@ -14,9 +14,8 @@ import {
   liveSection,
   majorVersion,
   parseConninfo,
-  pgpassPassword,
   resolveTarget,
-  scrubSecrets,
+  redactConninfo,
   type LiveSnapshot,
   type PgSettingsRow,
 } from '../../src/input/live.js';
@@ -129,32 +128,19 @@ describe('resolveTarget', () => {
   });
 });
 
-describe('pgpassPassword', () => {
-  const key = { host: 'db', port: 5432, database: 'app', user: 'me' };
-
-  it('returns the first matching line, with * wildcards', () => {
-    const text = ['other:5432:app:me:no', 'db:5432:*:me:first', '*:*:*:*:second'].join('\n');
-    expect(pgpassPassword(text, key)).toBe('first');
-    expect(pgpassPassword(text, { ...key, host: 'elsewhere' })).toBe('second');
-    expect(pgpassPassword('db:5433:app:me:x', key)).toBeNull();
-  });
-
-  it('unescapes \\: and \\\\, skips comments, short lines and CRLF', () => {
-    const text = '# db:5432:app:me:commented\r\ndb:5432\r\ndb:5432:app:me:a\\:b\\\\c:d\r\n';
-    expect(pgpassPassword(text, key)).toBe('a:b\\c:d');
-    expect(pgpassPassword('db\\:1:5432:app:me:x', { ...key, host: 'db:1' })).toBe('x');
-  });
-
-  it('matches a Unix-socket connection as localhost', () => {
-    expect(pgpassPassword('localhost:5432:app:me:sock', { ...key, host: '/var/run/postgresql' })).toBe('sock');
-    expect(pgpassPassword('localhost:5432:app:me:sock', key)).toBeNull();
-  });
-});
-
-describe('scrubSecrets', () => {
-  it('replaces the secret and its percent-encoded form', () => {
-    expect(scrubSecrets('a p@ss b p%40ss c', ['p@ss', null])).toBe('a ******** b ******** c');
-    expect(scrubSecrets('nothing here', [undefined, ''])).toBe('nothing here');
+describe('redactConninfo', () => {
+  it('replaces the password where a connection string carries it, and nothing else', () => {
+    expect(redactConninfo('connection to server at "127.0.0.1", port 5432 failed: Connection refused')).toBe(
+      'connection to server at "127.0.0.1", port 5432 failed: Connection refused',
+    );
+    expect(redactConninfo('bad postgresql://me:1@127.0.0.1:5432/db?sslmode=disable')).toBe('bad postgresql://me:********@127.0.0.1:5432/db?sslmode=disable');
+    expect(redactConninfo('postgres://me:p%40ss@h/db')).toBe('postgres://me:********@h/db');
+    expect(redactConninfo('postgresql://me@h/db?password=1&sslmode=require')).toBe('postgresql://me@h/db?password=********&sslmode=require');
+    expect(redactConninfo("host=h password='it\\'s secret' user=u")).toBe('host=h password=******** user=u');
+    expect(redactConninfo('host=h password = 1 port=1')).toBe('host=h password = ******** port=1');
+    expect(redactConninfo('PGPASSWORD=1 pgmem inspect')).toBe('PGPASSWORD=******** pgmem inspect');
+    // The URI's user and host, and a password-free message mentioning passwords, stay as they are.
+    expect(redactConninfo('password authentication failed for user "1"')).toBe('password authentication failed for user "1"');
   });
 });
 
