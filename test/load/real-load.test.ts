@@ -179,6 +179,8 @@ for (const { server: id, scenarios } of PLAN) {
         // The load used memory beyond shared buffers: at least one budget per backend seen.
         expect(row.peaks.peakBytes - row.idleBytes).toBeGreaterThan(expectedBackends * 16 * MiB * 0.5);
         expect(row.peaks.peakBytes).toBeLessThanOrEqual(row.pgmem.worstCaseBytes);
+        // And given the plan itself (--plans), where the CLI reads plans.
+        if (row.pgmemFromPlan) expect(row.peaks.peakBytes).toBeLessThanOrEqual(row.pgmemFromPlan.worstCaseBytes);
       }, (SECONDS + 150) * 1000);
     }
   });
