@@ -36,7 +36,7 @@ if (hugePagesReserved()) {
         refused++;
         continue;
       }
-      const model = estimateSharedMemory(v, settings);
+      const model = estimateSharedMemory(v, settings, 'embedded');
       errors.push(model.totalBytes - server.bytes);
       if (model.sizeMB === Math.ceil(server.bytes / 1048576)) sameMb++;
     }

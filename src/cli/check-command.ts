@@ -11,7 +11,7 @@ export async function checkCommand(files: readonly string[], options: CommandOpt
   const format = readFormat(options, 'table');
   const flags: PlanFlags = await loadPlanFlags(options, io, { failOnDefault: 'error' });
   const autoConf = autoConfChoice(options);
-  const reports: CheckReport[] = files.map((file) => analyzeConfig(flags, loadConfig(file, flags.version, autoConf, io)).report);
+  const reports: CheckReport[] = files.map((file) => analyzeConfig(flags, loadConfig(file, flags, autoConf, io)).report);
   io.stdout.write(await renderCheckReports(reports, format, { color: useColor(io, flags.color) }));
   return Math.max(...reports.map((r) => exitCodeFor(r.findings, flags.failOn)), ExitCode.Ok);
 }

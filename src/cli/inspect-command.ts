@@ -86,14 +86,18 @@ export async function inspectCommand(conninfo: string | undefined, options: Comm
 
 /** The plan report for a server's settings (flags on top), with its live section. */
 export async function inspectReport(snapshot: LiveSnapshot, flags: PlanFlags): Promise<InspectReport> {
-  const { liveAssignments, liveSection, majorVersion } = await loadLive();
+  const { detectBuild, liveAssignments, liveSection, majorVersion } = await loadLive();
   const { analyzePlan } = await import('./plan-input.js');
   const version = majorVersion(snapshot.serverVersionNum, snapshot.serverVersion);
-  const { report } = analyzePlan({ ...flags, version }, liveAssignments(version, snapshot.settings));
-  const live = liveSection(snapshot, {
-    sharedBytes: report.sharedMemory.totalBytes,
-    worstCaseBackends: report.connections.backends,
-  });
+  // The build comes from the server unless --build says otherwise.
+  const detected = detectBuild(version, snapshot);
+  const build = flags.buildFlag ? flags.build : detected.build;
+  const { report } = analyzePlan({ ...flags, version, build }, liveAssignments(version, snapshot.settings));
+  const live = liveSection(
+    snapshot,
+    { sharedBytes: report.sharedMemory.totalBytes, worstCaseBackends: report.connections.backends },
+    { profile: build, source: flags.buildFlag ? 'flag' : 'server', detected: detected.build, evidence: detected.evidence },
+  );
   return { ...report, live };
 }
 
@@ -268,7 +272,7 @@ export async function readLiveServer(
   { timeoutSeconds, io }: { timeoutSeconds: number; io: CliIo },
 ): Promise<LiveSnapshot> {
   const live = await loadLive();
-  const { ACTIVITY_QUERY, FILE_SETTINGS_QUERY, SETTINGS_QUERY, SHMEM_QUERY, VERSION_QUERY } = live;
+  const { ACTIVITY_QUERY, FILE_SETTINGS_QUERY, JIT_QUERY, SETTINGS_QUERY, SHMEM_QUERY, VERSION_QUERY } = live;
   const client = await connect(live, target, timeoutSeconds, io);
   try {
     await client.query('BEGIN READ ONLY');
@@ -279,7 +283,8 @@ export async function readLiveServer(
     const pending = settings.some((row) => row.pending_restart);
     const files = pending ? await optionalQuery<PgFileSettingsRow>(client, FILE_SETTINGS_QUERY) : null;
     const activity = (await client.query(ACTIVITY_QUERY)).rows as ActivityRow[];
-    const shmem = await optionalQuery<{ bytes: string | null }>(client, SHMEM_QUERY);
+    const shmem = await optionalQuery<{ bytes: string | null; gss: boolean | null }>(client, SHMEM_QUERY);
+    const jit = await optionalQuery<{ available: boolean }>(client, JIT_QUERY);
     await client.query('COMMIT');
     const allocated = 'rows' in shmem && shmem.rows[0]?.bytes != null ? Number(shmem.rows[0].bytes) : null;
     return {
@@ -291,6 +296,8 @@ export async function readLiveServer(
       activity,
       allocatedSharedBytes: allocated,
       allocatedSharedError: 'error' in shmem ? shmem.error : allocated === null ? 'pg_shmem_allocations returned nothing' : null,
+      jitAvailable: 'rows' in jit && jit.rows[0]?.available === true,
+      gssBuffer: 'rows' in shmem && allocated !== null ? shmem.rows[0]?.gss === true : null,
     };
   } catch (error) {
     if (error instanceof PgmemError) throw error;

@@ -30,7 +30,7 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<numb
   const color = useColor(io, flags.color);
   const configFile = configFileOf(options, flags);
   if (configFile !== undefined) {
-    const { report } = analyzeConfig(flags, loadConfig(configFile, flags.version, autoConfChoice(options), io));
+    const { report } = analyzeConfig(flags, loadConfig(configFile, flags, autoConfChoice(options), io));
     io.stdout.write(await renderCheckReports([report], format, { color }));
     return exitCodeFor(report.findings, flags.failOn);
   }
@@ -92,7 +92,7 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
   let fileAssignments: readonly SettingAssignment[] | null = null;
   if (configFile !== undefined) {
     // Read once; a configuration the server would refuse has no worst case to solve or vary.
-    const config = loadConfig(configFile, flags.version, autoConfChoice(options), io);
+    const config = loadConfig(configFile, flags, autoConfChoice(options), io);
     assertConfigValid(config);
     fileAssignments = config.assignments;
   }
@@ -114,7 +114,7 @@ async function solveCommand(variable: SolveVariable, options: PlanOptions, io: C
     if (variable === 'pods' && flags.pool === undefined) throw new UsageError('needs --pool (connections per pod) to solve for pods', '--solve');
     if (variable === 'pool' && flags.pods === undefined) throw new UsageError('needs --pods to solve for pool', '--solve');
   }
-  const workMem = findGuc(flags.version, 'work_mem')!;
+  const workMem = findGuc(flags.version, 'work_mem', flags.build)!;
   const result = solve(
     variable === 'work_mem'
       ? {
@@ -199,7 +199,7 @@ function readAxes(raw: readonly string[], flags: PlanFlags, hasTopology: boolean
     if (TOPOLOGY_KNOB_NAMES.includes(given)) {
       for (const v of values) parseCount(flag, v, { min: 0 });
     } else {
-      const definition = findGuc(flags.version, given);
+      const definition = findGuc(flags.version, given, flags.build);
       if (!definition) throw new UsageError(`unrecognized configuration parameter "${given}"`, flag);
       name = definition.name;
       for (const v of values) {

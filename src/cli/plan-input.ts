@@ -11,6 +11,7 @@ import { compareFindings } from '../core/findings/index.js';
 import type { configSectionSchema, Finding, PlanReport } from '../core/report-schema.js';
 import { Settings, type DefaultsBase, type SettingAssignment } from '../core/settings.js';
 import type { PgVersion } from '../core/versions.js';
+import type { BuildName } from '../core/build.js';
 import { readConfiguration, type ConfFileSystem, type ConfIssue } from '../input/conf/index.js';
 import { nodeConfFileSystem } from './conf-fs.js';
 import type { CliIo } from './io.js';
@@ -62,7 +63,12 @@ const OPEN_FAILURES: Readonly<Record<string, string>> = {
  * Reads one configuration file set once. The file named on the command line must be a readable
  * regular file (otherwise exit 2, not a finding); everything wrong inside it is kept as issues.
  */
-export function loadConfig(file: string, version: PgVersion, autoConf: string | null | undefined, io: CliIo): LoadedConfig {
+export function loadConfig(
+  file: string,
+  server: { readonly version: PgVersion; readonly build: BuildName },
+  autoConf: string | null | undefined,
+  io: CliIo,
+): LoadedConfig {
   const fs = confFileSystem(io);
   const absolute = resolve(io.cwd, file);
   const stat = fs.stat(absolute);
@@ -73,7 +79,7 @@ export function loadConfig(file: string, version: PgVersion, autoConf: string | 
     const autoStat = fs.stat(resolve(io.cwd, autoConf));
     if (autoStat?.kind !== 'file') throw new InputError(`${autoStat === null ? 'no such file' : 'not a regular file'} (given as --auto-conf)`, autoConf);
   }
-  const result = readConfiguration(version, file, fs, { autoConf });
+  const result = readConfiguration(server.version, file, fs, { autoConf, build: server.build });
   const mainFailure = result.files.length === 0 ? result.issues.find((i) => i.line === null && i.kind === 'include') : undefined;
   if (mainFailure) {
     const reason = /: ([^:"]+)$/.exec(mainFailure.message)?.[1] ?? 'cannot read';
@@ -125,12 +131,12 @@ export function configFileOf(options: Pick<CommandOptions<'plan'>, 'config' | 'a
 
 /** Rejects --set and shorthand values the server would reject, naming the flag: exit 2. */
 function checkFlagAssignments(
-  version: PgVersion,
+  server: { readonly version: PgVersion; readonly build: BuildName },
   base: readonly SettingAssignment[],
   flags: readonly SettingAssignment[],
   defaults: DefaultsBase,
 ): void {
-  const { problems } = Settings.resolve(version, [...base, ...flags], defaults);
+  const { problems } = Settings.resolve(server.version, [...base, ...flags], defaults, server.build);
   const problem = problems.find((p) => p.source === 'flag');
   if (!problem) return;
   const flag = `--set ${problem.name}=${problem.value}`;
@@ -141,15 +147,16 @@ function checkFlagAssignments(
 /** Analyses flags (merged with a topology) on top of initdb defaults or a configuration's assignments. */
 export function analyzePlan(flags: PlanFlags, fileAssignments: readonly SettingAssignment[] | null): Analysis {
   const topologySettings = flags.assignments.filter((a) => a.source === 'topology');
-  const topologyProblem = Settings.resolve(flags.version, topologySettings, 'boot').problems[0];
+  const topologyProblem = Settings.resolve(flags.version, topologySettings, 'boot', flags.build).problems[0];
   if (topologyProblem) {
     throw new InputError(`server.settings.${topologyProblem.name}: ${topologyProblem.message}`, flags.topologyFile ?? undefined);
   }
   const defaults: DefaultsBase = fileAssignments ? 'boot' : 'initdb';
   const base = [...(fileAssignments ?? []), ...topologySettings];
-  checkFlagAssignments(flags.version, base, flags.assignments.filter((a) => a.source === 'flag'), defaults);
+  checkFlagAssignments(flags, base, flags.assignments.filter((a) => a.source === 'flag'), defaults);
   return analyze({
     version: flags.version,
+    build: flags.build,
     assignments: [...(fileAssignments ?? []), ...flags.assignments],
     defaults,
     clients: flags.clients,

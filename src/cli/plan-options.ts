@@ -6,6 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { BUILD_NAMES, DEFAULT_BUILD, type BuildName } from '../core/build.js';
 import type { ClientGroup, Workload } from '../core/model.js';
 import type { ContainerSpec, ResolvedTopology } from '../core/topology.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
@@ -117,7 +118,20 @@ const CONNECTION_OPTIONS = {
     choices: SUPPORTED_VERSIONS.map(String),
     parse: (raw, flag) => parseVersion(flag, raw),
   }),
+  build: buildOption(DEFAULT_BUILD),
 };
+
+/**
+ * --build: the server's build profile. No commander default, so that inspect can tell "not given"
+ * (take it from the server) from a choice.
+ */
+function buildOption(defaultText: string): OptionSpec<BuildName> {
+  return oneOf(
+    '--build <profile>',
+    `the server's build: distribution (JIT, lz4, zstd, GSSAPI: Debian, PGDG, the official images) or embedded (none) (default ${defaultText})`,
+    BUILD_NAMES,
+  );
+}
 
 /** The output options of a command that writes `formats`. */
 function outputOptions<F extends string>(formats: readonly F[]) {
@@ -191,6 +205,7 @@ export const COMMAND_OPTIONS = {
     ...sharedOptions('none'),
     // The server says its version; help shows no default inspect would refuse.
     pgVersion: { ...CONNECTION_OPTIONS.pgVersion, hidden: true },
+    build: buildOption('from the server'),
     ...outputOptions(FORMATS.inspect),
     connectTimeout: count('--connect-timeout <s>', 'seconds to wait for the connection (default 10)', { max: 86_400 }),
   },
@@ -281,6 +296,10 @@ export function commandOptions<C extends OptionCommand>(command: Command, _name:
 /** Engine input taken from flags (and, once merged, from a topology file). */
 export interface PlanFlags {
   readonly version: PgVersion;
+  /** The build profile (--build, default distribution). */
+  readonly build: BuildName;
+  /** Whether --build was given (inspect otherwise takes the build from the server). */
+  readonly buildFlag: boolean;
   readonly clients: number | null;
   /** --pods/--pool as given, to override a one-app topology. */
   readonly pods?: number;
@@ -352,6 +371,8 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
 
   return {
     version: options.pgVersion ?? DEFAULT_VERSION,
+    build: options.build ?? DEFAULT_BUILD,
+    buildFlag: options.build !== undefined,
     clients,
     ...(pods !== undefined && { pods }),
     ...(pool !== undefined && { pool }),

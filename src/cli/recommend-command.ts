@@ -40,11 +40,12 @@ export async function recommendCommand(options: CommandOptions<'recommend'>, io:
   }
   // A topology's server settings stay, except those the recommendation sets; they must be valid.
   const base = flags.assignments.filter((a) => a.source === 'topology');
-  const problem = Settings.resolve(flags.version, base, 'boot').problems[0];
+  const problem = Settings.resolve(flags.version, base, 'boot', flags.build).problems[0];
   if (problem) throw new InputError(`server.settings.${problem.name}: ${problem.message}`, flags.topologyFile ?? undefined);
 
   const result = recommend({
     version: flags.version,
+    build: flags.build,
     ramBytes: flags.ramBytes,
     cpus,
     workload: workloadText,

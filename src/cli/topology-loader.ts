@@ -25,7 +25,7 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
   doc.apps.forEach((app, i) => {
     for (const [name, value] of Object.entries(app.role ?? {})) {
       if (name === 'name' || value === undefined) continue;
-      const { problems } = Settings.resolve(version, [{ name, value, source: 'topology' }], 'boot');
+      const { problems } = Settings.resolve(version, [{ name, value, source: 'topology' }], 'boot', flags.build);
       if (problems[0]) throw new InputError(`apps[${i}].role.${name}: ${problems[0].message}`, label);
     }
   });

@@ -9,6 +9,7 @@ import { Settings, type DefaultsBase, type SettingAssignment, type SettingProble
 import type { ContainerSpec, ResolvedTopology } from './topology.js';
 import { effectiveSlruBuffers, effectiveWalBuffers } from './shmem.js';
 import type { PgVersion } from './versions.js';
+import { DEFAULT_BUILD, type BuildName } from './build.js';
 
 /** Settings that size memory or connections: the ones every report lists. */
 export const MEMORY_SETTINGS = [
@@ -55,6 +56,8 @@ export const MEMORY_SETTINGS = [
 /** Everything `analyze` needs. */
 export interface AnalyzeInput {
   readonly version: PgVersion;
+  /** The build the server runs (default distribution): which values it accepts, what it allocates. */
+  readonly build?: BuildName;
   /** Values in the order they apply (files first, then flags); the last one for a name wins. */
   readonly assignments: readonly SettingAssignment[];
   /** Defaults for settings nobody set. */
@@ -84,7 +87,7 @@ export interface Analysis {
 
 /** Resolves settings, runs the model and the findings, and maps the result to the JSON contract. */
 export function analyze(input: AnalyzeInput): Analysis {
-  const { settings, problems } = Settings.resolve(input.version, input.assignments, input.defaults);
+  const { settings, problems } = Settings.resolve(input.version, input.assignments, input.defaults, input.build ?? DEFAULT_BUILD);
   const model = computeModel({
     settings,
     clients: input.clients,
@@ -128,6 +131,7 @@ function toReport(
   return {
     schemaVersion: SCHEMA_VERSION,
     pgVersion: s.version,
+    build: s.build,
     settings,
     workload: {
       sortOps: sortNodes,

@@ -218,7 +218,7 @@ export function computeModel(input: ModelInput): MemoryModel {
   const appAdmitted = Math.min(appClients, Math.max(usableSlots, 0));
   const refused = appClients - appAdmitted + Math.max(0, adminClients - (maxConnections - appAdmitted));
 
-  const shared = estimateSharedMemory(version, shmemSettings(s));
+  const shared = estimateSharedMemory(version, shmemSettings(s), s.build);
   const baselineBytes = workload.backendBaselineBytes ?? BACKEND_BASELINE_BYTES[version];
 
   // Parallel query: each worker is a process with its own work_mem per node (docs, "Parallel Query");

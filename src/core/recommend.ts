@@ -14,6 +14,7 @@ import { Settings, type SettingAssignment } from './settings.js';
 import { largestFitting } from './solve.js';
 import type { ContainerSpec, ResolvedTopology } from './topology.js';
 import type { PgVersion } from './versions.js';
+import type { BuildName } from './build.js';
 import { effectiveWalBuffers } from './shmem.js';
 import { countsShape } from './workload.js';
 
@@ -79,6 +80,8 @@ export const DEFAULT_RESERVE_SHARE = MIN_HEADROOM_SHARE;
 /** Everything a recommendation needs. */
 export interface RecommendInput {
   readonly version: PgVersion;
+  /** The server's build profile (default distribution). */
+  readonly build?: BuildName;
   /** RAM of the machine, or the container's memory limit. */
   readonly ramBytes: number;
   readonly cpus: number;
@@ -257,6 +260,7 @@ export function recommend(input: RecommendInput): RecommendResult {
   const run = (extra: readonly RecommendedSetting[]): Analysis =>
     analyze({
       version,
+      ...(input.build !== undefined && { build: input.build }),
       assignments: assignmentsWith(extra),
       defaults: 'initdb',
       clients: null,

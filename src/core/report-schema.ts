@@ -3,6 +3,7 @@
  * the schema version; renaming or removing one bumps it. `pgmem schema` prints it as JSON Schema.
  */
 import { z } from 'zod';
+import { BUILD_NAMES } from './build.js';
 import { SCHEMA_VERSION } from './schema-version.js';
 
 export { SCHEMA_VERSION };
@@ -84,6 +85,9 @@ export const workloadSchema = z.object({
 export const planReportSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   pgVersion: z.number().int().min(13).max(18),
+  build: z
+    .enum(BUILD_NAMES)
+    .describe('Build profile: "distribution" (LLVM JIT, lz4, zstd, GSSAPI, liburing on 18) or "embedded" (none of them)'),
   settings: z.record(z.string(), settingSchema),
   workload: workloadSchema,
   connections: z.object({

@@ -2,6 +2,7 @@
  * A resolved set of server settings for one major version: every value validated with the
  * server's own rules, stored as `pg_settings.setting` shows it, with where it came from.
  */
+import { DEFAULT_BUILD, type BuildName } from './build.js';
 import { findGuc, getCatalog, INITDB_SETTINGS } from './catalog/index.js';
 import type { GucDefinition, GucUnit } from './catalog/types.js';
 import { parseSettingValue, settingBytes, type ParsedSetting } from './units.js';
@@ -73,24 +74,31 @@ export class SettingValidator {
   }
 }
 
-/** Validated settings of one version; values not set fall back to the chosen defaults. */
+/**
+ * Validated settings of one version and build; values not set fall back to the chosen defaults. The
+ * build decides which values the server accepts (wal_compression = lz4 needs --with-lz4) and what
+ * the model adds for it (JIT, the GSS status buffer).
+ */
 export class Settings {
   private constructor(
     readonly version: PgVersion,
     private readonly values: ReadonlyMap<string, ResolvedSetting>,
+    /** The build profile the settings were validated for. */
+    readonly build: BuildName,
   ) {}
 
   /**
-   * Resolves assignments in order (the last one for a name wins), on top of defaults.
+   * Resolves assignments in order (the last one for a name wins), on top of defaults, for a build.
    * Unknown names and invalid values are returned as problems and leave the previous value.
    */
   static resolve(
     version: PgVersion,
     assignments: readonly SettingAssignment[],
     base: DefaultsBase = 'initdb',
+    build: BuildName = DEFAULT_BUILD,
   ): { settings: Settings; problems: SettingProblem[] } {
     const initdb = base === 'initdb' ? Object.entries(INITDB_SETTINGS).map(([name, value]) => ({ name, value, source: 'initdb' })) : [];
-    return new Settings(version, new Map()).apply([...initdb, ...assignments]);
+    return new Settings(version, new Map(), build).apply([...initdb, ...assignments]);
   }
 
   /**
@@ -110,7 +118,7 @@ export class Settings {
     const problems: SettingProblem[] = [];
     const validator = new SettingValidator(this.version, this.values.values());
     for (const assignment of assignments) {
-      const definition = findGuc(this.version, assignment.name);
+      const definition = findGuc(this.version, assignment.name, this.build);
       // A qualified name the server does not know is a placeholder for an extension's setting
       // (guc.c, valid_custom_variable_name): accepted, and nothing pgmem models.
       if (!definition && assignment.name.includes('.')) continue;
@@ -138,21 +146,21 @@ export class Settings {
         definition,
       });
     }
-    return { settings: new Settings(this.version, values), problems };
+    return { settings: new Settings(this.version, values, this.build), problems };
   }
 
   /** The setting, explicit or default. Throws for a name the version does not have. */
   get(name: string): ResolvedSetting {
     const explicit = this.values.get(name);
     if (explicit) return explicit;
-    const definition = getCatalog(this.version).gucs.get(name);
+    const definition = getCatalog(this.version, this.build).gucs.get(name);
     if (!definition) throw new Error(`PostgreSQL ${this.version} has no setting "${name}"`);
     return { name, setting: definition.boot, unit: definition.unit, source: 'default', definition };
   }
 
   /** Whether the version has this setting at all. */
   has(name: string): boolean {
-    return getCatalog(this.version).gucs.has(name);
+    return getCatalog(this.version, this.build).gucs.has(name);
   }
 
   /** A numeric setting in its base unit. */

@@ -2,13 +2,14 @@
  * The main shared memory segment, byte for byte as the postmaster sizes it: CalculateShmemSize() in
  * src/backend/storage/ipc/ipci.c (PG15+; in 13/14 the same sum inline in CreateSharedMemoryAndSemaphores()),
  * and every *ShmemSize() function it adds up, per major version, for x86-64 Linux builds with 8 kB blocks,
- * 16 MB WAL segments, native spinlocks, unnamed POSIX semaphores, OpenSSL and no GSSAPI (the builds pgmem is
- * verified against), without shared_preload_libraries.
+ * 16 MB WAL segments, native spinlocks, unnamed POSIX semaphores and OpenSSL, with or without GSSAPI as the build
+ * profile says (the embedded builds have none, distribution builds have it), without shared_preload_libraries.
  *
  * Struct sizes are not numbers in the source: they were derived from the struct definitions of each version and
  * confirmed on the real servers (named allocations in pg_shmem_allocations, and the exact segment size the
  * postmaster logs at DEBUG3, changing one setting at a time). See test/support/shmem-oracle.mjs.
  */
+import { BUILD_FEATURES, type BuildName } from './build.js';
 import type { PgVersion } from './versions.js';
 
 /** Settings that size shared memory, in pg_settings base units; enum/bool ones as strings. */
@@ -90,6 +91,8 @@ interface VersionSizes {
   /** sizeof(PgBackendStatus), sizeof(PgBackendSSLStatus) (backend_status.h). */
   backendStatus: number;
   backendSslStatus: number;
+  /** sizeof(PgBackendGSSStatus) (backend_status.h; pgstat.h in 13): gss_princ[NAMEDATALEN], gss_auth, gss_enc, 16+ gss_deleg. */
+  backendGssStatus: number;
   /** sizeof(ProcSignalSlot) (procsignal.c). */
   procSignalSlot: number;
   /** sizeof(AutoVacuumShmemStruct) MAXALIGNed, sizeof(WorkerInfoData) (autovacuum.c). */
@@ -113,37 +116,37 @@ const SIZES: Record<PgVersion, VersionSizes> = {
   13: {
     hashHeader: 856, xlogCtl: 528, slruShared: 88, procHdr: 104, pgproc: 856, perProcDense: 12, sxactElement: 168,
     serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 424,
-    backendSslStatus: 328, procSignalSlot: 64, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 248,
+    backendSslStatus: 328, backendGssStatus: 66, procSignalSlot: 64, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 248,
     walSndBase: 80, walSnd: 96, walRcv: 2248, launcherBase: 8, launcherWorker: 104, stats: 0,
   },
   14: {
     hashHeader: 848, xlogCtl: 544, slruShared: 88, procHdr: 120, pgproc: 880, perProcDense: 7, sxactElement: 168,
     serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 432,
-    backendSslStatus: 324, procSignalSlot: 80, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 264,
+    backendSslStatus: 324, backendGssStatus: 66, procSignalSlot: 80, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 264,
     walSndBase: 80, walSnd: 96, walRcv: 2264, launcherBase: 8, launcherWorker: 104, stats: 0,
   },
   15: {
     hashHeader: 848, xlogCtl: 456, slruShared: 88, procHdr: 104, pgproc: 880, perProcDense: 7, sxactElement: 168,
     serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 432,
-    backendSslStatus: 324, procSignalSlot: 80, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 264,
+    backendSslStatus: 324, backendGssStatus: 66, procSignalSlot: 80, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 264,
     walSndBase: 80, walSnd: 96, walRcv: 2264, launcherBase: 8, launcherWorker: 112, stats: 263312,
   },
   16: {
     hashHeader: 848, xlogCtl: 456, slruShared: 88, procHdr: 136, pgproc: 880, perProcDense: 7, sxactElement: 168,
     serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 432,
-    backendSslStatus: 324, procSignalSlot: 88, autovacuumBase: 5184, autovacuumWorker: 48, replicationSlot: 264,
+    backendSslStatus: 324, backendGssStatus: 67, procSignalSlot: 88, autovacuumBase: 5184, autovacuumWorker: 48, replicationSlot: 264,
     walSndBase: 104, walSnd: 104, walRcv: 2264, launcherBase: 16, launcherWorker: 120, stats: 277880,
   },
   17: {
     hashHeader: 848, xlogCtl: 456, slruShared: 104, procHdr: 136, pgproc: 888, perProcDense: 7, sxactElement: 168,
     serialControl: 16, individualLWLocks: 53, globalTransaction: 256, bgworkerSlot: 1488, backendStatus: 432,
-    backendSslStatus: 324, procSignalSlot: 88, autovacuumBase: 5184, autovacuumWorker: 48, replicationSlot: 280,
+    backendSslStatus: 324, backendGssStatus: 67, procSignalSlot: 88, autovacuumBase: 5184, autovacuumWorker: 48, replicationSlot: 280,
     walSndBase: 112, walSnd: 104, walRcv: 2264, launcherBase: 16, launcherWorker: 128, stats: 279992,
   },
   18: {
     hashHeader: 848, xlogCtl: 456, slruShared: 104, procHdr: 128, pgproc: 832, perProcDense: 7, sxactElement: 168,
     serialControl: 16, individualLWLocks: 54, globalTransaction: 256, bgworkerSlot: 1488, backendStatus: 440,
-    backendSslStatus: 324, procSignalSlot: 128, autovacuumBase: 5192, autovacuumWorker: 48, replicationSlot: 288,
+    backendSslStatus: 324, backendGssStatus: 67, procSignalSlot: 128, autovacuumBase: 5192, autovacuumWorker: 48, replicationSlot: 288,
     walSndBase: 112, walSnd: 96, walRcv: 2248, launcherBase: 16, launcherWorker: 128, stats: 315552,
   },
 };
@@ -305,8 +308,11 @@ type Group =
   | 'Other fixed structures'
   | 'Fixed allowance for small structures';
 
-/** Computes the main shared memory segment for a version and its settings (pg_settings base units). */
-export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings): SharedMemoryEstimate {
+/**
+ * Computes the main shared memory segment for a version, its settings (pg_settings base units) and the
+ * build the server runs.
+ */
+export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings, build: BuildName): SharedMemoryEstimate {
   const s = SIZES[version];
   const parts = new Map<Group, number>();
   const add = (group: Group, bytes: number): void => {
@@ -462,6 +468,9 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
     'PGPROC and per-backend arrays',
     slots * (s.backendStatus + NAMEDATALEN * 2 + num(settings, 'track_activity_query_size') + s.backendSslStatus),
   );
+  // Same function, #ifdef ENABLE_GSS (--with-gssapi): the "Backend GSS Status Buffer", a PgBackendGSSStatus per
+  // slot (8,448 B = 128 × 66 on Debian's 15 at initdb defaults).
+  if (BUILD_FEATURES[build].gssapi) add('PGPROC and per-backend arrays', slots * s.backendGssStatus);
 
   // SInvalShmemSize() (sinvaladt.c): 4096-message ring + ProcState per backend (13–16) or per proc (17+).
   add('PGPROC and per-backend arrays', version >= 17 ? 65568 + 20 * (maxBackends + aux) : 65560 + 32 * maxBackends);

@@ -226,10 +226,13 @@ export function parseBool(raw: string): boolean | null {
   }
 }
 
-/** C printf("%g"): 6 significant digits, exponent form below 1e-4 or from 1e6, trailing zeros dropped. */
+/**
+ * printf("%g") as the server's own snprintf does it (src/port/snprintf.c): 6 significant digits, exponent form
+ * below 1e-4 or from 1e6, trailing zeros dropped; "NaN", "Infinity" and "-Infinity" for the special values.
+ */
 export function formatG(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
   const exp = Number(x.toExponential(5).split('e')[1]);
   const strip = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConnectionError } from '../errors.js';
+import { BUILD_NAMES, DEFAULT_BUILD, type BuildFeatures, type BuildName } from '../core/build.js';
 import { findGuc } from '../core/catalog/index.js';
 import type { SettingAssignment } from '../core/settings.js';
 import { isSupportedVersion, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
@@ -322,7 +323,13 @@ export const VERSION_QUERY = "SELECT current_setting('server_version_num') AS nu
 
 /** Every setting with where it came from (sourcefile/sourceline are NULL unless the role may read them). */
 export const SETTINGS_QUERY =
-  'SELECT name, setting, unit, vartype, context, source, sourcefile, sourceline, pending_restart FROM pg_settings';
+  'SELECT name, setting, unit, vartype, context, source, sourcefile, sourceline, pending_restart, enumvals FROM pg_settings';
+
+/**
+ * Whether the server can JIT: pg_jit_available() loads jit_provider (llvmjit) and says whether that
+ * worked (jit.c provider_init); it is false whenever jit = off, whatever the build.
+ */
+export const JIT_QUERY = 'SELECT pg_jit_available() AS available';
 
 /** What the configuration files say now (superuser or granted only), for the values a restart will apply. */
 export const FILE_SETTINGS_QUERY =
@@ -337,7 +344,8 @@ export const ACTIVITY_QUERY =
  * "<anonymous>" row and the NULL-name free space) sum to the segment size (pg-memory.md §2.1).
  * Needs superuser or pg_read_all_stats.
  */
-export const SHMEM_QUERY = 'SELECT sum(allocated_size)::text AS bytes FROM pg_shmem_allocations';
+export const SHMEM_QUERY =
+  "SELECT sum(allocated_size)::text AS bytes, bool_or(name = 'Backend GSS Status Buffer') AS gss FROM pg_shmem_allocations";
 
 /** One row of pg_settings, as SETTINGS_QUERY returns it. */
 export interface PgSettingsRow {
@@ -350,6 +358,8 @@ export interface PgSettingsRow {
   readonly sourcefile: string | null;
   readonly sourceline: number | null;
   readonly pending_restart: boolean;
+  /** Accepted values of an enum setting (null for the others), as this build compiled them in. */
+  readonly enumvals?: readonly string[] | null;
 }
 
 /** One row of pg_file_settings. */
@@ -380,6 +390,10 @@ export interface LiveSnapshot {
   readonly activity: readonly ActivityRow[];
   readonly allocatedSharedBytes: number | null;
   readonly allocatedSharedError: string | null;
+  /** pg_jit_available(). */
+  readonly jitAvailable: boolean;
+  /** Whether pg_shmem_allocations lists the "Backend GSS Status Buffer"; null when it cannot be read. */
+  readonly gssBuffer: boolean | null;
 }
 
 /**
@@ -434,6 +448,38 @@ export function liveAssignments(version: PgVersion, rows: readonly PgSettingsRow
   return assignments;
 }
 
+/** Build options as the server shows them: true or false, or null when nothing shows it. */
+export type BuildEvidence = { readonly [K in keyof BuildFeatures]: boolean | null };
+
+/**
+ * The build a running server is, from what it shows: pg_jit_available() (LLVM; says nothing while
+ * jit = off), the accepted values of default_toast_compression (lz4, 14+), wal_compression (zstd,
+ * 15+) and io_method (io_uring, 18), and the "Backend GSS Status Buffer" in pg_shmem_allocations
+ * (GSSAPI; unknown when the role may not read the view). Any option present makes it a distribution
+ * build (the larger figures: JIT, the GSS buffer); none present and one shown absent, embedded;
+ * nothing shown either way, the default.
+ */
+export function detectBuild(version: PgVersion, snapshot: LiveSnapshot): { build: BuildName; evidence: BuildEvidence } {
+  const enumvals = (name: string): readonly string[] | null =>
+    snapshot.settings.find((row) => row.name === name)?.enumvals ?? null;
+  const offers = (name: string, value: string, since: PgVersion): boolean | null => {
+    if (version < since) return null;
+    const values = enumvals(name);
+    return values === null ? null : values.includes(value);
+  };
+  const jit = snapshot.settings.find((row) => row.name === 'jit')?.setting;
+  const evidence: BuildEvidence = {
+    llvm: snapshot.jitAvailable ? true : jit === 'on' ? false : null,
+    lz4: offers('default_toast_compression', 'lz4', 14),
+    zstd: offers('wal_compression', 'zstd', 15),
+    gssapi: snapshot.gssBuffer,
+    liburing: offers('io_method', 'io_uring', 18),
+  };
+  const shown = Object.values(evidence);
+  const build: BuildName = shown.includes(true) ? 'distribution' : shown.includes(false) ? 'embedded' : DEFAULT_BUILD;
+  return { build, evidence };
+}
+
 /** The report's `live` section: what the server says next to what pgmem predicts. */
 export const liveSectionSchema = z.object({
   serverVersion: z.string().describe('server_version, e.g. "16.4"'),
@@ -447,6 +493,20 @@ export const liveSectionSchema = z.object({
   allocatedSharedUnavailable: z.string().optional().describe('Why allocatedSharedBytes is null'),
   differenceBytes: z.number().int().nullable().describe('allocatedSharedBytes − predictedSharedBytes'),
   sharedMemorySizeMB: z.number().int().nonnegative().nullable().describe('shared_memory_size (15+), else null'),
+  build: z.object({
+    profile: z.enum(BUILD_NAMES).describe('The build profile the report uses'),
+    source: z.enum(['server', 'flag']).describe('"server": detected from what the server shows; "flag": --build'),
+    detected: z.enum(BUILD_NAMES).describe('The profile the server\'s own evidence points to'),
+    evidence: z
+      .object({
+        llvm: z.boolean().nullable(),
+        lz4: z.boolean().nullable(),
+        zstd: z.boolean().nullable(),
+        gssapi: z.boolean().nullable(),
+        liburing: z.boolean().nullable(),
+      })
+      .describe('Each build option as the server shows it; null when nothing shows it (e.g. jit = off, no pg_read_all_stats)'),
+  }),
   currentBackends: z.object({
     total: z.number().int().nonnegative().describe('Processes pg_stat_activity lists'),
     byType: z.record(z.string(), z.number().int().nonnegative()).describe('By backend_type'),
@@ -470,6 +530,7 @@ export type LiveSection = z.infer<typeof liveSectionSchema>;
 export function liveSection(
   snapshot: LiveSnapshot,
   predicted: { sharedBytes: number; worstCaseBackends: number },
+  build: LiveSection['build'],
 ): LiveSection {
   const byType: Record<string, number> = {};
   const byState: Record<string, number> = {};
@@ -511,6 +572,7 @@ export function liveSection(
     ...(allocated === null && { allocatedSharedUnavailable: snapshot.allocatedSharedError ?? 'not reported' }),
     differenceBytes: allocated === null ? null : allocated - predicted.sharedBytes,
     sharedMemorySizeMB: sizeRow?.setting != null && /^\d+$/.test(sizeRow.setting) ? Number(sizeRow.setting) : null,
+    build,
     currentBackends: { total, byType: sortKeys(byType), byState: sortKeys(byState) },
     worstCaseBackends: predicted.worstCaseBackends,
     pendingRestart,

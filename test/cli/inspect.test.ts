@@ -104,7 +104,7 @@ describe.each(versions)('inspect on PostgreSQL %i', (version) => {
 
     const flags = readPlanFlags({ pgVersion: version }, { failOnDefault: 'none' });
     const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dataDir };
-    const checked = analyzeConfig(flags, loadConfig(join(dataDir, 'postgresql.conf'), flags.version, undefined, io)).report;
+    const checked = analyzeConfig(flags, loadConfig(join(dataDir, 'postgresql.conf'), flags, undefined, io)).report;
     expect(checked.config.valid).toBe(true);
     // check names files as given (possibly relative to its working directory); the server names them absolutely.
     const absolute = (source: string): string => {

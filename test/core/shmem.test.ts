@@ -10,7 +10,7 @@ import {
 import { shmemDefaults } from '../support/shmem-oracle.mjs';
 
 const component = (v: PgVersion, name: string, over: Record<string, number | string> = {}): number =>
-  estimateSharedMemory(v, { ...shmemDefaults(v), ...over }).components.find((c) => c.name === name)?.bytes ?? NaN;
+  estimateSharedMemory(v, { ...shmemDefaults(v), ...over }, 'embedded').components.find((c) => c.name === name)?.bytes ?? NaN;
 
 describe('estimateSharedMemory at initdb defaults', () => {
   // Segment sizes the postmasters of 13.23, 14.23, 15.18, 16.14, 17.10 and 18.4 request at initdb defaults
@@ -26,7 +26,7 @@ describe('estimateSharedMemory at initdb defaults', () => {
   };
   for (const v of SUPPORTED_VERSIONS) {
     it(`PG${v}: exact bytes, MB and huge pages`, () => {
-      const e = estimateSharedMemory(v, shmemDefaults(v));
+      const e = estimateSharedMemory(v, shmemDefaults(v), 'embedded');
       expect(e.totalBytes).toBe(measured[v]);
       expect(e.sizeMB).toBe(Math.ceil(measured[v] / 1048576));
       expect(e.hugePages).toBe(Math.floor(measured[v] / 2097152) + 1);
@@ -37,9 +37,28 @@ describe('estimateSharedMemory at initdb defaults', () => {
     });
   }
   it('postgres -C shared_memory_size values (15–18)', () => {
-    expect([15, 16, 17, 18].map((v) => estimateSharedMemory(v as PgVersion, shmemDefaults(v as PgVersion)).sizeMB)).toEqual([
+    expect([15, 16, 17, 18].map((v) => estimateSharedMemory(v as PgVersion, shmemDefaults(v as PgVersion), 'embedded').sizeMB)).toEqual([
       143, 143, 143, 150,
     ]);
+  });
+});
+
+describe('the build profile', () => {
+  it('a GSSAPI build adds the Backend GSS Status Buffer: a PgBackendGSSStatus per backend status slot', () => {
+    // BackendStatusShmemSize() #ifdef ENABLE_GSS: NumBackendStatSlots × sizeof(PgBackendGSSStatus), which is
+    // NAMEDATALEN + 2 bools (66 B) in 13–15 and + gss_deleg (67 B) in 16–18. Slots at initdb defaults: MaxBackends
+    // (122; 123 in 17; 136 in 18) + 7 (13), 8 (14), 6 (15–17) or 38 (18) auxiliary slots.
+    const slots: Record<PgVersion, number> = { 13: 129, 14: 130, 15: 128, 16: 128, 17: 129, 18: 174 };
+    for (const v of SUPPORTED_VERSIONS) {
+      const gss = (v <= 15 ? 66 : 67) * slots[v];
+      const at = (build: 'distribution' | 'embedded'): number =>
+        estimateSharedMemory(v, shmemDefaults(v), build).components.find((c) => c.name === 'PGPROC and per-backend arrays')!.bytes;
+      expect(at('distribution') - at('embedded')).toBe(gss);
+    }
+    // Debian's 15 at initdb defaults: pg_shmem_allocations shows "Backend GSS Status Buffer" 8448, and the
+    // segment grows by one 8 kB page (the rounding absorbs the rest).
+    expect(66 * slots[15]).toBe(8448);
+    expect(estimateSharedMemory(15, shmemDefaults(15), 'distribution').totalBytes).toBe(149_512_192 + 8192);
   });
 });
 
@@ -50,8 +69,8 @@ describe('MaxBackends', () => {
   });
   it('ignores autovacuum_max_workers in 18', () => {
     const d = shmemDefaults(18);
-    expect(estimateSharedMemory(18, { ...d, autovacuum_max_workers: 50 }).totalBytes).toBe(
-      estimateSharedMemory(18, d).totalBytes,
+    expect(estimateSharedMemory(18, { ...d, autovacuum_max_workers: 50 }, 'embedded').totalBytes).toBe(
+      estimateSharedMemory(18, d, 'embedded').totalBytes,
     );
   });
 });
@@ -118,13 +137,13 @@ describe('hand-worked pieces', () => {
     for (const v of [14, 15, 16, 17, 18] as const) {
       const d = shmemDefaults(v);
       expect(
-        estimateSharedMemory(v, { ...d, min_dynamic_shared_memory: 100 }).totalBytes - estimateSharedMemory(v, d).totalBytes,
+        estimateSharedMemory(v, { ...d, min_dynamic_shared_memory: 100 }, 'embedded').totalBytes - estimateSharedMemory(v, d, 'embedded').totalBytes,
       ).toBe(100 * 1048576);
     }
   });
 
   it('huge pages: size / page size + 1, for the given huge_page_size', () => {
-    const e = estimateSharedMemory(18, { ...shmemDefaults(18), huge_page_size: 1048576 });
+    const e = estimateSharedMemory(18, { ...shmemDefaults(18), huge_page_size: 1048576 }, 'embedded');
     expect(e.hugePageSizeBytes).toBe(1 << 30);
     expect(e.hugePages).toBe(1);
   });
@@ -142,6 +161,6 @@ describe('settings lists', () => {
   });
   it('rejects a missing setting instead of guessing', () => {
     const { shared_buffers: _omit, ...rest } = shmemDefaults(16);
-    expect(() => estimateSharedMemory(16, rest)).toThrow(new Error('shared memory: setting "shared_buffers" missing or not a number'));
+    expect(() => estimateSharedMemory(16, rest, 'embedded')).toThrow(new Error('shared memory: setting "shared_buffers" missing or not a number'));
   });
 });

@@ -9,17 +9,24 @@
  * in order, so file and line agree; on acceptance, every compared setting the file mentions resolves
  * to the same base-unit value (`-C` prints the base-unit number, as pg_settings.setting).
  *
- * PGMEM_DIFF_SEED and PGMEM_DIFF_CASES choose the cases (defaults: 1 and 120 per version).
+ * Every embedded server 13–18 and Debian's 15 (the distribution build) read the same cases, plus file sets of
+ * the values only some builds accept (wal_compression = lz4 | zstd, default_toast_compression = lz4,
+ * io_method = io_uring), which pgmem reads with the server's build profile. A missing server fails the
+ * suite in CI.
+ *
+ * PGMEM_DIFF_SEED and PGMEM_DIFF_CASES choose the cases (defaults: 1 and 120 per server).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findGuc } from '../../src/core/catalog/index.js';
-import type { PgVersion } from '../../src/core/versions.js';
+import type { BuildName } from '../../src/core/build.js';
+import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
 import { nodeConfFileSystem } from '../../src/cli/conf-fs.js';
 import { readConfiguration, type ConfIssue } from '../../src/input/conf/index.js';
 import { generateConfCases, MEMORY_SETTINGS, writeConfCase, type ConfCase } from '../support/conf-gen.js';
-import { asUnprivileged, binDir, installedVersions, scratchDir } from '../support/postgres.js';
+import { asUnprivileged, binDir, scratchDir } from '../support/postgres.js';
+import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
 
 const SEED = Number(process.env.PGMEM_DIFF_SEED ?? 1);
 const CASES = Number(process.env.PGMEM_DIFF_CASES ?? 120);
@@ -31,9 +38,9 @@ interface ServerRun {
   stderr: string;
 }
 
-function runPostgresC(version: PgVersion, dataDir: string, name: string): Promise<ServerRun> {
+function runPostgresC(version: PgVersion, build: BuildName, dataDir: string, name: string): Promise<ServerRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(binDir(version)!, 'postgres'), ['-D', dataDir, '-C', name], {
+    const child = spawn(join(binDir(version, build)!, 'postgres'), ['-D', dataDir, '-C', name], {
       ...asUnprivileged(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -80,8 +87,35 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
   );
 }
 
-const versions = installedVersions();
-const cases = generateConfCases(SEED, CASES);
+/** Settings whose accepted values depend on the build, compared when a case names them. */
+const BUILD_SETTINGS = ['wal_compression', 'default_toast_compression', 'io_method'];
+
+/** File sets of build-dependent values, spelled as users write them, alone, repeated and next to errors. */
+const BUILD_FILES = [
+  'wal_compression = lz4',
+  "wal_compression = 'zstd'",
+  'wal_compression = LZ4',
+  'wal_compression = zstd\nwal_compression = pglz',
+  "wal_compression = lz4\nwal_compression = 'ZSTD'",
+  'wal_compression = snappy',
+  'wal_compression = on',
+  'default_toast_compression = lz4',
+  "default_toast_compression = 'LZ4'",
+  'default_toast_compression = zstd',
+  'io_method = io_uring',
+  "io_method = 'worker'\nio_method = io_uring",
+  'wal_compression = lz4\ndefault_toast_compression = lz4\nwork_mem = 8MB',
+  'wal_compression = zstd\nwork_mem = 1kB',
+  'default_toast_compression = lz4\nio_method = io_uring\nshared_buffers = 64MB',
+];
+const buildCases: ConfCase[] = BUILD_FILES.map((text, i) => ({
+  id: `build-${i}`,
+  files: new Map([['postgresql.conf', new TextEncoder().encode(`${text}\n`)]]),
+  dirs: [],
+}));
+
+const servers = requireServers('conf differential', { embedded: SUPPORTED_VERSIONS, distribution: DISTRIBUTION_VERSIONS });
+const cases = [...generateConfCases(SEED, CASES), ...buildCases];
 const root = scratchDir('pgmem-confdiff-');
 const written = cases.map((c) => ({ c, dir: join(root, c.id), main: writeConfCase(c, join(root, c.id)) }));
 
@@ -89,20 +123,22 @@ function describeCase(c: ConfCase): string {
   return [...c.files].map(([p, b]) => `--- ${p}\n${new TextDecoder().decode(b)}`).join('\n') + (c.dirs.length ? `\n(dirs: ${c.dirs.join(', ')})` : '');
 }
 
-describe.skipIf(versions.length === 0)('postgresql.conf reader agrees with the real servers', () => {
-  for (const version of versions) {
-    it(`PostgreSQL ${version}: ${CASES} generated file sets (seed ${SEED})`, async () => {
+describe.skipIf(servers.length === 0)('postgresql.conf reader agrees with the real servers', () => {
+  for (const { version: major, build, label } of servers) {
+    const version = major as PgVersion;
+    it(`${label}: ${CASES} generated file sets (seed ${SEED}) and ${buildCases.length} of build-dependent values`, async () => {
       const disagreements: string[] = [];
       let accepted = 0;
       let compared = 0;
+      let buildValues = 0;
       await pool(written, CONCURRENCY, async ({ c, dir, main }) => {
-        const result = readConfiguration(version, main, nodeConfFileSystem(root));
+        const result = readConfiguration(version, main, nodeConfFileSystem(root), { build });
         const text = [...c.files.values()].map((b) => new TextDecoder().decode(b).toLowerCase()).join('\n');
-        const names = MEMORY_SETTINGS.filter(
-          (n) => findGuc(version, n) && (result.effective.has(n) || text.includes(n) || (n === 'work_mem' && text.includes('sort_mem')) || (n === 'maintenance_work_mem' && text.includes('vacuum_mem'))),
+        const names = [...MEMORY_SETTINGS, ...BUILD_SETTINGS].filter(
+          (n) => findGuc(version, n, build) && (result.effective.has(n) || text.includes(n) || (n === 'work_mem' && text.includes('sort_mem')) || (n === 'maintenance_work_mem' && text.includes('vacuum_mem'))),
         );
         if (names.length === 0) names.push('work_mem');
-        const runs = await Promise.all(names.map((n) => runPostgresC(version, dir, n)));
+        const runs = await Promise.all(names.map((n) => runPostgresC(version, build, dir, n)));
         const serverOk = runs[0]!.ok;
         const pgmemOk = result.issues.length === 0;
         const problems: string[] = [];
@@ -120,14 +156,17 @@ describe.skipIf(versions.length === 0)('postgresql.conf reader agrees with the r
           accepted++;
           names.forEach((n, k) => {
             compared++;
-            const ours = result.effective.get(n)?.setting ?? findGuc(version, n)!.boot;
+            if (BUILD_SETTINGS.includes(n)) buildValues++;
+            const ours = result.effective.get(n)?.setting ?? findGuc(version, n, build)!.boot;
             if (runs[k]!.stdout !== ours) problems.push(`${n}: server ${runs[k]!.stdout}, pgmem ${ours}`);
           });
         }
         if (problems.length) disagreements.push(`case ${c.id}:\n${problems.join('\n')}\n${describeCase(c)}`);
       });
       if (disagreements.length) console.log(disagreements.slice(0, 5).join('\n\n'));
-      console.log(`PostgreSQL ${version}: ${CASES} cases, ${accepted} accepted by both, ${compared} values compared, ${disagreements.length} disagreements`);
+      console.log(
+        `${label}: ${cases.length} cases, ${accepted} accepted by both, ${compared} values compared (${buildValues} build-dependent), ${disagreements.length} disagreements`,
+      );
       expect(disagreements.length, disagreements.slice(0, 3).join('\n\n')).toBe(0);
     });
   }

@@ -10,6 +10,7 @@ import { ConnectionError } from '../../src/errors.js';
 import { seededRandom as prng } from '../support/prng.mjs';
 import {
   CONNINFO_KEYWORDS,
+  detectBuild,
   liveAssignments,
   liveSection,
   majorVersion,
@@ -215,15 +216,19 @@ describe('liveSection', () => {
     ],
     allocatedSharedBytes: 149_536_768,
     allocatedSharedError: null,
+    jitAvailable: false,
+    gssBuffer: false,
   };
+  const build = { profile: 'embedded', source: 'server', detected: 'embedded', evidence: detectBuild(16, snapshot).evidence } as const;
 
   it('counts processes, compares shared memory and lists pending restarts with the file value', () => {
-    expect(liveSection(snapshot, { sharedBytes: 149_536_000, worstCaseBackends: 97 })).toEqual({
+    expect(liveSection(snapshot, { sharedBytes: 149_536_000, worstCaseBackends: 97 }, build)).toEqual({
       serverVersion: '16.4',
       predictedSharedBytes: 149_536_000,
       allocatedSharedBytes: 149_536_768,
       differenceBytes: 768,
       sharedMemorySizeMB: 143,
+      build,
       currentBackends: {
         total: 5,
         byType: { checkpointer: 1, 'client backend': 4 },
@@ -241,10 +246,54 @@ describe('liveSection', () => {
     const live = liveSection(
       { ...snapshot, allocatedSharedBytes: null, allocatedSharedError: 'permission denied for view pg_shmem_allocations' },
       { sharedBytes: 1, worstCaseBackends: 1 },
+      build,
     );
     expect(live.allocatedSharedBytes).toBeNull();
     expect(live.differenceBytes).toBeNull();
     expect(live.allocatedSharedUnavailable).toBe('permission denied for view pg_shmem_allocations');
+  });
+});
+
+describe('detectBuild', () => {
+  const base = {
+    serverVersion: '15.20',
+    serverVersionNum: 150020,
+    fileSettings: null,
+    fileSettingsError: null,
+    activity: [],
+    allocatedSharedBytes: 1,
+    allocatedSharedError: null,
+  };
+  const settings = (toast: string[], wal: string[], jit = 'on'): PgSettingsRow[] => [
+    row('default_toast_compression', 'pglz', 'default', { vartype: 'enum', enumvals: toast }),
+    row('wal_compression', 'off', 'default', { vartype: 'enum', enumvals: wal }),
+    row('jit', jit, 'default', { vartype: 'bool' }),
+  ];
+
+  it("a distribution build by every option it shows (Debian's 15: JIT, lz4, zstd, GSS buffer)", () => {
+    const snapshot = { ...base, settings: settings(['pglz', 'lz4'], ['pglz', 'lz4', 'zstd', 'on', 'off']), jitAvailable: true, gssBuffer: true };
+    expect(detectBuild(15, snapshot)).toEqual({
+      build: 'distribution',
+      evidence: { llvm: true, lz4: true, zstd: true, gssapi: true, liburing: null },
+    });
+  });
+
+  it('an embedded build when the options it shows are absent', () => {
+    const snapshot = { ...base, settings: settings(['pglz'], ['pglz', 'on', 'off']), jitAvailable: false, gssBuffer: false };
+    expect(detectBuild(15, snapshot)).toEqual({
+      build: 'embedded',
+      evidence: { llvm: false, lz4: false, zstd: false, gssapi: false, liburing: null },
+    });
+  });
+
+  it('jit = off and an unreadable pg_shmem_allocations say nothing; lz4 alone still says distribution', () => {
+    const snapshot = { ...base, settings: settings(['pglz', 'lz4'], ['pglz', 'on', 'off'], 'off'), jitAvailable: false, gssBuffer: null };
+    expect(detectBuild(15, snapshot)).toEqual({
+      build: 'distribution',
+      evidence: { llvm: null, lz4: true, zstd: false, gssapi: null, liburing: null },
+    });
+    // 13 has neither setting: nothing shown means the default profile.
+    expect(detectBuild(13, { ...snapshot, settings: [] }).build).toBe('distribution');
   });
 });
 

