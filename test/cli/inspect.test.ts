@@ -17,7 +17,8 @@ import { readPlanFlags } from '../../src/cli/plan-options.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { planReportSchema } from '../../src/core/report-schema.js';
 import { liveSectionSchema } from '../../src/input/live.js';
-import type { PgVersion } from '../../src/core/versions.js';
+import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
+import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
 import { copyDataDir, handOver, installedVersions, scratchDir, startServer, type RunningServer } from '../support/postgres.js';
 
 const inspectSchema = planReportSchema.extend({ live: liveSectionSchema });
@@ -65,15 +66,17 @@ async function sql(server: RunningServer, text: string): Promise<pg.QueryResult>
   }
 }
 
-// Every installed version: a server starts in well under a second.
-const versions: PgVersion[] = installedVersions();
+// Every embedded version and Debian's 15: a server starts in well under a second. A missing one fails in CI.
+const versions: PgVersion[] = installedVersions('inspect');
+const servers = requireServers('inspect', { embedded: SUPPORTED_VERSIONS, distribution: DISTRIBUTION_VERSIONS });
 
-describe.each(versions)('inspect on PostgreSQL %i', (version) => {
+describe.each(servers)('inspect on $label', ({ version: major, build }) => {
+  const version = major as PgVersion;
   let server: RunningServer;
   let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = copyDataDir(version);
+    dataDir = copyDataDir(version, build);
     // A configuration that differs from the defaults in every part of the model.
     appendFileSync(
       join(dataDir, 'postgresql.conf'),
@@ -91,7 +94,7 @@ describe.each(versions)('inspect on PostgreSQL %i', (version) => {
     );
     appendFileSync(join(dataDir, 'postgresql.auto.conf'), "maintenance_work_mem = '200MB'\n");
     handOver(dataDir);
-    server = await startServer(version, {}, { dataDir });
+    server = await startServer(version, {}, { dataDir, build });
   });
   afterAll(async () => server?.stop());
 
@@ -101,8 +104,19 @@ describe.each(versions)('inspect on PostgreSQL %i', (version) => {
     expect(result.code).toBe(0);
     const report = inspectSchema.parse(JSON.parse(result.stdout));
     expect(report.pgVersion).toBe(version);
+    // The build comes from what the server shows: JIT, lz4/zstd values, the GSS status buffer.
+    expect(report.build).toBe(build);
+    expect(report.live.build).toMatchObject({ profile: build, source: 'server', detected: build });
+    const shows = build === 'distribution';
+    expect(report.live.build.evidence).toEqual({
+      llvm: shows,
+      lz4: version >= 14 ? shows : null,
+      zstd: version >= 15 ? shows : null,
+      gssapi: shows,
+      liburing: version >= 18 ? shows : null,
+    });
 
-    const flags = readPlanFlags({ pgVersion: version }, { failOnDefault: 'none' });
+    const flags = readPlanFlags({ pgVersion: version, build }, { failOnDefault: 'none' });
     const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dataDir };
     const checked = analyzeConfig(flags, loadConfig(join(dataDir, 'postgresql.conf'), flags, undefined, io)).report;
     expect(checked.config.valid).toBe(true);
@@ -159,10 +173,34 @@ describe.each(versions)('inspect on PostgreSQL %i', (version) => {
     expect(table.stdout).toContain('Shared memory');
     expect(table.stdout).toMatch(/Live server \(PostgreSQL \d+\.\d+/);
     expect(table.stdout).toContain('exactly as predicted');
+    expect(table.stdout).toContain(`  Build             ${build} (the server `);
     const markdown = await inspect([socketConninfo(server), '--format', 'markdown']);
     expect(markdown.code).toBe(0);
     expect(markdown.stdout).toContain('| Memory | How | Size |');
     expect(markdown.stdout).toMatch(/#### Live server/);
+  });
+
+  it('--build overrides the server and says what the server looks like; the GSS status buffer makes the difference', async () => {
+    const other = build === 'distribution' ? 'embedded' : 'distribution';
+    const result = await inspect([socketConninfo(server), '--json', '--build', other]);
+    expect(result.code).toBe(0);
+    const report = inspectSchema.parse(JSON.parse(result.stdout));
+    expect(report.build).toBe(other);
+    expect(report.live.build).toMatchObject({ profile: other, source: 'flag', detected: build });
+    // Modelling Debian's server as embedded leaves out its GSS buffer (the server allocates at least what is
+    // predicted), and the other way round puts one in that the server lacks; the 8 kB rounding may absorb it.
+    const detected = inspectSchema.parse(JSON.parse((await inspect([socketConninfo(server), '--json'])).stdout));
+    const arrays = (r: typeof report): number =>
+      r.sharedMemory.components.find((c) => c.name === 'PGPROC and per-backend arrays')!.bytes;
+    const sign = build === 'distribution' ? 1 : -1;
+    const delta = sign * (arrays(detected) - arrays(report));
+    const slot = version <= 15 ? 66 : 67; // sizeof(PgBackendGSSStatus)
+    expect(delta % slot).toBe(0);
+    expect(delta / slot).toBeGreaterThan(report.connections.maxConnections); // one per backend status slot
+    expect(sign * report.live.differenceBytes!).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(report.live.differenceBytes!)).toBeLessThanOrEqual(16384);
+    const table = await inspect([socketConninfo(server), '--build', other]);
+    expect(table.stdout).toContain(`  Build             ${other} (--build; the server looks like ${build}: the server `);
   });
 
   it('reports settings waiting for a restart with the running and the file value', async () => {
