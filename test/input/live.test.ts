@@ -21,6 +21,7 @@ import {
   type PgSettingsRow,
 } from '../../src/input/live.js';
 import { binDir, installedVersions } from '../support/postgres.js';
+import { reportMissing } from '../support/pg-binaries.mjs';
 
 function failure(fn: () => unknown): ConnectionError {
   try {
@@ -303,6 +304,9 @@ const python = spawnSync('python3', ['-c', 'import ctypes'], { encoding: 'utf8' 
 const newest = installedVersions().at(-1);
 const libpq = newest === undefined ? null : join(binDir(newest)!, '..', 'lib', 'libpq.so.5');
 const oracleAvailable = python.status === 0 && libpq !== null && existsSync(libpq);
+if (!oracleAvailable) {
+  reportMissing('libpq conninfo oracle', [python.status !== 0 ? 'python3 with ctypes is not available' : `libpq.so.5 is not at ${libpq}`]);
+}
 
 const ORACLE = `
 import ctypes, json, sys
