@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { ExitCode, PgmemError, UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
 import { describeWriteError, guardSink, isClosedPipe } from './output.js';
+import { terminalText } from '../render/terminal.js';
 import { registerCompletionCommand } from './completion.js';
 import { registerInspectCommand } from './inspect-command.js';
 import { addCommandOptions, type CommandOptions } from './plan-options.js';
@@ -140,6 +141,6 @@ function printError(message: string, code: string, exitCode: number, argv: reado
   if (wantsJson(argv)) {
     io.stdout.write(`${JSON.stringify({ schemaVersion: 1, error: { code, message, exitCode } }, null, 2)}\n`);
   }
-  io.stderr.write(`pgmem: error: ${message}\n`);
+  io.stderr.write(`pgmem: error: ${terminalText(message)}\n`);
   return exitCode;
 }

@@ -5,6 +5,7 @@ import type { Finding, PlanReport } from '../core/report-schema.js';
 import { formatSize } from '../core/format.js';
 import type { RenderOptions } from './options.js';
 import { headline, summaryRows, topologyRows } from './summary.js';
+import { shownFindings, terminalText } from './terminal.js';
 
 const WIDTHS = [38, 66, 12];
 
@@ -28,7 +29,7 @@ export function renderTable(report: PlanReport, options: RenderOptions): string 
     else if (row.kind === 'section') table.push([chalk.bold(row.label), row.detail, chalk.bold(size)]);
     else table.push([chalk.bold(row.label), row.detail, chalk.bold(colorTotal(chalk, row.label, size, report))]);
   }
-  const title = options.title ? `${options.title}\n` : '';
+  const title = options.title ? `${terminalText(options.title)}\n` : '';
   return `${title}${headline(report)}\n${renderTopology(report, chalk)}${table.toString()}\n${renderFindings(report.findings, chalk)}`;
 }
 
@@ -43,7 +44,7 @@ function renderTopology(report: PlanReport, chalk: ChalkInstance): string {
   });
   for (const row of rows) {
     table.push([
-      row.name,
+      terminalText(row.name, 80),
       row.pods,
       row.pool,
       String(row.connections),
@@ -67,11 +68,13 @@ function colorTotal(chalk: ChalkInstance, label: string, size: string, report: P
 export function renderFindings(findings: readonly Finding[], chalk: ChalkInstance): string {
   if (findings.length === 0) return `${chalk.green('No findings.')}\n`;
   const paint = { error: chalk.red, warning: chalk.yellow, info: chalk.cyan } as const;
-  return `${findings
+  const { shown, hidden } = shownFindings(findings);
+  const rest = hidden > 0 ? `${chalk.dim(`… and ${hidden} more finding${hidden === 1 ? '' : 's'} (--json lists all)`)}\n` : '';
+  return `${shown
     .map((f) => {
-      const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '';
-      const fix = f.fix ? `\n    ${chalk.dim(`fix: ${f.fix}`)}` : '';
-      return `${paint[f.severity](`${f.severity}`)} ${chalk.bold(f.id)}: ${where}${f.message}${fix}`;
+      const where = f.file ? `${terminalText(f.file)}${f.line ? `:${f.line}` : ''}: ` : '';
+      const fix = f.fix ? `\n    ${chalk.dim(`fix: ${terminalText(f.fix)}`)}` : '';
+      return `${paint[f.severity](`${f.severity}`)} ${chalk.bold(f.id)}: ${where}${terminalText(f.message)}${fix}`;
     })
-    .join('\n')}\n`;
+    .join('\n')}\n${rest}`;
 }
