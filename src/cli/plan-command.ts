@@ -8,7 +8,7 @@ import { analyzeConfig, analyzePlan, assertConfigValid, autoConfChoice, configFi
 import { readFormat, readPlanFlags, type FormatOf, type PlanFlags, type PlanOptions } from './plan-options.js';
 import { renderCheckReports, renderReport } from './render-report.js';
 import { renderJson } from '../render/json.js';
-import { mergeTopology, readTopologyText } from './topology-loader.js';
+import { loadTopologyDocument, mergeTopology, readPgBouncerFiles, withPgBouncers } from './topology-loader.js';
 import type { TopologyDocument } from '../input/topology.js';
 import type { TopologySpec } from '../core/topology.js';
 import { findGuc } from '../core/catalog/index.js';
@@ -64,10 +64,10 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
   let doc: TopologyDocument | null = null;
   let spec: TopologySpec | null = null;
   if (raw.topologyFile) {
-    const { parseTopology, topologySpec } = await import('../input/topology.js');
-    doc = parseTopology(await readTopologyText(raw.topologyFile, io), raw.topologyFile === '-' ? '<stdin>' : raw.topologyFile);
-    spec = topologySpec(doc);
+    if (raw.pgbouncerFiles.length > 0) throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
+    ({ doc, spec } = await loadTopologyDocument(raw.topologyFile, io));
   }
+  const bouncers = !doc && raw.pgbouncerFiles.length > 0 ? readPgBouncerFiles(raw.pgbouncerFiles, io) : null;
   const merge = (v: Variation): PlanFlags => {
     let f: PlanFlags = raw;
     if (v.clients !== undefined) {
@@ -84,6 +84,7 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
       };
     }
     if (doc && spec) f = mergeTopology(f, doc, spec, raw.topologyFile!);
+    else if (bouncers) f = withPgBouncers(f, bouncers);
     if (v.settings?.length) f = { ...f, assignments: [...f.assignments, ...v.settings] };
     return f;
   };

@@ -3,7 +3,8 @@
  * configuration files, each read once, with the configuration's issues kept beside its settings.
  * The commands call this module; none calls another command.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { displayPath } from './display-path.js';
 import type { z } from 'zod';
 import { InputError, UsageError } from '../errors.js';
 import { analyze, type Analysis } from '../core/analyze.js';
@@ -37,11 +38,7 @@ export interface LoadedConfig {
   readonly issues: readonly ConfIssue[];
 }
 
-/** A path relative to `cwd` when it lies below it, else as it is. */
-export function displayPath(cwd: string, path: string): string {
-  const rel = relative(cwd, path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
+export { displayPath };
 
 /** The postgresql.auto.conf choice of --auto-conf / --no-auto-conf: a file, none (null) or the default. */
 export function autoConfChoice(options: Pick<CommandOptions<'check'>, 'autoConf'>): string | null | undefined {

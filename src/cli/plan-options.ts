@@ -111,6 +111,12 @@ const CONNECTION_OPTIONS = {
   pool: count('--pool <n>', 'connections in each pod\'s pool', { min: 0 }),
   clients: count('--clients <n>', 'total client connections, instead of --pods × --pool', { min: 0 }),
   topology: text('--topology <file>', 'a topology file (YAML or JSON); - reads JSON or YAML from stdin'),
+  pgbouncer: option<string[]>({
+    flags: '--pgbouncer <file>',
+    description: 'a pgbouncer.ini the clients connect through; repeat for processes sharing a port',
+    parse: collect,
+    repeatable: true,
+  }),
   ram: option({ flags: '--ram <size>', description: 'memory of the machine or container limit, e.g. 16GB or 8Gi', parse: (raw, flag) => parseRam(flag, raw) }),
   pgVersion: option<PgVersion>({
     flags: '--pg-version <major>',
@@ -314,6 +320,8 @@ export interface PlanFlags {
   /** Which of version and RAM came from flags (so a topology file does not override them). */
   readonly versionFlag: boolean;
   readonly topologyFile: string | null;
+  /** --pgbouncer files, in order. */
+  readonly pgbouncerFiles: readonly string[];
   /** Filled in from a topology file. */
   readonly groups?: readonly ClientGroup[];
   readonly topology?: ResolvedTopology;
@@ -384,6 +392,7 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
     color: options.color === false ? false : undefined,
     versionFlag: options.pgVersion !== undefined,
     topologyFile: options.topology ?? null,
+    pgbouncerFiles: options.pgbouncer ?? [],
   };
 }
 

@@ -1,9 +1,13 @@
 /** Reads a topology file (or stdin) and merges it under the flags: flags win. */
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
 import { Settings } from '../core/settings.js';
-import { DOCKER_DEFAULT_SHM_BYTES, resolveTopology, type TopologySpec } from '../core/topology.js';
+import { DOCKER_DEFAULT_SHM_BYTES, resolveTopology, TopologyError, type ResolvedTopology, type TopologySpec } from '../core/topology.js';
+import { groupProcesses, poolerFromIni, type PgBouncerConfig } from '../core/pgbouncer.js';
+import { readPgBouncerIni } from '../input/pgbouncer.js';
+import { displayPath } from './display-path.js';
+import { nodeConfFileSystem } from './conf-fs.js';
 import { parseRam, parseSize } from '../input/flags.js';
 // Loaded only when --topology is given: it brings yaml and zod, which plain `plan` should not pay for.
 import type { TopologyDocument } from '../input/topology.js';
@@ -38,7 +42,7 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
     }
     spec = { ...spec, apps: [{ ...only, pods: flags.pods ?? only.pods, pool: flags.pool ?? only.pool }] };
   }
-  const topology = resolveTopology(spec);
+  const topology = resolveOrFail(spec, label);
 
   const container = doc.server.container
     ? {
@@ -70,11 +74,82 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
   };
 }
 
-/** Loads --topology when given. */
-export async function applyTopologyFlag(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
-  if (!flags.topologyFile) return flags;
-  const text = await readTopologyText(flags.topologyFile, io);
+/** resolveTopology, with a pool that cannot be placed as an input error naming the file. */
+function resolveOrFail(spec: TopologySpec, file: string): ResolvedTopology {
+  try {
+    return resolveTopology(spec);
+  } catch (error) {
+    if (error instanceof TopologyError) throw new InputError(error.message, file);
+    throw error;
+  }
+}
+
+/** Reads pgbouncer.ini files; their warnings (unknown keys and sections) go to stderr. */
+export function readPgBouncerFiles(files: readonly string[], io: CliIo): PgBouncerConfig[] {
+  const fs = nodeConfFileSystem(io.cwd);
+  return files.map((file) => {
+    const { config, warnings } = readPgBouncerIni(fs, file, (path) => displayPath(io.cwd, path));
+    for (const w of warnings) io.stderr.write(`pgmem: warning: ${w.file}:${w.line}: ${w.message}\n`);
+    return config;
+  });
+}
+
+/** The ini files each topology pooler names, relative to the topology file, by pooler index. */
+function topologyInis(doc: TopologyDocument, file: string, io: CliIo): Map<number, PgBouncerConfig[]> {
+  const inis = new Map<number, PgBouncerConfig[]>();
+  doc.poolers.forEach((pooler, i) => {
+    if (pooler.ini === undefined) return;
+    const names = typeof pooler.ini === 'string' ? [pooler.ini] : pooler.ini;
+    inis.set(i, readPgBouncerFiles(names.map((n) => (file === '-' || n.startsWith('/') ? n : join(dirname(file), n))), io));
+  });
+  return inis;
+}
+
+/** Reads a topology document and the pgbouncer.ini files it names. */
+export async function loadTopologyDocument(file: string, io: CliIo): Promise<{ doc: TopologyDocument; spec: TopologySpec }> {
+  const text = await readTopologyText(file, io);
   const { parseTopology, topologySpec } = await import('../input/topology.js');
-  const doc = parseTopology(text, flags.topologyFile === '-' ? '<stdin>' : flags.topologyFile);
-  return mergeTopology(flags, doc, topologySpec(doc), flags.topologyFile);
+  const doc = parseTopology(text, file === '-' ? '<stdin>' : file);
+  return { doc, spec: topologySpec(doc, topologyInis(doc, file, io)) };
+}
+
+/**
+ * --pgbouncer without a topology: the clients of --clients (or --pods × --pool) connect through
+ * it as any users; without them, as many clients as max_client_conn lets in. Files listening on
+ * one port with so_reuseport are processes of one pooler.
+ */
+export function withPgBouncers(flags: PlanFlags, configs: readonly PgBouncerConfig[]): PlanFlags {
+  const groups = groupProcesses(configs);
+  if (groups.length > 1 && flags.clients !== null) {
+    throw new UsageError('the files are separate poolers (not so_reuseport processes of one port); say which clients use which in a topology', '--pgbouncer');
+  }
+  const used = new Set<string>();
+  const poolers = groups.map((group) => {
+    const stem = basename(group[0]!.file).replace(/\.ini$/, '');
+    let name = stem;
+    for (let n = 2; used.has(name); n++) name = `${stem}-${n}`;
+    used.add(name);
+    return poolerFromIni(name, group);
+  });
+  const spec: TopologySpec = {
+    apps: poolers.map((p) => ({
+      name: `clients of ${p.name}`,
+      pods: 1,
+      pool: flags.clients ?? p.maxClientConn * (p.processes ?? 1),
+      via: p.name,
+      anyUser: true,
+    })),
+    poolers,
+    adminConnections: 0,
+  };
+  const topology = resolveOrFail(spec, '--pgbouncer');
+  return { ...flags, clients: null, groups: topology.groups, topology };
+}
+
+/** Loads --topology (and the pgbouncer.ini files it names) or --pgbouncer when given. */
+export async function applyTopologyFlag(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
+  if (!flags.topologyFile) return flags.pgbouncerFiles.length > 0 ? withPgBouncers(flags, readPgBouncerFiles(flags.pgbouncerFiles, io)) : flags;
+  if (flags.pgbouncerFiles.length > 0) throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
+  const { doc, spec } = await loadTopologyDocument(flags.topologyFile, io);
+  return mergeTopology(flags, doc, spec, flags.topologyFile);
 }

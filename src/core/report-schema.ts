@@ -152,6 +152,8 @@ export const planReportSchema = z.object({
       z.object({
         name: z.string(),
         replicas: z.number().int().positive(),
+        processes: z.number().int().positive().describe('PgBouncer processes per replica (so_reuseport, peers), each with its own pools'),
+        source: z.string().nullable().describe('The pgbouncer.ini or manifest resource it was read from'),
         poolMode: z.enum(['session', 'transaction', 'statement']),
         clientConnections: z.number().int().nonnegative(),
         clientCapacity: z.number().int().nonnegative(),
@@ -161,9 +163,11 @@ export const planReportSchema = z.object({
           z.object({
             database: z.string(),
             user: z.string(),
-            cap: z.number().int().nonnegative(),
+            cap: z.number().int().nonnegative().describe('Server connections the pool can hold: (pool_size + reserve) × replicas × processes within the user and database caps; its clients when nothing limits the pool'),
             clients: z.number().int().nonnegative(),
             serverConnections: z.number().int().nonnegative(),
+            poolMode: z.enum(['session', 'transaction', 'statement']),
+            source: z.string().nullable().describe('Where the pool size was set (file:line); null for a default'),
           }),
         ),
       }),

@@ -3,6 +3,7 @@
  * admin sessions. Turns a validated topology into client groups for the model. Pure.
  */
 import type { ClientGroup } from './model.js';
+import { derivePools, maxServerConnections, type PgBouncerConfig } from './pgbouncer.js';
 import type { SettingAssignment } from './settings.js';
 
 /** How many pods an app can run: a fixed count or an autoscaler's range. */
@@ -27,6 +28,10 @@ export interface AppSpec {
   readonly role?: RoleSpec;
   /** Name of the pooler it connects through; direct when absent. */
   readonly via?: string;
+  /** The database it connects to (picks its PgBouncer pool); needed when a pgbouncer.ini serves several. */
+  readonly database?: string;
+  /** Its clients connect as any users (unknown): no per-user pool limits them. */
+  readonly anyUser?: boolean;
 }
 
 /** One (database, user) pool of a PgBouncer, with its own limits where set. */
@@ -52,6 +57,12 @@ export interface PoolerSpec {
   readonly maxClientConn: number;
   /** Pools it keeps; when absent, one per app connecting through it, named after the app's role. */
   readonly pools?: readonly PoolSpec[];
+  /** PgBouncer processes per replica (so_reuseport or peers), each with its own pools. Default 1. */
+  readonly processes?: number;
+  /** The pgbouncer.ini its pools come from; then `pools` and the sizes above are ignored. */
+  readonly ini?: PgBouncerConfig;
+  /** Where the pooler was described (a pgbouncer.ini, a manifest's resource and field). */
+  readonly source?: string;
 }
 
 /** The application side of a topology. */
@@ -90,15 +101,32 @@ export interface AppSummary {
 export interface PoolerSummary {
   readonly name: string;
   readonly replicas: number;
+  /** PgBouncer processes per replica. */
+  readonly processes: number;
+  /** The pgbouncer.ini or manifest it was read from; null for a topology's own fields. */
+  readonly source: string | null;
   readonly poolMode: PoolerSpec['poolMode'];
   readonly clientConnections: number;
   /** Server connections all replicas may open: Σ pools (pool size + reserve), capped, × replicas. */
   readonly capacity: number;
   /** Server connections in the worst case: capacity, but never more than the clients need. */
   readonly serverConnections: number;
-  /** Client connections each replica accepts (max_client_conn × replicas). */
+  /** Client connections all processes accept (max_client_conn × replicas × processes). */
   readonly clientCapacity: number;
-  readonly pools: readonly { database: string; user: string; cap: number; clients: number; serverConnections: number }[];
+  readonly pools: readonly PoolSummary[];
+}
+
+/** One (database, user) pool of a pooler, over all its replicas and processes. */
+export interface PoolSummary {
+  readonly database: string;
+  readonly user: string;
+  /** What the pool can hold: (pool_size + reserve) × replicas × processes within the user and database caps; its clients when nothing limits it. */
+  readonly cap: number;
+  readonly clients: number;
+  readonly serverConnections: number;
+  readonly poolMode: PoolerSpec['poolMode'];
+  /** Where the pool's size was set (file:line), null for a default. */
+  readonly source: string | null;
 }
 
 /** Groups for the model plus what the topology looked like. */
@@ -159,8 +187,9 @@ export function resolveTopology(spec: TopologySpec): ResolvedTopology {
 
 /**
  * PgBouncer opens at most pool_size + reserve_pool_size server connections per (database, user)
- * pool and replica, within max_db_connections and max_user_connections (doc/config.md); clients
- * beyond that queue and never become backends.
+ * pool and process, within max_db_connections and max_user_connections (doc/config.md); clients
+ * beyond that queue and never become backends. Every process (replicas × processes) keeps its own
+ * pools and counts.
  */
 function resolvePooler(
   pooler: PoolerSpec,
@@ -170,50 +199,106 @@ function resolvePooler(
 ): PoolerSummary {
   const through = spec.apps.map((app, i) => ({ app, summary: apps[i]!, index: i })).filter((a) => a.app.via === pooler.name);
   const userOf = (app: AppSpec): string => app.role?.name ?? app.name;
-  const pools: PoolSpec[] = pooler.pools?.length
-    ? [...pooler.pools]
-    : through.map(({ app }) => ({ database: 'postgres', user: userOf(app) }));
+  const processes = pooler.processes ?? 1;
+  const multiplier = pooler.replicas * processes;
 
-  // Per replica: pool caps, then the per-user and per-database ceilings, taken in pool order.
-  const caps = pools.map((p) => (p.poolSize ?? pooler.defaultPoolSize) + (p.reservePoolSize ?? pooler.reservePoolSize));
-  const capBy = (limit: number, keyOf: (p: PoolSpec) => string): void => {
-    if (limit <= 0) return;
-    const used = new Map<string, number>();
-    pools.forEach((p, i) => {
-      const key = keyOf(p);
-      const left = limit - (used.get(key) ?? 0);
-      caps[i] = Math.max(0, Math.min(caps[i]!, left));
-      used.set(key, (used.get(key) ?? 0) + caps[i]!);
+  interface Pool {
+    database: string;
+    user: string;
+    cap: number;
+    minOpen: number;
+    clients: number;
+    userKey: string;
+    userLimit: number;
+    dbKey: string;
+    dbLimit: number;
+    poolMode: PoolerSpec['poolMode'];
+    source: string | null;
+    /** The app whose role settings the pool's backends run with. */
+    app: (typeof through)[number] | undefined;
+  }
+  let pools: Pool[];
+  if (pooler.ini) {
+    const derived = derivePools(
+      pooler.ini,
+      through.map(({ app, summary }) => ({
+        name: app.name,
+        user: app.role?.name ?? (app.anyUser ? undefined : app.name),
+        database: app.database,
+        connections: summary.connections,
+      })),
+    );
+    if (derived.problems[0]) throw new TopologyError(`poolers: ${pooler.name}: ${derived.problems[0]}`);
+    pools = derived.pools.map((p) => ({
+      ...p,
+      clients: p.clients.reduce((sum, i) => sum + through[i]!.summary.connections, 0),
+      app: through[p.clients[0]!],
+    }));
+  } else {
+    const specPools: PoolSpec[] = pooler.pools?.length
+      ? [...pooler.pools]
+      : through.map(({ app }) => ({ database: 'postgres', user: userOf(app) }));
+    // Clients of a pool: the apps through this pooler whose role is the pool's user, spread over
+    // its databases evenly when one user has several pools.
+    pools = specPools.map((p) => {
+      const users = through.filter(({ app }) => userOf(app) === p.user);
+      const sameUserPools = specPools.filter((q) => q.user === p.user).length;
+      return {
+        database: p.database,
+        user: p.user,
+        // pool_size 0: no limit on the pool (src/objects.c launch_new_connection checks it only when > 0).
+        cap: (p.poolSize ?? pooler.defaultPoolSize) === 0 ? Infinity : (p.poolSize ?? pooler.defaultPoolSize) + (p.reservePoolSize ?? pooler.reservePoolSize),
+        minOpen: 0,
+        clients: Math.ceil(users.reduce((sum, u) => sum + u.summary.connections, 0) / sameUserPools),
+        userKey: p.user,
+        userLimit: pooler.maxUserConnections,
+        dbKey: p.database,
+        dbLimit: pooler.maxDbConnections,
+        poolMode: pooler.poolMode,
+        source: pooler.source ?? null,
+        app: users[0],
+      };
     });
-  };
-  capBy(pooler.maxUserConnections, (p) => p.user);
-  capBy(pooler.maxDbConnections, (p) => p.database);
+  }
 
-  // Clients of a pool: the apps through this pooler whose role is the pool's user, spread over
-  // its databases evenly when one user has several pools.
-  const poolSummaries = pools.map((pool, i) => {
-    const users = through.filter(({ app }) => userOf(app) === pool.user);
-    const sameUserPools = pools.filter((p) => p.user === pool.user).length;
-    const clients = Math.ceil(users.reduce((sum, u) => sum + u.summary.connections, 0) / sameUserPools);
-    const serverConnections = Math.min(clients, caps[i]! * pooler.replicas);
-    const app = users[0];
+  // What the pools can hold (their caps within the user and database caps), and what they hold for these clients.
+  const capacities = maxServerConnections(
+    pools.map((p) => ({ ...p, demand: Number.isFinite(p.cap) ? p.cap * multiplier : p.clients })),
+    multiplier,
+  );
+  const served = maxServerConnections(
+    pools.map((p) => ({ ...p, demand: p.clients === 0 ? 0 : Math.max(p.clients, p.minOpen * multiplier) })),
+    multiplier,
+  );
+  const poolSummaries: PoolSummary[] = pools.map((pool, i) => {
+    const serverConnections = served[i]!;
     groups.push({
       name: poolGroupName(pooler.name, pool.database, pool.user),
       connections: serverConnections,
-      overrides: app ? roleOverrides(app.app, `topology:apps[${app.index}].role`) : [],
+      overrides: pool.app ? roleOverrides(pool.app.app, `topology:apps[${pool.app.index}].role`) : [],
     });
-    return { database: pool.database, user: pool.user, cap: caps[i]! * pooler.replicas, clients, serverConnections };
+    return { database: pool.database, user: pool.user, cap: capacities[i]!, clients: pool.clients, serverConnections, poolMode: pool.poolMode, source: pool.source };
   });
 
   const clientConnections = through.reduce((sum, a) => sum + a.summary.connections, 0);
   return {
     name: pooler.name,
     replicas: pooler.replicas,
+    processes,
+    source: pooler.source ?? null,
     poolMode: pooler.poolMode,
     clientConnections,
     capacity: poolSummaries.reduce((sum, p) => sum + p.cap, 0),
     serverConnections: poolSummaries.reduce((sum, p) => sum + p.serverConnections, 0),
-    clientCapacity: pooler.maxClientConn * pooler.replicas,
+    clientCapacity: pooler.maxClientConn * multiplier,
     pools: poolSummaries,
   };
+}
+
+/** A topology the pools cannot be derived from (an app whose database a pgbouncer.ini does not serve). */
+export class TopologyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TopologyError';
+  }
 }

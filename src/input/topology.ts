@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { TopologySpec } from '../core/topology.js';
 import { parseYamlDocument } from './yaml.js';
+import { poolerFromIni, type PgBouncerConfig } from '../core/pgbouncer.js';
 
 const count = (what = 'a whole number') =>
   z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` });
@@ -50,6 +51,7 @@ const app = z
       .describe('Extra pods during a rolling update, as in a Deployment\'s strategy'),
     role: role.optional(),
     via: z.string().min(1).optional().describe('Name of the pooler this app connects through'),
+    database: z.string().min(1).optional().describe('The database it connects to (picks its PgBouncer pool)'),
   })
   .strict();
 
@@ -62,21 +64,44 @@ const pool = z
   })
   .strict();
 
+/** PgBouncer's own defaults (doc/config.md), for poolers described in the topology itself. */
+const PGBOUNCER_DEFAULTS = {
+  pool_mode: 'session',
+  default_pool_size: 20,
+  min_pool_size: 0,
+  reserve_pool_size: 0,
+  max_db_connections: 0,
+  max_user_connections: 0,
+  max_client_conn: 100,
+} as const;
+const POOL_SETTING_KEYS = Object.keys(PGBOUNCER_DEFAULTS) as (keyof typeof PGBOUNCER_DEFAULTS)[];
+
 const pooler = z
   .object({
     name: z.string().min(1),
     type: z.literal('pgbouncer').default('pgbouncer'),
     replicas: positive.default(1),
-    pool_mode: z.enum(['session', 'transaction', 'statement']).default('session'),
-    default_pool_size: positive.default(20),
-    min_pool_size: nonNegative.default(0),
-    reserve_pool_size: nonNegative.default(0),
-    max_db_connections: nonNegative.default(0),
-    max_user_connections: nonNegative.default(0),
-    max_client_conn: positive.default(100),
+    processes: positive.optional().describe('PgBouncer processes per replica (so_reuseport or peers); default: the ini files given, or its [peers]'),
+    ini: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'expected a file name or a list of them' })
+      .optional()
+      .describe('pgbouncer.ini of the pooler (relative to this file); a list for processes sharing a port'),
+    pool_mode: z.enum(['session', 'transaction', 'statement']).optional().describe('default session'),
+    default_pool_size: nonNegative.optional().describe('default 20'),
+    min_pool_size: nonNegative.optional().describe('default 0'),
+    reserve_pool_size: nonNegative.optional().describe('default 0'),
+    max_db_connections: nonNegative.optional().describe('default 0 (unlimited)'),
+    max_user_connections: nonNegative.optional().describe('default 0 (unlimited)'),
+    max_client_conn: positive.optional().describe('default 100'),
     pools: z.array(pool).optional(),
   })
   .strict()
+  .superRefine((p, ctx) => {
+    if (p.ini === undefined) return;
+    for (const key of [...POOL_SETTING_KEYS, 'pools' as const]) {
+      if (p[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'set it in the pgbouncer.ini named by ini', input: p[key] });
+    }
+  })
   .describe('A PgBouncer deployment; defaults are PgBouncer\'s own');
 
 /** The topology file's schema; `pgmem schema topology` prints it. */
@@ -171,8 +196,11 @@ export function parseTopology(text: string, file: string): TopologyDocument {
   return result.data;
 }
 
-/** The application side of a document, for the engine. */
-export function topologySpec(doc: TopologyDocument): TopologySpec {
+/**
+ * The application side of a document, for the engine. `inis` holds the pgbouncer.ini files each
+ * pooler names (by pooler index), read by the caller.
+ */
+export function topologySpec(doc: TopologyDocument, inis: ReadonlyMap<number, readonly PgBouncerConfig[]> = new Map()): TopologySpec {
   return {
     apps: doc.apps.map((a) => ({
       name: a.name,
@@ -180,6 +208,7 @@ export function topologySpec(doc: TopologyDocument): TopologySpec {
       pool: a.pool,
       ...(a.maxSurge !== undefined && { maxSurge: a.maxSurge as number | `${number}%` }),
       ...(a.via !== undefined && { via: a.via }),
+      ...(a.database !== undefined && { database: a.database }),
       ...(a.role !== undefined && {
         role: {
           ...(a.role.name !== undefined && { name: a.role.name }),
@@ -187,25 +216,33 @@ export function topologySpec(doc: TopologyDocument): TopologySpec {
         },
       }),
     })),
-    poolers: doc.poolers.map((p) => ({
-      name: p.name,
-      replicas: p.replicas,
-      poolMode: p.pool_mode,
-      defaultPoolSize: p.default_pool_size,
-      minPoolSize: p.min_pool_size,
-      reservePoolSize: p.reserve_pool_size,
-      maxDbConnections: p.max_db_connections,
-      maxUserConnections: p.max_user_connections,
-      maxClientConn: p.max_client_conn,
-      ...(p.pools && {
-        pools: p.pools.map((pool) => ({
-          database: pool.database,
-          user: pool.user,
-          ...(pool.pool_size !== undefined && { poolSize: pool.pool_size }),
-          ...(pool.reserve_pool_size !== undefined && { reservePoolSize: pool.reserve_pool_size }),
-        })),
-      }),
-    })),
+    poolers: doc.poolers.map((p, i) => {
+      const configs = inis.get(i);
+      if (configs?.length) {
+        return poolerFromIni(p.name, configs, { replicas: p.replicas, ...(p.processes !== undefined && { processes: p.processes }) });
+      }
+      const v = { ...PGBOUNCER_DEFAULTS, ...Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined)) } as typeof PGBOUNCER_DEFAULTS & typeof p;
+      return {
+        name: p.name,
+        replicas: p.replicas,
+        ...(p.processes !== undefined && { processes: p.processes }),
+        poolMode: v.pool_mode,
+        defaultPoolSize: v.default_pool_size,
+        minPoolSize: v.min_pool_size,
+        reservePoolSize: v.reserve_pool_size,
+        maxDbConnections: v.max_db_connections,
+        maxUserConnections: v.max_user_connections,
+        maxClientConn: v.max_client_conn,
+        ...(p.pools && {
+          pools: p.pools.map((pool) => ({
+            database: pool.database,
+            user: pool.user,
+            ...(pool.pool_size !== undefined && { poolSize: pool.pool_size }),
+            ...(pool.reserve_pool_size !== undefined && { reservePoolSize: pool.reserve_pool_size }),
+          })),
+        }),
+      };
+    }),
     adminConnections: doc.reserved.admin,
   };
 }

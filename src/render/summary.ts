@@ -116,10 +116,11 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
   for (const pooler of t.poolers) {
     for (const pool of pooler.pools) {
       const g = group(poolGroupName(pooler.name, pool.database, pool.user));
+      const processes = pooler.replicas * pooler.processes;
       rows.push({
-        name: `${pooler.name} ${pool.database}/${pool.user} (${pooler.poolMode})`,
-        pods: plural(pooler.replicas, 'replica'),
-        pool: String(pool.cap / pooler.replicas),
+        name: `${pooler.name} ${pool.database}/${pool.user} (${pool.poolMode})`,
+        pods: plural(pooler.replicas, 'replica') + (pooler.processes > 1 ? ` × ${pooler.processes} processes` : ''),
+        pool: String(Math.ceil(pool.cap / processes)),
         connections: pool.serverConnections,
         backends: g?.backends ?? null,
         bytes: g?.bytes ?? null,

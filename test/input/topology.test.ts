@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { parseTopology } from '../../src/input/topology.js';
+import { parseTopology, topologySpec } from '../../src/input/topology.js';
 
 function problem(text: string): string {
   try {
@@ -40,15 +40,21 @@ describe('topology validation', () => {
 
   it('applies PgBouncer\'s defaults', () => {
     const doc = parseTopology('poolers:\n  - name: pgbouncer\n', 'x.yaml');
-    expect(doc.poolers[0]).toMatchObject({
+    expect(topologySpec(doc).poolers[0]).toMatchObject({
       replicas: 1,
-      pool_mode: 'session',
-      default_pool_size: 20,
-      reserve_pool_size: 0,
-      max_client_conn: 100,
-      max_db_connections: 0,
-      max_user_connections: 0,
+      poolMode: 'session',
+      defaultPoolSize: 20,
+      reservePoolSize: 0,
+      maxClientConn: 100,
+      maxDbConnections: 0,
+      maxUserConnections: 0,
     });
+  });
+
+  it('a pooler with a pgbouncer.ini takes its settings from there', () => {
+    expect(() => parseTopology('poolers:\n  - name: pgbouncer\n    ini: pgbouncer.ini\n    default_pool_size: 5\n', 'x.yaml')).toThrow(
+      'x.yaml: poolers[0].default_pool_size: set it in the pgbouncer.ini named by ini, got 5',
+    );
   });
 
   it('accepts JSON too', () => {

@@ -48,8 +48,8 @@ export const poolerClientLimit: FindingRule = {
         severity: 'error' as const,
         message:
           `${p.name}: ${plural(p.clientConnections, 'client connection')} but max_client_conn allows ${p.clientCapacity} ` +
-          `(${p.replicas} × ${p.clientCapacity / p.replicas}); the rest get "no more connections allowed (max_client_conn)"`,
-        fix: `raise max_client_conn to at least ${Math.ceil(p.clientConnections / p.replicas)} or add replicas`,
+          `(${p.replicas * p.processes} × ${p.clientCapacity / (p.replicas * p.processes)}); the rest get "no more connections allowed (max_client_conn)"`,
+        fix: `raise max_client_conn to at least ${Math.ceil(p.clientConnections / (p.replicas * p.processes))} or add replicas`,
         data: { pooler: p.name, clientConnections: p.clientConnections, clientCapacity: p.clientCapacity },
       }));
   },
