@@ -170,12 +170,14 @@ export function readPgBouncerIni(fs: ConfFileSystem, file: string, shown: (path:
   const users = new Map<string, RawEntry>();
   const peers = new Map<string, RawEntry>();
 
+  // The section carries into an included file and back out of it (cfparser.c keeps it in the
+  // handler's context, not per file).
+  let section: string | null = null;
   const readFile = (path: string, depth: number, from?: Line): void => {
     const name = shown(path);
     if (depth > MAX_INCLUDE) throw new InputError('include nesting level too deep', from!.file, from!.line);
     const text = readText(fs, path, name, from);
     files.push(name);
-    let section: string | null = null;
     const lines = text.split('\n');
     lines.forEach((rawLine, index) => {
       const at: Line = { file: name, line: index + 1 };

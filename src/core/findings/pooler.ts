@@ -24,7 +24,7 @@ export const poolerCapacity: FindingRule = {
         severity: 'warning',
         message:
           `${pooler.name}: ${plural(pooler.clientConnections, 'client connection')} share ${plural(pooler.capacity, 'server connection')} ` +
-          `(${plural(pooler.replicas, 'replica')}, pool_mode = session): each client holds a server connection for its whole session, ` +
+          `(${plural(pooler.replicas, 'replica')}${pooler.processes > 1 ? ` × ${pooler.processes} processes` : ''}, pool_mode = session): each client holds a server connection for its whole session, ` +
           `so ${waiting} wait for others to disconnect, and PgBouncer drops a client that waited query_wait_timeout ` +
           `(${PGBOUNCER_QUERY_WAIT_TIMEOUT} s by default)`,
         fix:
