@@ -23,7 +23,7 @@ import type {
 import type * as LiveModule from '../input/live.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
-import { addCommandOptions, readFormat, readPlanFlags, type CommandOptions, type PlanFlags } from './plan-options.js';
+import { addCommandOptions, readFormat, type CommandOptions, type PlanFlags } from './plan-options.js';
 import { renderJson } from '../render/json.js';
 import { renderLiveMarkdown, renderLiveText } from '../render/live.js';
 import { renderReport } from './render-report.js';
@@ -50,8 +50,9 @@ export function registerInspectCommand(program: Command, io: CliIo, setExit: (co
     .addHelpText(
       'after',
       '\nThe password comes from the connection string, PGPASSWORD or the password file (PGPASSFILE, ~/.pgpass).' +
-        '\nOnly reads: every query runs in a READ ONLY transaction. Without --pods/--pool/--clients every' +
-        '\nmax_connections slot is assumed in use.',
+        '\nOnly reads: every query runs in a READ ONLY transaction. Without --pods/--pool/--clients or' +
+        '\n--topology every max_connections slot is assumed in use. A topology gives the apps, poolers, reserved' +
+        '\nsessions, container and RAM; the server\'s own settings stand for its server.settings and server.config.',
     )
     .action(async (conninfo: string | undefined, options: CommandOptions<'inspect'>) => {
       setExit(await inspectCommand(conninfo, options, io));
@@ -64,7 +65,11 @@ export async function inspectCommand(conninfo: string | undefined, options: Comm
   if (options.pgVersion !== undefined) {
     throw new UsageError('inspect takes the version from the server', '--pg-version');
   }
-  const flags = readPlanFlags(options, { failOnDefault: 'none' });
+  // The topology is read as plan reads it, before connecting: a file that cannot be read is exit 2.
+  // The live server's settings stand for the topology's server.settings (flags still go on top).
+  const { loadPlanFlags } = await import('./plan-input.js');
+  const loaded = await loadPlanFlags(options, io, { failOnDefault: 'none' });
+  const flags: PlanFlags = { ...loaded, assignments: loaded.assignments.filter((a) => a.source !== 'topology') };
   const flagTimeout = options.connectTimeout;
 
   const live = await loadLive();

@@ -167,6 +167,33 @@ describe.each(servers)('inspect on $label', ({ version: major, build }) => {
     expect(report.settings.shared_buffers!.bytes).toBe(48 * 1024 * 1024);
   });
 
+  it('reads a topology as plan does: its groups, with the server\'s own settings over its server.settings', async () => {
+    const dir = scratchDir('pgmem-inspect-topology-');
+    const file = join(dir, 'topology.yaml');
+    writeFileSync(
+      file,
+      [
+        'server: { ram: 8GB, settings: { shared_buffers: 1GB } }',
+        'apps:',
+        '  - { name: api, pods: 3, pool: 4 }',
+        '  - { name: batch, pods: 1, pool: 2, role: { name: batch, work_mem: 64MB } }',
+        'reserved: { admin: 1 }',
+        '',
+      ].join('\n'),
+    );
+    const result = await inspect([socketConninfo(server), '--json', '--topology', file]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = inspectSchema.parse(JSON.parse(result.stdout));
+    expect(report.connections.clients).toBe(3 * 4 + 2 + 1);
+    expect(report.topology.apps.map((a) => a.name)).toEqual(['api', 'batch']);
+    expect(report.topology.groups.map((g) => [g.name, g.backends])).toEqual([['api', 12], ['batch', 2], ['admin', 1]]);
+    expect(report.totals.ramBytes).toBe(8 * 1024 ** 3);
+    expect(report.live.worstCaseBackends).toBe(15);
+    // the running server's 48MB, not the topology's 1GB
+    expect(report.settings.shared_buffers!.bytes).toBe(48 * 1024 * 1024);
+  });
+
   it('writes the plan table and a Live server section, and markdown likewise', async () => {
     const table = await inspect([socketConninfo(server)]);
     expect(table.code).toBe(0);
@@ -365,6 +392,11 @@ describe('inspect without a server', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((r) => silent.close(r));
     }
+  });
+
+  it('a topology that cannot be read is exit 2 before any connection is tried', async () => {
+    const result = await inspect(['--topology', 'no/such/topology.yaml', 'postgresql://127.0.0.1:1/postgres']);
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'pgmem: error: no/such/topology.yaml: no such file\n' });
   });
 
   it('rejects a malformed connection string and --pg-version, exit 2', async () => {
