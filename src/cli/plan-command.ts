@@ -15,6 +15,7 @@ import { findGuc } from '../core/catalog/index.js';
 import { parseSettingValue } from '../core/units.js';
 import { formatPgSize, formatSize, plural } from '../core/format.js';
 import { parseCount } from '../input/flags.js';
+import type { SolveSection } from '../core/report-schema.js';
 import type { SolveResult, SolveVariable } from '../core/solve.js';
 import type { GridAxis } from '../core/grid.js';
 
@@ -150,7 +151,7 @@ async function solveCommand(variable: SolveVariable, options: PlanOptions, io: C
 }
 
 /** The `solve` section of the JSON document. */
-function solveSection(result: SolveResult): Record<string, unknown> {
+function solveSection(result: SolveResult): SolveSection {
   const isWorkMem = result.variable === 'work_mem';
   return {
     variable: result.variable,

@@ -85,7 +85,7 @@ function registerSchemaCommand(program: Command, io: CliIo, setExit: (code: numb
   program
     .command('schema')
     .description('print the JSON Schema of pgmem\'s JSON output')
-    .argument('[document]', 'plan, check, inspect (their JSON reports) or topology (the --topology file)', 'plan')
+    .argument('[document]', 'plan, check, inspect, vary (plan --vary), recommend, error (the --json error) or topology (the --topology file)', 'plan')
     .action(async (document: string) => {
       const { schemaCommand } = await import('./schema-command.js');
       setExit(await schemaCommand(document, io));

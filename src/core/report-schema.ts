@@ -213,3 +213,89 @@ export const checkResultsSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   results: z.array(checkReportSchema),
 });
+
+/** `plan --solve`'s answer, beside the plan at the answer. */
+export const solveSectionSchema = z.object({
+  variable: z.enum(['pods', 'pool', 'work_mem']),
+  value: z.number().int().nonnegative().nullable().describe('The largest value that fits; null when even the smallest does not'),
+  unit: z.literal('kB').optional().describe('work_mem only: the unit of value'),
+  setting: z.string().nullable().optional().describe('work_mem only: value in postgresql.conf syntax'),
+  limitedBy: z.enum(['ram', 'slots', 'range', 'none']).describe('What stops it growing: RAM, connection slots, the setting\'s range, nothing up to the search cap'),
+  ramBytes: bytes,
+  worstCaseBytes: bytes.nullable().describe('The worst case at the answer'),
+  next: z
+    .object({ value: z.number().int().nonnegative(), worstCaseBytes: bytes, refused: z.number().int().nonnegative() })
+    .nullable()
+    .describe('The first value that does not fit, with its worst case and refused clients'),
+});
+
+/**
+ * The document `pgmem plan --json` writes: the report, with `config` when a configuration file is read
+ * (--config, or the topology's server.config) and `solve` under --solve.
+ */
+export const planDocumentSchema = planReportSchema.extend({
+  config: configSectionSchema.optional(),
+  solve: solveSectionSchema.optional(),
+});
+
+/** The document `pgmem plan --vary … --json` writes. */
+export const gridDocumentSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  grid: z.object({
+    axes: z.array(z.object({ name: z.string(), values: z.array(z.string()) })).describe('A setting or pods, pool, clients; the first varies slowest'),
+    ramBytes: bytes.nullable(),
+    reserveShare: z.number().min(0).lt(1).describe('Share of RAM kept for the OS and page cache'),
+    cells: z.array(
+      z.object({
+        values: z.record(z.string(), z.string()).describe('Axis name → value'),
+        worstCaseBytes: bytes,
+        headroomBytes: z.number().int().nullable().describe('ramBytes − worstCaseBytes; null without RAM'),
+        refusedClients: z.number().int().nonnegative().describe('Client connections that find no connection slot'),
+        fits: z.boolean().nullable().describe('Within RAM and no client refused; null without RAM unless clients are refused'),
+        status: z.enum(['within', 'reserve', 'over', 'refused']).nullable(),
+      }),
+    ),
+  }),
+});
+
+/** The error document every command writes under --json when it cannot run (exit 2 or 3). */
+export const errorDocumentSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  error: z.object({
+    code: z.enum(['usage', 'input', 'connection', 'internal']).describe('usage: a flag or argument; input: a file; connection: the server; internal: pgmem failed'),
+    message: z.string().describe('The one line printed on standard error, without "pgmem: error: "'),
+    exitCode: z.union([z.literal(2), z.literal(3)]),
+  }),
+});
+
+/** The documents `pgmem recommend --json` writes: settings with their reasons, or why none are safe (exit 1). */
+export const recommendDocumentSchema = z.union([
+  z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    recommendations: z.record(z.string(), z.string()).describe('Setting → value in postgresql.conf syntax'),
+    reasons: z.record(z.string(), z.string()).describe('Setting → why'),
+    budgetBytes: bytes.describe('RAM × (1 − reserveShare): the worst case stays within it'),
+    reserveShare: z.number().min(0).lt(1),
+    workload: z.enum(['oltp', 'olap', 'mixed']),
+    cpus: z.number().int().positive(),
+    plan: planReportSchema.describe('The plan of the recommended settings'),
+  }),
+  z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    recommendations: z.null(),
+    error: z.object({
+      code: z.enum(['shared-memory-over-budget', 'backends-over-budget', 'invalid-setting']),
+      message: z.string(),
+      exitCode: z.literal(1),
+      budgetBytes: bytes,
+    }),
+    plan: planReportSchema.nullable().describe('The plan at the smallest settings tried'),
+  }),
+]);
+
+/** `plan --solve`'s section. */
+export type SolveSection = z.infer<typeof solveSectionSchema>;
+/** The `plan --vary` document. */
+export type GridDocument = z.infer<typeof gridDocumentSchema>;
+/** A `recommend --json` document. */
+export type RecommendDocument = z.infer<typeof recommendDocumentSchema>;

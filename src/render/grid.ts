@@ -3,10 +3,11 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { formatSize } from '../core/format.js';
 import type { Grid, GridCell, GridStatus } from '../core/grid.js';
+import type { GridDocument } from '../core/report-schema.js';
 import type { RenderOptions } from './options.js';
 
 /** The JSON document: `{ schemaVersion: 1, grid: { axes, ramBytes, cells } }`, mapped field by field. */
-export function gridJson(grid: Grid): Record<string, unknown> {
+export function gridJson(grid: Grid): GridDocument {
   return {
     schemaVersion: 1,
     grid: {

@@ -3,8 +3,8 @@ import { Chalk } from 'chalk';
 import { findGuc } from '../core/catalog/index.js';
 import { formatSize, plural } from '../core/format.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
-import type { RecommendedSetting } from '../core/recommend.js';
-import type { PlanReport } from '../core/report-schema.js';
+import type { RecommendedSetting, WorkloadKind } from '../core/recommend.js';
+import type { PlanReport, RecommendDocument } from '../core/report-schema.js';
 import type { PgVersion } from '../core/versions.js';
 import type { RenderOptions } from './options.js';
 import { renderFindings } from './table.js';
@@ -14,13 +14,13 @@ export interface RecommendView {
   readonly settings: readonly RecommendedSetting[];
   readonly budgetBytes: number;
   readonly reserveShare: number;
-  readonly workload: string;
+  readonly workload: WorkloadKind;
   readonly cpus: number;
   readonly plan: PlanReport;
 }
 
 /** The JSON document: schemaVersion, name → value, name → reason, and the plan of the result. */
-export function recommendJson(view: RecommendView): Record<string, unknown> {
+export function recommendJson(view: RecommendView): RecommendDocument {
   return {
     schemaVersion: 1,
     recommendations: Object.fromEntries(view.settings.map((s) => [s.name, s.value])),
