@@ -117,6 +117,12 @@ const CONNECTION_OPTIONS = {
     parse: collect,
     repeatable: true,
   }),
+  manifest: option<string[]>({
+    flags: '--manifest <file>',
+    description: 'Kubernetes manifests (CloudNativePG, Zalando, Deployments with pgmem.dev/pool); - reads stdin; repeatable',
+    parse: collect,
+    repeatable: true,
+  }),
   ram: option({ flags: '--ram <size>', description: 'memory of the machine or container limit, e.g. 16GB or 8Gi', parse: (raw, flag) => parseRam(flag, raw) }),
   pgVersion: option<PgVersion>({
     flags: '--pg-version <major>',
@@ -322,6 +328,8 @@ export interface PlanFlags {
   readonly topologyFile: string | null;
   /** --pgbouncer files, in order. */
   readonly pgbouncerFiles: readonly string[];
+  /** --manifest files, in order. */
+  readonly manifestFiles: readonly string[];
   /** Filled in from a topology file. */
   readonly groups?: readonly ClientGroup[];
   readonly topology?: ResolvedTopology;
@@ -393,6 +401,7 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
     versionFlag: options.pgVersion !== undefined,
     topologyFile: options.topology ?? null,
     pgbouncerFiles: options.pgbouncer ?? [],
+    manifestFiles: options.manifest ?? [],
   };
 }
 

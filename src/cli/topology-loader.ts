@@ -146,8 +146,48 @@ export function withPgBouncers(flags: PlanFlags, configs: readonly PgBouncerConf
   return { ...flags, clients: null, groups: topology.groups, topology };
 }
 
+/**
+ * --manifest files (`-` for stdin) as a topology: each figure's source names the resource and
+ * field it came from; what was read, skipped and defaulted goes to stderr.
+ */
+export async function applyManifestFlags(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
+  const files = await Promise.all(
+    flags.manifestFiles.map(async (file) => ({ file: file === '-' ? '<stdin>' : file, text: file === '-' ? await readStdinText(io, '--manifest') : await readInputFile(file, io) })),
+  );
+  const [{ readManifests }, { validateTopology, topologySpec }] = await Promise.all([import('../input/manifest.js'), import('../input/topology.js')]);
+  const manifests = readManifests(files);
+  const label = files.map((f) => f.file).join(', ');
+  const doc = validateTopology(manifests.document, label);
+  const version = flags.versionFlag ? flags.version : ((doc.server.version as PlanFlags['version'] | undefined) ?? flags.version);
+  for (const [name, value] of Object.entries(doc.server.settings ?? {})) {
+    const problem = Settings.resolve(version, [{ name, value, source: 'manifest' }], 'boot').problems[0];
+    if (problem) throw new InputError(`${manifests.settingSources[name.toLowerCase()] ?? name}: ${problem.message}`, label);
+  }
+  const merged = mergeTopology({ ...flags, topologyFile: label }, doc, topologySpec(doc), label);
+  io.stderr.write(
+    `pgmem: note: read ${manifests.read.length} resource${manifests.read.length === 1 ? '' : 's'}` +
+      (manifests.read.length ? ` (${manifests.read.join(', ')})` : '') +
+      `, skipped ${manifests.skipped.length}${manifests.skipped.length ? ` (${manifests.skipped.join(', ')})` : ''}\n`,
+  );
+  for (const note of manifests.notes) io.stderr.write(`pgmem: note: ${note}\n`);
+  const topology = merged.topology && {
+    ...merged.topology,
+    poolers: merged.topology.poolers.map((p) => ({ ...p, source: manifests.poolerSources[p.name] ?? p.source })),
+  };
+  return {
+    ...merged,
+    ...(topology && { topology }),
+    topologyFile: null,
+    assignments: merged.assignments.map((a) => (a.source === 'topology' && manifests.settingSources[a.name] ? { ...a, source: manifests.settingSources[a.name]! } : a)),
+  };
+}
+
 /** Loads --topology (and the pgbouncer.ini files it names) or --pgbouncer when given. */
 export async function applyTopologyFlag(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
+  if (flags.manifestFiles.length > 0) {
+    if (flags.topologyFile || flags.pgbouncerFiles.length > 0) throw new UsageError('give either --manifest or --topology/--pgbouncer', '--manifest');
+    return applyManifestFlags(flags, io);
+  }
   if (!flags.topologyFile) return flags.pgbouncerFiles.length > 0 ? withPgBouncers(flags, readPgBouncerFiles(flags.pgbouncerFiles, io)) : flags;
   if (flags.pgbouncerFiles.length > 0) throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
   const { doc, spec } = await loadTopologyDocument(flags.topologyFile, io);

@@ -178,7 +178,11 @@ function describeInput(input: unknown): string {
 
 /** Parses and validates a topology document; every problem becomes one `path: message` line. */
 export function parseTopology(text: string, file: string): TopologyDocument {
-  const raw = parseYamlDocument(text, file);
+  return validateTopology(parseYamlDocument(text, file), file);
+}
+
+/** Validates a topology document already read (from a topology file, or made from manifests). */
+export function validateTopology(raw: unknown, file: string): TopologyDocument {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InputError('expected a topology document (a mapping with server, apps, poolers)', file);
   }

@@ -65,6 +65,19 @@ function describe(error: YAMLError, text: string, lineAt: (offset: number) => nu
 
 /** Parses one YAML or JSON document to plain data; every problem is one InputError naming `file` and line. */
 export function parseYamlDocument(text: string, file: string): unknown {
+  const { list, lineAt } = parseDocuments(text);
+  if (list.length > 1) throw new InputError(MESSAGES.MULTIPLE_DOCS, file, lineAt(list[1]!.range?.[0] ?? 0));
+  const doc = list[0];
+  return doc === undefined ? null : documentData(doc, text, file, lineAt);
+}
+
+/** Every document of a multi-document stream (Kubernetes manifests), each with the line it starts on. */
+export function parseYamlDocuments(text: string, file: string): { data: unknown; line: number }[] {
+  const { list, lineAt } = parseDocuments(text);
+  return list.map((doc) => ({ data: documentData(doc, text, file, lineAt), line: lineAt(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0) }));
+}
+
+function parseDocuments(text: string): { list: Document[]; lineAt: (offset: number) => number } {
   const counter = new LineCounter();
   const documents = parseAllDocuments(text, {
     merge: true,
@@ -78,10 +91,10 @@ export function parseYamlDocument(text: string, file: string): unknown {
   // An error at the very end (an unclosed bracket) names the last line, not the one after it.
   const lastLine = Math.max(1, text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
   const lineAt = (offset: number): number => Math.min(counter.linePos(offset).line, lastLine);
-  const list: Document[] = Array.isArray(documents) ? documents : [];
-  if (list.length > 1) throw new InputError(MESSAGES.MULTIPLE_DOCS, file, lineAt(list[1]!.range?.[0] ?? 0));
-  const doc = list[0];
-  if (doc === undefined) return null;
+  return { list: Array.isArray(documents) ? documents : [], lineAt };
+}
+
+function documentData(doc: Document, text: string, file: string, lineAt: (offset: number) => number): unknown {
   // Warnings too: an unknown tag would otherwise be read as a plain value.
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {

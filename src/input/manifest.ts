@@ -1,0 +1,224 @@
+/**
+ * Kubernetes manifests as a topology: CloudNativePG Cluster and Pooler, Zalando postgresql, and
+ * Deployments (with HorizontalPodAutoscalers) whose pod template carries pgmem's pool annotation.
+ * Each operator's defaults are applied where the manifest leaves a field out; every figure keeps the
+ * resource and field it came from. Resources pgmem does not know are skipped and counted.
+ */
+import { InputError } from '../errors.js';
+import { parseYamlDocuments } from './yaml.js';
+
+/** The annotation (on a Deployment or its pod template) giving connections per pod. */
+export const POOL_ANNOTATION = 'pgmem.dev/pool';
+/** Optional: the role the app connects as. */
+export const ROLE_ANNOTATION = 'pgmem.dev/role';
+/** Optional: the database it connects to (picks its PgBouncer pool). */
+export const DATABASE_ANNOTATION = 'pgmem.dev/database';
+/** Optional: the pooler it connects through (a Pooler's or Zalando cluster's pooler name). */
+export const VIA_ANNOTATION = 'pgmem.dev/via';
+
+/** CloudNativePG's own parameter defaults (pkg/postgres/configuration.go CnpgConfigurationSettings) and its mandatory wal_level. */
+const CNPG_DEFAULTS: Record<string, string> = {
+  max_parallel_workers: '32',
+  max_worker_processes: '32',
+  max_replication_slots: '32',
+  wal_level: 'logical',
+};
+
+/** What the manifests describe, as a topology document (validated by the topology schema) and where each figure came from. */
+export interface ManifestTopology {
+  readonly document: Record<string, unknown>;
+  /** Setting name → "Kind/name field". */
+  readonly settingSources: Record<string, string>;
+  /** Pooler name → the resource and field it came from. */
+  readonly poolerSources: Record<string, string>;
+  /** Resources read, as Kind/name. */
+  readonly read: string[];
+  /** Resources skipped, as Kind/name. */
+  readonly skipped: string[];
+  /** Notes on defaults taken (a missing memory limit, an operator default). */
+  readonly notes: string[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const at = (v: unknown, ...path: string[]): unknown => path.reduce<unknown>((o, k) => (isObj(o) ? o[k] : undefined), v);
+
+/** Kubernetes resource quantities (apimachinery resource.Quantity): 512Mi, 4Gi, 1G, 500M, plain bytes. */
+export function quantityBytes(raw: unknown, where: string, file: string): number {
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E)?$/.exec(text);
+  if (!m) throw new InputError(`${where}: expected a Kubernetes quantity such as 4Gi or 512Mi, got ${JSON.stringify(raw)}`, file);
+  const factor: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+  return Math.ceil(Number(m[1]) * (m[2] ? factor[m[2]]! : 1));
+}
+
+/** A PostgreSQL major version from an image tag (ghcr.io/cloudnative-pg/postgresql:16.4-bookworm → 16). */
+function versionOfImage(image: unknown): number | undefined {
+  if (typeof image !== 'string') return undefined;
+  const tag = /:(\d+)(?:[.-]|$)/.exec(image.slice(image.lastIndexOf('/')));
+  return tag ? Number(tag[1]) : undefined;
+}
+
+/** Reads manifests (several files, each possibly several documents) into one topology. */
+export function readManifests(files: readonly { file: string; text: string }[]): ManifestTopology {
+  const server: Obj = {};
+  const settings: Record<string, string> = {};
+  const settingSources: Record<string, string> = {};
+  const poolerSources: Record<string, string> = {};
+  const apps: Obj[] = [];
+  const poolers: Obj[] = [];
+  const reserved: Obj = {};
+  const read: string[] = [];
+  const skipped: string[] = [];
+  const notes: string[] = [];
+  const hpas: { target: string; maxReplicas: number; source: string }[] = [];
+  const deployments: { resource: Obj; id: string; file: string }[] = [];
+  let database: string | null = null;
+
+  const setAll = (values: Record<string, unknown>, source: (name: string) => string): void => {
+    for (const [name, value] of Object.entries(values)) {
+      settings[name.toLowerCase()] = String(value);
+      settingSources[name.toLowerCase()] = source(name);
+    }
+  };
+  const claimServer = (id: string, file: string): void => {
+    if (database !== null) throw new InputError(`${id}: a second database cluster (${database} came first); give one per run`, file);
+    database = id;
+  };
+
+  for (const { file, text } of files) {
+    for (const { data, line } of parseYamlDocuments(text, file)) {
+      if (data === null || data === undefined) continue;
+      if (!isObj(data)) throw new InputError('expected a Kubernetes resource (a mapping with apiVersion and kind)', file, line);
+      const kind = String(data.kind ?? '');
+      const apiVersion = String(data.apiVersion ?? '');
+      const name = String(at(data, 'metadata', 'name') ?? '?');
+      const id = `${kind}/${name}`;
+      const spec = isObj(data.spec) ? data.spec : {};
+      const group = apiVersion.split('/')[0];
+
+      if (group === 'postgresql.cnpg.io' && kind === 'Cluster') {
+        claimServer(id, file);
+        const version = versionOfImage(spec.imageName);
+        if (version !== undefined) server.version = version;
+        setAll(CNPG_DEFAULTS, () => `${id} (CloudNativePG default)`);
+        const params = at(spec, 'postgresql', 'parameters');
+        if (isObj(params)) setAll(params, (n) => `${id} spec.postgresql.parameters.${n}`);
+        const limit = at(spec, 'resources', 'limits', 'memory');
+        if (limit !== undefined) {
+          const bytes = quantityBytes(limit, `${id} spec.resources.limits.memory`, file);
+          // The shm emptyDir is memory-backed and charged to the pod: without a size limit, it is bounded by the pod's memory limit.
+          const shm = at(spec, 'ephemeralVolumesSizeLimit', 'shm');
+          server.container = { memoryLimit: bytes, shmSize: shm === undefined ? bytes : quantityBytes(shm, `${id} spec.ephemeralVolumesSizeLimit.shm`, file) };
+        } else {
+          notes.push(`${id}: no spec.resources.limits.memory; the budget is --ram`);
+        }
+        const instances = typeof spec.instances === 'number' ? spec.instances : 1;
+        if (instances > 1) reserved.replication = instances - 1;
+        read.push(id);
+      } else if (group === 'postgresql.cnpg.io' && kind === 'Pooler') {
+        const pgbouncer = isObj(spec.pgbouncer) ? spec.pgbouncer : {};
+        const params = isObj(pgbouncer.parameters) ? pgbouncer.parameters : {};
+        const num = (key: string): number | undefined => {
+          if (params[key] === undefined) return undefined;
+          const n = Number(params[key]);
+          if (!Number.isInteger(n) || n < 0) throw new InputError(`${id} spec.pgbouncer.parameters.${key}: expected a whole number, got ${JSON.stringify(params[key])}`, file);
+          return n;
+        };
+        const pooler: Obj = {
+          name,
+          replicas: typeof spec.instances === 'number' ? spec.instances : 1,
+          // pooler_types.go: poolMode defaults to session.
+          pool_mode: typeof pgbouncer.poolMode === 'string' ? pgbouncer.poolMode : 'session',
+        };
+        for (const key of ['default_pool_size', 'min_pool_size', 'reserve_pool_size', 'max_db_connections', 'max_user_connections', 'max_client_conn']) {
+          const n = num(key);
+          if (n !== undefined) pooler[key] = n;
+        }
+        poolers.push(pooler);
+        poolerSources[name] = `${id} spec.instances, spec.pgbouncer`;
+        read.push(id);
+      } else if (group === 'acid.zalan.do' && kind === 'postgresql') {
+        claimServer(id, file);
+        const version = at(spec, 'postgresql', 'version');
+        if (version !== undefined) server.version = Number(version);
+        // Operator default_memory_limit 500Mi when the manifest gives none (docs/reference/operator_parameters.md).
+        const limitRaw = at(spec, 'resources', 'limits', 'memory');
+        const limit = limitRaw === undefined ? 500 * 2 ** 20 : quantityBytes(limitRaw, `${id} spec.resources.limits.memory`, file);
+        const limitSource = limitRaw === undefined ? `${id} (operator default_memory_limit 500Mi)` : `${id} spec.resources.limits.memory`;
+        // Spilo (configure_spilo.py) on Kubernetes: shared_buffers = memory/5 in whole MB; 1 connection per 30 MB, 100 to 1000.
+        const mb = limit / 1048576;
+        setAll({ shared_buffers: `${Math.floor(mb / 5)}MB`, max_connections: Math.min(Math.max(100, Math.floor(mb / 30)), 1000) }, (n) => `${limitSource} → Spilo's ${n}`);
+        const params = at(spec, 'postgresql', 'parameters');
+        if (isObj(params)) setAll(params, (n) => `${id} spec.postgresql.parameters.${n}`);
+        // enableShmVolume (default true) mounts a memory emptyDir without a size limit: bounded by the pod limit.
+        server.container = { memoryLimit: limit, shmSize: spec.enableShmVolume === false ? 64 * 2 ** 20 : limit };
+        const instances = typeof spec.numberOfInstances === 'number' ? spec.numberOfInstances : 1;
+        if (instances > 1) reserved.replication = instances - 1;
+        for (const [flag, suffix] of [['enableConnectionPooler', 'pooler'], ['enableReplicaConnectionPooler', 'pooler-repl']] as const) {
+          if (spec[flag] !== true) continue;
+          const cp = isObj(spec.connectionPooler) ? spec.connectionPooler : {};
+          // connection_pooler.go: instances default 2 (the minimum), maxDBConnections 60 divided among them,
+          // default pool half of that, reserve a quarter; mode transaction.
+          const replicas = Math.max(2, typeof cp.numberOfInstances === 'number' ? cp.numberOfInstances : 2);
+          const maxDb = Math.floor((typeof cp.maxDBConnections === 'number' ? cp.maxDBConnections : 60) / replicas);
+          const defaultSize = Math.floor(maxDb / 2);
+          poolers.push({
+            name: `${name}-${suffix}`,
+            replicas,
+            pool_mode: typeof cp.mode === 'string' ? cp.mode : 'transaction',
+            default_pool_size: defaultSize,
+            reserve_pool_size: Math.floor(defaultSize / 2),
+            max_db_connections: maxDb,
+            max_client_conn: 10000,
+          });
+          poolerSources[`${name}-${suffix}`] = `${id} spec.connectionPooler (operator defaults where absent)`;
+        }
+        read.push(id);
+      } else if (group === 'apps' && kind === 'Deployment') {
+        deployments.push({ resource: data, id, file });
+      } else if (group === 'autoscaling' && kind === 'HorizontalPodAutoscaler') {
+        const target = at(spec, 'scaleTargetRef');
+        if (at(target, 'kind') === 'Deployment' && typeof spec.maxReplicas === 'number') {
+          hpas.push({ target: String(at(target, 'name')), maxReplicas: spec.maxReplicas, source: `${id} spec.maxReplicas` });
+          read.push(id);
+        } else skipped.push(id);
+      } else {
+        skipped.push(id);
+      }
+    }
+  }
+
+  for (const { resource, id, file } of deployments) {
+    const annotations = { ...(at(resource, 'metadata', 'annotations') as Obj | undefined), ...(at(resource, 'spec', 'template', 'metadata', 'annotations') as Obj | undefined) };
+    if (annotations[POOL_ANNOTATION] === undefined) {
+      skipped.push(id);
+      continue;
+    }
+    const pool = Number(annotations[POOL_ANNOTATION]);
+    if (!Number.isInteger(pool) || pool < 1) throw new InputError(`${id} ${POOL_ANNOTATION}: expected a positive whole number, got ${JSON.stringify(annotations[POOL_ANNOTATION])}`, file);
+    const name = String(at(resource, 'metadata', 'name'));
+    const hpa = hpas.find((h) => h.target === name);
+    const replicas = at(resource, 'spec', 'replicas');
+    // A Deployment's defaults: 1 replica, RollingUpdate with maxSurge 25% (apps/v1).
+    const strategy = at(resource, 'spec', 'strategy', 'type') ?? 'RollingUpdate';
+    const surge = strategy === 'Recreate' ? 0 : (at(resource, 'spec', 'strategy', 'rollingUpdate', 'maxSurge') ?? '25%');
+    const app: Obj = {
+      name,
+      pods: hpa ? hpa.maxReplicas : typeof replicas === 'number' ? replicas : 1,
+      pool,
+      maxSurge: surge,
+    };
+    if (typeof annotations[ROLE_ANNOTATION] === 'string') app.role = { name: annotations[ROLE_ANNOTATION] };
+    if (typeof annotations[DATABASE_ANNOTATION] === 'string') app.database = annotations[DATABASE_ANNOTATION];
+    if (typeof annotations[VIA_ANNOTATION] === 'string') app.via = annotations[VIA_ANNOTATION];
+    apps.push(app);
+    read.push(id);
+    notes.push(`${name}: ${app.pods} pods from ${hpa ? hpa.source : typeof replicas === 'number' ? `${id} spec.replicas` : `${id} (default 1 replica)`}, pool from ${id} ${POOL_ANNOTATION}`);
+  }
+
+  if (Object.keys(settings).length > 0) server.settings = settings;
+  const document: Obj = { server, apps, poolers };
+  if (Object.keys(reserved).length > 0) document.reserved = reserved;
+  return { document, settingSources, poolerSources, read, skipped, notes };
+}
