@@ -9,7 +9,7 @@
  * chowned to that user.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { asUnprivileged, distributionBinDir, isRoot, reportMissing, serverBinDir, unprivileged } from './pg-binaries.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +114,10 @@ export function postgresC(
   };
 }
 
+function readIfExists(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
 /** A running server on a Unix socket in a scratch directory; stop() shuts it down. */
 export interface RunningServer {
   readonly version: PgVersion;
@@ -129,7 +133,7 @@ let nextPort = 15432 + (process.pid % 1000) * 7;
 export async function startServer(
   version: PgVersion,
   settings: Record<string, string | number> = {},
-  options: { listenTcp?: boolean; dataDir?: string; build?: BuildName } = {},
+  options: { listenTcp?: boolean; dataDir?: string; build?: BuildName; logFile?: string } = {},
 ): Promise<RunningServer> {
   const bin = binDir(version, options.build);
   if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
@@ -149,7 +153,10 @@ export async function startServer(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 30_000;
-  while (!existsSync(join(socketDir, `.s.PGSQL.${port}`)) || !/ready to accept connections/.test(log)) {
+  // With logging_collector on, the server logs to options.logFile (relative to the data directory).
+  const ready = (): boolean =>
+    /ready to accept connections/.test(options.logFile ? readIfExists(join(dataDir, options.logFile)) : log);
+  while (!existsSync(join(socketDir, `.s.PGSQL.${port}`)) || !ready()) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`PostgreSQL ${version} did not start: ${log.slice(-2000)}`);
