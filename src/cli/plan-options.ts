@@ -10,7 +10,7 @@ import { BUILD_NAMES, DEFAULT_BUILD, type BuildName } from '../core/build.js';
 import type { ClientGroup, Workload } from '../core/model.js';
 import type { ContainerSpec, ResolvedTopology } from '../core/topology.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
-import type { WorkloadKind } from '../core/recommend.js';
+import { presetWorkload, WORKLOAD_KINDS, type WorkloadKind } from '../core/presets.js';
 import type { SettingAssignment } from '../core/settings.js';
 import { SOLVE_VARIABLES } from '../core/solve.js';
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
@@ -29,8 +29,8 @@ export type FormatCommand = keyof typeof FORMATS;
 /** A format of one command. */
 export type FormatOf<C extends FormatCommand> = (typeof FORMATS)[C][number];
 
-/** `recommend --workload` kinds (core/recommend.ts WORKLOAD_KINDS; a test keeps the two equal). */
-export const WORKLOAD_CHOICES = ['oltp', 'olap', 'mixed'] as const satisfies readonly WorkloadKind[];
+/** `--workload` kinds: the presets of core/presets.ts, one definition for every command. */
+export const WORKLOAD_CHOICES: readonly WorkloadKind[] = WORKLOAD_KINDS;
 
 /** Settings with a flag of their own, e.g. --work-mem for work_mem. */
 export const SHORTHAND_SETTINGS = [
@@ -176,6 +176,7 @@ function sharedOptions(failOnDefault: FailOn) {
     sortOps: count('--sort-ops <n>', `sort-like nodes per query, work_mem each (default ${DEFAULT_WORKLOAD.sortOps})`, { max: 1000 }),
     hashOps: count('--hash-ops <n>', `hash nodes per query, work_mem × hash_mem_multiplier each (default ${DEFAULT_WORKLOAD.hashOps})`, { max: 1000 }),
     opsPerQuery: count('--ops-per-query <n>', 'the rule of thumb\'s single knob: n nodes of work_mem, no hash nodes', { max: 1000 }),
+    workload: oneOf('--workload <kind>', 'plan nodes per query as recommend --workload means them', WORKLOAD_CHOICES),
     parallel: flagOnly('--no-parallel', 'assume no parallel query workers'),
     maintenanceOps: count('--maintenance-ops <n>', `concurrent CREATE INDEX / VACUUM commands (default ${DEFAULT_WORKLOAD.maintenanceOps})`, { max: 1000 }),
     logicalSenders: count('--logical-senders <n>', 'walsenders doing logical decoding (default: all slots when wal_level = logical)'),
@@ -320,6 +321,8 @@ export interface PlanFlags {
   readonly workload: Workload;
   /** Workload fields given as flags, which win over a topology file's. */
   readonly workloadFlags: Partial<Workload>;
+  /** --workload, when given. */
+  readonly workloadKind: WorkloadKind | null;
   readonly assignments: SettingAssignment[];
   readonly failOn: FailOn;
   readonly color: boolean | undefined;
@@ -375,7 +378,13 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
   if (opsPerQuery !== undefined && (sortOps !== undefined || hashOps !== undefined)) {
     throw new UsageError('give either --ops-per-query or --sort-ops/--hash-ops, not both', '--ops-per-query');
   }
+  const counted = opsPerQuery !== undefined || sortOps !== undefined || hashOps !== undefined;
+  const kind = options.workload;
+  if (kind !== undefined && counted) {
+    throw new UsageError('give either --workload or node counts (--sort-ops, --hash-ops, --ops-per-query), not both', '--workload');
+  }
   const workloadFlags: { -readonly [K in keyof Workload]?: Workload[K] } = {};
+  if (kind !== undefined) Object.assign(workloadFlags, presetWorkload(kind));
   if (opsPerQuery !== undefined) Object.assign(workloadFlags, { sortOps: opsPerQuery, hashOps: 0 });
   if (sortOps !== undefined) workloadFlags.sortOps = sortOps;
   if (hashOps !== undefined) workloadFlags.hashOps = hashOps;
@@ -395,6 +404,7 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
     ramBytes: options.ram ?? null,
     workload: { ...DEFAULT_WORKLOAD, ...workloadFlags },
     workloadFlags,
+    workloadKind: kind ?? null,
     assignments: flagAssignments(options),
     failOn: options.failOn ?? failOnDefault,
     color: options.color === false ? false : undefined,

@@ -3,9 +3,31 @@ import type { Command } from 'commander';
 import { ExitCode, InputError, UsageError } from '../errors.js';
 import type { WorkloadKind } from '../core/recommend.js';
 import { useColor, type CliIo } from './io.js';
-import { addCommandOptions, readFormat, readPlanFlags, type CommandOptions } from './plan-options.js';
+import { addCommandOptions, readFormat, readPlanFlags, type CommandOptions, type PlanFlags } from './plan-options.js';
+import { formatPgSize } from '../core/format.js';
+import type { RecommendAssumptions } from '../render/recommend.js';
 import { applyTopologyFlag } from './topology-loader.js';
 import { renderJson } from '../render/json.js';
+
+/**
+ * The inputs a recommendation assumed, as the flags that give them to `check`: the workload, the
+ * connections (a topology file or pods and pools), the memory and the version. Checking the written
+ * settings with these flags judges them as recommend did.
+ */
+export function assumedInputs(flags: PlanFlags, workload: WorkloadKind): RecommendAssumptions {
+  const connections = flags.topologyFile
+    ? ['--topology', flags.topologyFile]
+    : flags.pods !== undefined
+      ? ['--pods', String(flags.pods), '--pool', String(flags.pool)]
+      : ['--clients', String(flags.clients)];
+  const ram = ['--ram', formatPgSize(flags.ramBytes ?? 0)];
+  const work = ['--workload', workload];
+  return {
+    workload: work.join(' '),
+    topology: connections.join(' '),
+    checkArgs: [...ram, '--pg-version', String(flags.version), ...work, ...connections],
+  };
+}
 
 /** CPUs assumed when --cpus is not given. */
 export const DEFAULT_CPUS = 4;
@@ -75,6 +97,7 @@ export async function recommendCommand(options: CommandOptions<'recommend'>, io:
     workload: workloadText,
     cpus,
     plan: result.analysis.report,
+    assumed: assumedInputs(flags, workloadText),
   };
   const render = await import('../render/recommend.js');
   switch (format) {

@@ -18,61 +18,13 @@ import type { BuildName } from './build.js';
 import { effectiveWalBuffers } from './shmem.js';
 import { countsShape } from './workload.js';
 
-/** The workload kinds `recommend --workload` knows. */
-export const WORKLOAD_KINDS = ['oltp', 'olap', 'mixed'] as const;
-/** One of WORKLOAD_KINDS. */
-export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+import { WORKLOAD_PROFILES, type WorkloadKind } from './presets.js';
 
-/** What a workload kind assumes: plan nodes per query and how far parallel query may fan out. */
-export interface WorkloadProfile {
-  readonly sortOps: number;
-  readonly hashOps: number;
-  /** Parallel workers one Gather may get, from the CPU count. */
-  readonly workersPerGather: (cpus: number) => number;
-  readonly why: string;
-  /** The largest server-wide work_mem this workload can defend, whatever the budget allows. */
-  readonly workMemCapBytes: number;
-  /** Why that cap. */
-  readonly capWhy: string;
-}
+export { WORKLOAD_KINDS, WORKLOAD_PROFILES, type WorkloadKind, type WorkloadProfile } from './presets.js';
 
 const KiB = 1024;
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
-
-/**
- * The profiles. OLTP: short indexed queries, at most an ORDER BY and one hash join or aggregate, and
- * parallel query rarely pays off for them (a Gather costs process start-up per query), so at most 2
- * workers and only from 8 CPUs. Mixed: pgmem's default query (2 sorts, 2 hashes) and up to 4 workers,
- * half the CPUs. OLAP: reporting queries with several joins, aggregates and window functions (4 sorts,
- * 4 hashes), up to 8 workers, half the CPUs — the other half serves the other sessions.
- */
-export const WORKLOAD_PROFILES: Readonly<Record<WorkloadKind, WorkloadProfile>> = {
-  oltp: {
-    sortOps: 1,
-    hashOps: 1,
-    workersPerGather: (cpus) => Math.min(2, Math.floor(cpus / 4)),
-    why: 'OLTP: 1 sort + 1 hash per query, parallel query at most 2 workers from 8 CPUs',
-    workMemCapBytes: 64 * MiB,
-    capWhy: 'OLTP queries sort and hash thousands of rows, not millions',
-  },
-  mixed: {
-    sortOps: DEFAULT_WORKLOAD.sortOps,
-    hashOps: DEFAULT_WORKLOAD.hashOps,
-    workersPerGather: (cpus) => Math.min(4, Math.floor(cpus / 2)),
-    why: `mixed: ${DEFAULT_WORKLOAD.sortOps} sorts + ${DEFAULT_WORKLOAD.hashOps} hashes per query, up to 4 workers (half the CPUs)`,
-    workMemCapBytes: 256 * MiB,
-    capWhy: 'a sort of a million rows fits in memory (measured: 108 MiB of quicksort)',
-  },
-  olap: {
-    sortOps: 4,
-    hashOps: 4,
-    workersPerGather: (cpus) => Math.min(8, Math.floor(cpus / 2)),
-    why: 'OLAP: 4 sorts + 4 hashes per query, up to 8 workers (half the CPUs)',
-    workMemCapBytes: GiB,
-    capWhy: 'sorts of ten million rows fit in memory; larger ones spill to disk at little cost',
-  },
-};
 
 /** The reserve for the OS and page cache when none is given: the low-headroom finding's share. */
 export const DEFAULT_RESERVE_SHARE = MIN_HEADROOM_SHARE;

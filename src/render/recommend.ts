@@ -17,6 +17,30 @@ export interface RecommendView {
   readonly workload: WorkloadKind;
   readonly cpus: number;
   readonly plan: PlanReport;
+  /** The inputs it assumed, recorded in the conf and sql output. */
+  readonly assumed?: RecommendAssumptions;
+}
+
+/** The workload and topology a recommendation assumed, and the flags that give `check` the same. */
+export interface RecommendAssumptions {
+  /** "--workload oltp", "--plans a.json b.json". */
+  readonly workload: string;
+  /** "--topology app.yaml", "--pods 10 --pool 20", "--clients 200". */
+  readonly topology: string;
+  /** Flags for `pgmem check FILE …` that judge the settings with the same inputs. */
+  readonly checkArgs: readonly string[];
+}
+
+/** Comment lines naming the assumed inputs and the check that confirms them. */
+function assumptions(view: RecommendView, file: string): string[] {
+  const a = view.assumed;
+  if (!a) return [];
+  return [`assumed: workload ${a.workload}; topology ${a.topology}`, `check it: pgmem check ${file} ${a.checkArgs.map(shellWord).join(' ')}`];
+}
+
+/** A word as a POSIX shell reads it: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** The JSON document: schemaVersion, name → value, name → reason, and the plan of the result. */
@@ -60,7 +84,7 @@ export function sqlLiteral(value: string): string {
 export function renderRecommendConf(view: RecommendView): string {
   const width = Math.max(...view.settings.map((s) => `${s.name} = ${confLiteral(s.value)}`.length));
   const lines = view.settings.map((s) => `${`${s.name} = ${confLiteral(s.value)}`.padEnd(width)}  # ${s.reason}`);
-  return `${summary(view).map((l) => `# ${l}`).join('\n')}\n${lines.join('\n')}\n`;
+  return `${[...summary(view), ...assumptions(view, 'postgresql.conf')].map((l) => `# ${l}`).join('\n')}\n${lines.join('\n')}\n`;
 }
 
 /** ALTER SYSTEM statements, each after a comment with its reason, and which ones need a restart. */
@@ -71,7 +95,7 @@ export function renderRecommendSql(view: RecommendView): string {
   const after =
     `-- ${restart.length ? `restart the server for ${restart.join(', ')}; ` : ''}` +
     'the others take effect after SELECT pg_reload_conf();';
-  return `${summary(view).map((l) => `-- ${l}`).join('\n')}\n${statements.join('\n')}\n${after}\n`;
+  return `${[...summary(view), ...assumptions(view, 'postgresql.auto.conf')].map((l) => `-- ${l}`).join('\n')}\n${statements.join('\n')}\n${after}\n`;
 }
 
 /** A table of settings with their reasons, then the totals and the plan's findings. */

@@ -28,7 +28,7 @@ describe('pgmem completion', () => {
     expect(bashComplete(script, ['pgmem', 'plan', '--format', ''])).toEqual(['table', 'json', 'markdown']);
     expect(bashComplete(script, ['pgmem', 'plan', '--pg-version', '1'])).toEqual(['13', '14', '15', '16', '17', '18']);
     expect(bashComplete(script, ['pgmem', 'plan', '--fail-on', 'w'])).toEqual(['warning']);
-    expect(bashComplete(script, ['pgmem', 'plan', '--work'])).toEqual(['--work-mem']);
+    expect(bashComplete(script, ['pgmem', 'plan', '--work'])).toEqual(['--workload', '--work-mem']);
     expect(bashComplete(script, ['pgmem', 'schema', ''])).toEqual(Object.keys(SCHEMAS));
     expect(Object.keys(SCHEMAS)).toEqual(expect.arrayContaining(['plan', 'topology']));
     // Every registered choice is offered: recommend's and --solve's included.
