@@ -17,7 +17,6 @@ import type { PgVersion } from './versions.js';
 import type { BuildName } from './build.js';
 import { effectiveWalBuffers } from './shmem.js';
 import { countsShape } from './workload.js';
-
 import { WORKLOAD_PROFILES, type WorkloadKind } from './presets.js';
 
 export { WORKLOAD_KINDS, WORKLOAD_PROFILES, type WorkloadKind, type WorkloadProfile } from './presets.js';
