@@ -67,15 +67,6 @@ describe.each(WORKLOAD_KINDS.map((w) => [w]))('recommend --workload %s, then che
   });
 });
 
-it('check without the workload recommend assumed can judge its settings over RAM (why the record matters)', async () => {
-  const conf = await runCli(['recommend', '--ram', '16GB', '--pods', '10', '--pool', '20', '--workload', 'oltp', '--format', 'conf']);
-  const file = join(dir, 'oltp-default.conf');
-  writeFileSync(file, conf.stdout);
-  const check = await runCli(['check', file, '--ram', '16GB', '--pods', '10', '--pool', '20', '--format', 'json']);
-  const report = JSON.parse(check.stdout) as { findings: { id: string }[] };
-  expect(report.findings.map((f) => f.id)).toContain('worst-case-exceeds-ram');
-});
-
 it('--workload means the same node counts on plan, check, inspect and recommend', async () => {
   for (const workload of WORKLOAD_KINDS) {
     const plan = JSON.parse((await runCli(['plan', '--workload', workload, '--clients', '10', '--json'])).stdout) as { workload: { sortOps: number; hashOps: number } };
