@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findGuc, getCatalog, initdbConf, INITDB_SETTINGS } from '../../src/core/catalog/index.js';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
-import { installedVersions, postgresC, templateDataDir } from '../support/postgres.js';
+import pg from 'pg';
+import { installedVersions, postgresC, startServer, templateDataDir } from '../support/postgres.js';
+import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
 
 function boot(version: PgVersion, name: string): string | undefined {
   return getCatalog(version).gucs.get(name)?.boot;
@@ -112,4 +114,72 @@ describe('catalog agrees with the real servers', () => {
       }
     });
   }
+});
+
+/**
+ * Settings of Debian's packaged 15 the catalog (generated from 15.18) does not have: Debian's own
+ * extension_destdir patch and settings of its later minor release. Boot values Debian's packaging sets
+ * differently (socket directory, keytab) are in VARIABLE.
+ */
+const DEBIAN_ONLY = ['composite_type_mismatch', 'extension_destdir', 'output_plugin_libraries'];
+
+interface SettingsRow {
+  name: string;
+  vartype: string;
+  unit: string | null;
+  context: string;
+  boot_val: string | null;
+  min_val: string | null;
+  max_val: string | null;
+  enumvals: string[] | null;
+}
+
+const debian = requireServers('distribution catalog', { distribution: DISTRIBUTION_VERSIONS });
+
+describe.each(debian)('the distribution catalog against $label', ({ version: major }) => {
+  const version = major as PgVersion;
+  it("pg_settings shows every setting with the catalog's type, unit, context, range, boot value and enum values", async () => {
+    const server = await startServer(version, {}, { build: 'distribution' });
+    let rows: SettingsRow[];
+    try {
+      const client = new pg.Client({ host: server.socketDir, port: server.port, user: 'postgres', database: 'postgres' });
+      await client.connect();
+      try {
+        rows = (await client.query<SettingsRow>('SELECT name, vartype, unit, context, boot_val, min_val, max_val, enumvals FROM pg_settings')).rows;
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await server.stop();
+    }
+    const catalog = getCatalog(version, 'distribution').gucs;
+    const extra = rows.map((r) => r.name.toLowerCase()).filter((n) => !catalog.has(n));
+    expect(extra.sort()).toEqual(DEBIAN_ONLY);
+    const differences: string[] = [];
+    for (const row of rows) {
+      const def = catalog.get(row.name.toLowerCase());
+      if (!def) continue;
+      // Internal settings report the build and host (server_version_num is the minor release): type only.
+      const fixed = def.context !== 'internal';
+      const ours = {
+        type: def.type, unit: def.unit, context: def.context,
+        boot: VARIABLE.test(def.name) || def.context === 'internal' ? null : def.boot,
+        min: fixed ? (def.min ?? null) : null, max: fixed ? (def.max ?? null) : null, enumValues: def.enumValues ?? null,
+      };
+      const theirs = {
+        type: row.vartype, unit: row.unit, context: row.context,
+        boot: VARIABLE.test(def.name) || def.context === 'internal' ? null : (row.boot_val ?? ''),
+        min: !fixed || def.min === undefined ? null : Number(row.min_val),
+        max: !fixed || def.max === undefined ? null : Number(row.max_val),
+        enumValues: row.enumvals,
+      };
+      if (JSON.stringify(ours) !== JSON.stringify(theirs)) differences.push(`${def.name}: pgmem ${JSON.stringify(ours)}, server ${JSON.stringify(theirs)}`);
+    }
+    expect(differences).toEqual([]);
+    // The build-dependent lists are what the server lists, and the embedded catalog's are not.
+    const enumvals = (name: string) => rows.find((r) => r.name === name)!.enumvals;
+    expect(enumvals('wal_compression')).toEqual(['pglz', 'lz4', 'zstd', 'on', 'off']);
+    expect(enumvals('default_toast_compression')).toEqual(['pglz', 'lz4']);
+    expect(getCatalog(version, 'embedded').gucs.get('wal_compression')!.enumValues).not.toEqual(enumvals('wal_compression'));
+  });
 });
