@@ -59,6 +59,8 @@ describe('plan', () => {
     ['a topology', ['plan', '--topology', 'examples/vm-two-apps/topology.yaml'], 0],
     ['--config', ['plan', '--config', 'examples/vm-small/postgresql.conf', '--pods', '2', '--pool', '10'], 0],
     ['a topology that names its configuration', ['plan', '--topology', 'examples/kubernetes/topology.yaml'], 0],
+    ['--pgbouncer', ['plan', '--pgbouncer', 'examples/pgbouncer/pgbouncer.ini', '--pg-version', '17', '--ram', '16GB'], 0],
+    ['a topology with poolers from pgbouncer.ini', ['plan', '--topology', 'examples/pgbouncer/topology.yaml'], 0],
     ['--solve pods', ['plan', '--pool', '10', '--ram', '16GB', '--solve', 'pods'], 0],
     ['--solve pool', ['plan', '--pods', '5', '--ram', '16GB', '--solve', 'pool'], 0],
     ['--solve work_mem', ['plan', '--clients', '50', '--ram', '8GB', '--solve', 'work_mem'], 0],
