@@ -113,7 +113,10 @@ export function assertConfigValid(config: LoadedConfig): void {
 
 /** Flags, merged with the topology file when --topology is given. */
 export async function loadPlanFlags(options: SharedOptions, io: CliIo, defaults: { failOnDefault: FailOn }): Promise<PlanFlags> {
-  return applyTopologyFlag(readPlanFlags(options, defaults), io);
+  const flags = await applyTopologyFlag(readPlanFlags(options, defaults), io);
+  if (!options.provider && !options.instanceClass && options.instanceMemory === undefined && !options.parameterGroup) return flags;
+  const { applyProvider } = await import('./provider.js');
+  return applyProvider(flags, options, io);
 }
 
 /** The configuration a plan reads: --config, else the one the topology names, else none. */

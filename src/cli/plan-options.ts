@@ -173,6 +173,10 @@ function sharedOptions(failOnDefault: FailOn) {
   return {
     ...CONNECTION_OPTIONS,
     set: option<string[]>({ flags: '--set <name=value>', description: 'a setting in postgresql.conf syntax, repeatable', parse: collect, repeatable: true }),
+    provider: oneOf('--provider <provider>', 'managed PostgreSQL: apply its default parameter group (with --instance-class)', ['rds', 'aurora'] as const),
+    instanceClass: text('--instance-class <class>', 'the DB instance class, e.g. db.r6g.xlarge (its memory is the budget)'),
+    instanceMemory: size('--instance-memory <size>', 'DBInstanceClassMemory, instead of the estimate from the class'),
+    parameterGroup: text('--parameter-group <file>', 'an exported parameter group (aws rds describe-db-parameters JSON); formulas evaluated'),
     sortOps: count('--sort-ops <n>', `sort-like nodes per query, work_mem each (default ${DEFAULT_WORKLOAD.sortOps})`, { max: 1000 }),
     hashOps: count('--hash-ops <n>', `hash nodes per query, work_mem × hash_mem_multiplier each (default ${DEFAULT_WORKLOAD.hashOps})`, { max: 1000 }),
     opsPerQuery: count('--ops-per-query <n>', 'the rule of thumb\'s single knob: n nodes of work_mem, no hash nodes', { max: 1000 }),

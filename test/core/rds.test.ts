@@ -1,0 +1,71 @@
+/** AWS parameter formulas and default groups, against AWS's documented worked examples. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PARAMETER_GROUPS, evaluateFormula, instanceClass, isFormula } from '../../src/core/rds.js';
+import { runCli } from '../support/cli.js';
+
+const GiB = 2 ** 30;
+
+describe('AWS parameter formulas', () => {
+  it('Aurora\'s worked example: db.r5.large, 16 GiB: LEAST((16*1073741824)/9531392,5000) = 1802', () => {
+    expect(evaluateFormula(DEFAULT_PARAMETER_GROUPS.rds.max_connections, { DBInstanceClassMemory: 16 * GiB, DBInstanceVCPU: 2 })).toBe(1802);
+    expect(evaluateFormula(DEFAULT_PARAMETER_GROUPS.aurora.max_connections, { DBInstanceClassMemory: 16 * GiB, DBInstanceVCPU: 2 })).toBe(1802);
+  });
+
+  it('integer rules: each quotient and product truncated, left to right', () => {
+    const vars = { DBInstanceClassMemory: 8 * GiB, DBInstanceVCPU: 4 };
+    // 8 GiB / 32768 = 262144 pages of 8 kB = 2 GiB: a quarter.
+    expect(evaluateFormula('{DBInstanceClassMemory/32768}', vars)).toBe(262144);
+    // *1024 then /63963136 (RDS's group) against /63963136 then *1024 (Aurora's): 137518 vs 137216.
+    expect(evaluateFormula('GREATEST({DBInstanceClassMemory*1024/63963136},65536)', vars)).toBe(137518);
+    expect(evaluateFormula('GREATEST(DBInstanceClassMemory/63963136*1024,65536)', vars)).toBe(137216);
+    expect(evaluateFormula('SUM(DBInstanceClassMemory/12038,-50003)', vars)).toBe(663565);
+    expect(evaluateFormula('GREATEST($DBInstanceVCPU/2,8)', vars)).toBe(8);
+    expect(evaluateFormula('greatest({log(DBInstanceClassMemory/21474836480)*600},200)', { ...vars, DBInstanceClassMemory: 64 * GiB })).toBe(950);
+    // Values read back from real instances (SHOW max_connections × 9531392 gives DBInstanceClassMemory).
+    for (const n of [198, 413, 856, 1660]) expect(evaluateFormula('LEAST({DBInstanceClassMemory/9531392},5000)', { DBInstanceClassMemory: n * 9531392, DBInstanceVCPU: 2 })).toBe(n);
+    expect(() => evaluateFormula('LEAST({DBInstanceClassMemory/9531392},5000', vars)).toThrow('expected "," or ")"');
+    expect(() => evaluateFormula('{Memory/2}', vars)).toThrow('unknown variable Memory');
+    expect(isFormula('4MB')).toBe(false);
+    expect(isFormula('{DBInstanceClassMemory/32768}')).toBe(true);
+  });
+
+  it('instance classes', () => {
+    expect(instanceClass('db.r5.large')).toEqual({ vcpus: 2, memoryGiB: 16 });
+    expect(instanceClass('db.r6g.xlarge')).toEqual({ vcpus: 4, memoryGiB: 32 });
+    expect(instanceClass('db.m6i.4xlarge')).toEqual({ vcpus: 16, memoryGiB: 64 });
+    expect(instanceClass('db.t4g.medium')).toEqual({ vcpus: 2, memoryGiB: 4 });
+    expect(instanceClass('db.x2g.large')).toBeNull();
+  });
+});
+
+describe('--provider through the CLI', () => {
+  it('the default group for the class; the class memory is the budget; --instance-memory overrides the estimate', async () => {
+    const r = await runCli(['plan', '--provider', 'rds', '--instance-class', 'db.r5.large', '--json']);
+    const report = JSON.parse(r.stdout);
+    expect(report.settings.max_connections.setting).toBe('1802');
+    expect(report.settings.shared_buffers.bytes).toBe(4 * GiB);
+    expect(report.totals.ramBytes).toBe(16 * GiB);
+    expect(r.stderr).toContain('DBInstanceClassMemory = 17179869184 (an estimate');
+    const measured = await runCli(['plan', '--provider', 'rds', '--instance-class', 'db.r5.large', '--instance-memory', String(1660 * 9531392), '--json']);
+    expect(JSON.parse(measured.stdout).settings.max_connections.setting).toBe('1660');
+  });
+
+  it('formulas in --set and in an exported parameter group', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgmem-pg-'));
+    writeFileSync(
+      join(dir, 'group.json'),
+      JSON.stringify({ Parameters: [{ ParameterName: 'work_mem', ParameterValue: '{DBInstanceClassMemory/524288}', Source: 'user' }, { ParameterName: 'temp_buffers' }] }),
+    );
+    const r = await runCli(['plan', '--provider', 'aurora', '--instance-class', 'db.r6g.large', '--parameter-group', 'group.json', '--set', 'hash_mem_multiplier=1', '--json'], { cwd: dir });
+    const report = JSON.parse(r.stdout);
+    // 16 GiB / 524288 = 32768 kB
+    expect(report.settings.work_mem).toMatchObject({ setting: '32768', source: 'group.json: work_mem = {DBInstanceClassMemory/524288}' });
+    const set = await runCli(['plan', '--provider', 'rds', '--instance-class', 'db.m5.large', '--set', 'max_connections=LEAST({DBInstanceClassMemory/4765696},5000)', '--json']);
+    expect(JSON.parse(set.stdout).settings.max_connections.setting).toBe('1802');
+    const bad = await runCli(['plan', '--instance-class', 'db.r5.large']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'pgmem: error: --instance-class: needs --provider rds or aurora\n']);
+  });
+});
