@@ -167,7 +167,7 @@ function toReport(
       sizeMB: model.shared.sizeMB,
       hugePages: model.shared.hugePages,
       hugePageSizeBytes: model.shared.hugePageSizeBytes,
-      components: model.shared.components.map((c) => ({ name: c.name, bytes: c.bytes })),
+      components: model.shared.components.map((c) => ({ id: c.id, name: c.name, bytes: c.bytes })),
     },
     perBackend: {
       worstCaseBytes: model.perBackend.worstCaseBytes,

@@ -177,7 +177,12 @@ export interface MemoryModel {
   readonly autovacuum: { readonly workers: number; readonly memoryPerWorker: number; readonly configuredBytes: number };
   readonly logicalSenders: number;
   readonly processes: number;
-  readonly background: { readonly worstCaseBytes: number; readonly components: MemoryComponent[] };
+  readonly background: {
+    readonly worstCaseBytes: number;
+    /** The page tables processes need to map shared memory without huge pages (0 with huge_pages = on). */
+    readonly pageTableBytes: number;
+    readonly components: MemoryComponent[];
+  };
   readonly totals: {
     readonly sharedBytes: number;
     readonly backendsBytes: number;
@@ -313,21 +318,25 @@ export function computeModel(input: ModelInput): MemoryModel {
 
   const backgroundComponents: MemoryComponent[] = [
     {
+      id: 'parallel-workers',
       name: 'Parallel workers',
       bytes: instanceWorkers * bytesPerWorker,
       detail: `${instanceWorkers} × ${formatSize(bytesPerWorker)} (baseline + query nodes)`,
     },
     {
+      id: 'autovacuum-workers',
       name: 'Autovacuum workers',
       bytes: autovacuumWorkers * autovacuumPerWorker,
       detail: `${autovacuumWorkers} × (${formatSize(vacuumMem)} vacuum memory + baseline)`,
     },
     {
+      id: 'maintenance-commands',
       name: 'Maintenance commands',
       bytes: maintenanceBytes,
       detail: `${workload.maintenanceOps} × (maintenance_work_mem ${formatSize(s.bytes('maintenance_work_mem') ?? 0)} + baseline)`,
     },
     {
+      id: 'walsenders',
       name: 'Walsenders',
       bytes: maxWalSenders * baselineBytes + logicalSenders * logicalDecodingBytes,
       detail:
@@ -336,11 +345,13 @@ export function computeModel(input: ModelInput): MemoryModel {
           : `${maxWalSenders} × baseline (no logical decoding)`,
     },
     {
+      id: 'server-processes',
       name: 'Server processes',
       bytes: fixed.reduce((sum, p) => sum + p.bytes, 0),
       detail: fixed.map((p) => p.name).join(', '),
     },
     {
+      id: 'page-tables',
       name: 'Page tables',
       bytes: pageTableBytes,
       detail: hugePagesOn
@@ -366,7 +377,7 @@ export function computeModel(input: ModelInput): MemoryModel {
     autovacuum: { workers: autovacuumWorkers, memoryPerWorker: vacuumMem, configuredBytes: configuredVacuumBytes },
     logicalSenders,
     processes: processesBeforePageTables,
-    background: { worstCaseBytes: backgroundBytes, components: backgroundComponents },
+    background: { worstCaseBytes: backgroundBytes, pageTableBytes, components: backgroundComponents },
     totals: {
       sharedBytes: shared.totalBytes,
       backendsBytes,
@@ -416,14 +427,16 @@ function backendCost(
   const hashNodes = query.nodes.length - sortNodes;
   const nodes = query.nodes.length;
   const components: MemoryComponent[] = [
-    { name: 'Private baseline', bytes: baselineBytes, detail: 'idle backend, measured RssAnon' },
-    { name: 'Sort nodes', bytes: query.sortBytes, detail: `${sortNodes} × work_mem ${formatSize(workMemBytes)}` },
+    { id: 'private-baseline', name: 'Private baseline', bytes: baselineBytes, detail: 'idle backend, measured RssAnon' },
+    { id: 'sort-nodes', name: 'Sort nodes', bytes: query.sortBytes, detail: `${sortNodes} × work_mem ${formatSize(workMemBytes)}` },
     {
+      id: 'hash-nodes',
       name: 'Hash nodes',
       bytes: query.hashBytes,
       detail: `${hashNodes} × work_mem ${formatSize(workMemBytes)} × hash_mem_multiplier ${multiplier}`,
     },
     {
+      id: 'node-overhead',
       name: 'Node overhead',
       bytes: query.nodeOverheadBytes,
       detail:
@@ -433,7 +446,7 @@ function backendCost(
     },
   ];
   if (workload.tempBuffers) {
-    components.push({ name: 'temp_buffers', bytes: tempBuffersBytes, detail: 'temporary tables' });
+    components.push({ id: 'temp-buffers', name: 'temp_buffers', bytes: tempBuffersBytes, detail: 'temporary tables' });
   }
   return {
     baselineBytes,

@@ -10,7 +10,11 @@ export { SCHEMA_VERSION };
 
 const bytes = z.number().int().nonnegative();
 
+/** A stable kebab-case id: what tools match on, while names are for people and may be reworded. */
+export const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 const component = z.object({
+  id: z.string().regex(KEBAB_ID).describe('Stable kebab-case id of the part, e.g. "page-tables"; match this, not the name'),
   name: z.string().describe('Human-readable name of the part'),
   bytes: bytes.describe('Its size in bytes'),
   detail: z.string().optional().describe('How it was computed, e.g. "5 × work_mem 4MB"'),

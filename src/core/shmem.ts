@@ -17,6 +17,8 @@ export type ShmemSettings = Readonly<Record<string, number | string>>;
 
 /** One named part of the segment. */
 export interface ShmemComponent {
+  /** Stable kebab-case id, e.g. "buffer-pool-pages". */
+  id: string;
   name: string;
   bytes: number;
 }
@@ -293,20 +295,24 @@ function statusSlots(version: PgVersion, maxBackends: number): number {
   return maxBackends + extra[version];
 }
 
-type Group =
-  | 'Buffer pool pages'
-  | 'Buffer descriptors and lookup table'
-  | 'WAL buffers'
-  | 'SLRU caches'
-  | 'Lock tables'
-  | 'Predicate lock tables'
-  | 'PGPROC and per-backend arrays'
-  | 'Asynchronous I/O'
-  | 'Shared statistics'
-  | 'Dynamic shared memory reserve'
-  | 'Replication'
-  | 'Other fixed structures'
-  | 'Fixed allowance for small structures';
+/** The parts of the segment as the report names them, with their stable ids. */
+const GROUP_IDS = {
+  'Buffer pool pages': 'buffer-pool-pages',
+  'Buffer descriptors and lookup table': 'buffer-descriptors',
+  'WAL buffers': 'wal-buffers',
+  'SLRU caches': 'slru-caches',
+  'Lock tables': 'lock-tables',
+  'Predicate lock tables': 'predicate-lock-tables',
+  'PGPROC and per-backend arrays': 'per-backend-arrays',
+  'Asynchronous I/O': 'asynchronous-io',
+  'Shared statistics': 'shared-statistics',
+  'Dynamic shared memory reserve': 'dynamic-shared-memory-reserve',
+  'Replication': 'replication',
+  'Other fixed structures': 'other-fixed-structures',
+  'Fixed allowance for small structures': 'fixed-allowance',
+  'Other (allowance and rounding)': 'allowance-and-rounding',
+} as const;
+type Group = Exclude<keyof typeof GROUP_IDS, 'Other (allowance and rounding)'>;
 
 /**
  * Computes the main shared memory segment for a version, its settings (pg_settings base units) and the
@@ -559,8 +565,8 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
   const totalBytes = sum + (8192 - (sum % 8192));
   const components: ShmemComponent[] = [...parts.entries()]
     .filter(([name]) => name !== 'Fixed allowance for small structures')
-    .map(([name, bytes]) => ({ name, bytes }));
-  components.push({ name: 'Other (allowance and rounding)', bytes: totalBytes - sum + 100_000 });
+    .map(([name, bytes]) => ({ id: GROUP_IDS[name], name, bytes }));
+  components.push({ id: GROUP_IDS['Other (allowance and rounding)'], name: 'Other (allowance and rounding)', bytes: totalBytes - sum + 100_000 });
 
   const hugePageKb = version >= 14 ? num(settings, 'huge_page_size') : 0;
   const hugePageSizeBytes = hugePageKb > 0 ? hugePageKb * 1024 : DEFAULT_HUGE_PAGE_SIZE;

@@ -30,6 +30,8 @@ export function backendsDetail(report: PlanReport): string {
 
 /** A row of a memory table: label, how it was computed, size. */
 export interface SummaryRow {
+  /** What the row is, for renderers: a component's id, or the section or total it stands for. */
+  readonly id: string;
   readonly label: string;
   readonly detail: string;
   readonly bytes: number;
@@ -41,6 +43,7 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
   const rows: SummaryRow[] = [];
   const { sharedMemory: shm, perBackend, background, totals, connections } = report;
   rows.push({
+    id: 'shared-memory',
     label: 'Shared memory',
     detail: `counted once; shared_memory_size = ${shm.sizeMB}MB, ${shm.hugePages} huge pages of ${formatSize(shm.hugePageSizeBytes)}`,
     bytes: shm.totalBytes,
@@ -48,27 +51,30 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
   });
   // Largest first; parts this configuration does not use (0 bytes) stay in the JSON only.
   for (const c of [...shm.components].filter((c) => c.bytes > 0).sort((a, b) => b.bytes - a.bytes)) {
-    rows.push({ label: c.name, detail: '', bytes: c.bytes, kind: 'item' });
+    rows.push({ id: c.id, label: c.name, detail: '', bytes: c.bytes, kind: 'item' });
   }
   rows.push({
+    id: 'per-backend',
     label: 'Per backend',
     detail: 'one client backend running its worst query',
     bytes: perBackend.worstCaseBytes,
     kind: 'section',
   });
-  for (const c of perBackend.components) rows.push({ label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
+  for (const c of perBackend.components) rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
   rows.push({
+    id: 'client-backends',
     label: 'Client backends',
     detail: backendsDetail(report),
     bytes: totals.backendsBytes,
     kind: 'section',
   });
-  rows.push({ label: 'Background', detail: 'workers and server processes', bytes: background.worstCaseBytes, kind: 'section' });
-  for (const c of background.components) rows.push({ label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
-  rows.push({ label: 'Worst case', detail: 'shared + backends + background', bytes: totals.worstCaseBytes, kind: 'total' });
+  rows.push({ id: 'background', label: 'Background', detail: 'workers and server processes', bytes: background.worstCaseBytes, kind: 'section' });
+  for (const c of background.components) rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
+  rows.push({ id: 'worst-case', label: 'Worst case', detail: 'shared + backends + background', bytes: totals.worstCaseBytes, kind: 'total' });
   if (totals.ramBytes !== null && totals.headroomBytes !== null) {
-    rows.push({ label: 'RAM', detail: '', bytes: totals.ramBytes, kind: 'total' });
+    rows.push({ id: 'ram', label: 'RAM', detail: '', bytes: totals.ramBytes, kind: 'total' });
     rows.push({
+      id: totals.headroomBytes >= 0 ? 'headroom' : 'over-by',
       label: totals.headroomBytes >= 0 ? 'Headroom' : 'Over by',
       detail: totals.headroomBytes >= 0 ? 'left for the OS and page cache' : 'the OOM killer decides',
       bytes: Math.abs(totals.headroomBytes),
@@ -77,6 +83,7 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
   }
   const ops = report.workload.sortOps + report.workload.hashOps;
   rows.push({
+    id: 'rule-of-thumb',
     label: 'Rule of thumb',
     detail: `shared_buffers + work_mem × ${connections.maxConnections} connections × ${ops} ops per query`,
     bytes: totals.ruleOfThumbBytes,

@@ -27,7 +27,7 @@ export function renderTable(report: PlanReport, options: RenderOptions): string 
     const size = formatSize(row.bytes);
     if (row.kind === 'item') table.push([`  ${row.label}`, chalk.dim(row.detail), size]);
     else if (row.kind === 'section') table.push([chalk.bold(row.label), row.detail, chalk.bold(size)]);
-    else table.push([chalk.bold(row.label), row.detail, chalk.bold(colorTotal(chalk, row.label, size, report))]);
+    else table.push([chalk.bold(row.label), row.detail, chalk.bold(colorTotal(chalk, row.id, size, report))]);
   }
   const title = options.title ? `${terminalText(options.title)}\n` : '';
   return `${title}${headline(report)}\n${renderTopology(report, chalk)}${table.toString()}\n${renderFindings(report.findings, chalk)}`;
@@ -55,9 +55,9 @@ function renderTopology(report: PlanReport, chalk: ChalkInstance): string {
   return `${table.toString()}\n`;
 }
 
-function colorTotal(chalk: ChalkInstance, label: string, size: string, report: PlanReport): string {
-  if (label === 'Over by') return chalk.red(size);
-  if (label === 'Headroom') {
+function colorTotal(chalk: ChalkInstance, id: string, size: string, report: PlanReport): string {
+  if (id === 'over-by') return chalk.red(size);
+  if (id === 'headroom') {
     const low = report.findings.some((f) => f.id === 'low-headroom');
     return low ? chalk.yellow(size) : chalk.green(size);
   }

@@ -30,7 +30,7 @@ describe('pgmem plan', () => {
     const { stdout } = await runCli(['plan', '--work-mem', '256MB', '--ops-per-query', '5', '--no-parallel', '--no-temp-buffers']);
     expect(stdout).toMatch(/Sort nodes\s+│ 5 × work_mem 256 MiB\s+│\s+1\.3 GiB/);
     const json = JSON.parse((await runCli(['plan', '--work-mem', '256MB', '--ops-per-query', '5', '--no-parallel', '--json'])).stdout);
-    const sort = json.perBackend.components.find((c: { name: string }) => c.name === 'Sort nodes').bytes;
+    const sort = json.perBackend.components.find((c: { id: string }) => c.id === 'sort-nodes').bytes;
     expect(json.connections.backends * sort).toBe(125 * 1024 ** 3);
     expect(json.totals.ruleOfThumbBytes).toBe(128 * 1024 ** 2 + 100 * 5 * 256 * 1024 ** 2);
     expect(json.totals.backendsBytes).toBe(100 * json.perBackend.worstCaseBytes);

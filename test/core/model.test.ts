@@ -26,12 +26,12 @@ describe('per backend, worst case', () => {
   it('PostgreSQL 18 defaults: 2 sorts × 4 MB, 2 hashes × 4 MB × 2, temp_buffers 8 MB, baseline', () => {
     const { report } = plan({ version: 18 });
     const c = report.perBackend.components;
-    expect(component(c, 'Sort nodes')).toBe(2 * 4 * MiB);
-    expect(component(c, 'Hash nodes')).toBe(2 * 4 * MiB * 2);
-    expect(component(c, 'temp_buffers')).toBe(8 * MiB);
-    expect(component(c, 'Private baseline')).toBe(BACKEND_BASELINE_BYTES[18]);
+    expect(component(c, 'sort-nodes')).toBe(2 * 4 * MiB);
+    expect(component(c, 'hash-nodes')).toBe(2 * 4 * MiB * 2);
+    expect(component(c, 'temp-buffers')).toBe(8 * MiB);
+    expect(component(c, 'private-baseline')).toBe(BACKEND_BASELINE_BYTES[18]);
     // 18 measured: each node up to 1.5 × its budget + 0.5 MiB
-    expect(component(c, 'Node overhead')).toBe(0.5 * (8 * MiB + 16 * MiB) + 4 * 0.5 * MiB);
+    expect(component(c, 'node-overhead')).toBe(0.5 * (8 * MiB + 16 * MiB) + 4 * 0.5 * MiB);
     expect(report.perBackend.worstCaseBytes).toBe(8 * MiB + 16 * MiB + 14 * MiB + 8 * MiB + BACKEND_BASELINE_BYTES[18]);
   });
 
@@ -39,22 +39,22 @@ describe('per backend, worst case', () => {
     const { report } = plan({ version: 15, settings: { work_mem: '100MB' }, workload: { sortOps: 1, hashOps: 1 } });
     const { sort, hash, bytes } = NODE_ALLOWANCE[15];
     const expected = Math.ceil(100 * MiB * (sort - 1) + bytes + 200 * MiB * (hash - 1) + bytes);
-    expect(component(report.perBackend.components, 'Node overhead')).toBe(expected);
+    expect(component(report.perBackend.components, 'node-overhead')).toBe(expected);
   });
 
   it('hash_mem_multiplier is 1 in 13 and 14, so hash nodes cost work_mem there', () => {
     for (const version of [13, 14] as const) {
       const { report } = plan({ version });
-      expect(component(report.perBackend.components, 'Hash nodes')).toBe(2 * 4 * MiB);
+      expect(component(report.perBackend.components, 'hash-nodes')).toBe(2 * 4 * MiB);
     }
     const { report } = plan({ version: 15 });
-    expect(component(report.perBackend.components, 'Hash nodes')).toBe(2 * 8 * MiB);
+    expect(component(report.perBackend.components, 'hash-nodes')).toBe(2 * 8 * MiB);
   });
 
   it('fractional hash_mem_multiplier truncates as get_hash_memory_limit does', () => {
     // floor(1000 kB × 1.5 × 1024) = 1,536,000 bytes per hash node
     const { report } = plan({ settings: { work_mem: '1000kB', hash_mem_multiplier: '1.5' }, workload: { sortOps: 0, hashOps: 1 } });
-    expect(component(report.perBackend.components, 'Hash nodes')).toBe(1_536_000);
+    expect(component(report.perBackend.components, 'hash-nodes')).toBe(1_536_000);
   });
 
   it('--no-temp-buffers drops the temp_buffers term', () => {
@@ -70,7 +70,7 @@ describe('the rule of thumb', () => {
       settings: { work_mem: '256MB' },
       workload: { sortOps: 5, hashOps: 0, parallel: false, tempBuffers: false },
     });
-    const perBackendSort = component(report.perBackend.components, 'Sort nodes');
+    const perBackendSort = component(report.perBackend.components, 'sort-nodes');
     expect(perBackendSort).toBe(5 * 256 * MiB);
     expect(report.connections.backends * perBackendSort).toBe(125 * GiB);
     // shared_buffers + work_mem × max_connections × operations per query
@@ -85,7 +85,7 @@ describe('parallel query', () => {
     expect(model.parallel.workersPerQuery).toBe(2);
     // min(50 backends × 2, max_parallel_workers 8, max_worker_processes 8)
     expect(model.parallel.instanceWorkers).toBe(8);
-    expect(component(report.background.components, 'Parallel workers')).toBe(8 * perWorker);
+    expect(component(report.background.components, 'parallel-workers')).toBe(8 * perWorker);
     expect(report.perBackend.withParallelBytes).toBe(report.perBackend.worstCaseBytes + 2 * perWorker);
   });
 
@@ -103,9 +103,9 @@ describe('parallel query', () => {
 describe('background', () => {
   it('autovacuum workers use maintenance_work_mem unless autovacuum_work_mem is set', () => {
     const defaults = plan({ version: 17 });
-    expect(component(defaults.report.background.components, 'Autovacuum workers')).toBe(3 * (64 * MiB + BACKEND_BASELINE_BYTES[17]));
+    expect(component(defaults.report.background.components, 'autovacuum-workers')).toBe(3 * (64 * MiB + BACKEND_BASELINE_BYTES[17]));
     const own = plan({ version: 17, settings: { autovacuum_work_mem: '256MB', autovacuum_max_workers: '5' } });
-    expect(component(own.report.background.components, 'Autovacuum workers')).toBe(5 * (256 * MiB + BACKEND_BASELINE_BYTES[17]));
+    expect(component(own.report.background.components, 'autovacuum-workers')).toBe(5 * (256 * MiB + BACKEND_BASELINE_BYTES[17]));
   });
 
   it('before 17 vacuum memory is capped at 1 GiB of dead tuples; from 17 it is not', () => {
@@ -126,7 +126,7 @@ describe('background', () => {
     const logical = plan({ settings: { wal_level: 'logical', max_replication_slots: '4' } });
     // min(max_wal_senders 10, max_replication_slots 4) walsenders × logical_decoding_work_mem 64 MB
     expect(logical.model.logicalSenders).toBe(4);
-    expect(component(logical.report.background.components, 'Walsenders')).toBe(
+    expect(component(logical.report.background.components, 'walsenders')).toBe(
       10 * BACKEND_BASELINE_BYTES[18] + 4 * 64 * MiB,
     );
   });
@@ -134,11 +134,11 @@ describe('background', () => {
   it('server processes: the fixed ones of the version, at their measured idle size', () => {
     // 18: postmaster, checkpointer, background writer, walwriter, autovacuum launcher,
     // logical replication launcher, and io_workers = 3 I/O workers (io_method = worker)
-    expect(component(plan({ version: 18 }).report.background.components, 'Server processes')).toBe(9 * AUX_PROCESS_BYTES[18]);
+    expect(component(plan({ version: 18 }).report.background.components, 'server-processes')).toBe(9 * AUX_PROCESS_BYTES[18]);
     // 13: the same six without I/O workers, plus the stats collector
-    expect(component(plan({ version: 13 }).report.background.components, 'Server processes')).toBe(7 * AUX_PROCESS_BYTES[13]);
+    expect(component(plan({ version: 13 }).report.background.components, 'server-processes')).toBe(7 * AUX_PROCESS_BYTES[13]);
     // an archiver with archive_mode = on
-    expect(component(plan({ version: 16, settings: { archive_mode: 'on' } }).report.background.components, 'Server processes')).toBe(
+    expect(component(plan({ version: 16, settings: { archive_mode: 'on' } }).report.background.components, 'server-processes')).toBe(
       7 * AUX_PROCESS_BYTES[16],
     );
   });
@@ -151,17 +151,17 @@ describe('background', () => {
     // The PostgreSQL 18 defaults' segment on a distribution build: the embedded build's 157,024,256 plus the
     // GSS status buffer (174 slots × 67 B), rounded up to 8 kB.
     expect(perProcess).toBe((157_040_640 / 4096) * 8);
-    expect(component(report.background.components, 'Page tables')).toBe(81 * perProcess);
+    expect(component(report.background.components, 'page-tables')).toBe(81 * perProcess);
   });
 
   it('maintenance commands: each a backend with maintenance_work_mem', () => {
     const { report } = plan({ version: 16, settings: { maintenance_work_mem: '512MB' }, workload: { maintenanceOps: 2 } });
-    expect(component(report.background.components, 'Maintenance commands')).toBe(2 * (512 * MiB + BACKEND_BASELINE_BYTES[16]));
+    expect(component(report.background.components, 'maintenance-commands')).toBe(2 * (512 * MiB + BACKEND_BASELINE_BYTES[16]));
   });
 
   it('page tables vanish with huge_pages = on', () => {
-    expect(component(plan().report.background.components, 'Page tables')).toBeGreaterThan(0);
-    expect(component(plan({ settings: { huge_pages: 'on' } }).report.background.components, 'Page tables')).toBe(0);
+    expect(component(plan().report.background.components, 'page-tables')).toBeGreaterThan(0);
+    expect(component(plan({ settings: { huge_pages: 'on' } }).report.background.components, 'page-tables')).toBe(0);
   });
 });
 

@@ -36,8 +36,8 @@ describe('query shapes', () => {
       settings: { work_mem: '10MB' },
       workload: { queries: [small, big], parallel: false, tempBuffers: false },
     });
-    expect(component(report.perBackend.components, 'Sort nodes')).toBe(20 * MiB);
-    expect(component(report.perBackend.components, 'Hash nodes')).toBe(20 * MiB);
+    expect(component(report.perBackend.components, 'sort-nodes')).toBe(20 * MiB);
+    expect(component(report.perBackend.components, 'hash-nodes')).toBe(20 * MiB);
     expect(report.workload.queries.map((q) => q.hungriest)).toEqual([false, true]);
     const api = plan({ version: 18, workload: { queries: [small], parallel: false, tempBuffers: false } });
     expect(api.report.perBackend.worstCaseBytes).toBe(BACKEND_BASELINE_BYTES[18]);

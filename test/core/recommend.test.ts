@@ -105,7 +105,7 @@ describe('recommend: hand-worked 16 GiB, 5 pods × 20 connections, OLTP, 8 CPUs'
     expect(pages).toBeGreaterThan(2048); // more than 4 GiB of 2 MiB pages
     expect(result.settings.find((s) => s.name === 'huge_pages')!.reason).toContain(`sysctl -w vm.nr_hugepages=${pages}`);
     // with huge pages on, the engine counts no page tables
-    expect(result.analysis.report.background.components.find((c) => c.name === 'Page tables')!.bytes).toBe(0);
+    expect(result.analysis.report.background.components.find((c) => c.id === 'page-tables')!.bytes).toBe(0);
   });
 
   it('every value has a reason with its numbers', () => {

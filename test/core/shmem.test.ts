@@ -10,7 +10,7 @@ import {
 import { shmemDefaults } from '../support/shmem-oracle.mjs';
 
 const component = (v: PgVersion, name: string, over: Record<string, number | string> = {}): number =>
-  estimateSharedMemory(v, { ...shmemDefaults(v), ...over }, 'embedded').components.find((c) => c.name === name)?.bytes ?? NaN;
+  estimateSharedMemory(v, { ...shmemDefaults(v), ...over }, 'embedded').components.find((c) => c.id === name)?.bytes ?? NaN;
 
 describe('estimateSharedMemory at initdb defaults', () => {
   // Segment sizes the postmasters of 13.23, 14.23, 15.18, 16.14, 17.10 and 18.4 request at initdb defaults
@@ -79,19 +79,19 @@ describe('hand-worked pieces', () => {
   it('wal_buffers = -1 is NBuffers/32 clamped to 8 .. 2048 pages; explicit values below 4 become 4', () => {
     // XLOGShmemSize = sizeof(XLogCtlData) (456 in 15+) + 9 insert locks * 128 + 8 B LSN per page + one page + pages.
     const xlog = (pages: number): number => 456 + 9 * 128 + pages * 8 + 8192 + pages * 8192;
-    expect(component(16, 'WAL buffers')).toBe(xlog(512)); // 16384 / 32
-    expect(component(16, 'WAL buffers', { shared_buffers: 16 })).toBe(xlog(8));
-    expect(component(16, 'WAL buffers', { shared_buffers: 131072 })).toBe(xlog(2048)); // 1 GB: one 16 MB segment
-    expect(component(16, 'WAL buffers', { shared_buffers: 8388608 })).toBe(xlog(2048));
-    expect(component(16, 'WAL buffers', { wal_buffers: 1 })).toBe(xlog(4));
-    expect(component(16, 'WAL buffers', { wal_buffers: 0 })).toBe(xlog(4));
-    expect(component(16, 'WAL buffers', { wal_buffers: 10000 })).toBe(xlog(10000));
+    expect(component(16, 'wal-buffers')).toBe(xlog(512)); // 16384 / 32
+    expect(component(16, 'wal-buffers', { shared_buffers: 16 })).toBe(xlog(8));
+    expect(component(16, 'wal-buffers', { shared_buffers: 131072 })).toBe(xlog(2048)); // 1 GB: one 16 MB segment
+    expect(component(16, 'wal-buffers', { shared_buffers: 8388608 })).toBe(xlog(2048));
+    expect(component(16, 'wal-buffers', { wal_buffers: 1 })).toBe(xlog(4));
+    expect(component(16, 'wal-buffers', { wal_buffers: 0 })).toBe(xlog(4));
+    expect(component(16, 'wal-buffers', { wal_buffers: 10000 })).toBe(xlog(10000));
   });
 
   it('SLRU autotuning in 17+: NBuffers/512 in whole 16-page banks, 16 .. 1024', () => {
-    const at = (nb: number): number => component(17, 'SLRU caches', { shared_buffers: nb });
+    const at = (nb: number): number => component(17, 'slru-caches', { shared_buffers: nb });
     const explicit = (pages: number): number =>
-      component(17, 'SLRU caches', { transaction_buffers: pages, commit_timestamp_buffers: pages, subtransaction_buffers: pages });
+      component(17, 'slru-caches', { transaction_buffers: pages, commit_timestamp_buffers: pages, subtransaction_buffers: pages });
     expect(at(16384)).toBe(explicit(32));
     expect(at(16)).toBe(explicit(16));
     expect(at(131072)).toBe(explicit(256));
@@ -101,14 +101,14 @@ describe('hand-worked pieces', () => {
 
   it('SLRU sizes per page: CLOG carries 1024 group LSNs per page', () => {
     // SimpleLruShmemSize (13–16): per slot 8 + 4 + 1 + 4 + 4 + 128 bytes of arrays, 8192 of page; CLOG + 8 KiB of LSNs.
-    const clog = (nb: number): number => component(14, 'SLRU caches', { shared_buffers: nb });
+    const clog = (nb: number): number => component(14, 'slru-caches', { shared_buffers: nb });
     // 16384 -> 32768 buffers: CLOG 32 -> 64 slots; commit_ts stays at its 16-page cap in 14.
     expect(clog(512 * 64) - clog(512 * 32)).toBe(32 * (8 + 4 + 1 + 4 + 4 + 128 + 8192 + 8192));
   });
 
   it('io_max_concurrency = -1 is NBuffers / (MaxBackends + 38), 1 .. 64', () => {
     const d = shmemDefaults(18);
-    const aio = (over: Record<string, number | string>): number => component(18, 'Asynchronous I/O', over);
+    const aio = (over: Record<string, number | string>): number => component(18, 'asynchronous-io', over);
     expect(aio({})).toBe(aio({ io_max_concurrency: 64 }));
     // 16384 buffers / (136 + 38) processes = 94 -> 64; 1000 buffers / 174 = 5; 16 / 174 -> 1.
     expect(aio({ shared_buffers: 1000 })).toBe(aio({ shared_buffers: 1000, io_max_concurrency: 5 }));
@@ -129,8 +129,8 @@ describe('hand-worked pieces', () => {
   });
 
   it('the buffer pool is NBuffers pages (plus 4 kB I/O alignment in 16+)', () => {
-    expect(component(15, 'Buffer pool pages', { shared_buffers: 1000 })).toBe(1000 * 8192);
-    expect(component(16, 'Buffer pool pages', { shared_buffers: 1000 })).toBe(1000 * 8192 + 4096);
+    expect(component(15, 'buffer-pool-pages', { shared_buffers: 1000 })).toBe(1000 * 8192);
+    expect(component(16, 'buffer-pool-pages', { shared_buffers: 1000 })).toBe(1000 * 8192 + 4096);
   });
 
   it('min_dynamic_shared_memory adds exactly its size (14+)', () => {

@@ -232,6 +232,6 @@ describe('report', () => {
   it('echoes each group\'s contribution, and they add up to the backends total', () => {
     const { report } = planTopology(spec({ apps: [{ name: 'web', pods: 3, pool: 7 }], adminConnections: 2 }));
     expect(report.topology.groups.reduce((sum, g) => sum + g.bytes, 0)).toBe(report.totals.backendsBytes);
-    expect(component(report.perBackend.components, 'Sort nodes')).toBe(2 * 4 * MiB);
+    expect(component(report.perBackend.components, 'sort-nodes')).toBe(2 * 4 * MiB);
   });
 });

@@ -26,9 +26,9 @@ export function plan(
   });
 }
 
-/** A component's bytes by name, failing loudly when it is missing. */
-export function component(list: readonly { name: string; bytes: number }[], name: string): number {
-  const found = list.find((c) => c.name === name);
-  if (!found) throw new Error(`no component "${name}" in ${list.map((c) => c.name).join(', ')}`);
+/** A component's bytes by its stable id, failing loudly when it is missing. */
+export function component(list: readonly { id: string; bytes: number }[], id: string): number {
+  const found = list.find((c) => c.id === id);
+  if (!found) throw new Error(`no component "${id}" in ${list.map((c) => c.id).join(', ')}`);
   return found.bytes;
 }

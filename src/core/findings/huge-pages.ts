@@ -34,7 +34,7 @@ export const hugePages: FindingRule = {
   check({ model }) {
     const mode = model.input.settings.str('huge_pages');
     const { hugePages: pages, hugePageSizeBytes, totalBytes } = model.shared;
-    const pageTables = model.background.components.find((c) => c.name === 'Page tables')?.bytes ?? 0;
+    const pageTables = model.background.pageTableBytes;
     const pageTableFactor = hugePageTableFactor(hugePageSizeBytes);
     const data = { hugePages: pages, hugePageSizeBytes, sharedBytes: totalBytes, pageTableBytes: pageTables, pageTableFactor };
     if (mode === 'on') {
