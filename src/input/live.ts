@@ -3,9 +3,8 @@
  * read-only queries `pgmem inspect` runs, and their rows turned into settings assignments and the
  * report's `live` section. Pure: the CLI does the connecting and the file reading.
  */
-import { z } from 'zod';
 import { ConnectionError } from '../errors.js';
-import { BUILD_NAMES, DEFAULT_BUILD, type BuildFeatures, type BuildName } from '../core/build.js';
+import { DEFAULT_BUILD, type BuildFeatures, type BuildName } from '../core/build.js';
 import { findGuc } from '../core/catalog/index.js';
 import type { SettingAssignment } from '../core/settings.js';
 import { isSupportedVersion, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
@@ -480,51 +479,8 @@ export function detectBuild(version: PgVersion, snapshot: LiveSnapshot): { build
   return { build, evidence };
 }
 
-/** The report's `live` section: what the server says next to what pgmem predicts. */
-export const liveSectionSchema = z.object({
-  serverVersion: z.string().describe('server_version, e.g. "16.4"'),
-  predictedSharedBytes: z.number().int().nonnegative().describe('pgmem\'s shared memory for the running settings'),
-  allocatedSharedBytes: z
-    .number()
-    .int()
-    .nonnegative()
-    .nullable()
-    .describe('sum(allocated_size) of pg_shmem_allocations; null when the role may not read it'),
-  allocatedSharedUnavailable: z.string().optional().describe('Why allocatedSharedBytes is null'),
-  differenceBytes: z.number().int().nullable().describe('allocatedSharedBytes − predictedSharedBytes'),
-  sharedMemorySizeMB: z.number().int().nonnegative().nullable().describe('shared_memory_size (15+), else null'),
-  build: z.object({
-    profile: z.enum(BUILD_NAMES).describe('The build profile the report uses'),
-    source: z.enum(['server', 'flag']).describe('"server": detected from what the server shows; "flag": --build'),
-    detected: z.enum(BUILD_NAMES).describe('The profile the server\'s own evidence points to'),
-    evidence: z
-      .object({
-        llvm: z.boolean().nullable(),
-        lz4: z.boolean().nullable(),
-        zstd: z.boolean().nullable(),
-        gssapi: z.boolean().nullable(),
-        liburing: z.boolean().nullable(),
-      })
-      .describe('Each build option as the server shows it; null when nothing shows it (e.g. jit = off, no pg_read_all_stats)'),
-  }),
-  currentBackends: z.object({
-    total: z.number().int().nonnegative().describe('Processes pg_stat_activity lists'),
-    byType: z.record(z.string(), z.number().int().nonnegative()).describe('By backend_type'),
-    byState: z.record(z.string(), z.number().int().nonnegative()).describe('By state; "none" for processes without one'),
-  }),
-  worstCaseBackends: z.number().int().nonnegative().describe('Client backends in pgmem\'s worst case'),
-  pendingRestart: z.array(
-    z.object({
-      name: z.string(),
-      setting: z.string().describe('The running value (pg_settings.setting, base unit)'),
-      unit: z.string().nullable(),
-      pendingValue: z.string().optional().describe('The value in the configuration file, applied at the next restart'),
-    }),
-  ),
-});
-
-/** The report's `live` section. */
-export type LiveSection = z.infer<typeof liveSectionSchema>;
+export { liveSectionSchema, type LiveSection } from '../core/live-schema.js';
+import type { LiveSection } from '../core/live-schema.js';
 
 /** Builds the `live` section from the snapshot and pgmem's figures for the same settings. */
 export function liveSection(

@@ -1,6 +1,6 @@
 /** The "Live server" section of `pgmem inspect`, for the table and Markdown formats. */
 import { formatSize } from '../core/format.js';
-import type { LiveSection } from '../input/live.js';
+import type { LiveSection } from '../core/live-schema.js';
 import { markdownCell as cell } from './markdown.js';
 
 function shared(live: LiveSection): string {
