@@ -160,7 +160,7 @@ export async function applyManifestFlags(flags: PlanFlags, io: CliIo): Promise<P
   const doc = validateTopology(manifests.document, label);
   const version = flags.versionFlag ? flags.version : ((doc.server.version as PlanFlags['version'] | undefined) ?? flags.version);
   for (const [name, value] of Object.entries(doc.server.settings ?? {})) {
-    const problem = Settings.resolve(version, [{ name, value, source: 'manifest' }], 'boot').problems[0];
+    const problem = Settings.resolve(version, [{ name, value, source: 'manifest' }], 'boot', flags.build).problems[0];
     if (problem) throw new InputError(`${manifests.settingSources[name.toLowerCase()] ?? name}: ${problem.message}`, label);
   }
   const merged = mergeTopology({ ...flags, topologyFile: label }, doc, topologySpec(doc), label);
