@@ -37,22 +37,50 @@ export function renderTable(report: PlanReport, options: RenderOptions): string 
 function renderTopology(report: PlanReport, chalk: ChalkInstance): string {
   const rows = topologyRows(report);
   if (rows.length === 0) return '';
-  const table = new Table({
-    head: ['Group', 'Pods', 'Pool', 'Connections', 'Backends', 'Memory'].map((h) => chalk.bold(h)),
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
-    style: { head: [], border: [], compact: true },
-  });
-  for (const row of rows) {
-    table.push([
-      terminalText(row.name, 80),
-      row.pods,
-      row.pool,
-      String(row.connections),
-      row.backends === null ? chalk.dim('via pooler') : String(row.backends),
-      row.bytes === null ? '' : formatSize(row.bytes),
-    ]);
-  }
-  return `${table.toString()}\n`;
+  const cells = rows.map((row) => [
+    terminalText(row.name, 80),
+    row.pods,
+    row.pool,
+    String(row.connections),
+    row.backends === null ? chalk.dim('via pooler') : String(row.backends),
+    row.bytes === null ? '' : formatSize(row.bytes),
+  ]);
+  return `${drawLongTable(
+    {
+      head: ['Group', 'Pods', 'Pool', 'Connections', 'Backends', 'Memory'].map((h) => chalk.bold(h)),
+      colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
+      style: { head: [], border: [], compact: true },
+    },
+    cells,
+  )}\n`;
+}
+
+/** Rows cli-table3 lays out at once; see drawLongTable. */
+const SLICE_ROWS = 200;
+
+/**
+ * A compact table of any length in time linear in its rows. cli-table3 checks every cell against
+ * every row above it (for row spans), which made 4,000 groups take seconds; the rows are laid out
+ * in slices, first to learn each slice's column widths, then again with the widest, and the slices'
+ * borders between them are dropped, which gives the very table one layout would.
+ */
+function drawLongTable(options: Table.TableConstructorOptions, rows: readonly string[][]): string {
+  const slices: string[][][] = [];
+  for (let i = 0; i < rows.length; i += SLICE_ROWS) slices.push(rows.slice(i, i + SLICE_ROWS));
+  const draw = (slice: string[][], first: boolean, colWidths?: number[]): { text: string; widths: number[] } => {
+    const table = new Table({ ...options, head: first ? options.head : [], ...(colWidths && { colWidths }) });
+    table.push(...slice);
+    const text = table.toString();
+    return { text, widths: table.options.colWidths.map((w) => w ?? 0) };
+  };
+  if (slices.length <= 1) return draw(slices[0] ?? [], true).text;
+  const widths = slices.map((slice, i) => draw(slice, i === 0).widths).reduce((a, b) => a.map((w, i) => Math.max(w, b[i] ?? 0)));
+  return slices
+    .map((slice, i) => {
+      const lines = draw(slice, i === 0, widths).text.split('\n');
+      return lines.slice(i === 0 ? 0 : 1, i === slices.length - 1 ? lines.length : -1).join('\n');
+    })
+    .join('\n');
 }
 
 function colorTotal(chalk: ChalkInstance, id: string, size: string, report: PlanReport): string {
