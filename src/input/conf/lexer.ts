@@ -73,26 +73,24 @@ export class ConfLexer {
         this.pos = q;
         continue;
       }
-      // Candidates in rule order; the first of the longest wins. `.` (Error) is last, length 1.
+      // Candidates in rule order; the first of the longest wins (a strictly longer match replaces
+      // the best so far). `.` (Error) is last, length 1. No arrays here: this runs once per token.
       const id = this.matchId(p);
-      const candidates: ReadonlyArray<readonly [ConfToken, number]> = [
-        [ConfToken.Id, id],
-        [ConfToken.QualifiedId, id > 0 ? this.matchQualifiedId(p, id) : 0],
-        [ConfToken.String, this.matchString(p)],
-        [ConfToken.UnquotedString, this.matchUnquoted(p)],
-        [ConfToken.Integer, this.matchInteger(p)],
-        [ConfToken.Real, this.matchReal(p)],
-        [ConfToken.Equals, c === 0x3d ? 1 : 0],
-        [ConfToken.Error, 1],
-      ];
-      let bestType: ConfToken = ConfToken.Error;
-      let bestLen = 0;
-      for (const [type, len] of candidates) {
+      let bestType: ConfToken = ConfToken.Id;
+      let bestLen = id;
+      const consider = (type: ConfToken, len: number): void => {
         if (len > bestLen) {
           bestType = type;
           bestLen = len;
         }
-      }
+      };
+      if (id > 0) consider(ConfToken.QualifiedId, this.matchQualifiedId(p, id));
+      consider(ConfToken.String, this.matchString(p));
+      consider(ConfToken.UnquotedString, this.matchUnquoted(p));
+      consider(ConfToken.Integer, this.matchInteger(p));
+      consider(ConfToken.Real, this.matchReal(p));
+      consider(ConfToken.Equals, c === 0x3d ? 1 : 0);
+      consider(ConfToken.Error, 1);
       this.pos = p + bestLen;
       return { type: bestType, start: p, end: p + bestLen };
     }

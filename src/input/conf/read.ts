@@ -57,13 +57,9 @@ const encoder = new TextEncoder();
 
 const isBlank = (s: string): boolean => /^[ \t\r\n]*$/.test(s);
 
-interface Item extends ConfAssignment {
-  ignore: boolean;
-}
-
 class Reader {
   readonly files: string[] = [];
-  readonly items: Item[] = [];
+  readonly items: ConfAssignment[] = [];
   readonly issues: ConfIssue[] = [];
   private totalBytes = 0;
   private aborted = false;
@@ -122,7 +118,7 @@ class Reader {
     if (this.totalBytes > CONF_MAX_TOTAL_BYTES) return this.abort(at, `configuration files exceed ${CONF_MAX_TOTAL_BYTES} bytes in total`);
     this.files.push(absPath);
     return parseConfBytes(bytes, absPath, {
-      assignment: (item) => this.items.push({ ...item, ignore: false }),
+      assignment: (item) => this.items.push(item),
       issue: (issue) => this.issue(issue),
       include: (kind, value, file, line) => this.include(kind, value, file, line, depth),
     });
@@ -198,7 +194,7 @@ export function readConfiguration(
   const reader = new Reader(version, fs, dataDir);
   const result = (effective = new Map<string, EffectiveSetting>()): ConfReadResult => ({
     files: reader.files,
-    assignments: reader.items.map(({ name, rawValue, file, line }) => ({ name, rawValue, file, line })),
+    assignments: reader.items,
     effective,
     issues: reader.issues,
   });
@@ -224,18 +220,21 @@ export function readConfiguration(
   const items = reader.items;
   const seen = new Set<string>();
   let unknown = false;
-  const defs = new Map<Item, GucDefinition>();
-  // Earlier occurrences not yet ignored, by exact spelling: marking them from here keeps the pass
-  // linear (scanning every earlier item for each repeat took minutes on a 100,000-line file).
-  const pending = new Map<string, Item[]>();
-  for (const item of items) {
-    if (item.ignore) continue;
-    const def = lookup(version, item.name, options.build ?? DEFAULT_BUILD);
+  // Per item, by index (no copies, no per-item maps: a file of a million lines has as many items).
+  const defs: (GucDefinition | undefined)[] = new Array<GucDefinition | undefined>(items.length);
+  const ignored = new Uint8Array(items.length);
+  // The last occurrence not yet ignored, by exact spelling: marking it from the next one keeps the
+  // pass linear (scanning every earlier item for each repeat took minutes on a 100,000-line file).
+  const pending = new Map<string, number>();
+  const build = options.build ?? DEFAULT_BUILD;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const def = lookup(version, item.name, build);
     if (def) {
-      defs.set(item, def);
+      defs[i] = def;
       const earlier = pending.get(item.name);
-      if (earlier && seen.has(def.name)) for (const e of earlier) e.ignore = true;
-      pending.set(item.name, [item]);
+      if (earlier !== undefined && seen.has(def.name)) ignored[earlier] = 1;
+      pending.set(item.name, i);
       seen.add(def.name);
     } else if (!item.name.includes('.')) {
       unknown = true;
@@ -253,9 +252,10 @@ export function readConfiguration(
   // Second pass: set_config_option for every remaining item, in order; errors do not stop the pass.
   const effective = new Map<string, EffectiveSetting>();
   const validator = new SettingValidator(version);
-  for (const item of items) {
-    if (item.ignore) continue;
-    const def = defs.get(item);
+  for (let i = 0; i < items.length; i++) {
+    if (ignored[i]) continue;
+    const item = items[i]!;
+    const def = defs[i];
     const base = { name: item.name, rawValue: item.rawValue, file: item.file, line: item.line };
     if (!def) {
       // A placeholder for an extension's setting: any value is kept as a string.
