@@ -1,6 +1,7 @@
 /** The table renderer for people: memory by part, then findings in colour. */
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
+import { strlen } from 'cli-table3/src/utils.js';
 import type { Finding, PlanReport } from '../core/report-schema.js';
 import { formatSize } from '../core/format.js';
 import type { RenderOptions } from './options.js';
@@ -45,42 +46,27 @@ function renderTopology(report: PlanReport, chalk: ChalkInstance): string {
     row.backends === null ? chalk.dim('via pooler') : String(row.backends),
     row.bytes === null ? '' : formatSize(row.bytes),
   ]);
-  return `${drawLongTable(
-    {
-      head: ['Group', 'Pods', 'Pool', 'Connections', 'Backends', 'Memory'].map((h) => chalk.bold(h)),
-      colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
-      style: { head: [], border: [], compact: true },
-    },
-    cells,
-  )}\n`;
+  const head = ['Group', 'Pods', 'Pool', 'Connections', 'Backends', 'Memory'].map((h) => chalk.bold(h));
+  return `${drawLongTable(head, ['left', 'right', 'right', 'right', 'right', 'right'], cells)}\n`;
 }
 
-/** Rows cli-table3 lays out at once; see drawLongTable. */
-const SLICE_ROWS = 200;
-
 /**
- * A compact table of any length in time linear in its rows. cli-table3 checks every cell against
- * every row above it (for row spans), which made 4,000 groups take seconds; the rows are laid out
- * in slices, first to learn each slice's column widths, then again with the widest, and the slices'
- * borders between them are dropped, which gives the very table one layout would.
+ * A compact table, drawn as cli-table3 draws one (its width measure, one space of padding, its
+ * box characters) but in time linear in its rows: cli-table3 checks every cell against every row
+ * above it for spans and merges its options anew per cell, which made 4,000 groups take seconds.
+ * test/render/table-long.test.ts holds it to cli-table3's own layout.
  */
-function drawLongTable(options: Table.TableConstructorOptions, rows: readonly string[][]): string {
-  const slices: string[][][] = [];
-  for (let i = 0; i < rows.length; i += SLICE_ROWS) slices.push(rows.slice(i, i + SLICE_ROWS));
-  const draw = (slice: string[][], first: boolean, colWidths?: number[]): { text: string; widths: number[] } => {
-    const table = new Table({ ...options, head: first ? options.head : [], ...(colWidths && { colWidths }) });
-    table.push(...slice);
-    const text = table.toString();
-    return { text, widths: table.options.colWidths.map((w) => w ?? 0) };
-  };
-  if (slices.length <= 1) return draw(slices[0] ?? [], true).text;
-  const widths = slices.map((slice, i) => draw(slice, i === 0).widths).reduce((a, b) => a.map((w, i) => Math.max(w, b[i] ?? 0)));
-  return slices
-    .map((slice, i) => {
-      const lines = draw(slice, i === 0, widths).text.split('\n');
-      return lines.slice(i === 0 ? 0 : 1, i === slices.length - 1 ? lines.length : -1).join('\n');
-    })
-    .join('\n');
+function drawLongTable(head: readonly string[], aligns: readonly ('left' | 'right')[], rows: readonly string[][]): string {
+  const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, strlen(row[i] ?? '')), strlen(h)) + 2);
+  const rule = (left: string, middle: string, right: string): string => `${left}${widths.map((w) => '─'.repeat(w)).join(middle)}${right}`;
+  const line = (cells: readonly string[]): string =>
+    `│${cells
+      .map((cell, i) => {
+        const room = ' '.repeat(widths[i]! - 2 - strlen(cell));
+        return aligns[i] === 'right' ? ` ${room}${cell} ` : ` ${cell}${room} `;
+      })
+      .join('│')}│`;
+  return [rule('┌', '┬', '┐'), line(head), rule('├', '┼', '┤'), ...rows.map(line), rule('└', '┴', '┘')].join('\n');
 }
 
 function colorTotal(chalk: ChalkInstance, id: string, size: string, report: PlanReport): string {
