@@ -3,6 +3,7 @@
  * the schema version; renaming or removing one bumps it. `pgmem schema` prints it as JSON Schema.
  */
 import { z } from 'zod';
+import { MAX_VERSION, MIN_VERSION } from './versions.js';
 import { BUILD_NAMES } from './build.js';
 import { SCHEMA_VERSION } from './schema-version.js';
 
@@ -88,7 +89,7 @@ export const workloadSchema = z.object({
 
 export const planReportSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
-  pgVersion: z.number().int().min(13).max(18),
+  pgVersion: z.number().int().min(MIN_VERSION).max(MAX_VERSION),
   build: z
     .enum(BUILD_NAMES)
     .describe('Build profile: "distribution" (LLVM JIT, lz4, zstd, GSSAPI, liburing on 18) or "embedded" (none of them)'),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { TopologySpec } from '../core/topology.js';
+import { MAX_VERSION, MIN_VERSION } from '../core/versions.js';
 import { parseYamlDocument } from './yaml.js';
 import { poolerFromIni, type PgBouncerConfig } from '../core/pgbouncer.js';
 
@@ -109,7 +110,7 @@ export const topologySchema = z
   .object({
     server: z
       .object({
-        version: z.number().int().min(13).max(18).optional(),
+        version: z.number().int().min(MIN_VERSION).max(MAX_VERSION).optional(),
         ram: size.optional().describe('Memory of the machine'),
         container: z
           .object({
