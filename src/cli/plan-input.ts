@@ -19,6 +19,8 @@ import type { CliIo } from './io.js';
 import { readPlanFlags, type CommandOptions, type PlanFlags, type SharedOptions } from './plan-options.js';
 import { applyTopologyFlag } from './topology-loader.js';
 import type { FailOn } from './exit-code.js';
+import { readInputFile } from './read-input.js';
+import { readPlans } from '../input/plans/index.js';
 
 /** What `check` adds to a plan report. */
 export type ConfigSection = z.infer<typeof configSectionSchema>;
@@ -113,10 +115,23 @@ export function assertConfigValid(config: LoadedConfig): void {
 
 /** Flags, merged with the topology file when --topology is given. */
 export async function loadPlanFlags(options: SharedOptions, io: CliIo, defaults: { failOnDefault: FailOn }): Promise<PlanFlags> {
-  const flags = await applyTopologyFlag(readPlanFlags(options, defaults), io);
+  const flags = readPlanFiles(await applyTopologyFlag(readPlanFlags(options, defaults), io), io);
   if (!options.provider && !options.instanceClass && options.instanceMemory === undefined && !options.parameterGroup) return flags;
   const { applyProvider } = await import('./provider.js');
   return applyProvider(flags, options, io);
+}
+
+/** Reads the --plans files (each once, with the limits of configuration files). */
+export function readPlanFiles(flags: PlanFlags, io: CliIo): PlanFlags {
+  if (flags.planFiles.length === 0) return flags;
+  return { ...flags, planTexts: flags.planFiles.map((file) => ({ file, text: readInputFile(file, io) })) };
+}
+
+/** The workload with the --plans files' queries, classified for the flags' version. */
+export function planWorkload(flags: PlanFlags): PlanFlags['workload'] {
+  if (!flags.planTexts?.length) return flags.workload;
+  const queries = flags.planTexts.flatMap(({ file, text }) => readPlans(text, file, flags.version));
+  return { ...flags.workload, queries };
 }
 
 /** The configuration a plan reads: --config, else the one the topology names, else none. */
@@ -164,7 +179,7 @@ export function analyzePlan(flags: PlanFlags, fileAssignments: readonly SettingA
     topology: flags.topology ?? null,
     container: flags.container ?? null,
     replicationConnections: flags.replicationConnections ?? 0,
-    workload: flags.workload,
+    workload: planWorkload(flags),
     ramBytes: flags.ramBytes,
   });
 }

@@ -145,6 +145,14 @@ function buildOption(defaultText: string): OptionSpec<BuildName> {
   );
 }
 
+/** --plans: the workload from EXPLAIN plans (plan, check, inspect, recommend). */
+const PLANS_OPTION = option<string[]>({
+  flags: '--plans <files...>',
+  description: 'EXPLAIN (FORMAT JSON) output or auto_explain logs: the queries the backends run',
+  parse: collect,
+  repeatable: true,
+});
+
 /** The output options of a command that writes `formats`. */
 function outputOptions<F extends string>(formats: readonly F[]) {
   return {
@@ -181,6 +189,7 @@ function sharedOptions(failOnDefault: FailOn) {
     hashOps: count('--hash-ops <n>', `hash nodes per query, work_mem × hash_mem_multiplier each (default ${DEFAULT_WORKLOAD.hashOps})`, { max: 1000 }),
     opsPerQuery: count('--ops-per-query <n>', 'the rule of thumb\'s single knob: n nodes of work_mem, no hash nodes', { max: 1000 }),
     workload: oneOf('--workload <kind>', 'plan nodes per query as recommend --workload means them', WORKLOAD_CHOICES),
+    plans: PLANS_OPTION,
     parallel: flagOnly('--no-parallel', 'assume no parallel query workers'),
     maintenanceOps: count('--maintenance-ops <n>', `concurrent CREATE INDEX / VACUUM commands (default ${DEFAULT_WORKLOAD.maintenanceOps})`, { max: 1000 }),
     logicalSenders: count('--logical-senders <n>', 'walsenders doing logical decoding (default: all slots when wal_level = logical)'),
@@ -229,6 +238,7 @@ export const COMMAND_OPTIONS = {
   recommend: {
     ...CONNECTION_OPTIONS,
     workload: oneOf('--workload <kind>', 'plan nodes per query and parallel query (default mixed)', WORKLOAD_CHOICES),
+    plans: PLANS_OPTION,
     cpus: count('--cpus <n>', 'CPUs of the server, for parallel query and autovacuum workers (default 4)', { min: 1, max: 10_000 }),
     reserve: option<number>({
       flags: '--reserve <share>',
@@ -327,6 +337,10 @@ export interface PlanFlags {
   readonly workloadFlags: Partial<Workload>;
   /** --workload, when given. */
   readonly workloadKind: WorkloadKind | null;
+  /** --plans files, as given; read by the loader, classified once the version is known. */
+  readonly planFiles: readonly string[];
+  /** The --plans files' text. */
+  readonly planTexts?: readonly { readonly file: string; readonly text: string }[];
   readonly assignments: SettingAssignment[];
   readonly failOn: FailOn;
   readonly color: boolean | undefined;
@@ -387,6 +401,10 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
   if (kind !== undefined && counted) {
     throw new UsageError('give either --workload or node counts (--sort-ops, --hash-ops, --ops-per-query), not both', '--workload');
   }
+  const plans = options.plans;
+  if (plans !== undefined && (counted || kind !== undefined)) {
+    throw new UsageError(`give either --plans or ${kind !== undefined ? '--workload' : 'node counts (--sort-ops, --hash-ops, --ops-per-query)'}, not both`, '--plans');
+  }
   const workloadFlags: { -readonly [K in keyof Workload]?: Workload[K] } = {};
   if (kind !== undefined) Object.assign(workloadFlags, presetWorkload(kind));
   if (opsPerQuery !== undefined) Object.assign(workloadFlags, { sortOps: opsPerQuery, hashOps: 0 });
@@ -409,6 +427,7 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
     workload: { ...DEFAULT_WORKLOAD, ...workloadFlags },
     workloadFlags,
     workloadKind: kind ?? null,
+    planFiles: plans ?? [],
     assignments: flagAssignments(options),
     failOn: options.failOn ?? failOnDefault,
     color: options.color === false ? false : undefined,

@@ -21,7 +21,7 @@ export function assumedInputs(flags: PlanFlags, workload: WorkloadKind): Recomme
       ? ['--pods', String(flags.pods), '--pool', String(flags.pool)]
       : ['--clients', String(flags.clients)];
   const ram = ['--ram', formatPgSize(flags.ramBytes ?? 0)];
-  const work = ['--workload', workload];
+  const work = flags.planFiles.length ? ['--plans', ...flags.planFiles] : ['--workload', workload];
   return {
     workload: work.join(' '),
     topology: connections.join(' '),
@@ -53,7 +53,8 @@ export async function recommendCommand(options: CommandOptions<'recommend'>, io:
   const cpus = options.cpus ?? DEFAULT_CPUS;
   const reserveShare = options.reserve ?? DEFAULT_RESERVE_SHARE;
 
-  const flags = await applyTopologyFlag(readPlanFlags(options, { failOnDefault: 'none' }), io);
+  const { planWorkload, readPlanFiles } = await import('./plan-input.js');
+  const flags = readPlanFiles(await applyTopologyFlag(readPlanFlags(options, { failOnDefault: 'none' }), io), io);
   if (flags.ramBytes === null) {
     throw new UsageError('needs the memory to plan for (or a topology with a container limit or server.ram)', '--ram');
   }
@@ -78,7 +79,7 @@ export async function recommendCommand(options: CommandOptions<'recommend'>, io:
     container: flags.container ?? null,
     replicationConnections: flags.replicationConnections ?? 0,
     baseAssignments: base,
-    workloadOverrides: flags.workloadFlags,
+    workloadOverrides: flags.planTexts?.length ? { ...flags.workloadFlags, queries: planWorkload(flags).queries ?? null } : flags.workloadFlags,
   });
 
   if (!result.ok) {

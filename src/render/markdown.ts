@@ -1,7 +1,7 @@
 /** The Markdown renderer, for pull-request comments and docs. */
 import type { PlanReport } from '../core/report-schema.js';
 import { formatSize } from '../core/format.js';
-import { headline, summaryRows, topologyRows } from './summary.js';
+import { headline, queryRows, summaryRows, topologyRows } from './summary.js';
 import type { RenderOptions } from './options.js';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -31,6 +31,13 @@ export function renderMarkdown(report: PlanReport, options: Pick<RenderOptions, 
     lines.push(`| ${label} | ${markdownCell(row.detail)} | ${size} |`);
   }
   lines.push('');
+  const queries = queryRows(report);
+  if (queries.length > 0) {
+    for (const q of queries) {
+      lines.push(`- ${q.hungriest ? '**hungriest** ' : ''}\`${markdownCell(q.source)}\`: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.nodes.length ? `: ${q.nodes.map(markdownCell).join(', ')}` : ', no memory nodes'}`);
+    }
+    lines.push('');
+  }
   if (report.findings.length === 0) lines.push('No findings.');
   for (const f of report.findings) {
     const where = f.file ? ` \`${f.file}${f.line ? `:${f.line}` : ''}\`` : '';

@@ -138,3 +138,30 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
   if (admin) rows.push({ name: 'admin', pods: '', pool: '', connections: admin.connections, backends: admin.backends, bytes: admin.bytes });
   return rows;
 }
+
+/** One query of the workload as reports list it: its source, memory nodes and bytes. */
+export interface QueryRow {
+  readonly source: string;
+  readonly hungriest: boolean;
+  readonly backendBytes: number;
+  readonly workers: number;
+  /** "Sort 4.0 MiB", "Hash 8.0 MiB × 3 processes", "Sort 4.0 MiB (measured 1.2 MiB)". */
+  readonly nodes: readonly string[];
+}
+
+/** The queries from plans (not flag counts), for the report's plan list; empty without plans. */
+export function queryRows(report: PlanReport): QueryRow[] {
+  const queries = report.workload.queries.filter((q) => !q.planUnknown);
+  return queries.map((q) => ({
+    source: q.source,
+    hungriest: q.hungriest,
+    backendBytes: q.backendBytes,
+    workers: q.workers,
+    nodes: q.nodes.map((n) => {
+      const processes = n.processes > 1 ? ` × ${n.processes} processes` : '';
+      const measured = n.measuredBytes !== undefined ? ` (measured ${formatSize(n.measuredBytes)})` : '';
+      const flag = n.budget === 'estimate' ? ' (bounded by the planner\'s estimate only)' : n.kind === 'unknown' ? ' (unknown node type, counted at hash_mem)' : '';
+      return `${n.nodeType} ${formatSize(n.budgetBytes)}${processes}${measured}${flag}`;
+    }),
+  }));
+}

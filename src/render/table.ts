@@ -5,7 +5,7 @@ import { strlen } from 'cli-table3/src/utils.js';
 import type { Finding, PlanReport } from '../core/report-schema.js';
 import { formatSize } from '../core/format.js';
 import type { RenderOptions } from './options.js';
-import { headline, summaryRows, topologyRows } from './summary.js';
+import { headline, queryRows, summaryRows, topologyRows } from './summary.js';
 import { shownFindings, terminalText } from './terminal.js';
 
 const WIDTHS = [38, 66, 12];
@@ -31,7 +31,18 @@ export function renderTable(report: PlanReport, options: RenderOptions): string 
     else table.push([chalk.bold(row.label), row.detail, chalk.bold(colorTotal(chalk, row.id, size, report))]);
   }
   const title = options.title ? `${terminalText(options.title)}\n` : '';
-  return `${title}${headline(report)}\n${renderTopology(report, chalk)}${table.toString()}\n${renderFindings(report.findings, chalk)}`;
+  return `${title}${headline(report)}\n${renderTopology(report, chalk)}${table.toString()}\n${renderQueries(report, chalk)}${renderFindings(report.findings, chalk)}`;
+}
+
+/** The plans of the workload: each with its memory nodes and bytes, the hungriest marked. */
+function renderQueries(report: PlanReport, chalk: ChalkInstance): string {
+  const rows = queryRows(report);
+  if (rows.length === 0) return '';
+  const lines = rows.map((q) => {
+    const head = `${q.hungriest ? chalk.bold('▶ ') : '  '}${terminalText(q.source, 120)}: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.hungriest ? chalk.bold(' (hungriest)') : ''}`;
+    return [head, ...(q.nodes.length ? q.nodes.map((n) => `      ${chalk.dim(terminalText(n, 160))}`) : [`      ${chalk.dim('no memory nodes')}`])].join('\n');
+  });
+  return `${chalk.bold('Queries')}\n${lines.join('\n')}\n\n`;
 }
 
 /** The connections table: pods, pools, connections, backends and memory per group. */

@@ -97,7 +97,7 @@ describe('classification rules', () => {
     ]);
     const [p] = readPlans(plan(tree, { 'Execution Time': 1.5 }), 'f', 16);
     expect(p!.analyzed).toBe(true);
-    expect(p!.nodes).toEqual([{ kind: 'sort', nodeType: 'Sort', workers: 2, path: 'Plan.Plans[0]', measuredBytes: 950 * 1024 }]);
+    expect(p!.nodes).toEqual([{ kind: 'sort', nodeType: 'Sort', workers: 2, path: 'Plan.Plans[0]', measuredBytes: 950 * 1024, gather: 'Plan' }]);
     const disk = readPlans(plan(node('Sort', { 'Sort Space Used': 9000, 'Sort Space Type': 'Disk' })), 'f', 16);
     expect(disk[0]!.nodes[0]!.measuredBytes).toBeUndefined();
   });

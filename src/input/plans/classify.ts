@@ -102,22 +102,26 @@ interface Visit {
   readonly parent: Record<string, unknown> | null;
   /** Workers Planned of the Gather above (0 above any Gather). */
   readonly workers: number;
+  /** The path of the Gather above, if any. */
+  readonly gather: string | null;
 }
 
 /** Every node of a plan tree, depth first, with the Workers Planned of the Gather above it. */
 export function walkPlan(root: Record<string, unknown>): Visit[] {
   const visits: Visit[] = [];
-  const visit = (node: Record<string, unknown>, path: string, parent: Record<string, unknown> | null, workers: number): void => {
-    visits.push({ node, path, parent, workers });
+  const visit = (node: Record<string, unknown>, path: string, parent: Record<string, unknown> | null, workers: number, gather: string | null): void => {
+    visits.push({ node, path, parent, workers, gather });
     const type = node['Node Type'];
-    const below = type === 'Gather' || type === 'Gather Merge' ? count(node['Workers Planned']) : workers;
+    const isGather = type === 'Gather' || type === 'Gather Merge';
+    const below = isGather ? count(node['Workers Planned']) : workers;
+    const gatherBelow = isGather ? path : gather;
     const children = node.Plans;
     if (!Array.isArray(children)) return;
     children.forEach((child, i) => {
-      if (child && typeof child === 'object' && !Array.isArray(child)) visit(child as Record<string, unknown>, `${path}.Plans[${i}]`, node, below);
+      if (child && typeof child === 'object' && !Array.isArray(child)) visit(child as Record<string, unknown>, `${path}.Plans[${i}]`, node, below, gatherBelow);
     });
   };
-  visit(root, 'Plan', null, 0);
+  visit(root, 'Plan', null, 0, null);
   return visits;
 }
 
@@ -179,6 +183,7 @@ export function classifyPlan(doc: PlanDocument, version: PgVersion): PlanWorkloa
       workers,
       path: visit.path,
       ...(measuredKb !== null && { measuredBytes: Math.round(measuredKb * KB) }),
+      ...(workers > 0 && visit.gather !== null && { gather: visit.gather }),
     });
   };
 
