@@ -3,7 +3,7 @@
  * error to one line and its exit code. The only layer that touches argv, files, env and the TTY.
  */
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
+import { VERSION } from './version.js';
 import { ExitCode, PgmemError, UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
 import { describeWriteError, guardSink, isClosedPipe } from './output.js';
@@ -13,10 +13,7 @@ import { registerInspectCommand } from './inspect-command.js';
 import { addCommandOptions, type CommandOptions } from './plan-options.js';
 import { registerRecommendCommand } from './recommend-command.js';
 
-const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
-
-/** pgmem's version, from package.json. */
-export const VERSION = packageJson.version;
+export { VERSION } from './version.js';
 
 /** Whether the arguments ask for JSON output, so that even an error is JSON on stdout. */
 function wantsJson(argv: readonly string[]): boolean {

@@ -3,10 +3,20 @@ import type { Finding } from '../core/report-schema.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
+/**
+ * A file as SARIF names it: a relative path is a URI reference against the checkout root
+ * (%SRCROOT%, which code scanning resolves), an absolute path a file:// URI.
+ */
+export function artifactLocation(path: string): { uri: string; uriBaseId?: string } {
+  const slashed = path.replace(/\\/g, '/');
+  const encoded = slashed.split('/').map(encodeURIComponent).join('/');
+  return slashed.startsWith('/') ? { uri: `file://${encoded}` } : { uri: encoded, uriBaseId: '%SRCROOT%' };
+}
+
 /** Builds a SARIF log (an object; the caller serialises it). */
 export function renderSarif(
   reports: readonly { config: { file: string }; findings: readonly Finding[] }[],
-  toolVersion = '0.1.0',
+  toolVersion: string,
 ): object {
   const ids = [...new Set(reports.flatMap((r) => r.findings.map((f) => f.id)))].sort();
   return {
@@ -30,7 +40,7 @@ export function renderSarif(
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: (f.file ?? report.config.file).replace(/\\/g, '/') },
+                  artifactLocation: artifactLocation(f.file ?? report.config.file),
                   ...(f.line !== undefined && { region: { startLine: f.line } }),
                 },
               },
