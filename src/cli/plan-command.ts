@@ -57,6 +57,9 @@ interface PlanEvaluator {
 
 /** Reads flags, topology and configuration file once; evaluates variations without reading again. */
 async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly string[]): Promise<PlanEvaluator> {
+  // Not read here yet: refused rather than ignored.
+  const unread = options.manifest?.length ? '--manifest' : options.provider ? '--provider' : options.parameterGroup ? '--parameter-group' : null;
+  if (unread) throw new UsageError(`--solve and --vary do not take ${unread} yet; use a topology file and --set`, unread);
   // --pods alone is incomplete for plan, but complete when the pool is what varies.
   const poolVaries = knobs.includes('pool') && options.pods !== undefined && options.pool === undefined;
   const parsed = readPlanFlags(poolVaries ? { ...options, pool: 1 } : options, { failOnDefault: 'none' });
