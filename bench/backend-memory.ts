@@ -22,6 +22,7 @@ import { BACKEND_BASELINE_BYTES } from '../src/core/baselines.js';
 import type { Workload } from '../src/core/model.js';
 import { isSupportedVersion, type PgVersion } from '../src/core/versions.js';
 import { installedVersions, startServer } from '../test/support/postgres.js';
+import { probeBuilds, probeMarkdown, probeServer, probeSummary, rebound, type ProbeResult } from './node-probes.js';
 
 const MiB = 1024 * 1024;
 
@@ -303,6 +304,8 @@ export function pgmemBound(
   };
   const { model, problems } = analyze({
     version,
+    // The grid runs on the embedded builds (the probes also run on Debian's).
+    build: 'embedded',
     assignments: Object.entries(settings).map(([name, value]) => ({ name, value, source: 'bench' })),
     defaults: 'initdb',
     clients: 1,
@@ -570,7 +573,42 @@ function parseArgs(argv: readonly string[]): { versions: PgVersion[] | null; wor
   };
 }
 
+/** `--probes`: every node-kind probe on the builds of `--servers` (default: Debian's 15 and embedded 13–18). */
+async function mainProbes(argv: readonly string[]): Promise<void> {
+  const get = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const saved = get('--from-json');
+  let results: ProbeResult[];
+  if (saved) {
+    results = rebound(JSON.parse(readFileSync(saved, 'utf8')) as ProbeResult[]);
+  } else {
+    const ids = (get('--servers') ?? 'debian-15,embedded-13,embedded-14,embedded-15,embedded-16,embedded-17,embedded-18').split(',');
+    results = [];
+    for (const build of probeBuilds(ids)) {
+      log(`${build.id}…`);
+      results.push(
+        ...(await probeServer(build, {
+          workMems: (get('--work-mem') ?? '16MB,64MB').split(','),
+          runs: Number(get('--runs') ?? 4),
+          rows: Number(get('--rows') ?? 1_000_000),
+          ...(get('--only') ? { only: get('--only')!.split(';') } : {}),
+          log,
+        })),
+      );
+    }
+    const json = get('--json');
+    if (json) writeFileSync(json, JSON.stringify(results, null, 1));
+  }
+  process.stdout.write(`${probeMarkdown(results)}\n\n${probeSummary(results)}\n`);
+  const markdown = get('--markdown');
+  if (markdown) writeFileSync(markdown, `${probeMarkdown(results)}\n\n- ${probeSummary(results)}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--probes')) return mainProbes(process.argv.slice(2));
   const args = parseArgs(process.argv.slice(2));
   const installed = installedVersions();
   const versions = (args.versions ?? installed).filter((v) => installed.includes(v));

@@ -178,6 +178,10 @@ function toReport(
       worstCaseBytes: model.background.worstCaseBytes,
       components: model.background.components.map((c) => ({ ...c })),
     },
+    dynamicSharedMemory: {
+      worstCaseBytes: model.dynamicShared.worstCaseBytes,
+      components: model.dynamicShared.components.map((c) => ({ ...c })),
+    },
     totals: { ...model.totals },
     topology: {
       groups: model.groups.map((g) => ({

@@ -2,12 +2,27 @@
  * The worst-case memory model: settings, connection topology and workload assumptions in,
  * one plain result out. Pure: no I/O.
  */
-import { AUX_PROCESS_BYTES, BACKEND_BASELINE_BYTES, NODE_ALLOWANCE } from './baselines.js';
+import {
+  AUX_PROCESS_BYTES,
+  backendBaselineBytes,
+  HASH_CLASS,
+  JIT_BYTES,
+  MEASURED_BY,
+  NODE_ALLOWANCES,
+  PARALLEL_HASH_DSM,
+  SESSION_HEAP_SHARE,
+  HASH_SESSION_HEAP_SHARE,
+  SORT_CLASS,
+  type Allowance,
+  type AllowanceKind,
+} from './baselines.js';
 import type { SettingAssignment, Settings } from './settings.js';
 import { estimateSharedMemory, SHMEM_SETTINGS, type SharedMemoryEstimate, type ShmemSettings } from './shmem.js';
 import type { MemoryComponent } from './report-schema.js';
 import { formatSize } from './format.js';
-import { countsShape, NODE_BUDGET, type NodeBudget, type QueryShape, type WorkloadNode } from './workload.js';
+import { BUILD_FEATURES } from './build.js';
+import { countsShape, NODE_BUDGET, type NodeBudget, type NodeKind, type QueryShape, type WorkloadNode } from './workload.js';
+import type { PgVersion } from './versions.js';
 
 /** What the queries do: how many memory-hungry plan nodes run at once, and what else runs. */
 export interface Workload {
@@ -87,6 +102,8 @@ export interface NodeCost extends WorkloadNode {
   readonly budget: NodeBudget;
   /** Its budget: work_mem, or work_mem × hash_mem_multiplier (estimate-bound nodes too). */
   readonly budgetBytes: number;
+  /** What each process holding it keeps privately (0 for a Parallel Hash: its table is in DSM). */
+  readonly privateBytes: number;
   /** Processes that hold it: the backend, plus its Gather's workers when parallel query runs. */
   readonly processes: number;
 }
@@ -117,6 +134,8 @@ export interface QueryCost {
    */
   readonly sharedHashNodes: number;
   readonly sharedHashBytes: number;
+  /** What those tables add to the worst case beyond the private copies the backend already counts. */
+  readonly dsmBytes: number;
 }
 
 /** What one backend can use while running the worst query. */
@@ -139,6 +158,13 @@ export interface BackendCost {
   /** Most workers one of its queries launches, and the largest worker process among its queries. */
   readonly workers: number;
   readonly workerBytes: number;
+  /** Freed heap later queries of the session reuse fragmented. */
+  readonly sessionHeapBytes: number;
+  /** JIT's term (0 without). */
+  readonly jitBytes: number;
+  /** DSM its queries add at most (Parallel Hash tables beyond the private copies), and the tables' size. */
+  readonly dsmBytes: number;
+  readonly sharedHashBytes: number;
 }
 
 /** A client group after slots are handed out. */
@@ -183,10 +209,13 @@ export interface MemoryModel {
     readonly pageTableBytes: number;
     readonly components: MemoryComponent[];
   };
+  /** Parallel Hash tables in dynamic shared memory, beyond what the backends count privately. */
+  readonly dynamicShared: { readonly worstCaseBytes: number; readonly components: MemoryComponent[] };
   readonly totals: {
     readonly sharedBytes: number;
     readonly backendsBytes: number;
     readonly backgroundBytes: number;
+    readonly dynamicSharedBytes: number;
     readonly worstCaseBytes: number;
     readonly ramBytes: number | null;
     readonly headroomBytes: number | null;
@@ -224,14 +253,17 @@ export function computeModel(input: ModelInput): MemoryModel {
   const refused = appClients - appAdmitted + Math.max(0, adminClients - (maxConnections - appAdmitted));
 
   const shared = estimateSharedMemory(version, shmemSettings(s), s.build);
-  const baselineBytes = workload.backendBaselineBytes ?? BACKEND_BASELINE_BYTES[version];
+  const build = s.build;
+  const baselineBytes = workload.backendBaselineBytes ?? backendBaselineBytes(version, build);
+  // JIT compiles in every process that runs a query over jit_above_cost (backends, parallel workers).
+  const jitBytes = BUILD_FEATURES[build].llvm && s.str('jit') === 'on' ? JIT_BYTES : 0;
 
   // Parallel query: each worker is a process with its own work_mem per node (docs, "Parallel Query");
   // a Gather gets at most max_parallel_workers_per_gather, the instance at most max_parallel_workers,
   // all of them taken from max_worker_processes.
   const workerPool = Math.min(s.num('max_parallel_workers'), s.num('max_worker_processes'));
   const perGather = Math.min(s.num('max_parallel_workers_per_gather'), workerPool);
-  const context = { baselineBytes, workerPool, perGather };
+  const context = { baselineBytes, workerPool, perGather, jitBytes };
   const serverQueries = workloadQueries(workload);
 
   // Each group's backends run with its role's settings (ALTER ROLE … SET work_mem, …) and its own
@@ -321,7 +353,7 @@ export function computeModel(input: ModelInput): MemoryModel {
       id: 'parallel-workers',
       name: 'Parallel workers',
       bytes: instanceWorkers * bytesPerWorker,
-      detail: `${instanceWorkers} × ${formatSize(bytesPerWorker)} (baseline + query nodes)`,
+      detail: `${instanceWorkers} × ${formatSize(bytesPerWorker)} (baseline + query nodes${jitBytes > 0 ? ' + JIT' : ''})`,
     },
     {
       id: 'autovacuum-workers',
@@ -361,7 +393,20 @@ export function computeModel(input: ModelInput): MemoryModel {
   ];
   const backgroundBytes = sum(backgroundComponents);
   const backendsBytes = groups.reduce((total, g) => total + g.bytes, 0);
-  const worst = shared.totalBytes + backendsBytes + backgroundBytes;
+  // Dynamic shared memory: every backend may run its query with the largest Parallel Hash tables,
+  // sized by the planned workers whether or not any launch.
+  const dsmComponents: MemoryComponent[] = groups
+    .filter((g) => g.backends > 0 && g.perBackend.dsmBytes > 0)
+    .map((g) => ({
+      id: 'parallel-hash-dsm',
+      name: `Parallel Hash tables (${g.name})`,
+      bytes: g.backends * g.perBackend.dsmBytes,
+      detail: `${g.backends} backends × ${formatSize(g.perBackend.dsmBytes)} beyond their private hash copies (tables ${formatSize(g.perBackend.sharedHashBytes)})`,
+      formula: `hash_mem × (Workers Planned + 1) × ${PARALLEL_HASH_DSM.factor} + ${formatSize(PARALLEL_HASH_DSM.bytes)} per Parallel Hash, launched or not`,
+      measured: MEASURED_BY,
+    }));
+  const dynamicSharedBytes = sum(dsmComponents);
+  const worst = shared.totalBytes + backendsBytes + backgroundBytes + dynamicSharedBytes;
 
   // The rule of thumb users know: shared_buffers + work_mem × max_connections × operations per query.
   const ruleOfThumbBytes =
@@ -378,10 +423,12 @@ export function computeModel(input: ModelInput): MemoryModel {
     logicalSenders,
     processes: processesBeforePageTables,
     background: { worstCaseBytes: backgroundBytes, pageTableBytes, components: backgroundComponents },
+    dynamicShared: { worstCaseBytes: dynamicSharedBytes, components: dsmComponents },
     totals: {
       sharedBytes: shared.totalBytes,
       backendsBytes,
       backgroundBytes,
+      dynamicSharedBytes,
       worstCaseBytes: worst,
       ramBytes: input.ramBytes,
       headroomBytes: input.ramBytes === null ? null : input.ramBytes - worst,
@@ -397,21 +444,24 @@ interface CostContext {
   readonly workerPool: number;
   /** min(max_parallel_workers_per_gather, workerPool): the workers of a plan-unknown query. */
   readonly perGather: number;
+  /** JIT's term per process (0 when jit is off or the build has no LLVM). */
+  readonly jitBytes: number;
 }
 
 /**
  * One backend's worst case: its hungriest query's nodes, each at its budget — work_mem, or
  * work_mem × hash_mem_multiplier for hash nodes (get_hash_memory_limit() in nodeHash.c:
- * floor(work_mem kB × multiplier × 1024)) — plus what the nodes were measured to hold beyond their
- * budgets (NODE_ALLOWANCE); temp_buffers once the session touches temporary tables (localbuf.c);
- * and the idle private baseline.
+ * floor(work_mem kB × multiplier × 1024)) — plus what each kind of node was measured to hold beyond
+ * its budget (NODE_ALLOWANCES); the heap earlier queries of the session left fragmented
+ * (SESSION_HEAP_SHARE); JIT (when on and the build has LLVM); temp_buffers once the session touches
+ * temporary tables (localbuf.c); and the build's idle private baseline.
  */
 function backendCost(
   s: Settings,
   workload: { readonly queries: readonly QueryShape[]; readonly parallel: boolean; readonly tempBuffers: boolean },
   context: CostContext,
 ): BackendCost {
-  const { baselineBytes } = context;
+  const { baselineBytes, jitBytes } = context;
   const workMemBytes = s.bytes('work_mem') ?? 0;
   const multiplier = s.num('hash_mem_multiplier');
   const shapes = workload.queries.length > 0 ? workload.queries : [{ source: 'no memory nodes', nodes: [] }];
@@ -421,33 +471,70 @@ function backendCost(
     if (q.queryBytes > queries[hungriest]!.queryBytes) hungriest = i;
   });
   const query = queries[hungriest]!;
-  const allowance = NODE_ALLOWANCE[s.version];
   const tempBuffersBytes = workload.tempBuffers ? (s.bytes('temp_buffers') ?? 0) : 0;
   const sortNodes = query.nodes.filter((n) => n.budget === 'work_mem').length;
   const hashNodes = query.nodes.length - sortNodes;
-  const nodes = query.nodes.length;
+  // The session term, once per backend: a share of the largest sort-like budget of its queries, or
+  // of the largest hash budget, whichever is more.
+  const allNodes = queries.flatMap((q) => q.nodes);
+  const largestBudget = Math.max(0, ...allNodes.filter((n) => n.budget === 'work_mem').map((n) => n.privateBytes));
+  const largestHash = Math.max(0, ...allNodes.filter((n) => n.budget !== 'work_mem').map((n) => n.privateBytes));
+  const sessionShare = SESSION_HEAP_SHARE[s.version];
+  const sessionHeapBytes = Math.ceil(Math.max(largestBudget * sessionShare, largestHash * HASH_SESSION_HEAP_SHARE));
   const components: MemoryComponent[] = [
-    { id: 'private-baseline', name: 'Private baseline', bytes: baselineBytes, detail: 'idle backend, measured RssAnon' },
-    { id: 'sort-nodes', name: 'Sort nodes', bytes: query.sortBytes, detail: `${sortNodes} × work_mem ${formatSize(workMemBytes)}` },
+    {
+      id: 'private-baseline',
+      name: 'Private baseline',
+      bytes: baselineBytes,
+      detail: 'idle backend, measured RssAnon',
+      formula: 'RssAnon of a fresh backend after SELECT 1',
+      measured: MEASURED_BY,
+    },
+    {
+      id: 'sort-nodes',
+      name: 'Sort nodes',
+      bytes: query.sortBytes,
+      detail: `${sortNodes} × work_mem ${formatSize(workMemBytes)}`,
+      formula: 'Σ work_mem nodes × work_mem (Incremental Sort: 2 × work_mem)',
+    },
     {
       id: 'hash-nodes',
       name: 'Hash nodes',
       bytes: query.hashBytes,
       detail: `${hashNodes} × work_mem ${formatSize(workMemBytes)} × hash_mem_multiplier ${multiplier}`,
+      formula: 'Σ private hash nodes × work_mem × hash_mem_multiplier (a Parallel Hash table is in DSM)',
     },
     {
       id: 'node-overhead',
       name: 'Node overhead',
       bytes: query.nodeOverheadBytes,
-      detail:
-        allowance.sort === allowance.hash
-          ? `${nodes} nodes × (${Math.round((allowance.sort - 1) * 100)}% of budget + ${formatSize(allowance.bytes)}), measured`
-          : `sorts ${Math.round((allowance.sort - 1) * 100)}%, hashes ${Math.round((allowance.hash - 1) * 100)}% of budget, + ${formatSize(allowance.bytes)} per node, measured`,
+      detail: overheadDetail(s.version, query.nodes),
+      formula: 'Σ nodes (budget × (factor − 1) + bytes), per node kind and version',
+      measured: MEASURED_BY,
+    },
+    {
+      id: 'session-heap',
+      name: 'Heap kept between queries',
+      bytes: sessionHeapBytes,
+      detail: `${Math.round(sessionShare * 100)}% of the largest sort-like budget ${formatSize(largestBudget)} (or ${Math.round(HASH_SESSION_HEAP_SHARE * 100)}% of the largest hash budget): freed heap reused fragmented by later queries of the session`,
+      formula: 'max(share × largest work_mem node, 5% × largest hash_mem node), once per backend',
+      measured: MEASURED_BY,
     },
   ];
+  if (jitBytes > 0) {
+    components.push({
+      id: 'jit',
+      name: 'JIT',
+      bytes: jitBytes,
+      detail: 'jit = on and the build has LLVM: code generation and inlining in the backend',
+      formula: 'per process that can JIT (backends, parallel workers)',
+      measured: `${MEASURED_BY}, Debian's postgresql-15`,
+    });
+  }
   if (workload.tempBuffers) {
     components.push({ id: 'temp-buffers', name: 'temp_buffers', bytes: tempBuffersBytes, detail: 'temporary tables' });
   }
+  const worstCaseBytes = baselineBytes + query.queryBytes + sessionHeapBytes + jitBytes + tempBuffersBytes;
   return {
     baselineBytes,
     workMemBytes,
@@ -455,14 +542,51 @@ function backendCost(
     hashBytes: query.hashBytes,
     nodeOverheadBytes: query.nodeOverheadBytes,
     queryBytes: query.queryBytes,
+    sessionHeapBytes,
+    jitBytes,
     tempBuffersBytes,
-    worstCaseBytes: baselineBytes + query.queryBytes + tempBuffersBytes,
+    worstCaseBytes,
     components,
     queries,
     hungriest,
     workers: Math.max(...queries.map((q) => q.workers)),
     workerBytes: Math.max(...queries.map((q) => q.workerBytes)),
+    dsmBytes: Math.max(...queries.map((q) => q.dsmBytes)),
+    sharedHashBytes: Math.max(...queries.map((q) => q.sharedHashBytes)),
   };
+}
+
+/** The overhead line: each kind's allowance as the version has it. */
+function overheadDetail(version: PgVersion, nodes: readonly NodeCost[]): string {
+  const counts = new Map<NodeKind, number>();
+  for (const n of nodes) counts.set(n.kind, (counts.get(n.kind) ?? 0) + 1);
+  if (counts.size === 0) return 'no memory nodes';
+  return [...counts]
+    .map(([kind, count]) => {
+      const al = allowanceOf(version, kind);
+      return `${count} ${kind} × (${al.factor === 0 ? 'table in DSM' : `${Math.round((al.factor - 1) * 100)}% of budget`} + ${formatSize(al.bytes)})`;
+    })
+    .join(', ');
+}
+
+/** A node kind's allowance: its own, or the largest of its class for nodes of unknown type. */
+export function allowanceOf(version: PgVersion, kind: NodeKind): Allowance {
+  const table = NODE_ALLOWANCES[version];
+  const largest = (kinds: readonly AllowanceKind[]): Allowance => ({
+    factor: Math.max(...kinds.map((k) => table[k].factor)),
+    bytes: Math.max(...kinds.map((k) => table[k].bytes)),
+  });
+  switch (kind) {
+    case 'generic-sort':
+      return largest(SORT_CLASS);
+    case 'generic-hash':
+      return largest(HASH_CLASS);
+    case 'unknown':
+    case 'hashed-estimate':
+      return largest([...SORT_CLASS, ...HASH_CLASS]);
+    default:
+      return table[kind];
+  }
 }
 
 /** A node's budget in bytes under the settings. */
@@ -473,21 +597,20 @@ function budgetBytes(s: Settings, budget: NodeBudget): number {
 
 /** Measured overhead of a set of nodes beyond their budgets. */
 function nodesOverhead(s: Settings, nodes: readonly NodeCost[]): number {
-  const allowance = NODE_ALLOWANCE[s.version];
-  const sorts = nodes.filter((n) => n.budget === 'work_mem').length;
-  const hashes = nodes.length - sorts;
-  const workMemBytes = budgetBytes(s, 'work_mem');
-  const hashMemBytes = budgetBytes(s, 'hash_mem');
-  return Math.ceil(
-    sorts * (workMemBytes * (allowance.sort - 1) + allowance.bytes) +
-      hashes * (hashMemBytes * (allowance.hash - 1) + allowance.bytes),
-  );
+  let total = 0;
+  for (const n of nodes) {
+    const al = allowanceOf(s.version, n.kind);
+    total += n.privateBytes * Math.max(al.factor - 1, 0) + al.bytes;
+  }
+  return Math.ceil(total);
 }
 
 /**
  * One query: the backend holds every node (a Gather's leader runs the plan below it too); each
  * Gather's workers hold the nodes under it. A plan-unknown query may put every node under one
  * Gather of max_parallel_workers_per_gather workers. Workers come from the instance's pool.
+ * A Parallel Hash builds one table in DSM of hash_mem × (Workers Planned + 1), however many workers
+ * launch; any hash node of a plan-unknown query may be one.
  */
 function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: CostContext): QueryCost {
   // Worker processes per Gather, and the nodes each Gather's workers hold.
@@ -497,7 +620,15 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
   for (const node of shape.nodes) {
     const budget = NODE_BUDGET[node.kind];
     const workers = shape.planUnknown ? allWorkers : parallel ? Math.min(node.workers, context.workerPool) : 0;
-    const costed: NodeCost = { ...node, budget, budgetBytes: budgetBytes(s, budget), processes: 1 + workers };
+    const one = budgetBytes(s, budget);
+    const nodeBudget = node.kind === 'incremental-sort' ? 2 * one : one;
+    const costed: NodeCost = {
+      ...node,
+      budget,
+      budgetBytes: nodeBudget,
+      privateBytes: node.kind === 'parallel-hash' ? 0 : nodeBudget,
+      processes: 1 + workers,
+    };
     costedNodes.push(costed);
     if (workers === 0) continue;
     const key = shape.planUnknown ? 'plan' : (node.gather ?? `workers:${node.workers}`);
@@ -506,16 +637,27 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
     gathers.set(key, gather);
   }
   if (allWorkers > 0 && gathers.size === 0) gathers.set('plan', { workers: allWorkers, nodes: [] });
-  const sortBytes = costedNodes.filter((n) => n.budget === 'work_mem').reduce((t, n) => t + n.budgetBytes, 0);
-  const hashBytes = costedNodes.filter((n) => n.budget !== 'work_mem').reduce((t, n) => t + n.budgetBytes, 0);
+  const sortBytes = costedNodes.filter((n) => n.budget === 'work_mem').reduce((t, n) => t + n.privateBytes, 0);
+  const hashBytes = costedNodes.filter((n) => n.budget !== 'work_mem').reduce((t, n) => t + n.privateBytes, 0);
   const nodeOverheadBytes = nodesOverhead(s, costedNodes);
-  const sharedHash = costedNodes.filter(
-    (n) => n.kind === 'parallel-hash' || (shape.planUnknown && n.kind === 'generic-hash'),
-  );
-  const sharedHashBytes = sharedHash.reduce(
-    (t, n) => t + n.budgetBytes * ((shape.planUnknown ? allWorkers : n.workers) + 1),
-    0,
-  );
+
+  // Parallel Hash tables in DSM. A plan-unknown hash node may be one (with workers to plan) or a
+  // private table: the DSM term counts what the shared table holds beyond the private copy already
+  // counted in the backend.
+  let sharedHashNodes = 0;
+  let sharedHashBytes = 0;
+  let dsmBytes = 0;
+  for (const n of costedNodes) {
+    const planned = shape.planUnknown ? allWorkers : n.workers;
+    const candidate = n.kind === 'parallel-hash' || (shape.planUnknown && n.kind === 'generic-hash' && planned > 0);
+    if (!candidate) continue;
+    const table = Math.ceil(n.budgetBytes * (planned + 1) * PARALLEL_HASH_DSM.factor + PARALLEL_HASH_DSM.bytes);
+    const counted = n.privateBytes + (n.kind === 'parallel-hash' ? 0 : n.privateBytes * (allowanceOf(s.version, n.kind).factor - 1));
+    sharedHashNodes++;
+    sharedHashBytes += table;
+    dsmBytes += Math.max(0, table - Math.floor(counted));
+  }
+
   let workers = 0;
   let workerBytes = 0;
   let workersBytes = 0;
@@ -523,13 +665,16 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
     const launched = Math.min(gather.workers, context.workerPool - workers);
     if (launched <= 0) continue;
     const each =
-      context.baselineBytes + gather.nodes.reduce((t, n) => t + n.budgetBytes, 0) + nodesOverhead(s, gather.nodes);
+      context.baselineBytes +
+      context.jitBytes +
+      gather.nodes.reduce((t, n) => t + n.privateBytes, 0) +
+      nodesOverhead(s, gather.nodes);
     workers += launched;
     workerBytes = Math.max(workerBytes, each);
     workersBytes += launched * each;
   }
-  // A plan-unknown query with parallel query off still reports what one worker would hold.
-  if (workers === 0) workerBytes = context.baselineBytes + sortBytes + hashBytes + nodeOverheadBytes;
+  // With parallel query off, what one worker would hold is still reported.
+  if (workers === 0) workerBytes = context.baselineBytes + context.jitBytes + sortBytes + hashBytes + nodeOverheadBytes;
   return {
     source: shape.source,
     planUnknown: shape.planUnknown === true,
@@ -541,8 +686,9 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
     workers,
     workerBytes,
     workersBytes,
-    sharedHashNodes: sharedHash.length,
+    sharedHashNodes,
     sharedHashBytes,
+    dsmBytes,
   };
 }
 

@@ -14,10 +14,10 @@ import { Settings, type SettingAssignment } from './settings.js';
 import { largestFitting } from './solve.js';
 import type { ContainerSpec, ResolvedTopology } from './topology.js';
 import type { PgVersion } from './versions.js';
-import type { BuildName } from './build.js';
 import { effectiveWalBuffers } from './shmem.js';
 import { countsShape } from './workload.js';
 import { WORKLOAD_PROFILES, type WorkloadKind } from './presets.js';
+import type { BuildName } from './build.js';
 
 export { WORKLOAD_KINDS, WORKLOAD_PROFILES, type WorkloadKind, type WorkloadProfile } from './presets.js';
 

@@ -19,6 +19,8 @@ const component = z.object({
   name: z.string().describe('Human-readable name of the part'),
   bytes: bytes.describe('Its size in bytes'),
   detail: z.string().optional().describe('How it was computed, e.g. "5 × work_mem 4MB"'),
+  formula: z.string().optional().describe('The rule behind the figure'),
+  measured: z.string().optional().describe('Where the figure was measured'),
 });
 
 export const findingSchema = z.object({
@@ -118,8 +120,15 @@ export const planReportSchema = z.object({
     worstCaseBytes: bytes,
     components: z.array(component),
   }),
+  dynamicSharedMemory: z
+    .object({
+      worstCaseBytes: bytes,
+      components: z.array(component),
+    })
+    .describe('Dynamic shared memory (/dev/shm with posix): Parallel Hash tables'),
   totals: z.object({
     sharedBytes: bytes,
+    dynamicSharedBytes: bytes.describe('Parallel Hash tables beyond the private copies the backends count'),
     backendsBytes: bytes.describe('Σ over topology.groups of backends × perBackendBytes (each group at its own role settings)'),
     backgroundBytes: bytes,
     worstCaseBytes: bytes,

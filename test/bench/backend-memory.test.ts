@@ -9,7 +9,8 @@ import {
   rssAnon,
   sampleWhile,
 } from '../../bench/backend-memory.js';
-import { BACKEND_BASELINE_BYTES, NODE_ALLOWANCE } from '../../src/core/baselines.js';
+import { BACKEND_BASELINE_BYTES, SESSION_HEAP_SHARE } from '../../src/core/baselines.js';
+import { allowanceOf } from '../../src/core/model.js';
 import { installedVersions, startServer, type RunningServer } from '../support/postgres.js';
 
 const MiB = 1024 * 1024;
@@ -77,19 +78,22 @@ describe('planShape', () => {
 });
 
 describe('pgmemBound', () => {
-  it('is baseline + nodes (with their overhead) for a serial query and (1 + workers) × that for a parallel one', () => {
+  it('is baseline + nodes (with their overhead) + the session heap for a serial query, plus each worker for a parallel one', () => {
     const serial = pgmemBound(16, { work_mem: '16MB', hash_mem_multiplier: '2' }, { sortOps: 1, hashOps: 1 }, false);
-    const { sort, hash, bytes } = NODE_ALLOWANCE[16];
-    const overhead = Math.ceil(16 * MiB * (sort - 1) + bytes + 32 * MiB * (hash - 1) + bytes);
-    expect(serial.boundBytes).toBe(BACKEND_BASELINE_BYTES[16] + 16 * MiB + 32 * MiB + overhead);
+    const sort = allowanceOf(16, 'generic-sort');
+    const hash = allowanceOf(16, 'generic-hash');
+    const overhead = Math.ceil(16 * MiB * (sort.factor - 1) + sort.bytes + 32 * MiB * (hash.factor - 1) + hash.bytes);
+    const sessionHeap = Math.ceil(16 * MiB * SESSION_HEAP_SHARE[16]);
+    expect(serial.boundBytes).toBe(BACKEND_BASELINE_BYTES[16] + 16 * MiB + 32 * MiB + overhead + sessionHeap);
     const parallel = pgmemBound(
       16,
       { work_mem: '16MB', hash_mem_multiplier: '2', max_parallel_workers_per_gather: '2' },
       { sortOps: 1, hashOps: 1 },
       true,
     );
-    expect(parallel.boundBytes).toBe(3 * serial.boundBytes);
-    expect(parallel.workerBytes).toBe(serial.boundBytes);
+    // a worker is a fresh process per query: no heap kept from earlier queries
+    expect(parallel.workerBytes).toBe(serial.boundBytes - sessionHeap);
+    expect(parallel.boundBytes).toBe(serial.boundBytes + 2 * parallel.workerBytes);
   });
 });
 

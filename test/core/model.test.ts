@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BACKEND_BASELINE_BYTES, AUX_PROCESS_BYTES, NODE_ALLOWANCE } from '../../src/core/baselines.js';
+import { BACKEND_BASELINE_BYTES, AUX_PROCESS_BYTES, NODE_ALLOWANCES, SESSION_HEAP_SHARE } from '../../src/core/baselines.js';
+import { allowanceOf } from '../../src/core/model.js';
 import { component, GiB, MiB, plan } from '../support/analyze.js';
 
 describe('connections', () => {
@@ -30,16 +31,28 @@ describe('per backend, worst case', () => {
     expect(component(c, 'hash-nodes')).toBe(2 * 4 * MiB * 2);
     expect(component(c, 'temp-buffers')).toBe(8 * MiB);
     expect(component(c, 'private-baseline')).toBe(BACKEND_BASELINE_BYTES[18]);
-    // 18 measured: each node up to 1.5 × its budget + 0.5 MiB
-    expect(component(c, 'node-overhead')).toBe(0.5 * (8 * MiB + 16 * MiB) + 4 * 0.5 * MiB);
-    expect(report.perBackend.worstCaseBytes).toBe(8 * MiB + 16 * MiB + 14 * MiB + 8 * MiB + BACKEND_BASELINE_BYTES[18]);
+    // generic nodes take the largest allowance of their class; the session keeps a share of the largest budget
+    const gs = allowanceOf(18, 'generic-sort');
+    const gh = allowanceOf(18, 'generic-hash');
+    const overhead = Math.ceil(2 * (4 * MiB * (gs.factor - 1) + gs.bytes) + 2 * (8 * MiB * (gh.factor - 1) + gh.bytes));
+    expect(component(c, 'node-overhead')).toBe(overhead);
+    expect(component(c, 'session-heap')).toBe(Math.ceil(4 * MiB * SESSION_HEAP_SHARE[18]));
+    expect(report.perBackend.worstCaseBytes).toBe(
+      8 * MiB + 16 * MiB + overhead + Math.ceil(4 * MiB * SESSION_HEAP_SHARE[18]) + 8 * MiB + BACKEND_BASELINE_BYTES[18],
+    );
+    expect(c.map((x) => x.id)).toEqual(['private-baseline', 'sort-nodes', 'hash-nodes', 'node-overhead', 'session-heap', 'temp-buffers']);
   });
 
-  it('node overhead follows the measured allowance of the version', () => {
+  it('node overhead follows the measured allowance of each node kind and version', () => {
     const { report } = plan({ version: 15, settings: { work_mem: '100MB' }, workload: { sortOps: 1, hashOps: 1 } });
-    const { sort, hash, bytes } = NODE_ALLOWANCE[15];
-    const expected = Math.ceil(100 * MiB * (sort - 1) + bytes + 200 * MiB * (hash - 1) + bytes);
+    const gs = allowanceOf(15, 'generic-sort');
+    const gh = allowanceOf(15, 'generic-hash');
+    const expected = Math.ceil(100 * MiB * (gs.factor - 1) + gs.bytes + 200 * MiB * (gh.factor - 1) + gh.bytes);
     expect(component(report.perBackend.components, 'node-overhead')).toBe(expected);
+    // a generic node takes the largest allowance of its class
+    const t = NODE_ALLOWANCES[15];
+    expect(gs.factor).toBe(Math.max(t.sort.factor, t['incremental-sort'].factor, t.tuplestore.factor, t.bitmap.factor));
+    expect(gh.factor).toBe(Math.max(t['hash-join'].factor, t['hash-aggregate'].factor, t.memoize.factor));
   });
 
   it('hash_mem_multiplier is 1 in 13 and 14, so hash nodes cost work_mem there', () => {
@@ -76,12 +89,27 @@ describe('the rule of thumb', () => {
     // shared_buffers + work_mem × max_connections × operations per query
     expect(report.totals.ruleOfThumbBytes).toBe(128 * MiB + 125 * GiB);
   });
+
+  it('on 18 the same load costs what the measurements support: 1.12 × each sort, the session heap once', () => {
+    const { report } = plan({
+      clients: null,
+      settings: { work_mem: '256MB' },
+      workload: { sortOps: 5, hashOps: 0, parallel: false, tempBuffers: false },
+    });
+    // 5 × (256 MiB × 0.12 + 0.5 MiB) + 0.4 × 256 MiB, per backend (it was 5 × (128 + 0.5) MiB)
+    expect(component(report.perBackend.components, 'node-overhead')).toBe(Math.ceil(5 * (256 * MiB * 0.12 + 0.5 * MiB)));
+    expect(component(report.perBackend.components, 'session-heap')).toBe(Math.ceil(0.4 * 256 * MiB));
+    const backends = report.connections.backends * report.perBackend.worstCaseBytes;
+    expect(backends / GiB).toBeGreaterThan(150);
+    expect(backends / GiB).toBeLessThan(151);
+  });
 });
 
 describe('parallel query', () => {
   it('a query adds max_parallel_workers_per_gather workers; the instance caps them at max_parallel_workers', () => {
     const { report, model } = plan({ clients: 50 });
-    const perWorker = BACKEND_BASELINE_BYTES[18] + 8 * MiB + 16 * MiB + 14 * MiB; // nodes and their overhead
+    // nodes and their overhead; a worker keeps no heap from earlier queries
+    const perWorker = BACKEND_BASELINE_BYTES[18] + 8 * MiB + 16 * MiB + component(report.perBackend.components, 'node-overhead');
     expect(model.parallel.workersPerQuery).toBe(2);
     // min(50 backends × 2, max_parallel_workers 8, max_worker_processes 8)
     expect(model.parallel.instanceWorkers).toBe(8);
@@ -170,7 +198,15 @@ describe('totals', () => {
     const { report } = plan({ ramBytes: 16 * GiB });
     const t = report.totals;
     expect(t.backendsBytes).toBe(report.connections.backends * report.perBackend.worstCaseBytes);
-    expect(t.worstCaseBytes).toBe(report.sharedMemory.totalBytes + t.backendsBytes + report.background.worstCaseBytes);
+    expect(t.worstCaseBytes).toBe(
+      report.sharedMemory.totalBytes + t.backendsBytes + report.background.worstCaseBytes + t.dynamicSharedBytes,
+    );
+    // 2 hash nodes of a plan-unknown query may be Parallel Hash tables of 8 MiB × 3 × 1.35 + 0.5 MiB,
+    // beyond the backend's own copy (8 MiB + its overhead)
+    const gh = allowanceOf(18, 'generic-hash');
+    const extra = Math.ceil(8 * MiB * 3 * 1.35 + 0.5 * MiB) - Math.floor(8 * MiB * gh.factor);
+    expect(t.dynamicSharedBytes).toBe(report.connections.backends * 2 * extra);
+    expect(report.dynamicSharedMemory.components.map((c) => c.id)).toEqual(['parallel-hash-dsm']);
     expect(t.headroomBytes).toBe(16 * GiB - t.worstCaseBytes);
     const sum = (list: { bytes: number }[]) => list.reduce((a, c) => a + c.bytes, 0);
     expect(sum(report.perBackend.components)).toBe(report.perBackend.worstCaseBytes);

@@ -70,6 +70,7 @@ describe('query shapes', () => {
     ];
     const { report } = analyze({
       version: 17,
+      build: 'embedded',
       assignments: [],
       defaults: 'initdb',
       clients: null,

@@ -23,6 +23,7 @@ function planTopology(topology: TopologySpec, settings: Record<string, string> =
   const resolved = resolveTopology(topology);
   return analyze({
     version: 18,
+    build: 'embedded',
     assignments: Object.entries(settings).map(([name, value]) => ({ name, value, source: 'flag' })),
     defaults: 'initdb',
     clients: null,
@@ -71,10 +72,13 @@ describe('direct apps', () => {
     );
     const [web, reports] = report.topology.groups;
     const baseline = report.workload.backendBaselineBytes;
-    // 2 sorts × work_mem + 2 hashes × work_mem × hash_mem_multiplier 2 = 6 × work_mem,
-    // plus 18's measured node overhead: half of that and 0.5 MiB per node
-    expect(web!.perBackendBytes).toBe(baseline + 1.5 * 6 * 4 * MiB + 2 * MiB);
-    expect(reports!.perBackendBytes).toBe(baseline + 1.5 * 6 * 256 * MiB + 2 * MiB);
+    // 2 sorts × work_mem + 2 hashes × work_mem × hash_mem_multiplier 2 = 6 × work_mem, plus 18's
+    // measured overheads: sorts 12% + 0.5 MiB, hashes (HashAggregate's) 45% + 1 MiB, and 40% of one
+    // work_mem for the heap later queries of the session reuse
+    const perBackend = (workMem: number): number =>
+      baseline + 6 * workMem + Math.ceil(2 * (0.12 * workMem + 0.5 * MiB) + 2 * (0.45 * 2 * workMem + MiB)) + Math.ceil(0.4 * workMem);
+    expect(web!.perBackendBytes).toBe(perBackend(4 * MiB));
+    expect(reports!.perBackendBytes).toBe(perBackend(256 * MiB));
     expect(report.totals.backendsBytes).toBe(20 * web!.perBackendBytes + 2 * reports!.perBackendBytes);
   });
 
@@ -206,11 +210,13 @@ describe('containers', () => {
   });
 
   it('warns when /dev/shm cannot hold the parallel hash joins', () => {
-    // work_mem 64MB × hash_mem_multiplier 2 × 2 hash nodes × 3 participants = 768 MB per query, 4 queries (8 workers / 2)
+    // 2 hash nodes × (work_mem 64MB × hash_mem_multiplier 2 × 3 participants × 1.35 + 0.5 MiB) = 1,040.8 MiB
+    // per query, and each of the 20 backends may run one: the table is sized whether workers launch or not
     const report = inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 64 * MiB);
     const finding = report.findings.find((f) => f.id === 'dev-shm-too-small');
-    expect(finding?.data).toMatchObject({ shmBytes: 64 * MiB, neededBytes: 4 * 768 * MiB, concurrentQueries: 4 });
-    expect(inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 4096 * MiB).findings.map((f) => f.id)).not.toContain('dev-shm-too-small');
+    const perQuery = 2 * Math.ceil(128 * MiB * 3 * 1.35 + 0.5 * MiB);
+    expect(finding?.data).toMatchObject({ shmBytes: 64 * MiB, neededBytes: 20 * perQuery, concurrentQueries: 20 });
+    expect(inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 21 * 1024 * MiB).findings.map((f) => f.id)).not.toContain('dev-shm-too-small');
     expect(inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 64 * MiB, false).findings.map((f) => f.id)).not.toContain('dev-shm-too-small');
   });
 

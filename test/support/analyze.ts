@@ -14,10 +14,12 @@ export function plan(
     clients?: number | null;
     workload?: Partial<Workload>;
     ramBytes?: number | null;
-  } & Partial<Pick<AnalyzeInput, 'defaults'>> = {},
+  } & Partial<Pick<AnalyzeInput, 'defaults' | 'build'>> = {},
 ): Analysis {
   return analyze({
     version: options.version ?? 18,
+    // The embedded build unless a test asks for another: its figures are the plain per-version ones.
+    build: options.build ?? 'embedded',
     assignments: Object.entries(options.settings ?? {}).map(([name, value]) => ({ name, value, source: 'flag' })),
     defaults: options.defaults ?? 'initdb',
     clients: options.clients === undefined ? 50 : options.clients,

@@ -26,9 +26,10 @@ export const containerSharedMemory: FindingRule = {
 };
 
 /**
- * Parallel hash joins build one shared hash table of hash_mem × participants in dynamic shared
- * memory (nodeHash.c, ExecChooseHashTableSize), which lives in /dev/shm with
- * dynamic_shared_memory_type = posix: a small /dev/shm fails them with "No space left on device".
+ * Parallel hash joins build one shared hash table of hash_mem × (Workers Planned + 1) in dynamic
+ * shared memory (nodeHash.c, ExecChooseHashTableSize), whether or not the workers launch; with
+ * dynamic_shared_memory_type = posix it lives in /dev/shm, and a small /dev/shm fails them with
+ * "No space left on device". Every backend may run such a query at once.
  */
 export const devShmTooSmall: FindingRule = {
   id: 'dev-shm-too-small',
@@ -36,27 +37,21 @@ export const devShmTooSmall: FindingRule = {
   check({ model, container }) {
     if (!container) return [];
     const s = model.input.settings;
-    const { workersPerQuery, instanceWorkers } = model.parallel;
-    // The query with the largest shared hash tables, among the server's and the running groups'.
-    const queries = [model.perBackend, ...model.groups.filter((g) => g.backends > 0).map((g) => g.perBackend)].flatMap(
-      (cost) => cost.queries,
-    );
-    const query = queries.reduce((a, b) => (b.sharedHashBytes > a.sharedHashBytes ? b : a));
-    const hashOps = query.sharedHashNodes;
-    if (workersPerQuery === 0 || hashOps === 0 || s.str('dynamic_shared_memory_type') !== 'posix') return [];
-    const perQuery = query.sharedHashBytes;
-    const concurrent = Math.ceil(instanceWorkers / workersPerQuery);
-    const needed = perQuery * concurrent;
-    if (needed <= container.shmBytes) return [];
+    if (s.str('dynamic_shared_memory_type') !== 'posix') return [];
+    const running = model.groups.filter((g) => g.backends > 0 && g.perBackend.sharedHashBytes > 0);
+    const backends = running.reduce((total, g) => total + g.backends, 0);
+    const needed = running.reduce((total, g) => total + g.backends * g.perBackend.sharedHashBytes, 0);
+    if (needed === 0 || needed <= container.shmBytes) return [];
+    const perQuery = Math.max(...running.map((g) => g.perBackend.sharedHashBytes));
     const out: FindingBody[] = [
       {
         severity: 'warning',
         setting: 'max_parallel_workers_per_gather',
         message:
-          `/dev/shm is ${formatSize(container.shmBytes)} but ${concurrent} parallel queries with ${hashOps} parallel hash ` +
-          `join${hashOps > 1 ? 's' : ''} each can need ${formatSize(needed)} (${formatSize(perQuery)} each: hash_mem × (workers + 1) per parallel hash)`,
+          `/dev/shm is ${formatSize(container.shmBytes)} but ${backends} backends running parallel hash joins can need ` +
+          `${formatSize(needed)} (up to ${formatSize(perQuery)} per query: hash_mem × (workers planned + 1) per Parallel Hash, launched or not)`,
         fix: `give the container a larger /dev/shm (docker --shm-size=${Math.ceil(needed / 1048576)}m, or a memory-backed emptyDir at /dev/shm in Kubernetes)`,
-        data: { shmBytes: container.shmBytes, neededBytes: needed, concurrentQueries: concurrent },
+        data: { shmBytes: container.shmBytes, neededBytes: needed, concurrentQueries: backends },
       },
     ];
     return out;
