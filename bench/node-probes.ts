@@ -1,7 +1,6 @@
 /**
  * Probes of bench/backend-memory (`--probes`): one query per memory-node kind (sort, incremental
- * sort, hash join, HashAggregate, Memoize, tuplestore, Parallel Hash, stacked sorts, a wide
- * aggregate), each run several times in one session, with JIT on and off where the build has LLVM,
+ * sort, hash join, HashAggregate, Memoize, tuplestore, Parallel Hash, stacked sorts), each run several times in one session, with JIT on and off where the build has LLVM,
  * on the embedded builds 13–18 and on Debian's 15 (distribution build). For each run the peak
  * RssAnon of the backend and of its workers, and the peak of the dynamic shared memory segments it
  * maps (/dev/shm/PostgreSQL.*, allocated blocks), are set beside pgmem's figures for the same
@@ -138,18 +137,6 @@ export const PROBES: readonly Probe[] = [
     planHas: ['Parallel Hash'],
     fills: true,
   },
-  {
-    id: 'wide aggregate',
-    sql:
-      'SELECT count(*) FROM (SELECT v, sum(id), avg(id), min(k), max(k), sum(length(k)), avg(length(k)), ' +
-      'stddev(id), variance(id), sum(id * 2 + v), max(k || v), min(md5(k)), bool_and(id > 0), ' +
-      'count(DISTINCT w) FROM t GROUP BY v OFFSET 0) s',
-    // A Group Aggregate over an index; count(DISTINCT) sorts inside the Aggregate (a hidden sort).
-    planner: { ...SERIAL, enable_hashagg: 'off' },
-    nodes: [{ kind: 'sort' }],
-    planHas: ['Aggregate'],
-    fills: false,
-  },
 ];
 
 /** One probe's measured run set. */
@@ -280,7 +267,7 @@ export async function probeServer(
       if (options.only && !options.only.includes(probe.id)) continue;
       for (const workMem of options.workMems) {
         for (const jit of hasLlvm ? [true, false] : [false]) {
-          if (jit && probe.id !== 'sort' && probe.id !== 'wide aggregate' && probe.id !== '3 sorts' && workMem !== options.workMems[0]) continue;
+          if (jit && probe.id !== 'sort' && probe.id !== '3 sorts' && workMem !== options.workMems[0]) continue;
           const result = await runProbe(options.workMems[0]!, server, monitor, probe, workMem, jit, options.runs);
           if (result) {
             results.push(result);

@@ -121,6 +121,8 @@ export interface QueryCost {
   readonly nodeOverheadBytes: number;
   /** Node memory of the backend running it: sorts + hashes + overhead. */
   readonly queryBytes: number;
+  /** JIT's term for each of its processes (0 when jit is off, the build has no LLVM, or it stays below jit_above_cost). */
+  readonly jitBytes: number;
   /** Parallel workers it launches (0 when parallel query cannot run). */
   readonly workers: number;
   /** The largest of its workers: baseline + the nodes under its Gather + their overhead. */
@@ -461,7 +463,7 @@ function backendCost(
   workload: { readonly queries: readonly QueryShape[]; readonly parallel: boolean; readonly tempBuffers: boolean },
   context: CostContext,
 ): BackendCost {
-  const { baselineBytes, jitBytes } = context;
+  const { baselineBytes } = context;
   const workMemBytes = s.bytes('work_mem') ?? 0;
   const multiplier = s.num('hash_mem_multiplier');
   const shapes = workload.queries.length > 0 ? workload.queries : [{ source: 'no memory nodes', nodes: [] }];
@@ -472,6 +474,8 @@ function backendCost(
   });
   const query = queries[hungriest]!;
   const tempBuffersBytes = workload.tempBuffers ? (s.bytes('temp_buffers') ?? 0) : 0;
+  // JIT's memory comes and goes with each query; any query of the backend that can JIT brings it.
+  const jitBytes = Math.max(...queries.map((q) => q.jitBytes));
   const sortNodes = query.nodes.filter((n) => n.budget === 'work_mem').length;
   const hashNodes = query.nodes.length - sortNodes;
   // The session term, once per backend: a share of the largest sort-like budget of its queries, or
@@ -617,6 +621,7 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
   const gathers = new Map<string, { workers: number; nodes: NodeCost[] }>();
   const costedNodes: NodeCost[] = [];
   const allWorkers = shape.planUnknown && parallel ? context.perGather : 0;
+  const jitBytes = shape.jit === false ? 0 : context.jitBytes;
   for (const node of shape.nodes) {
     const budget = NODE_BUDGET[node.kind];
     const workers = shape.planUnknown ? allWorkers : parallel ? Math.min(node.workers, context.workerPool) : 0;
@@ -666,7 +671,7 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
     if (launched <= 0) continue;
     const each =
       context.baselineBytes +
-      context.jitBytes +
+      jitBytes +
       gather.nodes.reduce((t, n) => t + n.privateBytes, 0) +
       nodesOverhead(s, gather.nodes);
     workers += launched;
@@ -674,7 +679,7 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
     workersBytes += launched * each;
   }
   // With parallel query off, what one worker would hold is still reported.
-  if (workers === 0) workerBytes = context.baselineBytes + context.jitBytes + sortBytes + hashBytes + nodeOverheadBytes;
+  if (workers === 0) workerBytes = context.baselineBytes + jitBytes + sortBytes + hashBytes + nodeOverheadBytes;
   return {
     source: shape.source,
     planUnknown: shape.planUnknown === true,
@@ -683,6 +688,7 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
     hashBytes,
     nodeOverheadBytes,
     queryBytes: sortBytes + hashBytes + nodeOverheadBytes,
+    jitBytes,
     workers,
     workerBytes,
     workersBytes,

@@ -89,6 +89,11 @@ export interface QueryShape {
    * every node. The nodes' own `workers` are 0 then.
    */
   readonly planUnknown?: boolean;
+  /**
+   * Whether the query can JIT: false when its plan is known to cost less than jit_above_cost (or
+   * EXPLAIN shows no JIT section); absent, it may (JIT's term applies when jit = on on LLVM builds).
+   */
+  readonly jit?: boolean;
 }
 
 /** Where a flag-made shape comes from, when no other source is named. */

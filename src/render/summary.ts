@@ -70,7 +70,24 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
   });
   rows.push({ id: 'background', label: 'Background', detail: 'workers and server processes', bytes: background.worstCaseBytes, kind: 'section' });
   for (const c of background.components) rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
-  rows.push({ id: 'worst-case', label: 'Worst case', detail: 'shared + backends + background', bytes: totals.worstCaseBytes, kind: 'total' });
+  const dsm = report.dynamicSharedMemory;
+  if (dsm.worstCaseBytes > 0) {
+    rows.push({
+      id: 'dynamic-shared-memory',
+      label: 'Dynamic shared memory',
+      detail: 'Parallel Hash tables (/dev/shm), sized by the planned workers',
+      bytes: dsm.worstCaseBytes,
+      kind: 'section',
+    });
+    for (const c of dsm.components) rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
+  }
+  rows.push({
+    id: 'worst-case',
+    label: 'Worst case',
+    detail: dsm.worstCaseBytes > 0 ? 'shared + backends + background + DSM' : 'shared + backends + background',
+    bytes: totals.worstCaseBytes,
+    kind: 'total',
+  });
   if (totals.ramBytes !== null && totals.headroomBytes !== null) {
     rows.push({ id: 'ram', label: 'RAM', detail: '', bytes: totals.ramBytes, kind: 'total' });
     rows.push({

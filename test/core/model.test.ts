@@ -172,7 +172,7 @@ describe('background', () => {
   });
 
   it('page tables: every process maps the whole segment in 4 kB pages, 8 bytes each', () => {
-    const { report } = plan({ version: 18, clients: 50 });
+    const { report } = plan({ version: 18, build: 'distribution', clients: 50 });
     // 50 backends + 8 parallel workers + 3 autovacuum workers + 1 maintenance command
     // + 10 walsenders + 6 server processes + 3 I/O workers = 81 processes
     const perProcess = Math.ceil(report.sharedMemory.totalBytes / 4096) * 8;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/core/analyze.js';
-import { BACKEND_BASELINE_BYTES } from '../../src/core/baselines.js';
+import { BACKEND_BASELINE_BYTES, backendBaselineBytes, DISTRIBUTION_15_BASELINE_BYTES, JIT_BYTES, PARALLEL_HASH_DSM } from '../../src/core/baselines.js';
 import { DEFAULT_WORKLOAD, workloadQueries, type ClientGroup } from '../../src/core/model.js';
 import { countsShape, type QueryShape, type WorkloadNode } from '../../src/core/workload.js';
 import { component, MiB, plan } from '../support/analyze.js';
@@ -82,5 +82,40 @@ describe('query shapes', () => {
     expect(api).toMatchObject({ hungriestQuery: 'api', ownWorkload: true, perBackendBytes: BACKEND_BASELINE_BYTES[17] });
     expect(batch).toMatchObject({ hungriestQuery: 'flags', ownWorkload: false });
     expect(batch!.perBackendBytes).toBe(report.perBackend.worstCaseBytes);
+  });
+
+  it('JIT: a term per backend and worker on LLVM builds with jit = on, unless the plan stays below jit_above_cost', () => {
+    const jit = (options: Parameters<typeof plan>[0]) =>
+      plan({ version: 15, clients: 1, ...options }).report.perBackend.components.find((c) => c.id === 'jit')?.bytes ?? 0;
+    expect(jit({ build: 'distribution' })).toBe(JIT_BYTES);
+    expect(jit({ build: 'distribution', settings: { jit: 'off' } })).toBe(0);
+    expect(jit({ build: 'embedded' })).toBe(0);
+    const cheap: QueryShape = { source: 'cheap', nodes: [node('sort')], jit: false };
+    expect(jit({ build: 'distribution', workload: { queries: [cheap] } })).toBe(0);
+    const { model } = plan({ version: 15, build: 'distribution', clients: 1, workload: { tempBuffers: false } });
+    expect(model.parallel.bytesPerWorker).toBe(
+      model.perBackend.worstCaseBytes - model.perBackend.sessionHeapBytes,
+    );
+  });
+
+  it('the idle baseline follows the build: Debian 15 measured, other versions shifted by the same amount', () => {
+    expect(backendBaselineBytes(15, 'distribution')).toBe(DISTRIBUTION_15_BASELINE_BYTES);
+    expect(backendBaselineBytes(15, 'embedded')).toBe(BACKEND_BASELINE_BYTES[15]);
+    expect(backendBaselineBytes(18, 'distribution') - BACKEND_BASELINE_BYTES[18]).toBe(DISTRIBUTION_15_BASELINE_BYTES - BACKEND_BASELINE_BYTES[15]);
+  });
+
+  it('a Parallel Hash holds its table in DSM at hash_mem × (planned workers + 1), launched or not', () => {
+    const ph: QueryShape = { source: 'phj', nodes: [node('parallel-hash', 2, 'g')] };
+    const { report, model } = plan({
+      version: 16,
+      clients: 10,
+      settings: { work_mem: '32MB', max_parallel_workers: '0' },
+      workload: { queries: [ph], tempBuffers: false },
+    });
+    const table = Math.ceil(64 * MiB * 3 * PARALLEL_HASH_DSM.factor + PARALLEL_HASH_DSM.bytes);
+    expect(model.perBackend.sharedHashBytes).toBe(table);
+    expect(model.parallel.instanceWorkers).toBe(0);
+    expect(report.totals.dynamicSharedBytes).toBe(10 * table);
+    expect(component(report.perBackend.components, 'Hash nodes')).toBe(0);
   });
 });

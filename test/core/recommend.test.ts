@@ -138,9 +138,9 @@ describe('recommend: workloads and versions', () => {
   it('small machines get smaller temp_buffers so sessions fit', () => {
     // The embedded build: without JIT's term per backend, 400 sessions still fit in 8 GiB.
     const v = values(ok(recommend(base({ build: 'embedded', ramBytes: 8 * GiB, clients: 400 }))));
-    // every slot: 400 + 3 reserved + 30 margin = 433 sessions; 8 GiB × 0.8 / 8 / 433 = 1.89 MiB → 242 buffers of 8 kB
-    expect(v.max_connections).toBe('433');
-    expect(v.temp_buffers).toBe('1936kB');
+    // every slot: 400 + 3 reserved + 20 margin = 423 sessions; 8 GiB × 0.8 / 8 / 423 = 1.94 MiB → 247 buffers of 8 kB
+    expect(v.max_connections).toBe('423');
+    expect(v.temp_buffers).toBe('1976kB');
   });
 
   it('admin sessions of a topology raise superuser_reserved_connections', () => {

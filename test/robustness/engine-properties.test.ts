@@ -19,7 +19,9 @@ const scenario = fc.record({
   version,
   pods: fc.integer({ min: 0, max: 200 }),
   pool: fc.integer({ min: 0, max: 100 }),
-  workMemKb: fc.integer({ min: 64, max: 4 * 1024 * 1024 }),
+  // up to 1 GB: 20 hash nodes of 8 × that, each a possible Parallel Hash table of 3 participants, on
+  // 10,000 backends stay within the JSON's safe integers (2^53 bytes, 8 PiB)
+  workMemKb: fc.integer({ min: 64, max: 1024 * 1024 }),
   sharedBuffersMb: fc.integer({ min: 1, max: 64 * 1024 }),
   maxConnections: fc.integer({ min: 5, max: 10_000 }),
   hashMemMultiplier: fc.constantFrom('1', '1.5', '2', '8'),
@@ -88,7 +90,9 @@ describe('totals are the sums of their parts', () => {
       fc.property(scenario, (s) => {
         const { report } = analyze(input(s));
         const t = report.totals;
-        expect(t.worstCaseBytes).toBe(t.sharedBytes + t.backendsBytes + t.backgroundBytes);
+        expect(t.worstCaseBytes).toBe(t.sharedBytes + t.backendsBytes + t.backgroundBytes + t.dynamicSharedBytes);
+        expect(t.dynamicSharedBytes).toBe(report.dynamicSharedMemory.worstCaseBytes);
+        expect(report.dynamicSharedMemory.worstCaseBytes).toBe(sum(report.dynamicSharedMemory.components));
         expect(t.sharedBytes).toBe(report.sharedMemory.totalBytes);
         expect(report.sharedMemory.totalBytes).toBe(sum(report.sharedMemory.components));
         expect(report.perBackend.worstCaseBytes).toBe(sum(report.perBackend.components));
