@@ -16,6 +16,7 @@ import type { ContainerSpec, ResolvedTopology } from './topology.js';
 import type { PgVersion } from './versions.js';
 import { effectiveWalBuffers } from './shmem.js';
 import { countsShape } from './workload.js';
+import { JIT_BYTES } from './baselines.js';
 import { WORKLOAD_PROFILES, type WorkloadKind } from './presets.js';
 import type { BuildName } from './build.js';
 
@@ -196,6 +197,10 @@ export function recommend(input: RecommendInput): RecommendResult {
   // tolerate. The engine counts work_mem × multiplier per hash node.
   add('hash_mem_multiplier', '2', 'the default from PostgreSQL 15 on; hash nodes get 2 × work_mem');
 
+  // jit: on LLVM builds a query over jit_above_cost compiles in its backend and in each worker, up to
+  // 26 MiB per process measured (JIT_BYTES); every backend at once would leave work_mem little.
+  add('jit', 'off', `JIT holds up to ${formatSize(JIT_BYTES)} per backend and parallel worker on LLVM builds; turn it on where that fits`);
+
   const workload: Workload = {
     ...DEFAULT_WORKLOAD,
     ...input.workloadOverrides,
@@ -345,6 +350,7 @@ const ORDER = [
   'effective_cache_size',
   'work_mem',
   'hash_mem_multiplier',
+  'jit',
   'temp_buffers',
   'maintenance_work_mem',
   'autovacuum_work_mem',

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_ALLOWANCE } from '../../src/core/baselines.js';
+import { PARALLEL_HASH_DSM } from '../../src/core/baselines.js';
+import { allowanceOf } from '../../src/core/model.js';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
 import { NODE_BUDGET, type WorkloadNode } from '../../src/core/workload.js';
 import { readPlans } from '../../src/input/plans/index.js';
@@ -37,13 +38,16 @@ const hashMem = Number(PLAN_BASE_SETTINGS.hash_mem_multiplier) * workMem;
 
 /** What pgmem counts for the nodes at one plan node: budgets, and the measured allowance over them. */
 function countedBytes(version: PgVersion, nodes: readonly WorkloadNode[]): number {
-  const allowance = NODE_ALLOWANCE[version];
   return nodes.reduce((total, n) => {
     const budget = NODE_BUDGET[n.kind] === 'work_mem' ? workMem : hashMem;
-    // Incremental Sort holds two tuplesorts; a Parallel Hash's one table is sized for every participant.
-    const times = n.kind === 'incremental-sort' ? 2 : n.kind === 'parallel-hash' ? n.workers + 1 : 1;
-    const factor = NODE_BUDGET[n.kind] === 'work_mem' ? allowance.sort : allowance.hash;
-    return total + budget * times * factor + allowance.bytes;
+    const allowance = allowanceOf(version, n.kind);
+    // A Parallel Hash's one table is sized for every participant, in DSM.
+    if (n.kind === 'parallel-hash') {
+      return total + budget * (n.workers + 1) * PARALLEL_HASH_DSM.factor + PARALLEL_HASH_DSM.bytes + allowance.bytes;
+    }
+    // Incremental Sort holds two tuplesorts.
+    const times = n.kind === 'incremental-sort' ? 2 : 1;
+    return total + budget * times * allowance.factor + allowance.bytes;
   }, 0);
 }
 
