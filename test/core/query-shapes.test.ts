@@ -116,6 +116,6 @@ describe('query shapes', () => {
     expect(model.perBackend.sharedHashBytes).toBe(table);
     expect(model.parallel.instanceWorkers).toBe(0);
     expect(report.totals.dynamicSharedBytes).toBe(10 * table);
-    expect(component(report.perBackend.components, 'Hash nodes')).toBe(0);
+    expect(component(report.perBackend.components, 'hash-nodes')).toBe(0);
   });
 });
