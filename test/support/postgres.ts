@@ -44,7 +44,7 @@ export function installedVersions(suite = 'real-server tests'): PgVersion[] {
 
 /** A scratch directory readable and writable by the server user. */
 export function scratchDir(prefix = 'pgmem-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(process.env.PGMEM_SCRATCH_ROOT ?? tmpdir(), prefix));
   chmodSync(dir, 0o755);
   handOver(dir);
   return dir;

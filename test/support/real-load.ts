@@ -1004,7 +1004,7 @@ export function pgmemFigures(build: ServerBuild, document: Record<string, unknow
   let input = document;
   let dir: string | null = null;
   if (explain !== undefined) {
-    dir = mkdtempSync(join(tmpdir(), 'pgmem-load-plan-'));
+    dir = mkdtempSync(join(process.env.PGMEM_SCRATCH_ROOT ?? tmpdir(), 'pgmem-load-plan-'));
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(explain));
     args.push('--plans', join(dir, 'plan.json'));
     const { sortOps: _s, hashOps: _h, ...workload } = document.workload as Record<string, unknown>;

@@ -59,7 +59,7 @@ export function hugePagesReserved() {
 }
 
 function scratch(prefix) {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(process.env.PGMEM_SCRATCH_ROOT ?? tmpdir(), prefix));
   chmodSync(dir, 0o755);
   if (isRoot) chownSync(dir, uid, gid);
   return dir;
