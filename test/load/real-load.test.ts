@@ -50,6 +50,7 @@ const PLAN: ReadonlyArray<{ server: string; scenarios: Scenario[] }> = [
     server: 'debian-15',
     scenarios: [
       { shape: shape('sort'), topology: direct, seconds: SECONDS },
+      { shape: shape('parallel-hash-join'), topology: direct, seconds: SECONDS },
       {
         shape: shape('hash-agg'),
         topology: { kind: 'pgbouncer', mode: 'transaction', pods: SIZES.pooledPods, pool: SIZES.pooledPool, poolSize: SIZES.poolerPoolSize },
