@@ -6,7 +6,7 @@ import type { Finding, PlanReport } from '../core/report-schema.js';
 import { formatSize } from '../core/format.js';
 import type { RenderOptions } from './options.js';
 import { headline, queryRows, summaryRows, topologyRows } from './summary.js';
-import { shownFindings, terminalText } from './terminal.js';
+import { escapeControls, shownFindings, terminalText } from './terminal.js';
 
 const WIDTHS = [38, 66, 12];
 
@@ -26,9 +26,12 @@ export function renderTable(report: PlanReport, options: RenderOptions): string 
     if (row.kind !== 'item' && previous === 'item') table.push([{ colSpan: 3, content: chalk.dim('─'.repeat(WIDTHS.reduce((a, b) => a + b, 0))) }]);
     previous = row.kind;
     const size = formatSize(row.bytes);
-    if (row.kind === 'item') table.push([`  ${row.label}`, chalk.dim(row.detail), size]);
-    else if (row.kind === 'section') table.push([chalk.bold(row.label), row.detail, chalk.bold(size)]);
-    else table.push([chalk.bold(row.label), row.detail, chalk.bold(colorTotal(chalk, row.id, size, report))]);
+    // Labels and details can carry group names from a topology file: never raw to the terminal.
+    const label = escapeControls(row.label);
+    const detail = escapeControls(row.detail);
+    if (row.kind === 'item') table.push([`  ${label}`, chalk.dim(detail), size]);
+    else if (row.kind === 'section') table.push([chalk.bold(label), detail, chalk.bold(size)]);
+    else table.push([chalk.bold(label), detail, chalk.bold(colorTotal(chalk, row.id, size, report))]);
   }
   const title = options.title ? `${terminalText(options.title)}\n` : '';
   return `${title}${headline(report)}\n${renderTopology(report, chalk)}${table.toString()}\n${renderQueries(report, chalk)}${renderFindings(report.findings, chalk)}`;
