@@ -599,6 +599,18 @@ function budgetBytes(s: Settings, budget: NodeBudget): number {
   return Math.floor(s.num('work_mem') * s.num('hash_mem_multiplier') * 1024);
 }
 
+/**
+ * Whether a query may JIT: not when its shape says so, nor when its plan costs no more than
+ * jit_above_cost (or jit_above_cost = -1): standard_planner sets PGJIT_PERFORM only when
+ * jit_above_cost >= 0 and the plan's total cost exceeds it. Without a plan cost, it may.
+ */
+function queryMayJit(s: Settings, shape: QueryShape): boolean {
+  if (shape.jit !== undefined) return shape.jit;
+  if (shape.planCost === undefined) return true;
+  const above = s.num('jit_above_cost');
+  return above >= 0 && shape.planCost > above;
+}
+
 /** Measured overhead of a set of nodes beyond their budgets. */
 function nodesOverhead(s: Settings, nodes: readonly NodeCost[]): number {
   let total = 0;
@@ -621,7 +633,7 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
   const gathers = new Map<string, { workers: number; nodes: NodeCost[] }>();
   const costedNodes: NodeCost[] = [];
   const allWorkers = shape.planUnknown && parallel ? context.perGather : 0;
-  const jitBytes = shape.jit === false ? 0 : context.jitBytes;
+  const jitBytes = queryMayJit(s, shape) ? context.jitBytes : 0;
   for (const node of shape.nodes) {
     const budget = NODE_BUDGET[node.kind];
     const workers = shape.planUnknown ? allWorkers : parallel ? Math.min(node.workers, context.workerPool) : 0;

@@ -94,6 +94,12 @@ export interface QueryShape {
    * EXPLAIN shows no JIT section); absent, it may (JIT's term applies when jit = on on LLVM builds).
    */
   readonly jit?: boolean;
+  /**
+   * The plan's estimated total cost (the top node's "Total Cost"). Without `jit`, the model JITs the
+   * query only where the planner would: jit_above_cost >= 0 and the cost above it (planner.c,
+   * standard_planner).
+   */
+  readonly planCost?: number;
 }
 
 /** Where a flag-made shape comes from, when no other source is named. */

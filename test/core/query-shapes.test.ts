@@ -92,6 +92,19 @@ describe('query shapes', () => {
     expect(jit({ build: 'embedded' })).toBe(0);
     const cheap: QueryShape = { source: 'cheap', nodes: [node('sort')], jit: false };
     expect(jit({ build: 'distribution', workload: { queries: [cheap] } })).toBe(0);
+    // From a plan's cost, as standard_planner decides: JIT only above jit_above_cost (100000 by default).
+    const costing = (planCost: number, jitFlag?: boolean): QueryShape => ({
+      source: 'plan',
+      nodes: [node('sort')],
+      planCost,
+      ...(jitFlag !== undefined && { jit: jitFlag }),
+    });
+    expect(jit({ build: 'distribution', workload: { queries: [costing(100_000)] } })).toBe(0);
+    expect(jit({ build: 'distribution', workload: { queries: [costing(100_000.5)] } })).toBe(JIT_BYTES);
+    expect(jit({ build: 'distribution', settings: { jit_above_cost: '1000' }, workload: { queries: [costing(2481.77)] } })).toBe(JIT_BYTES);
+    expect(jit({ build: 'distribution', settings: { jit_above_cost: '-1' }, workload: { queries: [costing(1e9)] } })).toBe(0);
+    // A plan whose EXPLAIN shows a JIT section JITs, whatever its cost.
+    expect(jit({ build: 'distribution', workload: { queries: [costing(10, true)] } })).toBe(JIT_BYTES);
     const { model } = plan({ version: 15, build: 'distribution', clients: 1, workload: { tempBuffers: false } });
     expect(model.parallel.bytesPerWorker).toBe(
       model.perBackend.worstCaseBytes - model.perBackend.sessionHeapBytes,

@@ -75,6 +75,17 @@ describe('classification rules', () => {
     expect(kindCounts(distinct[0]!)).toEqual({ tuplestore: 3, 'hashed-estimate': 1 });
   });
 
+  it("keeps the plan's total cost, and a JIT section as the planner's choice to JIT", () => {
+    const sorted = node('Sort', { 'Total Cost': 2481.77 }, [node('Seq Scan', { 'Total Cost': 387 })]);
+    const [cheap] = readPlans(plan(sorted), 'f', 15);
+    expect(cheap!.planCost).toBe(2481.77);
+    expect(cheap!.jit).toBeUndefined();
+    const [jitted] = readPlans(plan(sorted, { JIT: { Functions: 3, Options: { Inlining: false } } }), 'f', 15);
+    expect(jitted!.jit).toBe(true);
+    const [costless] = readPlans(plan(node('Sort')), 'f', 15);
+    expect(costless!.planCost).toBeUndefined();
+  });
+
   it('counts one bitmap per BitmapOr and at most two for a BitmapAnd of three', () => {
     const scan = node('Bitmap Index Scan');
     const and = plan(node('Bitmap Heap Scan', {}, [node('BitmapAnd', {}, [scan, scan, node('BitmapOr', {}, [scan, scan])])]));

@@ -274,9 +274,14 @@ export function classifyPlan(doc: PlanDocument, version: PgVersion): PlanWorkloa
     }
   }
 
+  const totalCost = doc.plan['Total Cost'];
   return {
     source: doc.source,
     nodes,
+    // A JIT section says the planner JITs it; without one, the model compares the plan's cost with
+    // the server's jit_above_cost (the planner's own test), since EXPLAIN may have run with jit off.
+    ...(doc.jit && { jit: true }),
+    ...(typeof totalCost === 'number' && Number.isFinite(totalCost) && { planCost: totalCost }),
     queryText: doc.queryText,
     analyzed: doc.analyzed,
     workersPlanned,

@@ -19,6 +19,11 @@ export interface PlanDocument {
   readonly settings: Readonly<Record<string, string>>;
   /** EXPLAIN ANALYZE: "Execution Time" present. */
   readonly analyzed: boolean;
+  /**
+   * The plan shows a "JIT" section: the planner chose to JIT it (explain.c ExplainPrintJITSummary
+   * prints one whenever the executor's jit flags say PGJIT_PERFORM, with or without ANALYZE).
+   */
+  readonly jit: boolean;
 }
 
 /** Reads every plan in one file's text; throws an InputError naming the file (and line) otherwise. */
@@ -40,6 +45,7 @@ export function readPlanText(text: string, file: string): PlanDocument[] {
         queryText: typeof doc['Query Text'] === 'string' ? (doc['Query Text'] as string) : null,
         settings: stringRecord(doc.Settings),
         analyzed: typeof doc['Execution Time'] === 'number' || hasActuals(doc.Plan as Record<string, unknown>),
+        jit: doc.JIT !== undefined && doc.JIT !== null,
       });
     }
   }
