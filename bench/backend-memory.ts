@@ -233,10 +233,9 @@ export async function sampleWhile<T>(
   const timer = setInterval(sample, intervalMs);
   const watch = (async () => {
     while (!done) {
-      const { rows } = await monitor.query<{ pid: number }>(
-        'SELECT pid FROM pg_stat_activity WHERE leader_pid = $1',
-        [leaderPid],
-      );
+      const { rows } = await monitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE leader_pid = $1', [
+        leaderPid,
+      ]);
       for (const { pid } of rows) {
         if (!peaks.has(pid)) {
           peaks.set(pid, 0);
@@ -352,7 +351,8 @@ export async function benchVersion(version: PgVersion, options: BenchOptions): P
   const monitor = connect(server);
   try {
     await monitor.connect();
-    const serverVersion = (await monitor.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+    const serverVersion = (await monitor.query<{ server_version: string }>('SHOW server_version')).rows[0]!
+      .server_version;
 
     const idleBytes: number[] = [];
     for (let i = 0; i < options.baselineConnections; i++) {
@@ -372,7 +372,9 @@ export async function benchVersion(version: PgVersion, options: BenchOptions): P
       `CREATE TABLE t AS SELECT g AS id, md5(g::text) AS k, g % 1000 AS v FROM generate_series(1, ${options.rows}) g`,
     );
     await monitor.query('VACUUM ANALYZE t');
-    options.log(`  PG ${serverVersion}: loaded ${options.rows} rows in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
+    options.log(
+      `  PG ${serverVersion}: loaded ${options.rows} rows in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`,
+    );
 
     const measurements: Measurement[] = [];
     for (const workload of WORKLOADS) {
@@ -525,7 +527,9 @@ export function markdownTable(result: VersionResult): string {
 export function textTable(result: VersionResult): string {
   const rows = [[...COLUMNS], ...result.measurements.map(row)];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 /** The summary lines printed after each version's table. */
@@ -549,7 +553,13 @@ export function summary(result: VersionResult): string[] {
   ];
 }
 
-function parseArgs(argv: readonly string[]): { versions: PgVersion[] | null; workMems: string[]; multipliers: number[]; rows: number; markdown: string | null } {
+function parseArgs(argv: readonly string[]): {
+  versions: PgVersion[] | null;
+  workMems: string[];
+  multipliers: number[];
+  rows: number;
+  markdown: string | null;
+} {
   const get = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -585,7 +595,9 @@ async function mainProbes(argv: readonly string[]): Promise<void> {
   if (saved) {
     results = rebound(JSON.parse(readFileSync(saved, 'utf8')) as ProbeResult[]);
   } else {
-    const ids = (get('--servers') ?? 'debian-15,embedded-13,embedded-14,embedded-15,embedded-16,embedded-17,embedded-18').split(',');
+    const ids = (
+      get('--servers') ?? 'debian-15,embedded-13,embedded-14,embedded-15,embedded-16,embedded-17,embedded-18'
+    ).split(',');
     results = [];
     for (const build of probeBuilds(ids)) {
       log(`${build.id}…`);
@@ -626,7 +638,9 @@ async function main(): Promise<void> {
       log,
     });
     results.push(result);
-    process.stdout.write(`\n## PostgreSQL ${result.serverVersion}\n\n${textTable(result)}\n\n${summary(result).join('\n')}\n`);
+    process.stdout.write(
+      `\n## PostgreSQL ${result.serverVersion}\n\n${textTable(result)}\n\n${summary(result).join('\n')}\n`,
+    );
   }
   process.stdout.write(
     `\nidle backend RssAnon medians (MiB): ${results.map((r) => `${r.version}: ${mib(r.idleMedianBytes)}`).join(', ')}\n` +
@@ -634,7 +648,12 @@ async function main(): Promise<void> {
   );
   if (args.markdown) {
     const md = results
-      .map((r) => `### PostgreSQL ${r.serverVersion}\n\n${markdownTable(r)}\n\n${summary(r).map((l) => `- ${l.trim()}`).join('\n')}\n`)
+      .map(
+        (r) =>
+          `### PostgreSQL ${r.serverVersion}\n\n${markdownTable(r)}\n\n${summary(r)
+            .map((l) => `- ${l.trim()}`)
+            .join('\n')}\n`,
+      )
       .join('\n');
     writeFileSync(args.markdown, md);
   }

@@ -55,11 +55,14 @@ const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** One run: wall milliseconds and, with GNU time, the peak resident set in MiB. */
 function timeRun(args: readonly string[], cwd: string): { ms: number; rssMiB: number | null } {
-  const [command, argv] = GNU_TIME ? [GNU_TIME, ['-f', 'pgmem-bench-rss %M', process.execPath, ...args]] : [process.execPath, args];
+  const [command, argv] = GNU_TIME
+    ? [GNU_TIME, ['-f', 'pgmem-bench-rss %M', process.execPath, ...args]]
+    : [process.execPath, args];
   const start = process.hrtime.bigint();
   const r = spawnSync(command, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`node ${args.slice(0, 4).join(' ')} … exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
+  if (r.status !== 0)
+    throw new Error(`node ${args.slice(0, 4).join(' ')} … exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
   const rss = /pgmem-bench-rss (\d+)/.exec(r.stderr.toString());
   return { ms, rssMiB: rss ? Number(rss[1]) / 1024 : null };
 }
@@ -86,7 +89,10 @@ function main(): void {
     const files: string[] = [];
     for (let i = 0; i < fileCount; i++) {
       const name = `server-${i}.conf`;
-      writeFileSync(join(dir, name), bigConfiguration(40).replace('max_connections = 200', `max_connections = ${100 + i}`));
+      writeFileSync(
+        join(dir, name),
+        bigConfiguration(40).replace('max_connections = 200', `max_connections = ${100 + i}`),
+      );
       files.push(name);
     }
     const cases = [
@@ -94,10 +100,15 @@ function main(): void {
         name: `check on ${lines.toLocaleString('en')} lines`,
         args: [bin, 'check', `big-${lines}.conf`, '--json', '--fail-on', 'none', '--no-auto-conf'],
       })),
-      { name: `check on ${fileCount.toLocaleString('en')} files`, args: [bin, 'check', ...files, '--json', '--fail-on', 'none', '--no-auto-conf'] },
+      {
+        name: `check on ${fileCount.toLocaleString('en')} files`,
+        args: [bin, 'check', ...files, '--json', '--fail-on', 'none', '--no-auto-conf'],
+      },
     ];
     console.log(`node ${process.version}, ${pairs} alternating pairs per case\n`);
-    console.log('| case | node -e 0 (median ms) | pgmem (median ms) | pgmem − node (median ms) | ratio (median of pairs) | pgmem peak RSS (median MiB) |');
+    console.log(
+      '| case | node -e 0 (median ms) | pgmem (median ms) | pgmem − node (median ms) | ratio (median of pairs) | pgmem peak RSS (median MiB) |',
+    );
     console.log('|---|---:|---:|---:|---:|---:|');
     for (const c of cases) {
       timeRun(c.args, dir); // warm the file cache
@@ -121,7 +132,9 @@ function main(): void {
       const ratio = median(pgmem.map((p, i) => p / node[i]!));
       const extra = median(pgmem.map((p, i) => p - node[i]!));
       const memory = rss.length > 0 ? median(rss).toFixed(0) : '—';
-      console.log(`| ${c.name} | ${median(node).toFixed(1)} | ${median(pgmem).toFixed(1)} | ${extra.toFixed(1)} | ${ratio.toFixed(2)}× | ${memory} |`);
+      console.log(
+        `| ${c.name} | ${median(node).toFixed(1)} | ${median(pgmem).toFixed(1)} | ${extra.toFixed(1)} | ${ratio.toFixed(2)}× | ${memory} |`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,11 @@ if (hugePagesReserved()) {
   process.exitCode = 2;
 } else {
   console.log(`seed ${seed}, ${cases} configurations per version`);
-  console.log(['server', 'cases', 'refused', 'exact', 'same MB', 'max |err| B', 'median |err| B', 'mean |err| B', 'ms/case'].join('\t'));
+  console.log(
+    ['server', 'cases', 'refused', 'exact', 'same MB', 'max |err| B', 'median |err| B', 'mean |err| B', 'ms/case'].join(
+      '\t',
+    ),
+  );
   for (const { version: v, build, label } of oracleServers('bench/fidelity')) {
     const random = seededRandom(seed * 31 + v);
     const errors = [];
@@ -45,8 +49,17 @@ if (hugePagesReserved()) {
     const median = abs.length ? abs[Math.floor(abs.length / 2)] : NaN;
     const mean = abs.length ? abs.reduce((a, b) => a + b, 0) / abs.length : NaN;
     console.log(
-      [label, errors.length, refused, abs.filter((e) => e === 0).length, sameMb, abs.at(-1) ?? NaN, median, mean.toFixed(1),
-        ((Date.now() - started) / cases).toFixed(1)].join('\t'),
+      [
+        label,
+        errors.length,
+        refused,
+        abs.filter((e) => e === 0).length,
+        sameMb,
+        abs.at(-1) ?? NaN,
+        median,
+        mean.toFixed(1),
+        ((Date.now() - started) / cases).toFixed(1),
+      ].join('\t'),
     );
   }
 }

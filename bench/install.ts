@@ -25,7 +25,13 @@ const time = (fn: () => void): number => {
 try {
   let tarball = '';
   const packMs = time(() => {
-    const out = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string; size: number; unpackedSize: number }[];
+    const out = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    ) as { filename: string; size: number; unpackedSize: number }[];
     tarball = join(work, out[0]!.filename);
     console.log(`tarball ${out[0]!.filename}: ${out[0]!.size} bytes, ${out[0]!.unpackedSize} unpacked`);
   });
@@ -35,21 +41,40 @@ try {
   for (let r = 0; r < rounds; r++) {
     const project = join(work, `p${r}`);
     execFileSync('mkdir', ['-p', project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `bench-${r}`, version: '1.0.0', private: true }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: `bench-${r}`, version: '1.0.0', private: true }),
+    );
     const env = { ...process.env, npm_config_cache: join(work, 'cache'), NO_COLOR: '1' };
-    install.push(time(() => execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: project, env, stdio: 'ignore' })));
+    install.push(
+      time(() =>
+        execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+          cwd: project,
+          env,
+          stdio: 'ignore',
+        }),
+      ),
+    );
     for (const into of [first, second]) {
       into.push(
         time(() => {
-          const result = spawnSync('npx', ['pgmem', 'plan', '--pods', '5', '--pool', '10'], { cwd: project, env, encoding: 'utf8' });
+          const result = spawnSync('npx', ['pgmem', 'plan', '--pods', '5', '--pool', '10'], {
+            cwd: project,
+            env,
+            encoding: 'utf8',
+          });
           if (result.status !== 0) throw new Error(result.stderr);
         }),
       );
     }
   }
   console.log(`npm pack (builds through prepare): ${packMs.toFixed(0)} ms`);
-  console.log(`npm install of the tarball, median of ${rounds}: ${median(install).toFixed(0)} ms (warm npm cache after round 1)`);
-  console.log(`first npx pgmem plan after install, median: ${median(first).toFixed(0)} ms; second: ${median(second).toFixed(0)} ms`);
+  console.log(
+    `npm install of the tarball, median of ${rounds}: ${median(install).toFixed(0)} ms (warm npm cache after round 1)`,
+  );
+  console.log(
+    `first npx pgmem plan after install, median: ${median(first).toFixed(0)} ms; second: ${median(second).toFixed(0)} ms`,
+  );
   console.log(`install + first run, median: ${median(install.map((v, i) => v + first[i]!)).toFixed(0)} ms`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -170,7 +170,9 @@ export function rebound(results: readonly ProbeResult[]): ProbeResult[] {
   const kB = (size: string): number => Number(size.replace(/MB$/, '')) * 1024;
   return results.map((r) => {
     const bound = probeBound(r.version, r.build, r.settings, { source: r.probe, nodes: r.nodes });
-    const smallest = Math.min(...results.filter((o) => o.server === r.server && o.probe === r.probe).map((o) => kB(o.workMem)));
+    const smallest = Math.min(
+      ...results.filter((o) => o.server === r.server && o.probe === r.probe).map((o) => kB(o.workMem)),
+    );
     const probe = PROBES.find((p) => p.id === r.probe);
     return {
       ...r,
@@ -244,7 +246,13 @@ function walk(node: PlanNode, visit: (n: PlanNode) => void): void {
 /** Runs every probe on one server build. */
 export async function probeServer(
   build: ServerBuild,
-  options: { workMems: readonly string[]; runs: number; rows: number; only?: readonly string[]; log: (line: string) => void },
+  options: {
+    workMems: readonly string[];
+    runs: number;
+    rows: number;
+    only?: readonly string[];
+    log: (line: string) => void;
+  },
 ): Promise<ProbeResult[]> {
   const hasLlvm = build.build === 'distribution';
   const server: LoadServer = await startLoadServer(
@@ -309,8 +317,13 @@ async function runProbe(
     const types = new Set<string>();
     walk(explain.rows[0]!['QUERY PLAN'][0]!.Plan, (n) => types.add(n['Node Type']));
     const missing = probe.planHas.filter((t) => !types.has(t) && !(t === 'Parallel Hash' && types.has('Hash')));
-    if (missing.length > 0 || (probe.planHas.includes('Parallel Hash') && !types.has('Parallel Hash Join') && !types.has('Hash'))) {
-      process.stderr.write(`  ${build.id} ${probe.id}: plan lacks ${missing.join(', ')} (${[...types].join(', ')}); skipped\n`);
+    if (
+      missing.length > 0 ||
+      (probe.planHas.includes('Parallel Hash') && !types.has('Parallel Hash Join') && !types.has('Hash'))
+    ) {
+      process.stderr.write(
+        `  ${build.id} ${probe.id}: plan lacks ${missing.join(', ')} (${[...types].join(', ')}); skipped\n`,
+      );
       return null;
     }
     const peaks: number[] = [];
@@ -333,7 +346,10 @@ async function runProbe(
       const timer = setInterval(sample, 3);
       const watch = (async () => {
         while (!done) {
-          const { rows } = await monitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE leader_pid = $1', [pid]);
+          const { rows } = await monitor.query<{ pid: number }>(
+            'SELECT pid FROM pg_stat_activity WHERE leader_pid = $1',
+            [pid],
+          );
           for (const row of rows) workers.add(row.pid);
           await new Promise((r) => setTimeout(r, 10));
         }
@@ -348,8 +364,10 @@ async function runProbe(
         if (run === 0) {
           walk(top.Plan, (n) => {
             if (n['Workers Launched'] !== undefined) workersLaunched = Math.max(workersLaunched, n['Workers Launched']);
-            if (n['Sort Space Used'] !== undefined) nodeReports.push(`${n['Node Type']} ${n['Sort Space Type']} ${n['Sort Space Used']}kB`);
-            if (n['Peak Memory Usage'] !== undefined) nodeReports.push(`${n['Node Type']} peak ${n['Peak Memory Usage']}kB`);
+            if (n['Sort Space Used'] !== undefined)
+              nodeReports.push(`${n['Node Type']} ${n['Sort Space Type']} ${n['Sort Space Used']}kB`);
+            if (n['Peak Memory Usage'] !== undefined)
+              nodeReports.push(`${n['Node Type']} peak ${n['Peak Memory Usage']}kB`);
           });
         }
       } finally {
@@ -443,7 +461,8 @@ export const PROBE_COLUMNS = [
 /** One table row. */
 export function probeRow(r: ProbeResult): string[] {
   const peak = leaderPeak(r);
-  const ratio = r.dsmPeakBytes > 0 ? (r.leaderBoundBytes + r.dsmBoundBytes) / (peak + r.dsmPeakBytes) : r.leaderBoundBytes / peak;
+  const ratio =
+    r.dsmPeakBytes > 0 ? (r.leaderBoundBytes + r.dsmBoundBytes) / (peak + r.dsmPeakBytes) : r.leaderBoundBytes / peak;
   return [
     r.server,
     r.probe,

@@ -29,21 +29,23 @@ import { pgbouncerBin } from '../test/support/pg-binaries.mjs';
 const USAGE = `usage: npm run bench:real-load -- [--servers debian-15,embedded-15,embedded-18] [--scenarios LIST]
   [--seconds 30] [--issue-sizes] [--per-process] [--json] [--markdown FILE]`;
 
+const OPTIONS = {
+  servers: { type: 'string', default: 'debian-15,embedded-15,embedded-18' },
+  scenarios: { type: 'string' },
+  seconds: { type: 'string', default: '30' },
+  'issue-sizes': { type: 'boolean', default: false },
+  'per-process': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  markdown: { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+const parseOptions = () => parseArgs({ options: OPTIONS }).values;
+
 async function main(): Promise<number> {
-  let values;
+  let values: ReturnType<typeof parseOptions>;
   try {
-    ({ values } = parseArgs({
-      options: {
-        servers: { type: 'string', default: 'debian-15,embedded-15,embedded-18' },
-        scenarios: { type: 'string' },
-        seconds: { type: 'string', default: '30' },
-        'issue-sizes': { type: 'boolean', default: false },
-        'per-process': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        markdown: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    }));
+    values = parseOptions();
   } catch (error) {
     process.stderr.write(`bench:real-load: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -59,7 +61,9 @@ async function main(): Promise<number> {
   }
   const sizes = values['issue-sizes'] ? ISSUE_SIZES : DEFAULT_SIZES;
   const { builds, missing } = findBuilds(values.servers.split(','));
-  const tools = [pgbenchBin() ? null : 'pgbench (postgresql-contrib)', pgbouncerBin() ? null : 'pgbouncer'].filter(Boolean);
+  const tools = [pgbenchBin() ? null : 'pgbench (postgresql-contrib)', pgbouncerBin() ? null : 'pgbouncer'].filter(
+    Boolean,
+  );
   if (missing.length > 0 || tools.length > 0) {
     process.stderr.write(`bench:real-load: not installed: ${[...missing, ...tools].join(', ')}\n`);
     return 2;
@@ -67,19 +71,32 @@ async function main(): Promise<number> {
   let scenarios = defaultScenarios(sizes, seconds);
   if (values.scenarios) {
     const wanted = values.scenarios.split(',');
-    const known = new Set(scenarios.map((s) => s.shape.id as string).concat(scenarios.map(scenarioName), ['pgbouncer']));
+    const known = new Set(
+      scenarios.map((s) => s.shape.id as string).concat(scenarios.map(scenarioName), ['pgbouncer']),
+    );
     const unknown = wanted.filter((w) => !known.has(w));
     if (unknown.length > 0) {
       process.stderr.write(`bench:real-load: --scenarios: unknown ${unknown.join(', ')}\n`);
       return 2;
     }
     scenarios = scenarios.filter(
-      (s) => wanted.includes(s.shape.id) || wanted.includes(scenarioName(s)) || (wanted.includes('pgbouncer') && s.topology.kind === 'pgbouncer'),
+      (s) =>
+        wanted.includes(s.shape.id) ||
+        wanted.includes(scenarioName(s)) ||
+        (wanted.includes('pgbouncer') && s.topology.kind === 'pgbouncer'),
     );
   }
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  log(`settings: ${Object.entries(serverSettings(sizes)).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  log(`tables (rows): ${Object.entries(tableRows(sizes)).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  log(
+    `settings: ${Object.entries(serverSettings(sizes))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
+  log(
+    `tables (rows): ${Object.entries(tableRows(sizes))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   const rows: LoadRow[] = [];
   const notes: string[] = [];
   for (const build of builds) {
@@ -88,9 +105,11 @@ async function main(): Promise<number> {
       log,
       onRow: (row) => {
         rows.push(row);
-        log(`  peak ${(row.peaks.peakBytes / 2 ** 20).toFixed(0)} MiB (idle ${(row.idleBytes / 2 ** 20).toFixed(0)}), ` +
-          `${row.peaks.backendsSeen} backends, backend peak ${(row.peaks.backendPeakBytes / 2 ** 20).toFixed(1)} MiB; ` +
-          `pgmem ${(row.pgmem.worstCaseBytes / 2 ** 20).toFixed(0)} MiB: ${row.ratio.toFixed(2)}× ${row.bounded ? 'bounded' : 'NOT bounded'}`);
+        log(
+          `  peak ${(row.peaks.peakBytes / 2 ** 20).toFixed(0)} MiB (idle ${(row.idleBytes / 2 ** 20).toFixed(0)}), ` +
+            `${row.peaks.backendsSeen} backends, backend peak ${(row.peaks.backendPeakBytes / 2 ** 20).toFixed(1)} MiB; ` +
+            `pgmem ${(row.pgmem.worstCaseBytes / 2 ** 20).toFixed(0)} MiB: ${row.ratio.toFixed(2)}× ${row.bounded ? 'bounded' : 'NOT bounded'}`,
+        );
       },
     });
     if (result.accountingNote) notes.push(`${build.id}: ${result.accountingNote}`);

@@ -39,14 +39,22 @@ export function median(values: readonly number[]): number {
 /** Wall time of one spawned process in milliseconds; throws when it fails. */
 function timeRun(args: readonly string[]): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.toString()}`);
+  if (result.status !== 0)
+    throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.toString()}`);
   return ms;
 }
 
 /** Paired measurements of one case: node -e 0 and pgmem alternate, first one then the other. */
-export function measure(bin: string, args: readonly string[], pairs: number): { node: number[]; pgmem: number[]; ratios: number[] } {
+export function measure(
+  bin: string,
+  args: readonly string[],
+  pairs: number,
+): { node: number[]; pgmem: number[]; ratios: number[] } {
   const node: number[] = [];
   const pgmem: number[] = [];
   const ratios: number[] = [];
@@ -88,7 +96,9 @@ function main(): void {
     const ratio = median(ratios);
     const verdict = c.target === null ? '—' : `≤ ${c.target}× ${ratio <= c.target ? 'met' : 'MISSED'}`;
     if (c.target !== null && ratio > c.target) failed = true;
-    console.log(`| \`pgmem ${c.name}\` | ${median(node).toFixed(1)} | ${median(pgmem).toFixed(1)} | ${ratio.toFixed(2)}× | ${verdict} |`);
+    console.log(
+      `| \`pgmem ${c.name}\` | ${median(node).toFixed(1)} | ${median(pgmem).toFixed(1)} | ${ratio.toFixed(2)}× | ${verdict} |`,
+    );
   }
   process.exitCode = failed ? 1 : 0;
 }

@@ -24,9 +24,14 @@ export function bigTopology(apps: number): string {
 
 function timeRun(args: readonly string[], cwd: string): number {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, args, {
+    cwd,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`pgmem ${args.slice(1).join(' ')} exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
+  if (r.status !== 0)
+    throw new Error(`pgmem ${args.slice(1).join(' ')} exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
   return ms;
 }
 
@@ -61,7 +66,9 @@ function main(): void {
     console.log(`node ${process.version}, ${pairs} alternating pairs\n`);
     console.log('| case | JSON (median ms) | table (median ms) | table ÷ JSON (median of pairs) |');
     console.log('|---|---:|---:|---:|');
-    console.log(`| plan --topology, ${apps.toLocaleString('en')} apps | ${median(jsons).toFixed(0)} | ${median(tables).toFixed(0)} | ${ratio.toFixed(2)}× |`);
+    console.log(
+      `| plan --topology, ${apps.toLocaleString('en')} apps | ${median(jsons).toFixed(0)} | ${median(tables).toFixed(0)} | ${ratio.toFixed(2)}× |`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

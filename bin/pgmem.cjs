@@ -12,7 +12,13 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const dist = join(__dirname, '..', 'dist', 'bin');
   require('./code-cache.cjs').installCodeCache(dist);
   require(join(dist, 'run.cjs'))
-    .run(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() })
+    .run(args, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+      env: process.env,
+      cwd: process.cwd(),
+    })
     .then((code) => {
       process.exitCode = code;
     });

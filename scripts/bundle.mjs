@@ -28,7 +28,9 @@ const builtinsAsRequire = {
     b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
       if (!BUILTINS.has(args.path)) return undefined;
       // The shim's own require() is the real one (the banner's).
-      return args.namespace === 'builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin' };
+      return args.namespace === 'builtin'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'builtin' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
       contents: LAZY_BUILTINS.has(args.path)
@@ -107,10 +109,17 @@ const separateFiles = (outdir) => ({
       if (args.kind === 'entry-point') return undefined;
       const source = relativeSource(args.resolveDir, args.path);
       const shared = SHARED[source];
-      if (shared) return { path: `./${relative(outdir, join('dist/bin', `${shared}.cjs`)) || `${shared}.js`}`.replace('./../', '../'), external: true };
+      if (shared)
+        return {
+          path: `./${relative(outdir, join('dist/bin', `${shared}.cjs`)) || `${shared}.js`}`.replace('./../', '../'),
+          external: true,
+        };
       const lazy = LAZY[source];
       if (lazy && args.kind === 'dynamic-import') {
-        return { path: `./${relative(outdir, join('dist/bin/lazy', `${lazy}.cjs`))}`.replace('./../', '../'), external: true };
+        return {
+          path: `./${relative(outdir, join('dist/bin/lazy', `${lazy}.cjs`))}`.replace('./../', '../'),
+          external: true,
+        };
       }
       return undefined;
     });
@@ -137,7 +146,10 @@ const common = {
 await rm('dist/bin', { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { run: 'src/cli/run.ts', ...Object.fromEntries(Object.entries(SHARED).map(([src, name]) => [name, src])) },
+  entryPoints: {
+    run: 'src/cli/run.ts',
+    ...Object.fromEntries(Object.entries(SHARED).map(([src, name]) => [name, src])),
+  },
   outdir: 'dist/bin',
   plugins: [builtinsAsRequire, catalogAsJson('dist/bin'), separateFiles('dist/bin')],
 });
@@ -157,7 +169,11 @@ await build({
   const { run } = require(join(dist, 'run.cjs'));
   const sink = { write: () => true };
   const io = { stdout: sink, stderr: sink, env: { NO_COLOR: '1' }, cwd: process.cwd() };
-  for (const argv of [['plan', '--pods', '5', '--pool', '10', '--json'], ['plan', '--pods', '5', '--pool', '10'], ['--help']]) {
+  for (const argv of [
+    ['plan', '--pods', '5', '--pool', '10', '--json'],
+    ['plan', '--pods', '5', '--pool', '10'],
+    ['--help'],
+  ]) {
     await run(argv, io);
   }
   recorder.writeCaches();

@@ -69,8 +69,25 @@ const ALIASES: readonly { from: string; to: string }[] = [
  * for password_encryption in 13; the others guard against a spelling we do not know of.
  */
 const ENUM_CANDIDATES = [
-  'on', 'off', 'true', 'false', 'yes', 'no', '1', '0', 't', 'f', 'y', 'n',
-  'debug', 'info', 'archive', 'hot_standby', 'none', 'default', 'auto',
+  'on',
+  'off',
+  'true',
+  'false',
+  'yes',
+  'no',
+  '1',
+  '0',
+  't',
+  'f',
+  'y',
+  'n',
+  'debug',
+  'info',
+  'archive',
+  'hot_standby',
+  'none',
+  'default',
+  'auto',
 ];
 
 interface Row {
@@ -131,10 +148,15 @@ function showAs(version: PgVersion, name: string, value: string): Promise<string
 }
 
 /** For every accepted enum spelling, the value the server shows when it differs from the spelling. */
-async function canonicalSpellings(version: PgVersion, enums: readonly GucDefinition[]): Promise<Map<string, Record<string, string>>> {
+async function canonicalSpellings(
+  version: PgVersion,
+  enums: readonly GucDefinition[],
+): Promise<Map<string, Record<string, string>>> {
   // transaction_isolation's check hook ignores values outside a transaction, so -C shows its boot value.
   const probed = enums.filter((e) => e.name !== 'transaction_isolation');
-  const jobs = probed.flatMap((e) => [...e.enumValues!, ...(e.hiddenEnumValues ?? [])].map((v) => [e.name, v] as const));
+  const jobs = probed.flatMap((e) =>
+    [...e.enumValues!, ...(e.hiddenEnumValues ?? [])].map((v) => [e.name, v] as const),
+  );
   const result = new Map<string, Record<string, string>>();
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -40,23 +40,50 @@ for (const version of versions) {
     }
     await client.query('SET auto_explain.log_min_duration = -1');
     await waitForLog(join(logDir(server.server), 'postgresql'), LOGGED.length);
-    writeFileSync(join(dir, 'auto-explain.log'), autoExplainLines(readFileSync(join(logDir(server.server), 'postgresql'), 'utf8')));
+    writeFileSync(
+      join(dir, 'auto-explain.log'),
+      autoExplainLines(readFileSync(join(logDir(server.server), 'postgresql'), 'utf8')),
+    );
     if (version >= 15) {
       const jsonlog = readFileSync(join(logDir(server.server), 'postgresql.json'), 'utf8');
-      writeFileSync(join(dir, 'auto-explain.jsonlog'), jsonlog.split('\n').filter((l) => l.includes('plan:')).join('\n') + '\n');
+      writeFileSync(
+        join(dir, 'auto-explain.jsonlog'),
+        `${jsonlog
+          .split('\n')
+          .filter((l) => l.includes('plan:'))
+          .join('\n')}\n`,
+      );
     }
     // psql's aligned table and -At output of several statements, from Debian's psql.
     const psqlDir = distributionBinDir(15);
     if (!psqlDir) throw new Error('psql of the distribution build is not installed (postgresql-15)');
     const psql = (args: string[]): string => {
-      const result = spawnSync(join(psqlDir, 'psql'), ['-X', '-h', server.server.socketDir, '-p', String(server.server.port), '-U', 'postgres', '-d', 'postgres', ...args], {
-        encoding: 'utf8',
-      });
+      const result = spawnSync(
+        join(psqlDir, 'psql'),
+        [
+          '-X',
+          '-h',
+          server.server.socketDir,
+          '-p',
+          String(server.server.port),
+          '-U',
+          'postgres',
+          '-d',
+          'postgres',
+          ...args,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      );
       if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
       return result.stdout;
     };
     const commands = LOGGED.map((name) => PLAN_SHAPES.find((s) => s.name === name)!).map(
-      (shape) => `RESET ALL; ${shapeSettings(shape).map(([k, v]) => `SET ${k} = '${v}';`).join(' ')} ${explainSql(shape)}`,
+      (shape) =>
+        `RESET ALL; ${shapeSettings(shape)
+          .map(([k, v]) => `SET ${k} = '${v}';`)
+          .join(' ')} ${explainSql(shape)}`,
     );
     writeFileSync(join(dir, 'psql-aligned.txt'), psql(['-q', '-c', commands[0]!]));
     writeFileSync(join(dir, 'several.json'), psql(['-q', '-At', ...commands.flatMap((c) => ['-c', c])]));

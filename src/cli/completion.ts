@@ -37,7 +37,10 @@ const FILE_OPTIONS = new Set(['--config', '--auto-conf', '--topology']);
  * The commands and options of a commander program: each option's fixed values are the choices it was
  * registered with; the arguments' fixed words are given (schema documents, shells).
  */
-export function describeProgram(program: Command, argumentWords: Readonly<Record<string, readonly string[]>>): CompletionCommand[] {
+export function describeProgram(
+  program: Command,
+  argumentWords: Readonly<Record<string, readonly string[]>>,
+): CompletionCommand[] {
   return program.commands.map((command) => ({
     name: command.name(),
     description: command.description(),
@@ -47,7 +50,13 @@ export function describeProgram(program: Command, argumentWords: Readonly<Record
         const flag = o.long!;
         const takesValue = o.required || o.optional;
         const fixed = o.argChoices;
-        return { flag, description: o.description, takesValue, values: takesValue ? (fixed ?? null) : null, file: FILE_OPTIONS.has(flag) };
+        return {
+          flag,
+          description: o.description,
+          takesValue,
+          values: takesValue ? (fixed ?? null) : null,
+          file: FILE_OPTIONS.has(flag),
+        };
       }),
     argumentFiles: command.registeredArguments.some((a) => a.variadic),
     argumentWords: argumentWords[command.name()] ?? [],
@@ -63,7 +72,10 @@ export function bashScript(commands: readonly CompletionCommand[]): string {
   const optionCases: string[] = [];
   for (const c of commands) {
     for (const o of c.options) {
-      if (o.values) valueCases.push(`    ${c.name}:${o.flag}) COMPREPLY=($(compgen -W ${single(o.values.join(' '))} -- "$cur")); return ;;`);
+      if (o.values)
+        valueCases.push(
+          `    ${c.name}:${o.flag}) COMPREPLY=($(compgen -W ${single(o.values.join(' '))} -- "$cur")); return ;;`,
+        );
       else if (o.file) valueCases.push(`    ${c.name}:${o.flag}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`);
       else if (o.takesValue) valueCases.push(`    ${c.name}:${o.flag}) COMPREPLY=(); return ;;`);
     }
@@ -98,14 +110,24 @@ complete -o filenames -F _pgmem pgmem
 }
 
 /** zsh's _arguments specs allow no unescaped brackets or colons in descriptions. */
-const zshText = (s: string): string => s.replace(/[[\]:'\\]/g, ' ').replace(/\s+/g, ' ').trim();
+const zshText = (s: string): string =>
+  s
+    .replace(/[[\]:'\\]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** The zsh script (#compdef, _arguments per command). */
 export function zshScript(commands: readonly CompletionCommand[]): string {
   const list = commands.map((c) => `    ${single(`${c.name}:${zshText(c.description)}`)}`).join('\n');
   const cases = commands.map((c) => {
     const specs = c.options.map((o) => {
-      const action = o.values ? `:value:(${o.values.join(' ')})` : o.file ? ':file:_files' : o.takesValue ? ':value: ' : '';
+      const action = o.values
+        ? `:value:(${o.values.join(' ')})`
+        : o.file
+          ? ':file:_files'
+          : o.takesValue
+            ? ':value: '
+            : '';
       return `      ${single(`${o.flag}[${zshText(o.description)}]${action}`)}`;
     });
     if (c.argumentFiles) specs.push(`      '*:file:_files'`);
@@ -135,8 +157,12 @@ _pgmem "$@"
 
 /** The fish script (complete -c pgmem …). */
 export function fishScript(commands: readonly CompletionCommand[]): string {
-  const lines = ['# fish completion for pgmem. Install: pgmem completion fish > ~/.config/fish/completions/pgmem.fish', 'complete -c pgmem -f'];
-  for (const c of commands) lines.push(`complete -c pgmem -n __fish_use_subcommand -a ${c.name} -d ${single(c.description)}`);
+  const lines = [
+    '# fish completion for pgmem. Install: pgmem completion fish > ~/.config/fish/completions/pgmem.fish',
+    'complete -c pgmem -f',
+  ];
+  for (const c of commands)
+    lines.push(`complete -c pgmem -n __fish_use_subcommand -a ${c.name} -d ${single(c.description)}`);
   for (const c of commands) {
     const when = `-n ${single(`__fish_seen_subcommand_from ${c.name}`)}`;
     for (const o of c.options) {

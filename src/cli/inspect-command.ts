@@ -52,7 +52,7 @@ export function registerInspectCommand(program: Command, io: CliIo, setExit: (co
       '\nThe password comes from the connection string, PGPASSWORD or the password file (PGPASSFILE, ~/.pgpass).' +
         '\nOnly reads: every query runs in a READ ONLY transaction. Without --pods/--pool/--clients or' +
         '\n--topology every max_connections slot is assumed in use. A topology gives the apps, poolers, reserved' +
-        '\nsessions, container and RAM; the server\'s own settings stand for its server.settings and server.config.',
+        "\nsessions, container and RAM; the server's own settings stand for its server.settings and server.config.",
     )
     .action(async (conninfo: string | undefined, options: CommandOptions<'inspect'>) => {
       setExit(await inspectCommand(conninfo, options, io));
@@ -60,7 +60,11 @@ export function registerInspectCommand(program: Command, io: CliIo, setExit: (co
 }
 
 /** Runs `inspect` and returns the exit code. */
-export async function inspectCommand(conninfo: string | undefined, options: CommandOptions<'inspect'>, io: CliIo): Promise<number> {
+export async function inspectCommand(
+  conninfo: string | undefined,
+  options: CommandOptions<'inspect'>,
+  io: CliIo,
+): Promise<number> {
   const format = readFormat(options, 'table');
   if (options.pgVersion !== undefined) {
     throw new UsageError('inspect takes the version from the server', '--pg-version');
@@ -84,7 +88,9 @@ export async function inspectCommand(conninfo: string | undefined, options: Comm
   } else {
     const title = `${describeTarget(live, target)} (PostgreSQL ${snapshot.serverVersion})`;
     const plan = await renderReport(report, format, { color, title });
-    io.stdout.write(`${plan}\n${format === 'markdown' ? renderLiveMarkdown(report.live) : renderLiveText(report.live)}`);
+    io.stdout.write(
+      `${plan}\n${format === 'markdown' ? renderLiveMarkdown(report.live) : renderLiveText(report.live)}`,
+    );
   }
   return exitCodeFor(report.findings, flags.failOn);
 }
@@ -101,7 +107,12 @@ export async function inspectReport(snapshot: LiveSnapshot, flags: PlanFlags): P
   const live = liveSection(
     snapshot,
     { sharedBytes: report.sharedMemory.totalBytes, worstCaseBackends: report.connections.backends },
-    { profile: build, source: flags.buildFlag ? 'flag' : 'server', detected: detected.build, evidence: detected.evidence },
+    {
+      profile: build,
+      source: flags.buildFlag ? 'flag' : 'server',
+      detected: detected.build,
+      evidence: detected.evidence,
+    },
   );
   return { ...report, live };
 }
@@ -300,14 +311,17 @@ export async function readLiveServer(
       fileSettingsError: files && 'error' in files ? files.error : null,
       activity,
       allocatedSharedBytes: allocated,
-      allocatedSharedError: 'error' in shmem ? shmem.error : allocated === null ? 'pg_shmem_allocations returned nothing' : null,
+      allocatedSharedError:
+        'error' in shmem ? shmem.error : allocated === null ? 'pg_shmem_allocations returned nothing' : null,
       jitAvailable: 'rows' in jit && jit.rows[0]?.available === true,
       gssBuffer: 'rows' in shmem && allocated !== null ? shmem.rows[0]?.gss === true : null,
     };
   } catch (error) {
     if (error instanceof PgmemError) throw error;
     const message = (error as Error).message ?? String(error);
-    throw new ConnectionError(live.redactConninfo(`query on ${describeTarget(live, target)} failed: ${message}`.replace(/\s*\n\s*/g, ' ')));
+    throw new ConnectionError(
+      live.redactConninfo(`query on ${describeTarget(live, target)} failed: ${message}`.replace(/\s*\n\s*/g, ' ')),
+    );
   } finally {
     await client.end().catch(() => {});
   }

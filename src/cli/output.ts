@@ -62,6 +62,9 @@ export function isClosedPipe(error: NodeJS.ErrnoException): boolean {
 
 /** The one line for any other write failure, e.g. "no space left on device (ENOSPC)". */
 export function describeWriteError(error: NodeJS.ErrnoException): string {
-  const reason = (error.message ?? '').replace(/^[A-Z]+: /, '').replace(/, write$/, '').trim();
+  const reason = (error.message ?? '')
+    .replace(/^[A-Z]+: /, '')
+    .replace(/, write$/, '')
+    .trim();
   return `cannot write to standard output: ${reason || 'write failed'}${error.code && !reason.includes(error.code) ? ` (${error.code})` : ''}`;
 }

@@ -4,7 +4,15 @@ import type { Analysis } from '../core/analyze.js';
 import type { SettingAssignment } from '../core/settings.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
-import { analyzeConfig, analyzePlan, assertConfigValid, autoConfChoice, configFileOf, loadConfig, loadPlanFlags } from './plan-input.js';
+import {
+  analyzeConfig,
+  analyzePlan,
+  assertConfigValid,
+  autoConfChoice,
+  configFileOf,
+  loadConfig,
+  loadPlanFlags,
+} from './plan-input.js';
 import { readFormat, readPlanFlags, type FormatOf, type PlanFlags, type PlanOptions } from './plan-options.js';
 import { renderCheckReports, renderReport } from './render-report.js';
 import { renderJson } from '../render/json.js';
@@ -24,8 +32,11 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<numb
   const format = readFormat(options, 'table');
   const vary = options.vary ?? [];
   if (options.solve !== undefined || vary.length > 0) {
-    if (options.solve !== undefined && vary.length > 0) throw new UsageError('give either --solve or --vary, not both', '--solve');
-    return options.solve !== undefined ? solveCommand(options.solve, options, io, format) : varyCommand(vary, options, io, format);
+    if (options.solve !== undefined && vary.length > 0)
+      throw new UsageError('give either --solve or --vary, not both', '--solve');
+    return options.solve !== undefined
+      ? solveCommand(options.solve, options, io, format)
+      : varyCommand(vary, options, io, format);
   }
   const flags = await loadPlanFlags(options, io, { failOnDefault: 'none' });
   const color = useColor(io, flags.color);
@@ -58,8 +69,15 @@ interface PlanEvaluator {
 /** Reads flags, topology and configuration file once; evaluates variations without reading again. */
 async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly string[]): Promise<PlanEvaluator> {
   // Not read here yet: refused rather than ignored.
-  const unread = options.manifest?.length ? '--manifest' : options.provider ? '--provider' : options.parameterGroup ? '--parameter-group' : null;
-  if (unread) throw new UsageError(`--solve and --vary do not take ${unread} yet; use a topology file and --set`, unread);
+  const unread = options.manifest?.length
+    ? '--manifest'
+    : options.provider
+      ? '--provider'
+      : options.parameterGroup
+        ? '--parameter-group'
+        : null;
+  if (unread)
+    throw new UsageError(`--solve and --vary do not take ${unread} yet; use a topology file and --set`, unread);
   // --pods alone is incomplete for plan, but complete when the pool is what varies.
   const poolVaries = knobs.includes('pool') && options.pods !== undefined && options.pool === undefined;
   const parsed = readPlanFlags(poolVaries ? { ...options, pool: 1 } : options, { failOnDefault: 'none' });
@@ -68,7 +86,8 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
   let doc: TopologyDocument | null = null;
   let spec: TopologySpec | null = null;
   if (raw.topologyFile) {
-    if (raw.pgbouncerFiles.length > 0) throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
+    if (raw.pgbouncerFiles.length > 0)
+      throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
     ({ doc, spec } = await loadTopologyDocument(raw.topologyFile, io));
   }
   const bouncers = !doc && raw.pgbouncerFiles.length > 0 ? readPgBouncerFiles(raw.pgbouncerFiles, io) : null;
@@ -108,16 +127,24 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
 const SOLVE_COUNT_CAP = 1_000_000;
 
 /** `plan --solve pods|pool|work_mem`: the largest value within --ram (and the connection slots). */
-async function solveCommand(variable: SolveVariable, options: PlanOptions, io: CliIo, format: FormatOf<'plan'>): Promise<number> {
+async function solveCommand(
+  variable: SolveVariable,
+  options: PlanOptions,
+  io: CliIo,
+  format: FormatOf<'plan'>,
+): Promise<number> {
   const { solve } = await import('../core/solve.js');
   const { flags, hasTopology, evaluate } = await planEvaluator(options, io, [variable]);
-  if (flags.ramBytes === null) throw new UsageError('needs --ram (or a topology with a container limit or server.ram)', '--solve');
+  if (flags.ramBytes === null)
+    throw new UsageError('needs --ram (or a topology with a container limit or server.ram)', '--solve');
   if (!hasTopology && variable !== 'work_mem') {
     if (flags.clients !== null && flags.pods === undefined && flags.pool === undefined) {
       throw new UsageError(`give --pods and --pool instead of --clients to solve for ${variable}`, '--solve');
     }
-    if (variable === 'pods' && flags.pool === undefined) throw new UsageError('needs --pool (connections per pod) to solve for pods', '--solve');
-    if (variable === 'pool' && flags.pods === undefined) throw new UsageError('needs --pods to solve for pool', '--solve');
+    if (variable === 'pods' && flags.pool === undefined)
+      throw new UsageError('needs --pool (connections per pod) to solve for pods', '--solve');
+    if (variable === 'pool' && flags.pods === undefined)
+      throw new UsageError('needs --pods to solve for pool', '--solve');
   }
   const workMem = findGuc(flags.version, 'work_mem', flags.build)!;
   const result = solve(
@@ -147,7 +174,9 @@ async function solveCommand(variable: SolveVariable, options: PlanOptions, io: C
     io.stdout.write(renderJson({ solve: solved, ...report }));
   } else {
     const line = `${solveHeadline(result)}\n\n`;
-    io.stdout.write(`${format === 'markdown' ? `**${line.trim()}**\n\n` : line}${await renderReport(report, format, { color: useColor(io, flags.color) })}`);
+    io.stdout.write(
+      `${format === 'markdown' ? `**${line.trim()}**\n\n` : line}${await renderReport(report, format, { color: useColor(io, flags.color) })}`,
+    );
   }
   if (result.value === null || result.value === 0) return ExitCode.Findings;
   return exitCodeFor(report.findings, flags.failOn);
@@ -171,7 +200,11 @@ function solveSection(result: SolveResult): SolveSection {
 function solveHeadline(result: SolveResult): string {
   const ram = formatSize(result.ramBytes);
   const show = (v: number): string =>
-    result.variable === 'work_mem' ? `work_mem = ${formatPgSize(v * 1024)}` : result.variable === 'pods' ? plural(v, 'pod') : `a pool of ${v}`;
+    result.variable === 'work_mem'
+      ? `work_mem = ${formatPgSize(v * 1024)}`
+      : result.variable === 'pods'
+        ? plural(v, 'pod')
+        : `a pool of ${v}`;
   if (result.value === null) {
     return `--solve ${result.variable}: nothing fits: even ${show(result.next!.value)} needs ${formatSize(result.next!.worstCaseBytes)} of RAM ${ram}`;
   }
@@ -181,7 +214,7 @@ function solveHeadline(result: SolveResult): string {
       : result.limitedBy === 'ram'
         ? `limited by RAM: ${show(result.next!.value)} would need ${formatSize(result.next!.worstCaseBytes)} of ${ram}`
         : result.limitedBy === 'range'
-          ? 'limited by the setting\'s maximum'
+          ? "limited by the setting's maximum"
           : `nothing binds up to ${SOLVE_COUNT_CAP} (server connections are capped elsewhere, e.g. by a pooler)`;
   return `--solve ${result.variable}: ${show(result.value)} (${why})`;
 }
@@ -189,13 +222,25 @@ function solveHeadline(result: SolveResult): string {
 const TOPOLOGY_KNOB_NAMES = ['pods', 'pool', 'clients'];
 
 /** Parses the --vary flags into axes; every error names the flag. */
-function readAxes(raw: readonly string[], flags: PlanFlags, hasTopology: boolean, maxAxes: number, maxCells: number): GridAxis[] {
+function readAxes(
+  raw: readonly string[],
+  flags: PlanFlags,
+  hasTopology: boolean,
+  maxAxes: number,
+  maxCells: number,
+): GridAxis[] {
   if (raw.length > maxAxes) throw new UsageError(`at most ${maxAxes} axes, got ${raw.length}`, '--vary');
   const axes: GridAxis[] = [];
   for (const text of raw) {
     const eq = text.indexOf('=');
     const given = eq > 0 ? text.slice(0, eq).trim().toLowerCase() : '';
-    const values = eq > 0 ? text.slice(eq + 1).split(',').map((v) => v.trim()) : [];
+    const values =
+      eq > 0
+        ? text
+            .slice(eq + 1)
+            .split(',')
+            .map((v) => v.trim())
+        : [];
     const flag = `--vary ${given || text}`;
     if (!given || values.length === 0 || values.some((v) => v === '')) {
       throw new UsageError(`expected NAME=V1,V2,… such as work_mem=4MB,16MB, got "${text}"`, '--vary');
@@ -216,10 +261,14 @@ function readAxes(raw: readonly string[], flags: PlanFlags, hasTopology: boolean
     axes.push({ name, values });
   }
   const names = axes.map((a) => a.name);
-  if (names.includes('clients') && (names.includes('pods') || names.includes('pool') || flags.pods !== undefined || flags.pool !== undefined)) {
+  if (
+    names.includes('clients') &&
+    (names.includes('pods') || names.includes('pool') || flags.pods !== undefined || flags.pool !== undefined)
+  ) {
     throw new UsageError('vary clients, or pods and pool, not both', '--vary clients');
   }
-  if (hasTopology && names.includes('clients')) throw new UsageError('with a topology, vary pods or pool', '--vary clients');
+  if (hasTopology && names.includes('clients'))
+    throw new UsageError('with a topology, vary pods or pool', '--vary clients');
   if (!hasTopology && names.includes('pods') && !names.includes('pool') && flags.pool === undefined) {
     throw new UsageError('needs --pool (connections per pod)', '--vary pods');
   }
@@ -229,19 +278,31 @@ function readAxes(raw: readonly string[], flags: PlanFlags, hasTopology: boolean
 }
 
 /** `plan --vary NAME=V1,V2,…`: the worst case over a grid of settings and topology knobs. */
-async function varyCommand(raw: readonly string[], options: PlanOptions, io: CliIo, format: FormatOf<'plan'>): Promise<number> {
+async function varyCommand(
+  raw: readonly string[],
+  options: PlanOptions,
+  io: CliIo,
+  format: FormatOf<'plan'>,
+): Promise<number> {
   if (format === 'markdown') throw new UsageError('--vary writes table or json', '--format');
   const [{ computeGrid, MAX_GRID_AXES, MAX_GRID_CELLS }, { MIN_HEADROOM_SHARE }] = await Promise.all([
     import('../core/grid.js'),
     import('../core/findings/low-headroom.js'),
   ]);
-  const knobs = raw.map((text) => text.slice(0, Math.max(text.indexOf('='), 0)).trim().toLowerCase());
+  const knobs = raw.map((text) =>
+    text
+      .slice(0, Math.max(text.indexOf('='), 0))
+      .trim()
+      .toLowerCase(),
+  );
   const { flags, hasTopology, evaluate } = await planEvaluator(options, io, knobs);
   const axes = readAxes(raw, flags, hasTopology, MAX_GRID_AXES, MAX_GRID_CELLS);
   const grid = computeGrid(
     axes,
     (values) => {
-      const variation: { pods?: number; pool?: number; clients?: number; settings: SettingAssignment[] } = { settings: [] };
+      const variation: { pods?: number; pool?: number; clients?: number; settings: SettingAssignment[] } = {
+        settings: [],
+      };
       for (const [name, value] of Object.entries(values)) {
         if (name === 'pods' || name === 'pool' || name === 'clients') variation[name] = Number(value);
         else variation.settings.push({ name, value, source: 'flag' });
@@ -252,7 +313,10 @@ async function varyCommand(raw: readonly string[], options: PlanOptions, io: Cli
     MIN_HEADROOM_SHARE,
   );
   const render = await import('../render/grid.js');
-  io.stdout.write(format === 'json' ? renderJson(render.gridJson(grid)) : render.renderGridTable(grid, { color: useColor(io, flags.color) }));
+  io.stdout.write(
+    format === 'json'
+      ? renderJson(render.gridJson(grid))
+      : render.renderGridTable(grid, { color: useColor(io, flags.color) }),
+  );
   return ExitCode.Ok;
 }
-

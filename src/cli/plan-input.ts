@@ -76,10 +76,15 @@ export function loadConfig(
   if (stat.kind !== 'file') throw new InputError('not a regular file', file);
   if (typeof autoConf === 'string') {
     const autoStat = fs.stat(resolve(io.cwd, autoConf));
-    if (autoStat?.kind !== 'file') throw new InputError(`${autoStat === null ? 'no such file' : 'not a regular file'} (given as --auto-conf)`, autoConf);
+    if (autoStat?.kind !== 'file')
+      throw new InputError(
+        `${autoStat === null ? 'no such file' : 'not a regular file'} (given as --auto-conf)`,
+        autoConf,
+      );
   }
   const result = readConfiguration(server.version, file, fs, { autoConf, build: server.build });
-  const mainFailure = result.files.length === 0 ? result.issues.find((i) => i.line === null && i.kind === 'include') : undefined;
+  const mainFailure =
+    result.files.length === 0 ? result.issues.find((i) => i.line === null && i.kind === 'include') : undefined;
   if (mainFailure) {
     const reason = /: ([^:"]+)$/.exec(mainFailure.message)?.[1] ?? 'cannot read';
     throw new InputError(OPEN_FAILURES[reason] ?? `cannot read (${reason})`, file);
@@ -89,7 +94,10 @@ export function loadConfig(
   const shownPaths = new Map<string, string>();
   const shown = (path: string): string => {
     let display = shownPaths.get(path);
-    if (display === undefined) shownPaths.set(path, (display = displayPath(io.cwd, path)));
+    if (display === undefined) {
+      display = displayPath(io.cwd, path);
+      shownPaths.set(path, display);
+    }
     return display;
   };
   const assignments: SettingAssignment[] = [];
@@ -100,7 +108,11 @@ export function loadConfig(
     file: shown(absolute),
     files: result.files.map(shown),
     assignments,
-    issues: result.issues.map((i) => ({ ...i, file: shown(i.file), message: i.message.split(i.file).join(shown(i.file)) })),
+    issues: result.issues.map((i) => ({
+      ...i,
+      file: shown(i.file),
+      message: i.message.split(i.file).join(shown(i.file)),
+    })),
   };
 }
 
@@ -108,15 +120,25 @@ export function loadConfig(
 export function assertConfigValid(config: LoadedConfig): void {
   const issue = config.issues[0];
   if (!issue) return;
-  const more = config.issues.length > 1 ? ` (and ${config.issues.length - 1} more; pgmem check ${config.file} lists them)` : '';
+  const more =
+    config.issues.length > 1 ? ` (and ${config.issues.length - 1} more; pgmem check ${config.file} lists them)` : '';
   const message = [issue.message, issue.detail, issue.hint].filter(Boolean).join('; ');
-  throw new InputError(`the server would not start with this configuration: ${message}${more}`, issue.file, issue.line ?? undefined);
+  throw new InputError(
+    `the server would not start with this configuration: ${message}${more}`,
+    issue.file,
+    issue.line ?? undefined,
+  );
 }
 
 /** Flags, merged with the topology file when --topology is given. */
-export async function loadPlanFlags(options: SharedOptions, io: CliIo, defaults: { failOnDefault: FailOn }): Promise<PlanFlags> {
+export async function loadPlanFlags(
+  options: SharedOptions,
+  io: CliIo,
+  defaults: { failOnDefault: FailOn },
+): Promise<PlanFlags> {
   const flags = readPlanFiles(await applyTopologyFlag(readPlanFlags(options, defaults), io), io);
-  if (!options.provider && !options.instanceClass && options.instanceMemory === undefined && !options.parameterGroup) return flags;
+  if (!options.provider && !options.instanceClass && options.instanceMemory === undefined && !options.parameterGroup)
+    return flags;
   const { applyProvider } = await import('./provider.js');
   return applyProvider(flags, options, io);
 }
@@ -135,7 +157,10 @@ export function planWorkload(flags: PlanFlags): PlanFlags['workload'] {
 }
 
 /** The configuration a plan reads: --config, else the one the topology names, else none. */
-export function configFileOf(options: Pick<CommandOptions<'plan'>, 'config' | 'autoConf'>, flags: PlanFlags): string | undefined {
+export function configFileOf(
+  options: Pick<CommandOptions<'plan'>, 'config' | 'autoConf'>,
+  flags: PlanFlags,
+): string | undefined {
   const file = options.config ?? flags.topologyConfig;
   if (file === undefined && options.autoConf !== undefined) {
     const flag = options.autoConf === false ? '--no-auto-conf' : '--auto-conf';
@@ -164,11 +189,19 @@ export function analyzePlan(flags: PlanFlags, fileAssignments: readonly SettingA
   const topologySettings = flags.assignments.filter((a) => a.source === 'topology');
   const topologyProblem = Settings.resolve(flags.version, topologySettings, 'boot', flags.build).problems[0];
   if (topologyProblem) {
-    throw new InputError(`server.settings.${topologyProblem.name}: ${topologyProblem.message}`, flags.topologyFile ?? undefined);
+    throw new InputError(
+      `server.settings.${topologyProblem.name}: ${topologyProblem.message}`,
+      flags.topologyFile ?? undefined,
+    );
   }
   const defaults: DefaultsBase = fileAssignments ? 'boot' : 'initdb';
   const base = [...(fileAssignments ?? []), ...topologySettings];
-  checkFlagAssignments(flags, base, flags.assignments.filter((a) => a.source === 'flag'), defaults);
+  checkFlagAssignments(
+    flags,
+    base,
+    flags.assignments.filter((a) => a.source === 'flag'),
+    defaults,
+  );
   return analyze({
     version: flags.version,
     build: flags.build,
@@ -214,7 +247,12 @@ export function analyzeConfig(flags: PlanFlags, config: LoadedConfig): { analysi
       file: config.file,
       files: [...config.files],
       valid: config.issues.length === 0,
-      errors: config.issues.map((i) => ({ file: i.file, line: i.line, setting: i.setting ?? null, message: i.message })),
+      errors: config.issues.map((i) => ({
+        file: i.file,
+        line: i.line,
+        setting: i.setting ?? null,
+        message: i.message,
+      })),
     },
   };
   return { analysis, report };

@@ -90,8 +90,10 @@ const option = <T>(spec: OptionSpec<T>): OptionSpec<T> => spec;
 const flagOnly = (flags: string, description: string): OptionSpec<boolean> => option<boolean>({ flags, description });
 const count = (flags: string, description: string, bounds?: { min?: number; max?: number }): OptionSpec<number> =>
   option({ flags, description, parse: (raw, flag) => parseCount(flag, raw, bounds) });
-const size = (flags: string, description: string): OptionSpec<number> => option({ flags, description, parse: (raw, flag) => parseSize(flag, raw) });
-const text = (flags: string, description: string): OptionSpec<string> => option({ flags, description, parse: (raw) => raw });
+const size = (flags: string, description: string): OptionSpec<number> =>
+  option({ flags, description, parse: (raw, flag) => parseSize(flag, raw) });
+const text = (flags: string, description: string): OptionSpec<string> =>
+  option({ flags, description, parse: (raw) => raw });
 /** One of fixed words, with pgmem's own message for any other. */
 const oneOf = <W extends string>(flags: string, description: string, words: readonly W[]): OptionSpec<W> =>
   option<W>({
@@ -99,16 +101,20 @@ const oneOf = <W extends string>(flags: string, description: string, words: read
     description,
     choices: words,
     parse: (raw, flag) => {
-      if (!(words as readonly string[]).includes(raw)) throw new UsageError(`expected one of ${words.join(', ')}, got "${raw}"`, flag);
+      if (!(words as readonly string[]).includes(raw))
+        throw new UsageError(`expected one of ${words.join(', ')}, got "${raw}"`, flag);
       return raw as W;
     },
   });
-const collect = (raw: string, _flag: string, previous: readonly string[] | undefined): string[] => [...(previous ?? []), raw];
+const collect = (raw: string, _flag: string, previous: readonly string[] | undefined): string[] => [
+  ...(previous ?? []),
+  raw,
+];
 
 /** Options for the topology: how many client connections the applications open. */
 const CONNECTION_OPTIONS = {
   pods: count('--pods <n>', 'application pods (or processes) that each keep a pool', { min: 0 }),
-  pool: count('--pool <n>', 'connections in each pod\'s pool', { min: 0 }),
+  pool: count('--pool <n>', "connections in each pod's pool", { min: 0 }),
   clients: count('--clients <n>', 'total client connections, instead of --pods × --pool', { min: 0 }),
   topology: text('--topology <file>', 'a topology file (YAML or JSON); - reads JSON or YAML from stdin'),
   pgbouncer: option<string[]>({
@@ -119,11 +125,16 @@ const CONNECTION_OPTIONS = {
   }),
   manifest: option<string[]>({
     flags: '--manifest <file>',
-    description: 'Kubernetes manifests (CloudNativePG, Zalando, Deployments with pgmem.dev/pool); - reads stdin; repeatable',
+    description:
+      'Kubernetes manifests (CloudNativePG, Zalando, Deployments with pgmem.dev/pool); - reads stdin; repeatable',
     parse: collect,
     repeatable: true,
   }),
-  ram: option({ flags: '--ram <size>', description: 'memory of the machine or container limit, e.g. 16GB or 8Gi', parse: (raw, flag) => parseRam(flag, raw) }),
+  ram: option({
+    flags: '--ram <size>',
+    description: 'memory of the machine or container limit, e.g. 16GB or 8Gi',
+    parse: (raw, flag) => parseRam(flag, raw),
+  }),
   pgVersion: option<PgVersion>({
     flags: '--pg-version <major>',
     description: `PostgreSQL major version (default ${DEFAULT_VERSION})`,
@@ -180,21 +191,58 @@ const SHORTHAND_OPTIONS = Object.fromEntries(
 function sharedOptions(failOnDefault: FailOn) {
   return {
     ...CONNECTION_OPTIONS,
-    set: option<string[]>({ flags: '--set <name=value>', description: 'a setting in postgresql.conf syntax, repeatable', parse: collect, repeatable: true }),
-    provider: oneOf('--provider <provider>', 'managed PostgreSQL: apply its default parameter group (with --instance-class)', ['rds', 'aurora'] as const),
-    instanceClass: text('--instance-class <class>', 'the DB instance class, e.g. db.r6g.xlarge (its memory is the budget)'),
+    set: option<string[]>({
+      flags: '--set <name=value>',
+      description: 'a setting in postgresql.conf syntax, repeatable',
+      parse: collect,
+      repeatable: true,
+    }),
+    provider: oneOf(
+      '--provider <provider>',
+      'managed PostgreSQL: apply its default parameter group (with --instance-class)',
+      ['rds', 'aurora'] as const,
+    ),
+    instanceClass: text(
+      '--instance-class <class>',
+      'the DB instance class, e.g. db.r6g.xlarge (its memory is the budget)',
+    ),
     instanceMemory: size('--instance-memory <size>', 'DBInstanceClassMemory, instead of the estimate from the class'),
-    parameterGroup: text('--parameter-group <file>', 'an exported parameter group (aws rds describe-db-parameters JSON); formulas evaluated'),
-    sortOps: count('--sort-ops <n>', `sort-like nodes per query, work_mem each (default ${DEFAULT_WORKLOAD.sortOps})`, { max: 1000 }),
-    hashOps: count('--hash-ops <n>', `hash nodes per query, work_mem × hash_mem_multiplier each (default ${DEFAULT_WORKLOAD.hashOps})`, { max: 1000 }),
-    opsPerQuery: count('--ops-per-query <n>', 'the rule of thumb\'s single knob: n nodes of work_mem, no hash nodes', { max: 1000 }),
+    parameterGroup: text(
+      '--parameter-group <file>',
+      'an exported parameter group (aws rds describe-db-parameters JSON); formulas evaluated',
+    ),
+    sortOps: count('--sort-ops <n>', `sort-like nodes per query, work_mem each (default ${DEFAULT_WORKLOAD.sortOps})`, {
+      max: 1000,
+    }),
+    hashOps: count(
+      '--hash-ops <n>',
+      `hash nodes per query, work_mem × hash_mem_multiplier each (default ${DEFAULT_WORKLOAD.hashOps})`,
+      { max: 1000 },
+    ),
+    opsPerQuery: count('--ops-per-query <n>', "the rule of thumb's single knob: n nodes of work_mem, no hash nodes", {
+      max: 1000,
+    }),
     workload: oneOf('--workload <kind>', 'plan nodes per query as recommend --workload means them', WORKLOAD_CHOICES),
     plans: PLANS_OPTION,
     parallel: flagOnly('--no-parallel', 'assume no parallel query workers'),
-    maintenanceOps: count('--maintenance-ops <n>', `concurrent CREATE INDEX / VACUUM commands (default ${DEFAULT_WORKLOAD.maintenanceOps})`, { max: 1000 }),
-    logicalSenders: count('--logical-senders <n>', 'walsenders doing logical decoding (default: all slots when wal_level = logical)'),
-    backendBaseline: size('--backend-baseline <size>', 'private memory of an idle backend (default: measured per version)'),
-    failOn: oneOf('--fail-on <severity>', `exit 1 on findings at or above: ${FAIL_ON.join(', ')} (default ${failOnDefault})`, FAIL_ON),
+    maintenanceOps: count(
+      '--maintenance-ops <n>',
+      `concurrent CREATE INDEX / VACUUM commands (default ${DEFAULT_WORKLOAD.maintenanceOps})`,
+      { max: 1000 },
+    ),
+    logicalSenders: count(
+      '--logical-senders <n>',
+      'walsenders doing logical decoding (default: all slots when wal_level = logical)',
+    ),
+    backendBaseline: size(
+      '--backend-baseline <size>',
+      'private memory of an idle backend (default: measured per version)',
+    ),
+    failOn: oneOf(
+      '--fail-on <severity>',
+      `exit 1 on findings at or above: ${FAIL_ON.join(', ')} (default ${failOnDefault})`,
+      FAIL_ON,
+    ),
     ...SHORTHAND_OPTIONS,
     // --temp-buffers <value> is a shorthand; --no-temp-buffers (same value, false) drops them from the workload.
     tempBuffers: option<string | false>({ ...SHORTHAND_OPTIONS.tempBuffers, parse: (raw) => raw }),
@@ -203,7 +251,11 @@ function sharedOptions(failOnDefault: FailOn) {
 }
 
 const AUTO_CONF_OPTIONS = (beside: string) => ({
-  autoConf: option<string | false>({ flags: '--auto-conf <file>', description: `postgresql.auto.conf to apply last (default: beside ${beside})`, parse: (raw) => raw }),
+  autoConf: option<string | false>({
+    flags: '--auto-conf <file>',
+    description: `postgresql.auto.conf to apply last (default: beside ${beside})`,
+    parse: (raw) => raw,
+  }),
   noAutoConf: flagOnly('--no-auto-conf', 'do not apply postgresql.auto.conf'),
 });
 
@@ -214,7 +266,11 @@ export const COMMAND_OPTIONS = {
     ...AUTO_CONF_OPTIONS('the configuration file'),
     ...sharedOptions('none'),
     ...outputOptions(FORMATS.plan),
-    solve: oneOf('--solve <variable>', `the largest ${SOLVE_VARIABLES.join(', ')} that fits in --ram (and in the connection slots)`, SOLVE_VARIABLES),
+    solve: oneOf(
+      '--solve <variable>',
+      `the largest ${SOLVE_VARIABLES.join(', ')} that fits in --ram (and in the connection slots)`,
+      SOLVE_VARIABLES,
+    ),
     vary: option<string[]>({
       flags: '--vary <name=v1,v2,...>',
       description: 'a what-if grid over a setting or pods, pool, clients; up to 2 axes',
@@ -239,7 +295,10 @@ export const COMMAND_OPTIONS = {
     ...CONNECTION_OPTIONS,
     workload: oneOf('--workload <kind>', 'plan nodes per query and parallel query (default mixed)', WORKLOAD_CHOICES),
     plans: PLANS_OPTION,
-    cpus: count('--cpus <n>', 'CPUs of the server, for parallel query and autovacuum workers (default 4)', { min: 1, max: 10_000 }),
+    cpus: count('--cpus <n>', 'CPUs of the server, for parallel query and autovacuum workers (default 4)', {
+      min: 1,
+      max: 10_000,
+    }),
     reserve: option<number>({
       flags: '--reserve <share>',
       description: 'share of RAM kept for the OS and page cache (default 20%, as the low-headroom finding)',
@@ -303,14 +362,18 @@ export function addCommandOptions<C extends OptionCommand>(command: Command, nam
       command.on(`option:${opt.name()}`, () => {
         const earlier = command.getOptionValue(opt.attributeName()) as unknown;
         if (earlier !== undefined && earlier !== false) {
-          throw new UsageError(`given with ${opt.long!.replace(/^--no-/, '--')} ${String(earlier)}; give one of them`, opt.long);
+          throw new UsageError(
+            `given with ${opt.long!.replace(/^--no-/, '--')} ${String(earlier)}; give one of them`,
+            opt.long,
+          );
         }
       });
     }
     command.addOption(opt);
     // The schema's key is the name commander stores the value under (--no-auto-conf's is autoConf's).
     const attribute = opt.negate && key.startsWith('no') ? key.charAt(2).toLowerCase() + key.slice(3) : key;
-    if (opt.attributeName() !== attribute) throw new Error(`option ${spec.flags} is keyed "${key}", commander names it "${opt.attributeName()}"`);
+    if (opt.attributeName() !== attribute)
+      throw new Error(`option ${spec.flags} is keyed "${key}", commander names it "${opt.attributeName()}"`);
   }
   return command;
 }
@@ -369,7 +432,8 @@ function flagAssignments(options: SharedOptions): SettingAssignment[] {
   const given = new Map<string, string>();
   const add = (name: string, value: string, flag: string): void => {
     const earlier = given.get(name);
-    if (earlier !== undefined) throw new UsageError(`${name} is given twice (${earlier} and ${flag}); give it once`, flag);
+    if (earlier !== undefined)
+      throw new UsageError(`${name} is given twice (${earlier} and ${flag}); give it once`, flag);
     given.set(name, flag);
     assignments.push({ name, value, source: 'flag' });
   };
@@ -399,11 +463,17 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
   const counted = opsPerQuery !== undefined || sortOps !== undefined || hashOps !== undefined;
   const kind = options.workload;
   if (kind !== undefined && counted) {
-    throw new UsageError('give either --workload or node counts (--sort-ops, --hash-ops, --ops-per-query), not both', '--workload');
+    throw new UsageError(
+      'give either --workload or node counts (--sort-ops, --hash-ops, --ops-per-query), not both',
+      '--workload',
+    );
   }
   const plans = options.plans;
   if (plans !== undefined && (counted || kind !== undefined)) {
-    throw new UsageError(`give either --plans or ${kind !== undefined ? '--workload' : 'node counts (--sort-ops, --hash-ops, --ops-per-query)'}, not both`, '--plans');
+    throw new UsageError(
+      `give either --plans or ${kind !== undefined ? '--workload' : 'node counts (--sort-ops, --hash-ops, --ops-per-query)'}, not both`,
+      '--plans',
+    );
   }
   const workloadFlags: { -readonly [K in keyof Workload]?: Workload[K] } = {};
   if (kind !== undefined) Object.assign(workloadFlags, presetWorkload(kind));
@@ -439,7 +509,10 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
 }
 
 /** The output format from --format / --json: --json with another --format is a usage error. */
-export function readFormat<F extends string>(options: { readonly format?: F | undefined; readonly json?: boolean | undefined }, fallback: F): F {
+export function readFormat<F extends string>(
+  options: { readonly format?: F | undefined; readonly json?: boolean | undefined },
+  fallback: F,
+): F {
   if (options.json === true) {
     if (options.format !== undefined && options.format !== 'json') {
       throw new UsageError(`--json asks for json, --format for ${options.format}; give one of them`, '--json');

@@ -3,7 +3,13 @@
  * exported parameter group and --set values with AWS formulas, evaluated for the class.
  */
 import { InputError, UsageError } from '../errors.js';
-import { DEFAULT_PARAMETER_GROUPS, evaluateFormula, instanceClass, isFormula, type FormulaVariables } from '../core/rds.js';
+import {
+  DEFAULT_PARAMETER_GROUPS,
+  evaluateFormula,
+  instanceClass,
+  isFormula,
+  type FormulaVariables,
+} from '../core/rds.js';
 import { formatSize } from '../core/format.js';
 import type { SettingAssignment } from '../core/settings.js';
 import type { CliIo } from './io.js';
@@ -28,9 +34,13 @@ function parameterGroupValues(text: string, file: string): { name: string; value
     throw new InputError(`not JSON: ${(error as Error).message}`, file);
   }
   const list = (doc as { Parameters?: unknown }).Parameters;
-  if (!Array.isArray(list)) throw new InputError('expected { "Parameters": [...] } as aws rds describe-db-parameters prints it', file);
+  if (!Array.isArray(list))
+    throw new InputError('expected { "Parameters": [...] } as aws rds describe-db-parameters prints it', file);
   return list
-    .filter((p): p is { ParameterName: string; ParameterValue: string } => typeof p?.ParameterName === 'string' && typeof p?.ParameterValue === 'string')
+    .filter(
+      (p): p is { ParameterName: string; ParameterValue: string } =>
+        typeof p?.ParameterName === 'string' && typeof p?.ParameterValue === 'string',
+    )
     .map((p) => ({ name: p.ParameterName.toLowerCase(), value: p.ParameterValue }));
 }
 
@@ -38,19 +48,29 @@ function parameterGroupValues(text: string, file: string): { name: string; value
 export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliIo): PlanFlags {
   const { provider, instanceClass: className, instanceMemory, parameterGroup } = options;
   if (!provider) {
-    if (className || instanceMemory !== undefined || parameterGroup) throw new UsageError('needs --provider rds or aurora', className ? '--instance-class' : instanceMemory !== undefined ? '--instance-memory' : '--parameter-group');
+    if (className || instanceMemory !== undefined || parameterGroup)
+      throw new UsageError(
+        'needs --provider rds or aurora',
+        className ? '--instance-class' : instanceMemory !== undefined ? '--instance-memory' : '--parameter-group',
+      );
     return flags;
   }
   if (!className) throw new UsageError('needs --instance-class, e.g. db.r6g.large', '--provider');
   const cls = instanceClass(className);
-  if (!cls) throw new UsageError(`unknown class "${className}"; pgmem knows db.t3/t4g (micro … 2xlarge), db.m5/m6g/m6i/m7g and db.r5/r6g/r6i/r7g (large … 16xlarge)`, '--instance-class');
+  if (!cls)
+    throw new UsageError(
+      `unknown class "${className}"; pgmem knows db.t3/t4g (micro … 2xlarge), db.m5/m6g/m6i/m7g and db.r5/r6g/r6i/r7g (large … 16xlarge)`,
+      '--instance-class',
+    );
   const classBytes = cls.memoryGiB * 2 ** 30;
   // AWS subtracts an unpublished reserve for the OS and its agents; the class's whole memory is the
   // estimate that never understates what the formulas give (AWS's own worked example uses it).
   const memory = instanceMemory ?? classBytes;
   io.stderr.write(
     `pgmem: note: ${className}: ${cls.vcpus} vCPUs, ${formatSize(classBytes)}; DBInstanceClassMemory = ${memory}` +
-      (instanceMemory === undefined ? ' (an estimate: the class memory; AWS keeps an unpublished share for the OS, --instance-memory sets the real figure)\n' : ' (--instance-memory)\n'),
+      (instanceMemory === undefined
+        ? ' (an estimate: the class memory; AWS keeps an unpublished share for the OS, --instance-memory sets the real figure)\n'
+        : ' (--instance-memory)\n'),
   );
   const vars: FormulaVariables = { DBInstanceClassMemory: memory, DBInstanceVCPU: cls.vcpus };
   const group: SettingAssignment[] = Object.entries(DEFAULT_PARAMETER_GROUPS[provider]).map(([name, formula]) => ({

@@ -36,22 +36,32 @@ export async function readStdinText(io: CliIo, flag: string, limit = CONF_MAX_FI
 /** A named input file as text: a regular file or a pipe, at most `limit` bytes. */
 export function readInputFile(file: string, io: CliIo, limit = CONF_MAX_FILE_BYTES): string {
   const path = resolve(io.cwd, file);
-  let stats;
+  let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(path);
   } catch (error) {
     throw new InputError(readFailure((error as NodeJS.ErrnoException).code), file);
   }
   if (stats.isDirectory()) throw new InputError('is a directory', file);
-  if (!stats.isFile() && !stats.isFIFO() && !stats.isSocket()) throw new InputError('not a regular file or a pipe', file);
+  if (!stats.isFile() && !stats.isFIFO() && !stats.isSocket())
+    throw new InputError('not a regular file or a pipe', file);
   try {
     return Buffer.from(readBounded(path, limit)).toString('utf8');
   } catch (error) {
     if (error instanceof ConfFsError && error.code === 'EFBIG') throw tooLarge(file, limit);
-    throw new InputError(readFailure(error instanceof ConfFsError ? error.code : (error as NodeJS.ErrnoException).code), file);
+    throw new InputError(
+      readFailure(error instanceof ConfFsError ? error.code : (error as NodeJS.ErrnoException).code),
+      file,
+    );
   }
 }
 
 function readFailure(code: string | undefined): string {
-  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`;
+  return code === 'ENOENT'
+    ? 'no such file'
+    : code === 'EACCES'
+      ? 'permission denied'
+      : code === 'EISDIR'
+        ? 'is a directory'
+        : `cannot read (${code})`;
 }

@@ -35,7 +35,9 @@ export const DEFAULT_CPUS = 4;
 /** Registers `recommend` on the program; `setExit` receives its exit code. */
 export function registerRecommendCommand(program: Command, io: CliIo, setExit: (code: number) => void): Command {
   return addCommandOptions(
-    program.command('recommend').description('settings whose worst case fits in RAM minus a reserve for the OS and page cache'),
+    program
+      .command('recommend')
+      .description('settings whose worst case fits in RAM minus a reserve for the OS and page cache'),
     'recommend',
   ).action(async (options: CommandOptions<'recommend'>) => {
     setExit(await recommendCommand(options, io));
@@ -64,7 +66,8 @@ export async function recommendCommand(options: CommandOptions<'recommend'>, io:
   // A topology's server settings stay, except those the recommendation sets; they must be valid.
   const base = flags.assignments.filter((a) => a.source === 'topology');
   const problem = Settings.resolve(flags.version, base, 'boot', flags.build).problems[0];
-  if (problem) throw new InputError(`server.settings.${problem.name}: ${problem.message}`, flags.topologyFile ?? undefined);
+  if (problem)
+    throw new InputError(`server.settings.${problem.name}: ${problem.message}`, flags.topologyFile ?? undefined);
 
   const result = recommend({
     version: flags.version,
@@ -79,13 +82,22 @@ export async function recommendCommand(options: CommandOptions<'recommend'>, io:
     container: flags.container ?? null,
     replicationConnections: flags.replicationConnections ?? 0,
     baseAssignments: base,
-    workloadOverrides: flags.planTexts?.length ? { ...flags.workloadFlags, queries: planWorkload(flags).queries ?? null } : flags.workloadFlags,
+    workloadOverrides: flags.planTexts?.length
+      ? { ...flags.workloadFlags, queries: planWorkload(flags).queries ?? null }
+      : flags.workloadFlags,
   });
 
   if (!result.ok) {
     if (format === 'json') {
-      const error = { code: result.code, message: result.message, exitCode: ExitCode.Findings, budgetBytes: result.budgetBytes };
-      io.stdout.write(`${JSON.stringify({ schemaVersion: 1, recommendations: null, error, plan: result.analysis?.report ?? null }, null, 2)}\n`);
+      const error = {
+        code: result.code,
+        message: result.message,
+        exitCode: ExitCode.Findings,
+        budgetBytes: result.budgetBytes,
+      };
+      io.stdout.write(
+        `${JSON.stringify({ schemaVersion: 1, recommendations: null, error, plan: result.analysis?.report ?? null }, null, 2)}\n`,
+      );
     }
     io.stderr.write(`pgmem: error: ${result.message}\n`);
     return ExitCode.Findings;

@@ -32,10 +32,13 @@ export async function renderCheckReports(
     case 'github':
       return (await import('../render/github.js')).renderGithub(reports);
     case 'sarif':
-      return renderJson((await import('../render/sarif.js')).renderSarif(reports, (await import('./version.js')).VERSION));
+      return renderJson(
+        (await import('../render/sarif.js')).renderSarif(reports, (await import('./version.js')).VERSION),
+      );
     default: {
       const parts: string[] = [];
-      for (const report of reports) parts.push(await renderReport(report, format, { ...options, title: report.config.file }));
+      for (const report of reports)
+        parts.push(await renderReport(report, format, { ...options, title: report.config.file }));
       return parts.join('');
     }
   }

@@ -17,7 +17,9 @@ export { VERSION } from './version.js';
 
 /** Whether the arguments ask for JSON output, so that even an error is JSON on stdout. */
 function wantsJson(argv: readonly string[]): boolean {
-  return argv.some((arg, i) => arg === '--json' || arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
+  return argv.some(
+    (arg, i) => arg === '--json' || arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'),
+  );
 }
 
 /** The commands, by name; each adds itself to the program. */
@@ -49,18 +51,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, argv: readonly
     });
 
   const first = argv[0];
-  const only = first !== undefined && first !== 'completion' && Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  const only =
+    first !== undefined && first !== 'completion' && Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   for (const register of only ? [only] : Object.values(COMMANDS)) register(program, io, setExit);
   return program;
 }
 
 function registerPlanCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addCommandOptions(program.command('plan').description('how much RAM the server can use in the worst case'), 'plan').action(
-    async (options: CommandOptions<'plan'>) => {
-      const { planCommand } = await import('./plan-command.js');
-      setExit(await planCommand(options, io));
-    },
-  );
+  addCommandOptions(
+    program.command('plan').description('how much RAM the server can use in the worst case'),
+    'plan',
+  ).action(async (options: CommandOptions<'plan'>) => {
+    const { planCommand } = await import('./plan-command.js');
+    setExit(await planCommand(options, io));
+  });
 }
 
 function registerCheckCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -81,8 +85,12 @@ function registerCheckCommand(program: Command, io: CliIo, setExit: (code: numbe
 function registerSchemaCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('schema')
-    .description('print the JSON Schema of pgmem\'s JSON output')
-    .argument('[document]', 'plan, check, inspect, vary (plan --vary), recommend, error (the --json error) or topology (the --topology file)', 'plan')
+    .description("print the JSON Schema of pgmem's JSON output")
+    .argument(
+      '[document]',
+      'plan, check, inspect, vary (plan --vary), recommend, error (the --json error) or topology (the --topology file)',
+      'plan',
+    )
     .action(async (document: string) => {
       const { schemaCommand } = await import('./schema-command.js');
       setExit(await schemaCommand(document, io));
@@ -111,7 +119,13 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     // commander answers `help <unknown>` with the general help and success; it is a usage error.
     const [first, topic] = argv;
-    if (first === 'help' && topic !== undefined && topic !== 'help' && !topic.startsWith('-') && !program.commands.some((c) => c.name() === topic)) {
+    if (
+      first === 'help' &&
+      topic !== undefined &&
+      topic !== 'help' &&
+      !topic.startsWith('-') &&
+      !program.commands.some((c) => c.name() === topic)
+    ) {
       throw new UsageError(`unknown command '${topic}'`, 'help');
     }
     await program.parseAsync([...argv], { from: 'user' });
@@ -123,7 +137,11 @@ async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
 
 function reportError(error: unknown, argv: readonly string[], io: CliIo): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    ) {
       return ExitCode.Ok;
     }
     // commander's messages start with "error: "; keep one line.

@@ -32,8 +32,14 @@ export const SCHEMAS: Record<string, { schema: () => z.ZodType; io: 'input' | 'o
 /** Prints one schema; exit code 0. */
 export async function schemaCommand(document: string, io: CliIo): Promise<number> {
   const entry = SCHEMAS[document];
-  if (!entry) throw new UsageError(`unknown document "${document}"; use one of ${Object.keys(SCHEMAS).join(', ')}`, 'schema');
+  if (!entry)
+    throw new UsageError(`unknown document "${document}"; use one of ${Object.keys(SCHEMAS).join(', ')}`, 'schema');
   // A topology file is input (defaults may be omitted); a report is output (every field present).
-  io.stdout.write(renderJson({ $id: `https://pgmem.dev/schema/${document}.json`, ...z.toJSONSchema(entry.schema(), { io: entry.io }) }));
+  io.stdout.write(
+    renderJson({
+      $id: `https://pgmem.dev/schema/${document}.json`,
+      ...z.toJSONSchema(entry.schema(), { io: entry.io }),
+    }),
+  );
   return 0;
 }

@@ -3,7 +3,13 @@ import { basename, dirname, join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
 import { Settings } from '../core/settings.js';
-import { DOCKER_DEFAULT_SHM_BYTES, resolveTopology, TopologyError, type ResolvedTopology, type TopologySpec } from '../core/topology.js';
+import {
+  DOCKER_DEFAULT_SHM_BYTES,
+  resolveTopology,
+  TopologyError,
+  type ResolvedTopology,
+  type TopologySpec,
+} from '../core/topology.js';
 import { groupProcesses, poolerFromIni, type PgBouncerConfig } from '../core/pgbouncer.js';
 import { readPgBouncerIni } from '../input/pgbouncer.js';
 import { displayPath } from './display-path.js';
@@ -23,7 +29,9 @@ export async function readTopologyText(file: string, io: CliIo): Promise<string>
 /** Merges a topology document (and its spec, `topologySpec(doc)`) into the flags; the flags keep priority. */
 export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: TopologySpec, file: string): PlanFlags {
   const label = file === '-' ? '<stdin>' : file;
-  const version = flags.versionFlag ? flags.version : ((doc.server.version as PlanFlags['version'] | undefined) ?? flags.version);
+  const version = flags.versionFlag
+    ? flags.version
+    : ((doc.server.version as PlanFlags['version'] | undefined) ?? flags.version);
 
   // Role settings must be values the server accepts, like ALTER ROLE … SET would demand.
   doc.apps.forEach((app, i) => {
@@ -37,8 +45,11 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
   let spec = docSpec;
   if (flags.pods !== undefined || flags.pool !== undefined || flags.clients !== null) {
     const only = spec.apps[0];
-    if (spec.apps.length !== 1 || !only || flags.clients !== null && flags.pool === undefined) {
-      throw new UsageError('with a topology of several apps, change pods and pools in the file', flags.pool !== undefined ? '--pool' : '--clients');
+    if (spec.apps.length !== 1 || !only || (flags.clients !== null && flags.pool === undefined)) {
+      throw new UsageError(
+        'with a topology of several apps, change pods and pools in the file',
+        flags.pool !== undefined ? '--pool' : '--clients',
+      );
     }
     spec = { ...spec, apps: [{ ...only, pods: flags.pods ?? only.pods, pool: flags.pool ?? only.pool }] };
   }
@@ -55,7 +66,11 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
   const ramFromFile = doc.server.ram ? parseRam(`${label}: server.ram`, doc.server.ram) : null;
   const ramBytes = flags.ramBytes ?? container?.memoryLimitBytes ?? ramFromFile;
 
-  const settings = Object.entries(doc.server.settings ?? {}).map(([name, value]) => ({ name: name.toLowerCase(), value, source: 'topology' }));
+  const settings = Object.entries(doc.server.settings ?? {}).map(([name, value]) => ({
+    name: name.toLowerCase(),
+    value,
+    source: 'topology',
+  }));
   const workloadFromFile = Object.fromEntries(Object.entries(doc.workload ?? {}).filter(([, v]) => v !== undefined));
   return {
     ...flags,
@@ -69,7 +84,8 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
     container,
     replicationConnections: doc.reserved.replication,
     ...(doc.server.config !== undefined && {
-      topologyConfig: file === '-' || doc.server.config.startsWith('/') ? doc.server.config : join(dirname(file), doc.server.config),
+      topologyConfig:
+        file === '-' || doc.server.config.startsWith('/') ? doc.server.config : join(dirname(file), doc.server.config),
     }),
   };
 }
@@ -100,13 +116,22 @@ function topologyInis(doc: TopologyDocument, file: string, io: CliIo): Map<numbe
   doc.poolers.forEach((pooler, i) => {
     if (pooler.ini === undefined) return;
     const names = typeof pooler.ini === 'string' ? [pooler.ini] : pooler.ini;
-    inis.set(i, readPgBouncerFiles(names.map((n) => (file === '-' || n.startsWith('/') ? n : join(dirname(file), n))), io));
+    inis.set(
+      i,
+      readPgBouncerFiles(
+        names.map((n) => (file === '-' || n.startsWith('/') ? n : join(dirname(file), n))),
+        io,
+      ),
+    );
   });
   return inis;
 }
 
 /** Reads a topology document and the pgbouncer.ini files it names. */
-export async function loadTopologyDocument(file: string, io: CliIo): Promise<{ doc: TopologyDocument; spec: TopologySpec }> {
+export async function loadTopologyDocument(
+  file: string,
+  io: CliIo,
+): Promise<{ doc: TopologyDocument; spec: TopologySpec }> {
   const text = await readTopologyText(file, io);
   const { parseTopology, topologySpec } = await import('../input/topology.js');
   const doc = parseTopology(text, file === '-' ? '<stdin>' : file);
@@ -121,7 +146,10 @@ export async function loadTopologyDocument(file: string, io: CliIo): Promise<{ d
 export function withPgBouncers(flags: PlanFlags, configs: readonly PgBouncerConfig[]): PlanFlags {
   const groups = groupProcesses(configs);
   if (groups.length > 1 && flags.clients !== null) {
-    throw new UsageError('the files are separate poolers (not so_reuseport processes of one port); say which clients use which in a topology', '--pgbouncer');
+    throw new UsageError(
+      'the files are separate poolers (not so_reuseport processes of one port); say which clients use which in a topology',
+      '--pgbouncer',
+    );
   }
   const used = new Set<string>();
   const poolers = groups.map((group) => {
@@ -152,16 +180,25 @@ export function withPgBouncers(flags: PlanFlags, configs: readonly PgBouncerConf
  */
 export async function applyManifestFlags(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
   const files = await Promise.all(
-    flags.manifestFiles.map(async (file) => ({ file: file === '-' ? '<stdin>' : file, text: file === '-' ? await readStdinText(io, '--manifest') : await readInputFile(file, io) })),
+    flags.manifestFiles.map(async (file) => ({
+      file: file === '-' ? '<stdin>' : file,
+      text: file === '-' ? await readStdinText(io, '--manifest') : await readInputFile(file, io),
+    })),
   );
-  const [{ readManifests }, { validateTopology, topologySpec }] = await Promise.all([import('../input/manifest.js'), import('../input/topology.js')]);
+  const [{ readManifests }, { validateTopology, topologySpec }] = await Promise.all([
+    import('../input/manifest.js'),
+    import('../input/topology.js'),
+  ]);
   const manifests = readManifests(files);
   const label = files.map((f) => f.file).join(', ');
   const doc = validateTopology(manifests.document, label);
-  const version = flags.versionFlag ? flags.version : ((doc.server.version as PlanFlags['version'] | undefined) ?? flags.version);
+  const version = flags.versionFlag
+    ? flags.version
+    : ((doc.server.version as PlanFlags['version'] | undefined) ?? flags.version);
   for (const [name, value] of Object.entries(doc.server.settings ?? {})) {
     const problem = Settings.resolve(version, [{ name, value, source: 'manifest' }], 'boot', flags.build).problems[0];
-    if (problem) throw new InputError(`${manifests.settingSources[name.toLowerCase()] ?? name}: ${problem.message}`, label);
+    if (problem)
+      throw new InputError(`${manifests.settingSources[name.toLowerCase()] ?? name}: ${problem.message}`, label);
   }
   const merged = mergeTopology({ ...flags, topologyFile: label }, doc, topologySpec(doc), label);
   io.stderr.write(
@@ -178,18 +215,27 @@ export async function applyManifestFlags(flags: PlanFlags, io: CliIo): Promise<P
     ...merged,
     ...(topology && { topology }),
     topologyFile: null,
-    assignments: merged.assignments.map((a) => (a.source === 'topology' && manifests.settingSources[a.name] ? { ...a, source: manifests.settingSources[a.name]! } : a)),
+    assignments: merged.assignments.map((a) =>
+      a.source === 'topology' && manifests.settingSources[a.name]
+        ? { ...a, source: manifests.settingSources[a.name]! }
+        : a,
+    ),
   };
 }
 
 /** Loads --topology (and the pgbouncer.ini files it names) or --pgbouncer when given. */
 export async function applyTopologyFlag(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
   if (flags.manifestFiles.length > 0) {
-    if (flags.topologyFile || flags.pgbouncerFiles.length > 0) throw new UsageError('give either --manifest or --topology/--pgbouncer', '--manifest');
+    if (flags.topologyFile || flags.pgbouncerFiles.length > 0)
+      throw new UsageError('give either --manifest or --topology/--pgbouncer', '--manifest');
     return applyManifestFlags(flags, io);
   }
-  if (!flags.topologyFile) return flags.pgbouncerFiles.length > 0 ? withPgBouncers(flags, readPgBouncerFiles(flags.pgbouncerFiles, io)) : flags;
-  if (flags.pgbouncerFiles.length > 0) throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
+  if (!flags.topologyFile)
+    return flags.pgbouncerFiles.length > 0
+      ? withPgBouncers(flags, readPgBouncerFiles(flags.pgbouncerFiles, io))
+      : flags;
+  if (flags.pgbouncerFiles.length > 0)
+    throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
   const { doc, spec } = await loadTopologyDocument(flags.topologyFile, io);
   return mergeTopology(flags, doc, spec, flags.topologyFile);
 }

@@ -87,7 +87,12 @@ export interface Analysis {
 
 /** Resolves settings, runs the model and the findings, and maps the result to the JSON contract. */
 export function analyze(input: AnalyzeInput): Analysis {
-  const { settings, problems } = Settings.resolve(input.version, input.assignments, input.defaults, input.build ?? DEFAULT_BUILD);
+  const { settings, problems } = Settings.resolve(
+    input.version,
+    input.assignments,
+    input.defaults,
+    input.build ?? DEFAULT_BUILD,
+  );
   const model = computeModel({
     settings,
     clients: input.clients,
@@ -99,7 +104,13 @@ export function analyze(input: AnalyzeInput): Analysis {
   const container = input.container ?? null;
   const findings = [
     ...(input.extraFindings ?? []),
-    ...collectFindings({ model, problems, topology, container, replicationConnections: input.replicationConnections ?? 0 }),
+    ...collectFindings({
+      model,
+      problems,
+      topology,
+      container,
+      replicationConnections: input.replicationConnections ?? 0,
+    }),
   ];
   return { report: toReport(model, findings, topology, container), model, problems };
 }
@@ -220,4 +231,3 @@ function resolvedBytes(model: MemoryModel, name: string): number | null {
   const bytes = s.bytes(name);
   return bytes !== null && bytes >= 0 ? bytes : null;
 }
-

@@ -24,7 +24,11 @@ export function formatSize(bytes: number): string {
  */
 export function formatPgSize(bytes: number): string {
   const kB = Math.floor(bytes / 1024);
-  for (const [unit, factor] of [['TB', 1024 ** 3], ['GB', 1024 ** 2], ['MB', 1024]] as const) {
+  for (const [unit, factor] of [
+    ['TB', 1024 ** 3],
+    ['GB', 1024 ** 2],
+    ['MB', 1024],
+  ] as const) {
     if (kB >= factor && kB % factor === 0) return `${kB / factor}${unit}`;
   }
   return `${kB}kB`;

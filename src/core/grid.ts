@@ -48,7 +48,8 @@ export interface Grid {
 /** Every combination of axis values, the first axis varying slowest. */
 export function gridCombinations(axes: readonly GridAxis[]): Record<string, string>[] {
   let combos: Record<string, string>[] = [{}];
-  for (const axis of axes) combos = combos.flatMap((combo) => axis.values.map((value) => ({ ...combo, [axis.name]: value })));
+  for (const axis of axes)
+    combos = combos.flatMap((combo) => axis.values.map((value) => ({ ...combo, [axis.name]: value })));
   return combos;
 }
 
@@ -56,7 +57,12 @@ export function gridCombinations(axes: readonly GridAxis[]): Record<string, stri
  * Judges a cell: over RAM, clients refused a slot, within RAM but eating into the reserve, or
  * within both. Over RAM wins over refused (both make the cell fail; the refused count stays in the cell).
  */
-export function gridStatus(worstCaseBytes: number, ramBytes: number | null, reserveShare: number, refusedClients = 0): GridStatus | null {
+export function gridStatus(
+  worstCaseBytes: number,
+  ramBytes: number | null,
+  reserveShare: number,
+  refusedClients = 0,
+): GridStatus | null {
   if (ramBytes !== null && worstCaseBytes > ramBytes) return 'over';
   if (refusedClients > 0) return 'refused';
   if (ramBytes === null) return null;

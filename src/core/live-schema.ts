@@ -5,7 +5,7 @@ import { BUILD_NAMES } from './build.js';
 /** The report's `live` section: what the server says next to what pgmem predicts. */
 export const liveSectionSchema = z.object({
   serverVersion: z.string().describe('server_version, e.g. "16.4"'),
-  predictedSharedBytes: z.number().int().nonnegative().describe('pgmem\'s shared memory for the running settings'),
+  predictedSharedBytes: z.number().int().nonnegative().describe("pgmem's shared memory for the running settings"),
   allocatedSharedBytes: z
     .number()
     .int()
@@ -18,7 +18,7 @@ export const liveSectionSchema = z.object({
   build: z.object({
     profile: z.enum(BUILD_NAMES).describe('The build profile the report uses'),
     source: z.enum(['server', 'flag']).describe('"server": detected from what the server shows; "flag": --build'),
-    detected: z.enum(BUILD_NAMES).describe('The profile the server\'s own evidence points to'),
+    detected: z.enum(BUILD_NAMES).describe("The profile the server's own evidence points to"),
     evidence: z
       .object({
         llvm: z.boolean().nullable(),
@@ -27,14 +27,18 @@ export const liveSectionSchema = z.object({
         gssapi: z.boolean().nullable(),
         liburing: z.boolean().nullable(),
       })
-      .describe('Each build option as the server shows it; null when nothing shows it (e.g. jit = off, no pg_read_all_stats)'),
+      .describe(
+        'Each build option as the server shows it; null when nothing shows it (e.g. jit = off, no pg_read_all_stats)',
+      ),
   }),
   currentBackends: z.object({
     total: z.number().int().nonnegative().describe('Processes pg_stat_activity lists'),
     byType: z.record(z.string(), z.number().int().nonnegative()).describe('By backend_type'),
-    byState: z.record(z.string(), z.number().int().nonnegative()).describe('By state; "none" for processes without one'),
+    byState: z
+      .record(z.string(), z.number().int().nonnegative())
+      .describe('By state; "none" for processes without one'),
   }),
-  worstCaseBackends: z.number().int().nonnegative().describe('Client backends in pgmem\'s worst case'),
+  worstCaseBackends: z.number().int().nonnegative().describe("Client backends in pgmem's worst case"),
   pendingRestart: z.array(
     z.object({
       name: z.string(),

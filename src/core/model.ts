@@ -21,7 +21,14 @@ import { estimateSharedMemory, SHMEM_SETTINGS, type SharedMemoryEstimate, type S
 import type { MemoryComponent } from './report-schema.js';
 import { formatSize } from './format.js';
 import { BUILD_FEATURES } from './build.js';
-import { countsShape, NODE_BUDGET, type NodeBudget, type NodeKind, type QueryShape, type WorkloadNode } from './workload.js';
+import {
+  countsShape,
+  NODE_BUDGET,
+  type NodeBudget,
+  type NodeKind,
+  type QueryShape,
+  type WorkloadNode,
+} from './workload.js';
 import type { PgVersion } from './versions.js';
 
 /** What the queries do: how many memory-hungry plan nodes run at once, and what else runs. */
@@ -244,7 +251,12 @@ export function computeModel(input: ModelInput): MemoryModel {
       ? [{ name: 'clients', connections: input.clients, overrides: [] }]
       : [
           { name: 'clients', connections: Math.max(usableSlots, 0), overrides: [] },
-          { name: 'reserved', connections: maxConnections - Math.max(usableSlots, 0), overrides: [], reservedSlots: true },
+          {
+            name: 'reserved',
+            connections: maxConnections - Math.max(usableSlots, 0),
+            overrides: [],
+            reservedSlots: true,
+          },
         ]);
   const clients = groupInputs.reduce((total, g) => total + g.connections, 0);
   const backends = Math.min(clients, maxConnections);
@@ -273,11 +285,15 @@ export function computeModel(input: ModelInput): MemoryModel {
   const costed = groupInputs.map((group) => {
     const settings = group.overrides.length ? s.withOverrides(group.overrides) : s;
     const own = group.workload;
-    const cost = backendCost(settings, {
-      queries: own ? own.queries : serverQueries,
-      parallel: own?.parallel ?? workload.parallel,
-      tempBuffers: own?.tempBuffers ?? workload.tempBuffers,
-    }, context);
+    const cost = backendCost(
+      settings,
+      {
+        queries: own ? own.queries : serverQueries,
+        parallel: own?.parallel ?? workload.parallel,
+        tempBuffers: own?.tempBuffers ?? workload.tempBuffers,
+      },
+      context,
+    );
     return { group, cost };
   });
   // When clients outnumber max_connections, the worst case gives the slots to the hungriest groups.
@@ -297,7 +313,11 @@ export function computeModel(input: ModelInput): MemoryModel {
     bytes: backendsOf.get(group)! * cost.worstCaseBytes,
     ownWorkload: Boolean(group.workload),
   }));
-  const serverCost = backendCost(s, { queries: serverQueries, parallel: workload.parallel, tempBuffers: workload.tempBuffers }, context);
+  const serverCost = backendCost(
+    s,
+    { queries: serverQueries, parallel: workload.parallel, tempBuffers: workload.tempBuffers },
+    context,
+  );
 
   // Workers run the hungriest group's queries: every worker is counted at the largest worker process.
   const running = groups.filter((g) => g.backends > 0);
@@ -319,8 +339,7 @@ export function computeModel(input: ModelInput): MemoryModel {
     autovacuumSetting === -1 ? (s.bytes('maintenance_work_mem') ?? 0) : autovacuumSetting * 1024;
   // Before 17 the dead-tuple array is one allocation capped at MaxAllocSize (1 GB), and
   // autovacuum_work_mem below 1 MB is raised to 1 MB; 17's TidStore grows up to the setting.
-  const vacuumMem =
-    version < 17 ? Math.max(Math.min(configuredVacuumBytes, GiB), 1024 * 1024) : configuredVacuumBytes;
+  const vacuumMem = version < 17 ? Math.max(Math.min(configuredVacuumBytes, GiB), 1024 * 1024) : configuredVacuumBytes;
   // An autovacuum worker is a backend of its own (catalog caches and all): a backend's baseline.
   const autovacuumPerWorker = baselineBytes + vacuumMem;
 
@@ -346,9 +365,7 @@ export function computeModel(input: ModelInput): MemoryModel {
   // Without huge pages every process that touches shared memory maps it with its own page tables:
   // 8 bytes per 4 kB page (x86-64), up to the whole segment.
   const hugePagesOn = s.str('huge_pages') === 'on';
-  const pageTableBytes = hugePagesOn
-    ? 0
-    : processesBeforePageTables * Math.ceil(shared.totalBytes / OS_PAGE) * 8;
+  const pageTableBytes = hugePagesOn ? 0 : processesBeforePageTables * Math.ceil(shared.totalBytes / OS_PAGE) * 8;
 
   const backgroundComponents: MemoryComponent[] = [
     {
@@ -412,7 +429,8 @@ export function computeModel(input: ModelInput): MemoryModel {
 
   // The rule of thumb users know: shared_buffers + work_mem × max_connections × operations per query.
   const ruleOfThumbBytes =
-    (s.bytes('shared_buffers') ?? 0) + serverCost.workMemBytes * maxConnections * serverCost.queries[serverCost.hungriest]!.nodes.length;
+    (s.bytes('shared_buffers') ?? 0) +
+    serverCost.workMemBytes * maxConnections * serverCost.queries[serverCost.hungriest]!.nodes.length;
 
   return {
     input,
@@ -669,7 +687,8 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
     const candidate = n.kind === 'parallel-hash' || (shape.planUnknown && n.kind === 'generic-hash' && planned > 0);
     if (!candidate) continue;
     const table = Math.ceil(n.budgetBytes * (planned + 1) * PARALLEL_HASH_DSM.factor + PARALLEL_HASH_DSM.bytes);
-    const counted = n.privateBytes + (n.kind === 'parallel-hash' ? 0 : n.privateBytes * (allowanceOf(s.version, n.kind).factor - 1));
+    const counted =
+      n.privateBytes + (n.kind === 'parallel-hash' ? 0 : n.privateBytes * (allowanceOf(s.version, n.kind).factor - 1));
     sharedHashNodes++;
     sharedHashBytes += table;
     dsmBytes += Math.max(0, table - Math.floor(counted));

@@ -92,7 +92,10 @@ export interface DerivedPool {
 }
 
 /** The pools of one PgBouncer process for the clients, or the reason a client cannot be placed. */
-export function derivePools(config: PgBouncerConfig, clients: readonly PgBouncerClient[]): { pools: DerivedPool[]; problems: string[] } {
+export function derivePools(
+  config: PgBouncerConfig,
+  clients: readonly PgBouncerClient[],
+): { pools: DerivedPool[]; problems: string[] } {
   const problems: string[] = [];
   const byKey = new Map<string, DerivedPool & { clients: number[] }>();
   const named = config.databases.filter((d) => d.name !== '*');
@@ -129,7 +132,9 @@ export function derivePools(config: PgBouncerConfig, clients: readonly PgBouncer
     }
     const entry = database === undefined ? wildcard! : (named.find((d) => d.name === database) ?? wildcard);
     if (!entry) {
-      problems.push(`${client.name}: database "${database}" is not in ${config.file}'s [databases] and there is no * fallback`);
+      problems.push(
+        `${client.name}: database "${database}" is not in ${config.file}'s [databases] and there is no * fallback`,
+      );
       return;
     }
     const user = entry.forcedUser ?? client.user;
@@ -137,7 +142,10 @@ export function derivePools(config: PgBouncerConfig, clients: readonly PgBouncer
     // src/server.c pool_pool_size / pool_res_pool_size: the user's, else the database's, else the global value.
     const poolSize = userEntry?.poolSize ?? entry.poolSize ?? config.defaultPoolSize.value;
     // src/objects.c: the reserve is only used once a client has waited reserve_pool_timeout; 0 disables it.
-    const reserve = config.reservePoolTimeoutSeconds.value > 0 ? (userEntry?.reservePoolSize ?? entry.reservePoolSize ?? config.reservePoolSize.value) : 0;
+    const reserve =
+      config.reservePoolTimeoutSeconds.value > 0
+        ? (userEntry?.reservePoolSize ?? entry.reservePoolSize ?? config.reservePoolSize.value)
+        : 0;
     // pool_size 0 puts no limit on the pool (launch_new_connection only checks it when > 0); an unknown
     // set of users means any number of pools of this database, so only the database's cap holds.
     const cap = poolSize === 0 || user === undefined ? Infinity : poolSize + reserve;
@@ -156,10 +164,21 @@ export function derivePools(config: PgBouncerConfig, clients: readonly PgBouncer
       minOpen: user === undefined ? 0 : Math.min(minPool, poolSize === 0 ? minPool : poolSize),
       poolMode: userEntry?.poolMode ?? entry.poolMode ?? config.poolMode.value,
       dbKey: dbName,
-      dbLimit: entry.maxDbConnections && entry.maxDbConnections > 0 ? entry.maxDbConnections : config.maxDbConnections.value,
+      dbLimit:
+        entry.maxDbConnections && entry.maxDbConnections > 0 ? entry.maxDbConnections : config.maxDbConnections.value,
       userKey: user ?? `*${client.name}`,
-      userLimit: user === undefined ? 0 : userEntry?.maxUserConnections && userEntry.maxUserConnections > 0 ? userEntry.maxUserConnections : config.maxUserConnections.value,
-      source: userEntry?.poolSize !== undefined ? userEntry.source : entry.poolSize !== undefined ? entry.source : config.defaultPoolSize.source,
+      userLimit:
+        user === undefined
+          ? 0
+          : userEntry?.maxUserConnections && userEntry.maxUserConnections > 0
+            ? userEntry.maxUserConnections
+            : config.maxUserConnections.value,
+      source:
+        userEntry?.poolSize !== undefined
+          ? userEntry.source
+          : entry.poolSize !== undefined
+            ? entry.source
+            : config.defaultPoolSize.source,
       clients: [index],
     });
   });
@@ -169,13 +188,20 @@ export function derivePools(config: PgBouncerConfig, clients: readonly PgBouncer
 /** Server connections one process may open for a database entry whatever users connect (Infinity: no bound). */
 function entryLimit(config: PgBouncerConfig, entry: PgBouncerDatabase): number {
   if (entry.name === '*') return Infinity;
-  const dbLimit = entry.maxDbConnections && entry.maxDbConnections > 0 ? entry.maxDbConnections : config.maxDbConnections.value;
+  const dbLimit =
+    entry.maxDbConnections && entry.maxDbConnections > 0 ? entry.maxDbConnections : config.maxDbConnections.value;
   let limit = dbLimit > 0 ? dbLimit : Infinity;
   if (entry.forcedUser !== undefined) {
     const user = config.users.find((u) => u.name === entry.forcedUser);
     const poolSize = user?.poolSize ?? entry.poolSize ?? config.defaultPoolSize.value;
-    const reserve = config.reservePoolTimeoutSeconds.value > 0 ? (user?.reservePoolSize ?? entry.reservePoolSize ?? config.reservePoolSize.value) : 0;
-    const userLimit = user?.maxUserConnections && user.maxUserConnections > 0 ? user.maxUserConnections : config.maxUserConnections.value;
+    const reserve =
+      config.reservePoolTimeoutSeconds.value > 0
+        ? (user?.reservePoolSize ?? entry.reservePoolSize ?? config.reservePoolSize.value)
+        : 0;
+    const userLimit =
+      user?.maxUserConnections && user.maxUserConnections > 0
+        ? user.maxUserConnections
+        : config.maxUserConnections.value;
     limit = Math.min(limit, poolSize === 0 ? Infinity : poolSize + reserve, userLimit > 0 ? userLimit : Infinity);
   }
   return limit;
@@ -284,7 +310,9 @@ export function poolerFromIni(
 export function groupProcesses(configs: readonly PgBouncerConfig[]): PgBouncerConfig[][] {
   const groups: PgBouncerConfig[][] = [];
   for (const config of configs) {
-    const shared = config.soReuseport ? groups.find((g) => g[0]!.soReuseport && g[0]!.listen === config.listen) : undefined;
+    const shared = config.soReuseport
+      ? groups.find((g) => g[0]!.soReuseport && g[0]!.listen === config.listen)
+      : undefined;
     if (shared) shared.push(config);
     else groups.push([config]);
   }

@@ -114,7 +114,15 @@ export interface InstanceClass {
   readonly memoryGiB: number;
 }
 
-const SIZES: Record<string, number> = { large: 2, xlarge: 4, '2xlarge': 8, '4xlarge': 16, '8xlarge': 32, '12xlarge': 48, '16xlarge': 64 };
+const SIZES: Record<string, number> = {
+  large: 2,
+  xlarge: 4,
+  '2xlarge': 8,
+  '4xlarge': 16,
+  '8xlarge': 32,
+  '12xlarge': 48,
+  '16xlarge': 64,
+};
 
 /** The class's vCPUs and memory, or null for a class pgmem does not know. */
 export function instanceClass(name: string): InstanceClass | null {

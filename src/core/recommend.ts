@@ -111,7 +111,9 @@ export function recommend(input: RecommendInput): RecommendResult {
   // superuser_reserved_connections − reserved_connections).
   const groups = input.groups ?? null;
   if (groups === null && input.clients === null) throw new Error('recommend needs clients or a topology');
-  const appClients = groups ? groups.filter((g) => !g.reservedSlots).reduce((n, g) => n + g.connections, 0) : input.clients!;
+  const appClients = groups
+    ? groups.filter((g) => !g.reservedSlots).reduce((n, g) => n + g.connections, 0)
+    : input.clients!;
   const adminClients = groups ? groups.filter((g) => g.reservedSlots).reduce((n, g) => n + g.connections, 0) : 0;
   const reserved = Math.max(3, adminClients);
   const margin = Math.max(3, Math.ceil(appClients * 0.05));
@@ -129,12 +131,23 @@ export function recommend(input: RecommendInput): RecommendResult {
         ...groups,
         { name: 'margin (unlisted clients)', connections: margin, overrides: [] },
         ...(reserved > adminClients
-          ? [{ name: 'superuser-reserved slots', connections: reserved - adminClients, overrides: [], reservedSlots: true }]
+          ? [
+              {
+                name: 'superuser-reserved slots',
+                connections: reserved - adminClients,
+                overrides: [],
+                reservedSlots: true,
+              },
+            ]
           : []),
       ]
     : null;
   if (reserved !== 3) {
-    add('superuser_reserved_connections', String(reserved), `${adminClients} admin sessions of the topology use the reserved slots`);
+    add(
+      'superuser_reserved_connections',
+      String(reserved),
+      `${adminClients} admin sessions of the topology use the reserved slots`,
+    );
   }
 
   // shared_buffers: 25% of RAM, the documentation's starting point ("Resource Consumption").
@@ -149,7 +162,11 @@ export function recommend(input: RecommendInput): RecommendResult {
   // wal_buffers: what -1 chooses (xlog.c XLOGChooseNumBuffers: shared_buffers / 32, 64 kB .. 16 MB),
   // written out so the value is visible.
   const walPages = effectiveWalBuffers({ wal_buffers: -1, shared_buffers: Math.floor(sharedBuffersBytes / 8192) });
-  add('wal_buffers', formatPgSize(walPages * 8192), `shared_buffers / 32 within 64kB .. 16MB (xlog.c XLOGChooseNumBuffers)`);
+  add(
+    'wal_buffers',
+    formatPgSize(walPages * 8192),
+    `shared_buffers / 32 within 64kB .. 16MB (xlog.c XLOGChooseNumBuffers)`,
+  );
 
   // Parallel query: every worker is a process from max_worker_processes (bgworker.c), and with its
   // own work_mem per node (docs, "Parallel Query"); the engine counts them.
@@ -189,7 +206,7 @@ export function recommend(input: RecommendInput): RecommendResult {
     'temp_buffers',
     formatPgSize(tempPages * 8192),
     tempPages === 1024
-      ? 'the 8MB default: all sessions\' temporary tables fit in an eighth of the budget'
+      ? "the 8MB default: all sessions' temporary tables fit in an eighth of the budget"
       : `an eighth of the budget over ${plural(sessions, 'session')} (every slot), whole 8kB buffers, at least 100 (800kB)`,
   );
 
@@ -199,14 +216,20 @@ export function recommend(input: RecommendInput): RecommendResult {
 
   // jit: on LLVM builds a query over jit_above_cost compiles in its backend and in each worker, up to
   // 26 MiB per process measured (JIT_BYTES); every backend at once would leave work_mem little.
-  add('jit', 'off', `JIT holds up to ${formatSize(JIT_BYTES)} per backend and parallel worker on LLVM builds; turn it on where that fits`);
+  add(
+    'jit',
+    'off',
+    `JIT holds up to ${formatSize(JIT_BYTES)} per backend and parallel worker on LLVM builds; turn it on where that fits`,
+  );
 
   const workload: Workload = {
     ...DEFAULT_WORKLOAD,
     ...input.workloadOverrides,
     sortOps: profile.sortOps,
     hashOps: profile.hashOps,
-    queries: input.workloadOverrides?.queries ?? [countsShape(profile.sortOps, profile.hashOps, `recommend --workload ${input.workload}`)],
+    queries: input.workloadOverrides?.queries ?? [
+      countsShape(profile.sortOps, profile.hashOps, `recommend --workload ${input.workload}`),
+    ],
     parallel: perGather > 0,
   };
   const assignmentsWith = (extra: readonly RecommendedSetting[]): SettingAssignment[] => [
@@ -301,8 +324,8 @@ export function recommend(input: RecommendInput): RecommendResult {
     fittingKb <= capKb
       ? `the largest value whose worst case fits the budget ${budgetText} with ${backends} × (${perQuery}) and parallel workers`
       : `the ${input.workload} cap, ${formatPgSize(profile.workMemCapBytes)}: ${profile.capWhy}; the budget would allow ` +
-        `${formatPgSize(roundKb(fittingKb) * KiB)} for ${backends}, but work_mem applies to every sort and hash node of every ` +
-        `query at once; give more to the sessions that need it (ALTER ROLE … SET work_mem)`,
+          `${formatPgSize(roundKb(fittingKb) * KiB)} for ${backends}, but work_mem applies to every sort and hash node of every ` +
+          `query at once; give more to the sessions that need it (ALTER ROLE … SET work_mem)`,
   );
 
   const analysis = run([]);
@@ -318,7 +341,9 @@ export function recommend(input: RecommendInput): RecommendResult {
       : `${pages} (${reservation} to use them); below ${formatSize(HUGE_PAGES_THRESHOLD_BYTES)} try is enough`,
   };
 
-  const lateInvalid = validate(version, rows) ?? (analysis.problems[0] ? `${analysis.problems[0].name}: ${analysis.problems[0].message}` : null);
+  const lateInvalid =
+    validate(version, rows) ??
+    (analysis.problems[0] ? `${analysis.problems[0].name}: ${analysis.problems[0].message}` : null);
   if (lateInvalid) return { ok: false, code: 'invalid-setting', message: lateInvalid, budgetBytes, analysis };
   // Defence in depth: never hand out settings whose own plan exceeds the budget.
   if (worstCase([], analysis) > budgetBytes) {
@@ -335,7 +360,11 @@ export function recommend(input: RecommendInput): RecommendResult {
 
 /** Every value must be one the server accepts for this version (range, units, check hooks), in order. */
 function validate(version: PgVersion, rows: readonly RecommendedSetting[]): string | null {
-  const { problems } = Settings.resolve(version, rows.map((r) => ({ name: r.name, value: r.value, source: 'recommend' })), 'boot');
+  const { problems } = Settings.resolve(
+    version,
+    rows.map((r) => ({ name: r.name, value: r.value, source: 'recommend' })),
+    'boot',
+  );
   const problem = problems[0];
   if (!problem) return null;
   return problem.kind === 'unknown-setting'

@@ -15,7 +15,10 @@ const bytes = z.number().int().nonnegative();
 export const KEBAB_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 const component = z.object({
-  id: z.string().regex(KEBAB_ID).describe('Stable kebab-case id of the part, e.g. "page-tables"; match this, not the name'),
+  id: z
+    .string()
+    .regex(KEBAB_ID)
+    .describe('Stable kebab-case id of the part, e.g. "page-tables"; match this, not the name'),
   name: z.string().describe('Human-readable name of the part'),
   bytes: bytes.describe('Its size in bytes'),
   detail: z.string().optional().describe('How it was computed, e.g. "5 × work_mem 4MB"'),
@@ -24,7 +27,10 @@ const component = z.object({
 });
 
 export const findingSchema = z.object({
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).describe('Stable kebab-case finding id'),
+  id: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+    .describe('Stable kebab-case finding id'),
   severity: z.enum(['error', 'warning', 'info']),
   message: z.string(),
   fix: z.string().optional().describe('What to change'),
@@ -62,7 +68,7 @@ export const queryNodeSchema = z.object({
   budget: z.enum(['work_mem', 'hash_mem', 'estimate']),
   budgetBytes: bytes.describe('work_mem, or work_mem × hash_mem_multiplier'),
   workers: z.number().int().nonnegative().describe('Workers Planned of the Gather above it (0 outside parallel plans)'),
-  processes: z.number().int().positive().describe('Processes holding it: the backend and its Gather\'s workers'),
+  processes: z.number().int().positive().describe("Processes holding it: the backend and its Gather's workers"),
   path: z.string().optional().describe('Where it sits in its plan'),
   measuredBytes: bytes.optional().describe('What EXPLAIN ANALYZE reported for it'),
 });
@@ -79,14 +85,18 @@ export const queryShapeSchema = z.object({
 
 export const workloadSchema = z.object({
   sortOps: z.number().int().nonnegative().describe('work_mem nodes of the hungriest query, each up to work_mem'),
-  hashOps: z.number().int().nonnegative().describe('hash_mem nodes of the hungriest query, each up to work_mem × hash_mem_multiplier'),
+  hashOps: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('hash_mem nodes of the hungriest query, each up to work_mem × hash_mem_multiplier'),
   parallel: z.boolean().describe('Whether parallel query can run'),
   parallelWorkersPerQuery: z.number().int().nonnegative(),
   tempBuffers: z.boolean().describe('Whether every session may fill temp_buffers'),
   maintenanceOps: z.number().int().nonnegative().describe('Concurrent CREATE INDEX / manual VACUUM commands'),
   logicalSenders: z.number().int().nonnegative().describe('Walsenders doing logical decoding'),
   backendBaselineBytes: bytes.describe('Private memory of an idle backend'),
-  queries: z.array(queryShapeSchema).describe('The query shapes the server\'s backends run, costed with its settings'),
+  queries: z.array(queryShapeSchema).describe("The query shapes the server's backends run, costed with its settings"),
 });
 
 export const planReportSchema = z.object({
@@ -94,7 +104,9 @@ export const planReportSchema = z.object({
   pgVersion: z.number().int().min(MIN_VERSION).max(MAX_VERSION),
   build: z
     .enum(BUILD_NAMES)
-    .describe('Build profile: "distribution" (LLVM JIT, lz4, zstd, GSSAPI, liburing on 18) or "embedded" (none of them)'),
+    .describe(
+      'Build profile: "distribution" (LLVM JIT, lz4, zstd, GSSAPI, liburing on 18) or "embedded" (none of them)',
+    ),
   settings: z.record(z.string(), settingSchema),
   workload: workloadSchema,
   connections: z.object({
@@ -129,7 +141,9 @@ export const planReportSchema = z.object({
   totals: z.object({
     sharedBytes: bytes,
     dynamicSharedBytes: bytes.describe('Parallel Hash tables beyond the private copies the backends count'),
-    backendsBytes: bytes.describe('Σ over topology.groups of backends × perBackendBytes (each group at its own role settings)'),
+    backendsBytes: bytes.describe(
+      'Σ over topology.groups of backends × perBackendBytes (each group at its own role settings)',
+    ),
     backgroundBytes: bytes,
     worstCaseBytes: bytes,
     ramBytes: bytes.nullable(),
@@ -146,10 +160,10 @@ export const planReportSchema = z.object({
           perBackendBytes: bytes,
           bytes: bytes,
           hungriestQuery: z.string().describe('Source of the query that sets its per-backend worst case'),
-          ownWorkload: z.boolean().describe('Whether the group runs its own queries rather than the server\'s workload'),
+          ownWorkload: z.boolean().describe("Whether the group runs its own queries rather than the server's workload"),
         }),
       )
-      .describe('Each client group\'s contribution to the backends; the hungriest get the slots first'),
+      .describe("Each client group's contribution to the backends; the hungriest get the slots first"),
     apps: z.array(
       z.object({
         name: z.string(),
@@ -166,7 +180,11 @@ export const planReportSchema = z.object({
       z.object({
         name: z.string(),
         replicas: z.number().int().positive(),
-        processes: z.number().int().positive().describe('PgBouncer processes per replica (so_reuseport, peers), each with its own pools'),
+        processes: z
+          .number()
+          .int()
+          .positive()
+          .describe('PgBouncer processes per replica (so_reuseport, peers), each with its own pools'),
         source: z.string().nullable().describe('The pgbouncer.ini or manifest resource it was read from'),
         poolMode: z.enum(['session', 'transaction', 'statement']),
         clientConnections: z.number().int().nonnegative(),
@@ -177,7 +195,13 @@ export const planReportSchema = z.object({
           z.object({
             database: z.string(),
             user: z.string(),
-            cap: z.number().int().nonnegative().describe('Server connections the pool can hold: (pool_size + reserve) × replicas × processes within the user and database caps; its clients when nothing limits the pool'),
+            cap: z
+              .number()
+              .int()
+              .nonnegative()
+              .describe(
+                'Server connections the pool can hold: (pool_size + reserve) × replicas × processes within the user and database caps; its clients when nothing limits the pool',
+              ),
             clients: z.number().int().nonnegative(),
             serverConnections: z.number().int().nonnegative(),
             poolMode: z.enum(['session', 'transaction', 'statement']),
@@ -231,10 +255,17 @@ export const checkResultsSchema = z.object({
 /** `plan --solve`'s answer, beside the plan at the answer. */
 export const solveSectionSchema = z.object({
   variable: z.enum(['pods', 'pool', 'work_mem']),
-  value: z.number().int().nonnegative().nullable().describe('The largest value that fits; null when even the smallest does not'),
+  value: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .describe('The largest value that fits; null when even the smallest does not'),
   unit: z.literal('kB').optional().describe('work_mem only: the unit of value'),
   setting: z.string().nullable().optional().describe('work_mem only: value in postgresql.conf syntax'),
-  limitedBy: z.enum(['ram', 'slots', 'range', 'none']).describe('What stops it growing: RAM, connection slots, the setting\'s range, nothing up to the search cap'),
+  limitedBy: z
+    .enum(['ram', 'slots', 'range', 'none'])
+    .describe("What stops it growing: RAM, connection slots, the setting's range, nothing up to the search cap"),
   ramBytes: bytes,
   worstCaseBytes: bytes.nullable().describe('The worst case at the answer'),
   next: z
@@ -256,7 +287,9 @@ export const planDocumentSchema = planReportSchema.extend({
 export const gridDocumentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   grid: z.object({
-    axes: z.array(z.object({ name: z.string(), values: z.array(z.string()) })).describe('A setting or pods, pool, clients; the first varies slowest'),
+    axes: z
+      .array(z.object({ name: z.string(), values: z.array(z.string()) }))
+      .describe('A setting or pods, pool, clients; the first varies slowest'),
     ramBytes: bytes.nullable(),
     reserveShare: z.number().min(0).lt(1).describe('Share of RAM kept for the OS and page cache'),
     cells: z.array(
@@ -265,7 +298,10 @@ export const gridDocumentSchema = z.object({
         worstCaseBytes: bytes,
         headroomBytes: z.number().int().nullable().describe('ramBytes − worstCaseBytes; null without RAM'),
         refusedClients: z.number().int().nonnegative().describe('Client connections that find no connection slot'),
-        fits: z.boolean().nullable().describe('Within RAM and no client refused; null without RAM unless clients are refused'),
+        fits: z
+          .boolean()
+          .nullable()
+          .describe('Within RAM and no client refused; null without RAM unless clients are refused'),
         status: z.enum(['within', 'reserve', 'over', 'refused']).nullable(),
       }),
     ),
@@ -276,7 +312,9 @@ export const gridDocumentSchema = z.object({
 export const errorDocumentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   error: z.object({
-    code: z.enum(['usage', 'input', 'connection', 'internal']).describe('usage: a flag or argument; input: a file; connection: the server; internal: pgmem failed'),
+    code: z
+      .enum(['usage', 'input', 'connection', 'internal'])
+      .describe('usage: a flag or argument; input: a file; connection: the server; internal: pgmem failed'),
     message: z.string().describe('The one line printed on standard error, without "pgmem: error: "'),
     exitCode: z.union([z.literal(2), z.literal(3)]),
   }),

@@ -97,7 +97,10 @@ export class Settings {
     base: DefaultsBase = 'initdb',
     build: BuildName = DEFAULT_BUILD,
   ): { settings: Settings; problems: SettingProblem[] } {
-    const initdb = base === 'initdb' ? Object.entries(INITDB_SETTINGS).map(([name, value]) => ({ name, value, source: 'initdb' })) : [];
+    const initdb =
+      base === 'initdb'
+        ? Object.entries(INITDB_SETTINGS).map(([name, value]) => ({ name, value, source: 'initdb' }))
+        : [];
     return new Settings(version, new Map(), build).apply([...initdb, ...assignments]);
   }
 
@@ -108,7 +111,8 @@ export class Settings {
   withOverrides(overrides: readonly SettingAssignment[]): Settings {
     const { settings, problems } = this.apply(overrides);
     const problem = problems[0];
-    if (problem) throw new Error(`invalid override ${problem.name}=${problem.value} (${problem.source}): ${problem.message}`);
+    if (problem)
+      throw new Error(`invalid override ${problem.name}=${problem.value} (${problem.source}): ${problem.message}`);
     return settings;
   }
 
@@ -123,7 +127,11 @@ export class Settings {
       // (guc.c, valid_custom_variable_name): accepted, and nothing pgmem models.
       if (!definition && assignment.name.includes('.')) continue;
       if (!definition) {
-        problems.push({ ...assignment, kind: 'unknown-setting', message: `unrecognized configuration parameter "${assignment.name}"` });
+        problems.push({
+          ...assignment,
+          kind: 'unknown-setting',
+          message: `unrecognized configuration parameter "${assignment.name}"`,
+        });
         continue;
       }
       const parsed = validator.check(definition, assignment.value);

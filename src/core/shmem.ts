@@ -116,63 +116,228 @@ interface VersionSizes {
 
 const SIZES: Record<PgVersion, VersionSizes> = {
   13: {
-    hashHeader: 856, xlogCtl: 528, slruShared: 88, procHdr: 104, pgproc: 856, perProcDense: 12, sxactElement: 168,
-    serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 424,
-    backendSslStatus: 328, backendGssStatus: 66, procSignalSlot: 64, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 248,
-    walSndBase: 80, walSnd: 96, walRcv: 2248, launcherBase: 8, launcherWorker: 104, stats: 0,
+    hashHeader: 856,
+    xlogCtl: 528,
+    slruShared: 88,
+    procHdr: 104,
+    pgproc: 856,
+    perProcDense: 12,
+    sxactElement: 168,
+    serialControl: 12,
+    individualLWLocks: 48,
+    globalTransaction: 256,
+    bgworkerSlot: 560,
+    backendStatus: 424,
+    backendSslStatus: 328,
+    backendGssStatus: 66,
+    procSignalSlot: 64,
+    autovacuumBase: 5176,
+    autovacuumWorker: 64,
+    replicationSlot: 248,
+    walSndBase: 80,
+    walSnd: 96,
+    walRcv: 2248,
+    launcherBase: 8,
+    launcherWorker: 104,
+    stats: 0,
   },
   14: {
-    hashHeader: 848, xlogCtl: 544, slruShared: 88, procHdr: 120, pgproc: 880, perProcDense: 7, sxactElement: 168,
-    serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 432,
-    backendSslStatus: 324, backendGssStatus: 66, procSignalSlot: 80, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 264,
-    walSndBase: 80, walSnd: 96, walRcv: 2264, launcherBase: 8, launcherWorker: 104, stats: 0,
+    hashHeader: 848,
+    xlogCtl: 544,
+    slruShared: 88,
+    procHdr: 120,
+    pgproc: 880,
+    perProcDense: 7,
+    sxactElement: 168,
+    serialControl: 12,
+    individualLWLocks: 48,
+    globalTransaction: 256,
+    bgworkerSlot: 560,
+    backendStatus: 432,
+    backendSslStatus: 324,
+    backendGssStatus: 66,
+    procSignalSlot: 80,
+    autovacuumBase: 5176,
+    autovacuumWorker: 64,
+    replicationSlot: 264,
+    walSndBase: 80,
+    walSnd: 96,
+    walRcv: 2264,
+    launcherBase: 8,
+    launcherWorker: 104,
+    stats: 0,
   },
   15: {
-    hashHeader: 848, xlogCtl: 456, slruShared: 88, procHdr: 104, pgproc: 880, perProcDense: 7, sxactElement: 168,
-    serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 432,
-    backendSslStatus: 324, backendGssStatus: 66, procSignalSlot: 80, autovacuumBase: 5176, autovacuumWorker: 64, replicationSlot: 264,
-    walSndBase: 80, walSnd: 96, walRcv: 2264, launcherBase: 8, launcherWorker: 112, stats: 263312,
+    hashHeader: 848,
+    xlogCtl: 456,
+    slruShared: 88,
+    procHdr: 104,
+    pgproc: 880,
+    perProcDense: 7,
+    sxactElement: 168,
+    serialControl: 12,
+    individualLWLocks: 48,
+    globalTransaction: 256,
+    bgworkerSlot: 560,
+    backendStatus: 432,
+    backendSslStatus: 324,
+    backendGssStatus: 66,
+    procSignalSlot: 80,
+    autovacuumBase: 5176,
+    autovacuumWorker: 64,
+    replicationSlot: 264,
+    walSndBase: 80,
+    walSnd: 96,
+    walRcv: 2264,
+    launcherBase: 8,
+    launcherWorker: 112,
+    stats: 263312,
   },
   16: {
-    hashHeader: 848, xlogCtl: 456, slruShared: 88, procHdr: 136, pgproc: 880, perProcDense: 7, sxactElement: 168,
-    serialControl: 12, individualLWLocks: 48, globalTransaction: 256, bgworkerSlot: 560, backendStatus: 432,
-    backendSslStatus: 324, backendGssStatus: 67, procSignalSlot: 88, autovacuumBase: 5184, autovacuumWorker: 48, replicationSlot: 264,
-    walSndBase: 104, walSnd: 104, walRcv: 2264, launcherBase: 16, launcherWorker: 120, stats: 277880,
+    hashHeader: 848,
+    xlogCtl: 456,
+    slruShared: 88,
+    procHdr: 136,
+    pgproc: 880,
+    perProcDense: 7,
+    sxactElement: 168,
+    serialControl: 12,
+    individualLWLocks: 48,
+    globalTransaction: 256,
+    bgworkerSlot: 560,
+    backendStatus: 432,
+    backendSslStatus: 324,
+    backendGssStatus: 67,
+    procSignalSlot: 88,
+    autovacuumBase: 5184,
+    autovacuumWorker: 48,
+    replicationSlot: 264,
+    walSndBase: 104,
+    walSnd: 104,
+    walRcv: 2264,
+    launcherBase: 16,
+    launcherWorker: 120,
+    stats: 277880,
   },
   17: {
-    hashHeader: 848, xlogCtl: 456, slruShared: 104, procHdr: 136, pgproc: 888, perProcDense: 7, sxactElement: 168,
-    serialControl: 16, individualLWLocks: 53, globalTransaction: 256, bgworkerSlot: 1488, backendStatus: 432,
-    backendSslStatus: 324, backendGssStatus: 67, procSignalSlot: 88, autovacuumBase: 5184, autovacuumWorker: 48, replicationSlot: 280,
-    walSndBase: 112, walSnd: 104, walRcv: 2264, launcherBase: 16, launcherWorker: 128, stats: 279992,
+    hashHeader: 848,
+    xlogCtl: 456,
+    slruShared: 104,
+    procHdr: 136,
+    pgproc: 888,
+    perProcDense: 7,
+    sxactElement: 168,
+    serialControl: 16,
+    individualLWLocks: 53,
+    globalTransaction: 256,
+    bgworkerSlot: 1488,
+    backendStatus: 432,
+    backendSslStatus: 324,
+    backendGssStatus: 67,
+    procSignalSlot: 88,
+    autovacuumBase: 5184,
+    autovacuumWorker: 48,
+    replicationSlot: 280,
+    walSndBase: 112,
+    walSnd: 104,
+    walRcv: 2264,
+    launcherBase: 16,
+    launcherWorker: 128,
+    stats: 279992,
   },
   18: {
-    hashHeader: 848, xlogCtl: 456, slruShared: 104, procHdr: 128, pgproc: 832, perProcDense: 7, sxactElement: 168,
-    serialControl: 16, individualLWLocks: 54, globalTransaction: 256, bgworkerSlot: 1488, backendStatus: 440,
-    backendSslStatus: 324, backendGssStatus: 67, procSignalSlot: 128, autovacuumBase: 5192, autovacuumWorker: 48, replicationSlot: 288,
-    walSndBase: 112, walSnd: 96, walRcv: 2248, launcherBase: 16, launcherWorker: 128, stats: 315552,
+    hashHeader: 848,
+    xlogCtl: 456,
+    slruShared: 104,
+    procHdr: 128,
+    pgproc: 832,
+    perProcDense: 7,
+    sxactElement: 168,
+    serialControl: 16,
+    individualLWLocks: 54,
+    globalTransaction: 256,
+    bgworkerSlot: 1488,
+    backendStatus: 440,
+    backendSslStatus: 324,
+    backendGssStatus: 67,
+    procSignalSlot: 128,
+    autovacuumBase: 5192,
+    autovacuumWorker: 48,
+    replicationSlot: 288,
+    walSndBase: 112,
+    walSnd: 96,
+    walRcv: 2248,
+    launcherBase: 16,
+    launcherWorker: 128,
+    stats: 315552,
   },
 };
 
 const COMMON_SETTINGS = [
-  'shared_buffers', 'wal_buffers', 'max_connections', 'max_worker_processes', 'max_wal_senders',
-  'max_prepared_transactions', 'max_locks_per_transaction', 'max_pred_locks_per_transaction',
-  'track_activity_query_size', 'max_replication_slots', 'max_logical_replication_workers', 'hot_standby',
+  'shared_buffers',
+  'wal_buffers',
+  'max_connections',
+  'max_worker_processes',
+  'max_wal_senders',
+  'max_prepared_transactions',
+  'max_locks_per_transaction',
+  'max_pred_locks_per_transaction',
+  'track_activity_query_size',
+  'max_replication_slots',
+  'max_logical_replication_workers',
+  'hot_standby',
 ];
 const SLRU_SETTINGS_17 = [
-  'transaction_buffers', 'commit_timestamp_buffers', 'subtransaction_buffers', 'multixact_offset_buffers',
-  'multixact_member_buffers', 'notify_buffers', 'serializable_buffers',
+  'transaction_buffers',
+  'commit_timestamp_buffers',
+  'subtransaction_buffers',
+  'multixact_offset_buffers',
+  'multixact_member_buffers',
+  'notify_buffers',
+  'serializable_buffers',
 ];
 
 /** The settings each version's computation reads (names as in pg_settings). */
 export const SHMEM_SETTINGS_BY_VERSION: Readonly<Record<PgVersion, readonly string[]>> = {
   13: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'old_snapshot_threshold'],
-  14: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'old_snapshot_threshold', 'min_dynamic_shared_memory', 'huge_page_size'],
-  15: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'old_snapshot_threshold', 'min_dynamic_shared_memory', 'huge_page_size'],
-  16: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'old_snapshot_threshold', 'min_dynamic_shared_memory', 'huge_page_size'],
-  17: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'min_dynamic_shared_memory', 'huge_page_size', ...SLRU_SETTINGS_17],
+  14: [
+    ...COMMON_SETTINGS,
+    'autovacuum_max_workers',
+    'old_snapshot_threshold',
+    'min_dynamic_shared_memory',
+    'huge_page_size',
+  ],
+  15: [
+    ...COMMON_SETTINGS,
+    'autovacuum_max_workers',
+    'old_snapshot_threshold',
+    'min_dynamic_shared_memory',
+    'huge_page_size',
+  ],
+  16: [
+    ...COMMON_SETTINGS,
+    'autovacuum_max_workers',
+    'old_snapshot_threshold',
+    'min_dynamic_shared_memory',
+    'huge_page_size',
+  ],
+  17: [
+    ...COMMON_SETTINGS,
+    'autovacuum_max_workers',
+    'min_dynamic_shared_memory',
+    'huge_page_size',
+    ...SLRU_SETTINGS_17,
+  ],
   18: [
-    ...COMMON_SETTINGS, 'autovacuum_worker_slots', 'min_dynamic_shared_memory', 'huge_page_size', ...SLRU_SETTINGS_17,
-    'max_active_replication_origins', 'io_method', 'io_max_concurrency', 'io_max_combine_limit',
+    ...COMMON_SETTINGS,
+    'autovacuum_worker_slots',
+    'min_dynamic_shared_memory',
+    'huge_page_size',
+    ...SLRU_SETTINGS_17,
+    'max_active_replication_origins',
+    'io_method',
+    'io_max_concurrency',
+    'io_max_combine_limit',
   ],
 };
 
@@ -230,7 +395,10 @@ export function hashEstimateSize(version: PgVersion, numEntries: number, entrySi
   } while (nelemAlloc < 32);
   const nElementAllocs = div(numEntries - 1, nelemAlloc) + 1;
   return (
-    SIZES[version].hashHeader + nDirEntries * 8 + nSegments * maxAlign(DEF_SEGSIZE * 8) + nElementAllocs * nelemAlloc * elementSize
+    SIZES[version].hashHeader +
+    nDirEntries * 8 +
+    nSegments * maxAlign(DEF_SEGSIZE * 8) +
+    nElementAllocs * nelemAlloc * elementSize
   );
 }
 
@@ -273,7 +441,8 @@ export function effectiveSlruBuffers(settings: ShmemSettings, name: string): num
 
 /** MaxBackends per InitializeMaxBackends() (src/backend/utils/init/postinit.c). */
 export function computeMaxBackends(version: PgVersion, settings: ShmemSettings): number {
-  const base = num(settings, 'max_connections') + num(settings, 'max_worker_processes') + num(settings, 'max_wal_senders');
+  const base =
+    num(settings, 'max_connections') + num(settings, 'max_worker_processes') + num(settings, 'max_wal_senders');
   // 13–16: + autovacuum_max_workers + 1 (launcher); 17: + 2 (launcher, slot sync worker, NUM_SPECIAL_WORKER_PROCS);
   // 18: autovacuum_worker_slots replaces autovacuum_max_workers.
   if (version <= 16) return base + num(settings, 'autovacuum_max_workers') + 1;
@@ -307,7 +476,7 @@ const GROUP_IDS = {
   'Asynchronous I/O': 'asynchronous-io',
   'Shared statistics': 'shared-statistics',
   'Dynamic shared memory reserve': 'dynamic-shared-memory-reserve',
-  'Replication': 'replication',
+  Replication: 'replication',
   'Other fixed structures': 'other-fixed-structures',
   'Fixed allowance for small structures': 'fixed-allowance',
   'Other (allowance and rounding)': 'allowance-and-rounding',
@@ -318,7 +487,11 @@ type Group = Exclude<keyof typeof GROUP_IDS, 'Other (allowance and rounding)'>;
  * Computes the main shared memory segment for a version, its settings (pg_settings base units) and the
  * build the server runs.
  */
-export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings, build: BuildName): SharedMemoryEstimate {
+export function estimateSharedMemory(
+  version: PgVersion,
+  settings: ShmemSettings,
+  build: BuildName,
+): SharedMemoryEstimate {
   const s = SIZES[version];
   const parts = new Map<Group, number>();
   const add = (group: Group, bytes: number): void => {
@@ -355,10 +528,13 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
   add('Buffer pool pages', nbuffers * BLCKSZ + (version >= 16 ? PG_IO_ALIGN_SIZE : 0));
   add(
     'Buffer descriptors and lookup table',
-    nbuffers * 64 + PG_CACHE_LINE_SIZE +
-      nbuffers * (version === 13 ? 32 : 16) + PG_CACHE_LINE_SIZE +
+    nbuffers * 64 +
+      PG_CACHE_LINE_SIZE +
+      nbuffers * (version === 13 ? 32 : 16) +
+      PG_CACHE_LINE_SIZE +
       nbuffers * 20 +
-      hashEstimateSize(version, nbuffers + 128, 24) + maxAlign(28),
+      hashEstimateSize(version, nbuffers + 128, 24) +
+      maxAlign(28),
   );
 
   // LockShmemSize() (lmgr/lock.c): LOCK (152 B) and PROCLOCK (64 B, twice as many) hash tables for
@@ -431,7 +607,8 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
       notify = num(settings, 'notify_buffers');
     } else {
       clog = Math.min(128, Math.max(4, div(nbuffers, 512)));
-      commitTs = version <= 14 ? Math.min(16, Math.max(4, div(nbuffers, 1024))) : Math.min(256, Math.max(4, div(nbuffers, 256)));
+      commitTs =
+        version <= 14 ? Math.min(16, Math.max(4, div(nbuffers, 1024))) : Math.min(256, Math.max(4, div(nbuffers, 256)));
       subtrans = 32;
       mxOffsets = 8;
       mxMembers = 16;
@@ -556,7 +733,7 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
     if (concurrency === -1) concurrency = Math.min(64, Math.max(1, div(nbuffers, procs)));
     const handles = procs * concurrency;
     let size = 56 + procs * 328 + handles * 144 + handles * num(settings, 'io_max_combine_limit') * (16 + 8);
-    if (String(settings['io_method'] ?? 'worker') === 'worker') size += 272 + 520;
+    if (String(settings.io_method ?? 'worker') === 'worker') size += 272 + 520;
     add('Asynchronous I/O', size);
   }
 
@@ -566,7 +743,11 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
   const components: ShmemComponent[] = [...parts.entries()]
     .filter(([name]) => name !== 'Fixed allowance for small structures')
     .map(([name, bytes]) => ({ id: GROUP_IDS[name], name, bytes }));
-  components.push({ id: GROUP_IDS['Other (allowance and rounding)'], name: 'Other (allowance and rounding)', bytes: totalBytes - sum + 100_000 });
+  components.push({
+    id: GROUP_IDS['Other (allowance and rounding)'],
+    name: 'Other (allowance and rounding)',
+    bytes: totalBytes - sum + 100_000,
+  });
 
   const hugePageKb = version >= 14 ? num(settings, 'huge_page_size') : 0;
   const hugePageSizeBytes = hugePageKb > 0 ? hugePageKb * 1024 : DEFAULT_HUGE_PAGE_SIZE;

@@ -70,7 +70,9 @@ export function largestFitting(low: number, high: number, fits: (value: number) 
 
 /** Whether a plan fits: worst case within RAM and, if asked, no client refused a slot. */
 function fitsIn(analysis: Analysis, ramBytes: number, checkSlots: boolean): boolean {
-  return analysis.report.totals.worstCaseBytes <= ramBytes && (!checkSlots || analysis.report.connections.refused === 0);
+  return (
+    analysis.report.totals.worstCaseBytes <= ramBytes && (!checkSlots || analysis.report.connections.refused === 0)
+  );
 }
 
 /**

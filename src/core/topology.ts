@@ -174,7 +174,11 @@ export function resolveTopology(spec: TopologySpec): ResolvedTopology {
 
   spec.apps.forEach((app, i) => {
     if (app.via) return;
-    groups.push({ name: app.name, connections: apps[i]!.connections, overrides: roleOverrides(app, `topology:apps[${i}].role`) });
+    groups.push({
+      name: app.name,
+      connections: apps[i]!.connections,
+      overrides: roleOverrides(app, `topology:apps[${i}].role`),
+    });
   });
 
   const poolers = spec.poolers.map((pooler) => resolvePooler(pooler, spec, apps, groups));
@@ -197,7 +201,9 @@ function resolvePooler(
   apps: readonly AppSummary[],
   groups: ClientGroup[],
 ): PoolerSummary {
-  const through = spec.apps.map((app, i) => ({ app, summary: apps[i]!, index: i })).filter((a) => a.app.via === pooler.name);
+  const through = spec.apps
+    .map((app, i) => ({ app, summary: apps[i]!, index: i }))
+    .filter((a) => a.app.via === pooler.name);
   const userOf = (app: AppSpec): string => app.role?.name ?? app.name;
   const processes = pooler.processes ?? 1;
   const multiplier = pooler.replicas * processes;
@@ -247,7 +253,10 @@ function resolvePooler(
         database: p.database,
         user: p.user,
         // pool_size 0: no limit on the pool (src/objects.c launch_new_connection checks it only when > 0).
-        cap: (p.poolSize ?? pooler.defaultPoolSize) === 0 ? Infinity : (p.poolSize ?? pooler.defaultPoolSize) + (p.reservePoolSize ?? pooler.reservePoolSize),
+        cap:
+          (p.poolSize ?? pooler.defaultPoolSize) === 0
+            ? Infinity
+            : (p.poolSize ?? pooler.defaultPoolSize) + (p.reservePoolSize ?? pooler.reservePoolSize),
         minOpen: 0,
         clients: Math.ceil(users.reduce((sum, u) => sum + u.summary.connections, 0) / sameUserPools),
         userKey: p.user,
@@ -277,7 +286,15 @@ function resolvePooler(
       connections: serverConnections,
       overrides: pool.app ? roleOverrides(pool.app.app, `topology:apps[${pool.app.index}].role`) : [],
     });
-    return { database: pool.database, user: pool.user, cap: capacities[i]!, clients: pool.clients, serverConnections, poolMode: pool.poolMode, source: pool.source };
+    return {
+      database: pool.database,
+      user: pool.user,
+      cap: capacities[i]!,
+      clients: pool.clients,
+      serverConnections,
+      poolMode: pool.poolMode,
+      source: pool.source,
+    };
   });
 
   const clientConnections = through.reduce((sum, a) => sum + a.summary.connections, 0);

@@ -29,9 +29,27 @@ const BLCKSZ = 8192;
 
 /** guc.c memory_unit_conversion_table, per base unit, largest unit first (order matters for rounding). */
 const MEMORY_UNITS: Readonly<Record<'B' | 'kB' | 'MB' | '8kB', readonly (readonly [string, number])[]>> = {
-  B: [['TB', KB * KB * KB * KB], ['GB', KB * KB * KB], ['MB', KB * KB], ['kB', KB], ['B', 1]],
-  kB: [['TB', KB * KB * KB], ['GB', KB * KB], ['MB', KB], ['kB', 1], ['B', 1 / KB]],
-  MB: [['TB', KB * KB], ['GB', KB], ['MB', 1], ['kB', 1 / KB], ['B', 1 / (KB * KB)]],
+  B: [
+    ['TB', KB * KB * KB * KB],
+    ['GB', KB * KB * KB],
+    ['MB', KB * KB],
+    ['kB', KB],
+    ['B', 1],
+  ],
+  kB: [
+    ['TB', KB * KB * KB],
+    ['GB', KB * KB],
+    ['MB', KB],
+    ['kB', 1],
+    ['B', 1 / KB],
+  ],
+  MB: [
+    ['TB', KB * KB],
+    ['GB', KB],
+    ['MB', 1],
+    ['kB', 1 / KB],
+    ['B', 1 / (KB * KB)],
+  ],
   // GUC_UNIT_BLOCKS (and GUC_UNIT_XBLOCKS, identical with XLOG_BLCKSZ = BLCKSZ = 8192).
   '8kB': [
     ['TB', (KB * KB * KB) / (BLCKSZ / KB)],
@@ -44,10 +62,38 @@ const MEMORY_UNITS: Readonly<Record<'B' | 'kB' | 'MB' | '8kB', readonly (readonl
 
 /** guc.c time_unit_conversion_table, per base unit, largest unit first. */
 const TIME_UNITS: Readonly<Record<'us' | 'ms' | 's' | 'min', readonly (readonly [string, number])[]>> = {
-  us: [['d', 1000 * 1000 * 60 * 60 * 24], ['h', 1000 * 1000 * 60 * 60], ['min', 1000 * 1000 * 60], ['s', 1000 * 1000], ['ms', 1000], ['us', 1]],
-  ms: [['d', 1000 * 60 * 60 * 24], ['h', 1000 * 60 * 60], ['min', 1000 * 60], ['s', 1000], ['ms', 1], ['us', 1 / 1000]],
-  s: [['d', 60 * 60 * 24], ['h', 60 * 60], ['min', 60], ['s', 1], ['ms', 1 / 1000], ['us', 1 / (1000 * 1000)]],
-  min: [['d', 60 * 24], ['h', 60], ['min', 1], ['s', 1 / 60], ['ms', 1 / (1000 * 60)], ['us', 1 / (1000 * 1000 * 60)]],
+  us: [
+    ['d', 1000 * 1000 * 60 * 60 * 24],
+    ['h', 1000 * 1000 * 60 * 60],
+    ['min', 1000 * 1000 * 60],
+    ['s', 1000 * 1000],
+    ['ms', 1000],
+    ['us', 1],
+  ],
+  ms: [
+    ['d', 1000 * 60 * 60 * 24],
+    ['h', 1000 * 60 * 60],
+    ['min', 1000 * 60],
+    ['s', 1000],
+    ['ms', 1],
+    ['us', 1 / 1000],
+  ],
+  s: [
+    ['d', 60 * 60 * 24],
+    ['h', 60 * 60],
+    ['min', 60],
+    ['s', 1],
+    ['ms', 1 / 1000],
+    ['us', 1 / (1000 * 1000)],
+  ],
+  min: [
+    ['d', 60 * 24],
+    ['h', 60],
+    ['min', 1],
+    ['s', 1 / 60],
+    ['ms', 1 / (1000 * 60)],
+    ['us', 1 / (1000 * 1000 * 60)],
+  ],
 };
 
 const INT_MAX = 2147483647;
@@ -150,7 +196,10 @@ function convertToBaseUnit(value: number, text: string, base: Exclude<GucUnit, n
   while (i < text.length && !isSpace(text[i]) && word.length < 3) word += text[i++];
   i = skipSpace(text, i);
   if (i < text.length) return null; // unit too long, or garbage after it
-  const table = base in MEMORY_UNITS ? MEMORY_UNITS[base as keyof typeof MEMORY_UNITS] : TIME_UNITS[base as keyof typeof TIME_UNITS];
+  const table =
+    base in MEMORY_UNITS
+      ? MEMORY_UNITS[base as keyof typeof MEMORY_UNITS]
+      : TIME_UNITS[base as keyof typeof TIME_UNITS];
   for (let k = 0; k < table.length; k++) {
     const [name, multiplier] = table[k]!;
     if (name !== word) continue;
@@ -255,7 +304,12 @@ function invalidValue(def: GucDefinition, raw: string, hint?: string): ParsedSet
 }
 
 /** The out-of-range message: 13–16 print the bounds bare, 17+ with the unit (guc.c parse_and_validate_value). */
-function outOfRange(version: PgVersion, def: GucDefinition, shown: string, format: (n: number) => string): ParsedSetting {
+function outOfRange(
+  version: PgVersion,
+  def: GucDefinition,
+  shown: string,
+  format: (n: number) => string,
+): ParsedSetting {
   const u = unitSuffix(def.unit);
   const lo = format(def.min!);
   const hi = format(def.max!);
@@ -293,7 +347,12 @@ const BACKEND_SLOT_BOOT: Readonly<Record<string, number>> = {
  * The check hooks of memory and connection settings: they may reject a value in range, or replace it.
  * Returns the (possibly adjusted) value, or the failure.
  */
-function checkHook(version: PgVersion, def: GucDefinition, value: number, others: OtherSettings): number | ParsedSetting {
+function checkHook(
+  version: PgVersion,
+  def: GucDefinition,
+  value: number,
+  others: OtherSettings,
+): number | ParsedSetting {
   const name = def.name;
   // access/transam/slru.c check_slru_buffers (17+): SLRU sizes are whole banks; 0 = autotune for some.
   if (version >= 17 && (SLRU_AUTOTUNED.has(name) || SLRU_FIXED.has(name)) && value % SLRU_BANK_SIZE !== 0) {

@@ -67,7 +67,10 @@ export function parseRam(flag: string, raw: string): number {
   if (/^\s*\d+(?:\.\d+)?\s*$/.test(raw) && bytes < MIN_BARE_RAM_BYTES) {
     // 16 was meant as GB; 4096 more likely as MB.
     const unit = bytes < 1024 ? 'GB' : 'MB';
-    throw new UsageError(`"${raw.trim()}" without a unit means ${bytes} bytes; write the unit, such as ${raw.trim()}${unit}`, flag);
+    throw new UsageError(
+      `"${raw.trim()}" without a unit means ${bytes} bytes; write the unit, such as ${raw.trim()}${unit}`,
+      flag,
+    );
   }
   return bytes;
 }
@@ -80,10 +83,7 @@ export function parseVersion(flag: string, raw: string): PgVersion {
   }
   const value = Number(text);
   if (!isSupportedVersion(value)) {
-    throw new UsageError(
-      `PostgreSQL ${value} is not supported; use one of ${SUPPORTED_VERSIONS.join(', ')}`,
-      flag,
-    );
+    throw new UsageError(`PostgreSQL ${value} is not supported; use one of ${SUPPORTED_VERSIONS.join(', ')}`, flag);
   }
   return value;
 }

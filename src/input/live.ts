@@ -42,20 +42,69 @@ export type Conninfo = Partial<Record<ConninfoKeyword, string>>;
  * change which server is reached.
  */
 const LIBPQ_KEYWORDS = new Set([
-  'service', 'user', 'password', 'passfile', 'channel_binding', 'connect_timeout', 'dbname', 'host', 'hostaddr',
-  'port', 'client_encoding', 'options', 'application_name', 'fallback_application_name', 'keepalives',
-  'keepalives_idle', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout', 'sslmode', 'sslnegotiation',
-  'sslcompression', 'sslcert', 'sslkey', 'sslcertmode', 'sslpassword', 'sslrootcert', 'sslcrl', 'sslcrldir',
-  'sslsni', 'requirepeer', 'require_auth', 'min_protocol_version', 'max_protocol_version',
-  'ssl_min_protocol_version', 'ssl_max_protocol_version', 'gssencmode', 'krbsrvname', 'gsslib', 'gssdelegation',
-  'replication', 'target_session_attrs', 'load_balance_hosts', 'scram_client_key', 'scram_server_key',
-  'oauth_issuer', 'oauth_client_id', 'oauth_client_secret', 'oauth_scope', 'sslkeylogfile',
+  'service',
+  'user',
+  'password',
+  'passfile',
+  'channel_binding',
+  'connect_timeout',
+  'dbname',
+  'host',
+  'hostaddr',
+  'port',
+  'client_encoding',
+  'options',
+  'application_name',
+  'fallback_application_name',
+  'keepalives',
+  'keepalives_idle',
+  'keepalives_interval',
+  'keepalives_count',
+  'tcp_user_timeout',
+  'sslmode',
+  'sslnegotiation',
+  'sslcompression',
+  'sslcert',
+  'sslkey',
+  'sslcertmode',
+  'sslpassword',
+  'sslrootcert',
+  'sslcrl',
+  'sslcrldir',
+  'sslsni',
+  'requirepeer',
+  'require_auth',
+  'min_protocol_version',
+  'max_protocol_version',
+  'ssl_min_protocol_version',
+  'ssl_max_protocol_version',
+  'gssencmode',
+  'krbsrvname',
+  'gsslib',
+  'gssdelegation',
+  'replication',
+  'target_session_attrs',
+  'load_balance_hosts',
+  'scram_client_key',
+  'scram_server_key',
+  'oauth_issuer',
+  'oauth_client_id',
+  'oauth_client_secret',
+  'oauth_scope',
+  'sslkeylogfile',
   // Removed from libpq after 13, still accepted by older clients' strings.
-  'authtype', 'tty',
+  'authtype',
+  'tty',
 ]);
 
 /** libpq keywords that only tune the TCP connection: accepted and left to the operating system's defaults. */
-const IGNORED_KEYWORDS = new Set(['keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout']);
+const IGNORED_KEYWORDS = new Set([
+  'keepalives',
+  'keepalives_idle',
+  'keepalives_interval',
+  'keepalives_count',
+  'tcp_user_timeout',
+]);
 
 const KEYWORDS = new Set<string>(CONNINFO_KEYWORDS);
 
@@ -318,7 +367,8 @@ export function redactConninfo(text: string): string {
 // The queries and their rows.
 
 /** The server version, first of all: older servers lack views the later queries read. */
-export const VERSION_QUERY = "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version";
+export const VERSION_QUERY =
+  "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version";
 
 /** Every setting with where it came from (sourcefile/sourceline are NULL unless the role may read them). */
 export const SETTINGS_QUERY =

@@ -47,8 +47,26 @@ const at = (v: unknown, ...path: string[]): unknown => path.reduce<unknown>((o, 
 export function quantityBytes(raw: unknown, where: string, file: string): number {
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E)?$/.exec(text);
-  if (!m) throw new InputError(`${where}: expected a Kubernetes quantity such as 4Gi or 512Mi, got ${JSON.stringify(raw)}`, file);
-  const factor: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+  if (!m)
+    throw new InputError(
+      `${where}: expected a Kubernetes quantity such as 4Gi or 512Mi, got ${JSON.stringify(raw)}`,
+      file,
+    );
+  const factor: Record<string, number> = {
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
+    k: 1e3,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+  };
   return Math.ceil(Number(m[1]) * (m[2] ? factor[m[2]]! : 1));
 }
 
@@ -82,14 +100,16 @@ export function readManifests(files: readonly { file: string; text: string }[]):
     }
   };
   const claimServer = (id: string, file: string): void => {
-    if (database !== null) throw new InputError(`${id}: a second database cluster (${database} came first); give one per run`, file);
+    if (database !== null)
+      throw new InputError(`${id}: a second database cluster (${database} came first); give one per run`, file);
     database = id;
   };
 
   for (const { file, text } of files) {
     for (const { data, line } of parseYamlDocuments(text, file)) {
       if (data === null || data === undefined) continue;
-      if (!isObj(data)) throw new InputError('expected a Kubernetes resource (a mapping with apiVersion and kind)', file, line);
+      if (!isObj(data))
+        throw new InputError('expected a Kubernetes resource (a mapping with apiVersion and kind)', file, line);
       const kind = String(data.kind ?? '');
       const apiVersion = String(data.apiVersion ?? '');
       const name = String(at(data, 'metadata', 'name') ?? '?');
@@ -109,7 +129,10 @@ export function readManifests(files: readonly { file: string; text: string }[]):
           const bytes = quantityBytes(limit, `${id} spec.resources.limits.memory`, file);
           // The shm emptyDir is memory-backed and charged to the pod: without a size limit, it is bounded by the pod's memory limit.
           const shm = at(spec, 'ephemeralVolumesSizeLimit', 'shm');
-          server.container = { memoryLimit: bytes, shmSize: shm === undefined ? bytes : quantityBytes(shm, `${id} spec.ephemeralVolumesSizeLimit.shm`, file) };
+          server.container = {
+            memoryLimit: bytes,
+            shmSize: shm === undefined ? bytes : quantityBytes(shm, `${id} spec.ephemeralVolumesSizeLimit.shm`, file),
+          };
         } else {
           notes.push(`${id}: no spec.resources.limits.memory; the budget is --ram`);
         }
@@ -122,7 +145,11 @@ export function readManifests(files: readonly { file: string; text: string }[]):
         const num = (key: string): number | undefined => {
           if (params[key] === undefined) return undefined;
           const n = Number(params[key]);
-          if (!Number.isInteger(n) || n < 0) throw new InputError(`${id} spec.pgbouncer.parameters.${key}: expected a whole number, got ${JSON.stringify(params[key])}`, file);
+          if (!Number.isInteger(n) || n < 0)
+            throw new InputError(
+              `${id} spec.pgbouncer.parameters.${key}: expected a whole number, got ${JSON.stringify(params[key])}`,
+              file,
+            );
           return n;
         };
         const pooler: Obj = {
@@ -131,7 +158,14 @@ export function readManifests(files: readonly { file: string; text: string }[]):
           // pooler_types.go: poolMode defaults to session.
           pool_mode: typeof pgbouncer.poolMode === 'string' ? pgbouncer.poolMode : 'session',
         };
-        for (const key of ['default_pool_size', 'min_pool_size', 'reserve_pool_size', 'max_db_connections', 'max_user_connections', 'max_client_conn']) {
+        for (const key of [
+          'default_pool_size',
+          'min_pool_size',
+          'reserve_pool_size',
+          'max_db_connections',
+          'max_user_connections',
+          'max_client_conn',
+        ]) {
           const n = num(key);
           if (n !== undefined) pooler[key] = n;
         }
@@ -144,18 +178,29 @@ export function readManifests(files: readonly { file: string; text: string }[]):
         if (version !== undefined) server.version = Number(version);
         // Operator default_memory_limit 500Mi when the manifest gives none (docs/reference/operator_parameters.md).
         const limitRaw = at(spec, 'resources', 'limits', 'memory');
-        const limit = limitRaw === undefined ? 500 * 2 ** 20 : quantityBytes(limitRaw, `${id} spec.resources.limits.memory`, file);
-        const limitSource = limitRaw === undefined ? `${id} (operator default_memory_limit 500Mi)` : `${id} spec.resources.limits.memory`;
+        const limit =
+          limitRaw === undefined ? 500 * 2 ** 20 : quantityBytes(limitRaw, `${id} spec.resources.limits.memory`, file);
+        const limitSource =
+          limitRaw === undefined ? `${id} (operator default_memory_limit 500Mi)` : `${id} spec.resources.limits.memory`;
         // Spilo (configure_spilo.py) on Kubernetes: shared_buffers = memory/5 in whole MB; 1 connection per 30 MB, 100 to 1000.
         const mb = limit / 1048576;
-        setAll({ shared_buffers: `${Math.floor(mb / 5)}MB`, max_connections: Math.min(Math.max(100, Math.floor(mb / 30)), 1000) }, (n) => `${limitSource} → Spilo's ${n}`);
+        setAll(
+          {
+            shared_buffers: `${Math.floor(mb / 5)}MB`,
+            max_connections: Math.min(Math.max(100, Math.floor(mb / 30)), 1000),
+          },
+          (n) => `${limitSource} → Spilo's ${n}`,
+        );
         const params = at(spec, 'postgresql', 'parameters');
         if (isObj(params)) setAll(params, (n) => `${id} spec.postgresql.parameters.${n}`);
         // enableShmVolume (default true) mounts a memory emptyDir without a size limit: bounded by the pod limit.
         server.container = { memoryLimit: limit, shmSize: spec.enableShmVolume === false ? 64 * 2 ** 20 : limit };
         const instances = typeof spec.numberOfInstances === 'number' ? spec.numberOfInstances : 1;
         if (instances > 1) reserved.replication = instances - 1;
-        for (const [flag, suffix] of [['enableConnectionPooler', 'pooler'], ['enableReplicaConnectionPooler', 'pooler-repl']] as const) {
+        for (const [flag, suffix] of [
+          ['enableConnectionPooler', 'pooler'],
+          ['enableReplicaConnectionPooler', 'pooler-repl'],
+        ] as const) {
           if (spec[flag] !== true) continue;
           const cp = isObj(spec.connectionPooler) ? spec.connectionPooler : {};
           // connection_pooler.go: instances default 2 (the minimum), maxDBConnections 60 divided among them,
@@ -180,7 +225,11 @@ export function readManifests(files: readonly { file: string; text: string }[]):
       } else if (group === 'autoscaling' && kind === 'HorizontalPodAutoscaler') {
         const target = at(spec, 'scaleTargetRef');
         if (at(target, 'kind') === 'Deployment' && typeof spec.maxReplicas === 'number') {
-          hpas.push({ target: String(at(target, 'name')), maxReplicas: spec.maxReplicas, source: `${id} spec.maxReplicas` });
+          hpas.push({
+            target: String(at(target, 'name')),
+            maxReplicas: spec.maxReplicas,
+            source: `${id} spec.maxReplicas`,
+          });
           read.push(id);
         } else skipped.push(id);
       } else {
@@ -190,19 +239,27 @@ export function readManifests(files: readonly { file: string; text: string }[]):
   }
 
   for (const { resource, id, file } of deployments) {
-    const annotations = { ...(at(resource, 'metadata', 'annotations') as Obj | undefined), ...(at(resource, 'spec', 'template', 'metadata', 'annotations') as Obj | undefined) };
+    const annotations = {
+      ...(at(resource, 'metadata', 'annotations') as Obj | undefined),
+      ...(at(resource, 'spec', 'template', 'metadata', 'annotations') as Obj | undefined),
+    };
     if (annotations[POOL_ANNOTATION] === undefined) {
       skipped.push(id);
       continue;
     }
     const pool = Number(annotations[POOL_ANNOTATION]);
-    if (!Number.isInteger(pool) || pool < 1) throw new InputError(`${id} ${POOL_ANNOTATION}: expected a positive whole number, got ${JSON.stringify(annotations[POOL_ANNOTATION])}`, file);
+    if (!Number.isInteger(pool) || pool < 1)
+      throw new InputError(
+        `${id} ${POOL_ANNOTATION}: expected a positive whole number, got ${JSON.stringify(annotations[POOL_ANNOTATION])}`,
+        file,
+      );
     const name = String(at(resource, 'metadata', 'name'));
     const hpa = hpas.find((h) => h.target === name);
     const replicas = at(resource, 'spec', 'replicas');
     // A Deployment's defaults: 1 replica, RollingUpdate with maxSurge 25% (apps/v1).
     const strategy = at(resource, 'spec', 'strategy', 'type') ?? 'RollingUpdate';
-    const surge = strategy === 'Recreate' ? 0 : (at(resource, 'spec', 'strategy', 'rollingUpdate', 'maxSurge') ?? '25%');
+    const surge =
+      strategy === 'Recreate' ? 0 : (at(resource, 'spec', 'strategy', 'rollingUpdate', 'maxSurge') ?? '25%');
     const app: Obj = {
       name,
       pods: hpa ? hpa.maxReplicas : typeof replicas === 'number' ? replicas : 1,
@@ -214,7 +271,9 @@ export function readManifests(files: readonly { file: string; text: string }[]):
     if (typeof annotations[VIA_ANNOTATION] === 'string') app.via = annotations[VIA_ANNOTATION];
     apps.push(app);
     read.push(id);
-    notes.push(`${name}: ${app.pods} pods from ${hpa ? hpa.source : typeof replicas === 'number' ? `${id} spec.replicas` : `${id} (default 1 replica)`}, pool from ${id} ${POOL_ANNOTATION}`);
+    notes.push(
+      `${name}: ${app.pods} pods from ${hpa ? hpa.source : typeof replicas === 'number' ? `${id} spec.replicas` : `${id} (default 1 replica)`}, pool from ${id} ${POOL_ANNOTATION}`,
+    );
   }
 
   if (Object.keys(settings).length > 0) server.settings = settings;

@@ -86,7 +86,14 @@ function readText(fs: ConfFileSystem, path: string, shown: string, at?: Line): s
     return new TextDecoder('utf-8').decode(fs.readFile(path));
   } catch (error) {
     const code = error instanceof ConfFsError ? error.code : 'EIO';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : `cannot read (${code})`;
     if (at) throw new InputError(`%include ${shown}: ${why}`, at.file, at.line);
     throw new InputError(why, shown);
   }
@@ -144,7 +151,12 @@ function parseInteger(raw: string): number | null {
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
   if (!m) return null;
   const digits = m[2]!;
-  const value = digits.startsWith('0x') || digits.startsWith('0X') ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits.startsWith('0') ? parseInt(digits.slice(1), 8) : Number(digits);
+  const value =
+    digits.startsWith('0x') || digits.startsWith('0X')
+      ? parseInt(digits.slice(2), 16)
+      : digits.length > 1 && digits.startsWith('0')
+        ? parseInt(digits.slice(1), 8)
+        : Number(digits);
   const signed = m[1] === '-' ? -value : value;
   return Number.isSafeInteger(signed) && signed <= 2 ** 31 - 1 && signed >= -(2 ** 31) ? signed : null;
 }
@@ -161,7 +173,11 @@ interface RawEntry {
 }
 
 /** Reads a pgbouncer.ini (path relative to fs.cwd; `shown` names it in messages). */
-export function readPgBouncerIni(fs: ConfFileSystem, file: string, shown: (path: string) => string = (p) => p): PgBouncerReadResult {
+export function readPgBouncerIni(
+  fs: ConfFileSystem,
+  file: string,
+  shown: (path: string) => string = (p) => p,
+): PgBouncerReadResult {
   const main = resolve(fs.cwd ?? '/', file);
   const files: string[] = [];
   const warnings: IniWarning[] = [];
@@ -200,7 +216,8 @@ export function readPgBouncerIni(fs: ConfFileSystem, file: string, shown: (path:
       }
       // cfparser.c: a key is [A-Za-z0-9_.*-]+ or a single-quoted name, then '=', the value runs to the end of the line.
       const m = /^(?:'([^']+)'|([A-Za-z0-9_.*-]+))[ \t]*=[ \t]*(.*)$/.exec(trimmed);
-      if (!m) throw new InputError(`syntax error: expected key = value, got "${trimmed.slice(0, 40)}"`, at.file, at.line);
+      if (!m)
+        throw new InputError(`syntax error: expected key = value, got "${trimmed.slice(0, 40)}"`, at.file, at.line);
       const key = m[1] ?? m[2]!;
       const entry: RawEntry = { value: m[3]!.trimEnd(), at };
       if (section === null) throw new InputError(`${key} outside of any section`, at.file, at.line);
@@ -221,7 +238,8 @@ export function readPgBouncerIni(fs: ConfFileSystem, file: string, shown: (path:
     const entry = settings.get(key);
     if (!entry) return { value: fallback, source: null };
     const value = parseInteger(entry.value);
-    if (value === null || value < min) fail(entry.at, `${key}: expected an integer${min === 0 ? ' >= 0' : ''}, got "${entry.value}"`);
+    if (value === null || value < min)
+      fail(entry.at, `${key}: expected an integer${min === 0 ? ' >= 0' : ''}, got "${entry.value}"`);
     return { value: value!, source: `${entry.at.file}:${entry.at.line}` };
   };
   const modeOf = (raw: string, at: Line, key: string): PoolMode => {
@@ -294,7 +312,8 @@ export function readPgBouncerIni(fs: ConfFileSystem, file: string, shown: (path:
     };
   });
   for (const [name, entry] of peers) {
-    if (parseInteger(name) === null || parseInteger(name)! < 1) fail(entry.at, `[peers] ${name}: a peer is named by its peer_id, a positive integer`);
+    if (parseInteger(name) === null || parseInteger(name)! < 1)
+      fail(entry.at, `[peers] ${name}: a peer is named by its peer_id, a positive integer`);
     kvOf(entry, `[peers] ${name}`, PEER_KEYS);
   }
 

@@ -9,20 +9,23 @@ import { MAX_VERSION, MIN_VERSION } from '../core/versions.js';
 import { parseYamlDocument } from './yaml.js';
 import { poolerFromIni, type PgBouncerConfig } from '../core/pgbouncer.js';
 
-const count = (what = 'a whole number') =>
-  z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` });
+const count = (what = 'a whole number') => z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` });
 const positive = count('a positive integer').positive({ error: 'expected a positive integer' });
 const nonNegative = count('a non-negative integer').nonnegative({ error: 'expected a non-negative integer' });
 const size = z
   .union(
     [
-      z.string().regex(/^\s*\d+(\.\d+)?\s*[a-zA-Z]*\s*$/, { error: 'expected a size such as 16GB, 8Gi or a number of bytes' }),
+      z
+        .string()
+        .regex(/^\s*\d+(\.\d+)?\s*[a-zA-Z]*\s*$/, { error: 'expected a size such as 16GB, 8Gi or a number of bytes' }),
       z.number().int().positive(),
     ],
     { error: 'expected a size such as 16GB, 8Gi or a number of bytes' },
   )
   .transform(String);
-const settingValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a setting value' }).transform(String);
+const settingValue = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'expected a setting value' })
+  .transform(String);
 
 const role = z
   .object({
@@ -43,13 +46,16 @@ const app = z
         error: 'expected a positive integer or { min, max }',
       })
       .describe('Pods (processes) of this app, or an autoscaler range'),
-    pool: positive.describe('Connections in each pod\'s pool (its maximum)'),
+    pool: positive.describe("Connections in each pod's pool (its maximum)"),
     maxSurge: z
-      .union([nonNegative, z.string().regex(/^\d+(\.\d+)?%$/, { error: 'expected a count or a percentage such as 25%' })], {
-        error: 'expected a count or a percentage such as 25%',
-      })
+      .union(
+        [nonNegative, z.string().regex(/^\d+(\.\d+)?%$/, { error: 'expected a count or a percentage such as 25%' })],
+        {
+          error: 'expected a count or a percentage such as 25%',
+        },
+      )
       .optional()
-      .describe('Extra pods during a rolling update, as in a Deployment\'s strategy'),
+      .describe("Extra pods during a rolling update, as in a Deployment's strategy"),
     role: role.optional(),
     via: z.string().min(1).optional().describe('Name of the pooler this app connects through'),
     database: z.string().min(1).optional().describe('The database it connects to (picks its PgBouncer pool)'),
@@ -82,9 +88,15 @@ const pooler = z
     name: z.string().min(1),
     type: z.literal('pgbouncer').default('pgbouncer'),
     replicas: positive.default(1),
-    processes: positive.optional().describe('PgBouncer processes per replica (so_reuseport or peers); default: the ini files given, or its [peers]'),
+    processes: positive
+      .optional()
+      .describe(
+        'PgBouncer processes per replica (so_reuseport or peers); default: the ini files given, or its [peers]',
+      ),
     ini: z
-      .union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'expected a file name or a list of them' })
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+        error: 'expected a file name or a list of them',
+      })
       .optional()
       .describe('pgbouncer.ini of the pooler (relative to this file); a list for processes sharing a port'),
     pool_mode: z.enum(['session', 'transaction', 'statement']).optional().describe('default session'),
@@ -100,10 +112,16 @@ const pooler = z
   .superRefine((p, ctx) => {
     if (p.ini === undefined) return;
     for (const key of [...POOL_SETTING_KEYS, 'pools' as const]) {
-      if (p[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'set it in the pgbouncer.ini named by ini', input: p[key] });
+      if (p[key] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'set it in the pgbouncer.ini named by ini',
+          input: p[key],
+        });
     }
   })
-  .describe('A PgBouncer deployment; defaults are PgBouncer\'s own');
+  .describe("A PgBouncer deployment; defaults are PgBouncer's own");
 
 /** The topology file's schema; `pgmem schema topology` prints it. */
 export const topologySchema = z
@@ -114,8 +132,8 @@ export const topologySchema = z
         ram: size.optional().describe('Memory of the machine'),
         container: z
           .object({
-            memoryLimit: size.describe('The container\'s memory limit: the budget'),
-            shmSize: size.optional().describe('Size of /dev/shm (Docker\'s default is 64MB)'),
+            memoryLimit: size.describe("The container's memory limit: the budget"),
+            shmSize: size.optional().describe("Size of /dev/shm (Docker's default is 64MB)"),
           })
           .strict()
           .optional(),
@@ -153,12 +171,23 @@ export const topologySchema = z
         ctx.addIssue({ code: 'custom', path: ['apps', i, 'via'], message: `no pooler named "${a.via}"`, input: a.via });
       }
       if (typeof a.pods === 'object' && a.pods.min > a.pods.max) {
-        ctx.addIssue({ code: 'custom', path: ['apps', i, 'pods'], message: `min ${a.pods.min} is larger than max ${a.pods.max}`, input: a.pods });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', i, 'pods'],
+          message: `min ${a.pods.min} is larger than max ${a.pods.max}`,
+          input: a.pods,
+        });
       }
     });
     const seen = new Set<string>();
     doc.apps.forEach((a, i) => {
-      if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: `duplicate app name "${a.name}"`, input: a.name });
+      if (seen.has(a.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', i, 'name'],
+          message: `duplicate app name "${a.name}"`,
+          input: a.name,
+        });
       seen.add(a.name);
     });
   });
@@ -168,7 +197,10 @@ export type TopologyDocument = z.output<typeof topologySchema>;
 
 /** `apps[1].pool` from zod's path. */
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function describeInput(input: unknown): string {
@@ -192,8 +224,12 @@ export function validateTopology(raw: unknown, file: string): TopologyDocument {
     const lines = result.error.issues.map((issue) => {
       const where = formatPath(issue.path) || '(top level)';
       // pgmem's own checks (custom issues) name the value in their message already.
-      const got = issue.code === 'unrecognized_keys' || issue.code === 'custom' ? '' : `, got ${describeInput(issue.input)}`;
-      const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+      const got =
+        issue.code === 'unrecognized_keys' || issue.code === 'custom' ? '' : `, got ${describeInput(issue.input)}`;
+      const message =
+        issue.code === 'unrecognized_keys'
+          ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+          : issue.message;
       return `${where}: ${message}${got}`;
     });
     throw new InputError(lines.join('; '), file);
@@ -205,7 +241,10 @@ export function validateTopology(raw: unknown, file: string): TopologyDocument {
  * The application side of a document, for the engine. `inis` holds the pgbouncer.ini files each
  * pooler names (by pooler index), read by the caller.
  */
-export function topologySpec(doc: TopologyDocument, inis: ReadonlyMap<number, readonly PgBouncerConfig[]> = new Map()): TopologySpec {
+export function topologySpec(
+  doc: TopologyDocument,
+  inis: ReadonlyMap<number, readonly PgBouncerConfig[]> = new Map(),
+): TopologySpec {
   return {
     apps: doc.apps.map((a) => ({
       name: a.name,
@@ -217,16 +256,24 @@ export function topologySpec(doc: TopologyDocument, inis: ReadonlyMap<number, re
       ...(a.role !== undefined && {
         role: {
           ...(a.role.name !== undefined && { name: a.role.name }),
-          settings: Object.fromEntries(Object.entries(a.role).filter(([k, v]) => k !== 'name' && v !== undefined)) as Record<string, string>,
+          settings: Object.fromEntries(
+            Object.entries(a.role).filter(([k, v]) => k !== 'name' && v !== undefined),
+          ) as Record<string, string>,
         },
       }),
     })),
     poolers: doc.poolers.map((p, i) => {
       const configs = inis.get(i);
       if (configs?.length) {
-        return poolerFromIni(p.name, configs, { replicas: p.replicas, ...(p.processes !== undefined && { processes: p.processes }) });
+        return poolerFromIni(p.name, configs, {
+          replicas: p.replicas,
+          ...(p.processes !== undefined && { processes: p.processes }),
+        });
       }
-      const v = { ...PGBOUNCER_DEFAULTS, ...Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined)) } as typeof PGBOUNCER_DEFAULTS & typeof p;
+      const v = {
+        ...PGBOUNCER_DEFAULTS,
+        ...Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined)),
+      } as typeof PGBOUNCER_DEFAULTS & typeof p;
       return {
         name: p.name,
         replicas: p.replicas,

@@ -4,7 +4,18 @@
  * tags refused. Every problem is an InputError with the file, the line and pgmem's own wording; the
  * library never prints anything.
  */
-import { isAlias, isCollection, isNode, isPair, LineCounter, parseAllDocuments, type Alias, type Document, type ErrorCode, type YAMLError } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isNode,
+  isPair,
+  LineCounter,
+  parseAllDocuments,
+  type Alias,
+  type Document,
+  type ErrorCode,
+  type YAMLError,
+} from 'yaml';
 import { InputError } from '../errors.js';
 
 /**
@@ -52,7 +63,11 @@ const MESSAGES: Record<ErrorCode, string> = {
 const ALIAS_BOMB = 'too many aliases: anchors nested so that the document expands without bound';
 
 /** The problem's line and our message (with the tag or anchor it names). */
-function describe(error: YAMLError, text: string, lineAt: (offset: number) => number): { message: string; line: number } {
+function describe(
+  error: YAMLError,
+  text: string,
+  lineAt: (offset: number) => number,
+): { message: string; line: number } {
   const [start, end] = error.pos;
   const line = lineAt(start);
   let message = MESSAGES[error.code] ?? 'invalid YAML';
@@ -74,7 +89,10 @@ export function parseYamlDocument(text: string, file: string): unknown {
 /** Every document of a multi-document stream (Kubernetes manifests), each with the line it starts on. */
 export function parseYamlDocuments(text: string, file: string): { data: unknown; line: number }[] {
   const { list, lineAt } = parseDocuments(text);
-  return list.map((doc) => ({ data: documentData(doc, text, file, lineAt), line: lineAt(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0) }));
+  return list.map((doc) => ({
+    data: documentData(doc, text, file, lineAt),
+    line: lineAt(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0),
+  }));
 }
 
 function parseDocuments(text: string): { list: Document[]; lineAt: (offset: number) => number } {
@@ -108,7 +126,11 @@ function documentData(doc: Document, text: string, file: string, lineAt: (offset
   let size: number;
   try {
     size = expandedSize(doc.contents, new Map(), (alias) => {
-      throw new InputError(`alias "*${alias.source.slice(0, 40)}" has no anchor before it`, file, alias.range ? lineAt(alias.range[0]) : undefined);
+      throw new InputError(
+        `alias "*${alias.source.slice(0, 40)}" has no anchor before it`,
+        file,
+        alias.range ? lineAt(alias.range[0]) : undefined,
+      );
     });
   } catch (error) {
     if (error instanceof RangeError) throw new InputError(MESSAGES.RESOURCE_EXHAUSTION, file);

@@ -34,7 +34,9 @@ export function renderGithub(reports: readonly { config: { file: string }; findi
       lines.push(`::${LEVEL[f.severity]} ${props.join(',')}::${escapeData(message)}`);
     }
     if (hidden > 0) {
-      lines.push(`::notice file=${escapeProperty(terminalText(report.config.file))},title=pgmem::${hidden} more finding${hidden === 1 ? '' : 's'} not shown; pgmem check --json lists all`);
+      lines.push(
+        `::notice file=${escapeProperty(terminalText(report.config.file))},title=pgmem::${hidden} more finding${hidden === 1 ? '' : 's'} not shown; pgmem check --json lists all`,
+      );
     }
   }
   return lines.length ? `${lines.join('\n')}\n` : '';

@@ -9,17 +9,29 @@ function shared(live: LiveSection): string {
     return `${predicted}; allocated figure unavailable: ${live.allocatedSharedUnavailable ?? 'not reported'}`;
   }
   const diff = live.differenceBytes ?? 0;
-  const difference = diff === 0 ? 'exactly as predicted' : `difference ${diff > 0 ? '+' : ''}${formatSize(diff)} (${diff} bytes)`;
+  const difference =
+    diff === 0 ? 'exactly as predicted' : `difference ${diff > 0 ? '+' : ''}${formatSize(diff)} (${diff} bytes)`;
   return `${predicted}, allocated ${formatSize(live.allocatedSharedBytes)} (${live.allocatedSharedBytes} bytes): ${difference}`;
 }
 
 /** The build line: the profile, where it came from, and the options the server showed. */
 function buildText(live: LiveSection): string {
   const { profile, source, detected, evidence } = live.build;
-  const names: Record<keyof typeof evidence, string> = { llvm: 'JIT', lz4: 'lz4', zstd: 'zstd', gssapi: 'GSSAPI', liburing: 'io_uring' };
+  const names: Record<keyof typeof evidence, string> = {
+    llvm: 'JIT',
+    lz4: 'lz4',
+    zstd: 'zstd',
+    gssapi: 'GSSAPI',
+    liburing: 'io_uring',
+  };
   const shown = (value: boolean): string =>
-    (Object.keys(names) as (keyof typeof evidence)[]).filter((k) => evidence[k] === value).map((k) => names[k]).join(', ');
-  const parts = [shown(true) && `has ${shown(true)}`, shown(false) && `lacks ${shown(false)}`].filter(Boolean).join('; ');
+    (Object.keys(names) as (keyof typeof evidence)[])
+      .filter((k) => evidence[k] === value)
+      .map((k) => names[k])
+      .join(', ');
+  const parts = [shown(true) && `has ${shown(true)}`, shown(false) && `lacks ${shown(false)}`]
+    .filter(Boolean)
+    .join('; ');
   const why = parts ? `the server ${parts}` : 'the server shows no build option; the default';
   if (source === 'server') return `${profile} (${why})`;
   return `${profile} (--build${detected !== profile ? `; the server looks like ${detected}: ${why}` : ''})`;
@@ -41,7 +53,9 @@ export function renderLiveText(live: LiveSection): string {
   const lines = [
     `Live server (PostgreSQL ${live.serverVersion})`,
     `  Shared memory     ${shared(live)}`,
-    ...(live.sharedMemorySizeMB !== null ? [`  Server reports    shared_memory_size = ${live.sharedMemorySizeMB}MB`] : []),
+    ...(live.sharedMemorySizeMB !== null
+      ? [`  Server reports    shared_memory_size = ${live.sharedMemorySizeMB}MB`]
+      : []),
     `  Build             ${buildText(live)}`,
     `  Processes now     ${live.currentBackends.total}: ${counts(live.currentBackends.byType)}`,
     `  States            ${counts(live.currentBackends.byState)}`,
@@ -57,7 +71,9 @@ export function renderLiveText(live: LiveSection): string {
 export function renderLiveMarkdown(live: LiveSection): string {
   const rows: [string, string][] = [
     ['Shared memory', shared(live)],
-    ...(live.sharedMemorySizeMB !== null ? [['shared_memory_size', `${live.sharedMemorySizeMB}MB`] as [string, string]] : []),
+    ...(live.sharedMemorySizeMB !== null
+      ? [['shared_memory_size', `${live.sharedMemorySizeMB}MB`] as [string, string]]
+      : []),
     ['Build', buildText(live)],
     ['Processes now', `${live.currentBackends.total}: ${counts(live.currentBackends.byType)}`],
     ['States', counts(live.currentBackends.byState)],

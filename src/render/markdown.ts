@@ -17,10 +17,15 @@ export function renderMarkdown(report: PlanReport, options: Pick<RenderOptions, 
   lines.push(`### pgmem${options.title ? `: ${markdownCell(options.title)}` : ''}`, '', headline(report), '');
   const groups = topologyRows(report);
   if (groups.length > 0) {
-    lines.push('| Group | Pods | Pool | Connections | Backends | Memory |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    lines.push(
+      '| Group | Pods | Pool | Connections | Backends | Memory |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+    );
     for (const g of groups) {
       const memory = g.bytes === null ? '' : formatSize(g.bytes);
-      lines.push(`| ${markdownCell(g.name)} | ${g.pods} | ${g.pool} | ${g.connections} | ${g.backends ?? 'via pooler'} | ${memory} |`);
+      lines.push(
+        `| ${markdownCell(g.name)} | ${g.pods} | ${g.pool} | ${g.connections} | ${g.backends ?? 'via pooler'} | ${memory} |`,
+      );
     }
     lines.push('');
   }
@@ -34,14 +39,18 @@ export function renderMarkdown(report: PlanReport, options: Pick<RenderOptions, 
   const queries = queryRows(report);
   if (queries.length > 0) {
     for (const q of queries) {
-      lines.push(`- ${q.hungriest ? '**hungriest** ' : ''}\`${markdownCell(q.source)}\`: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.nodes.length ? `: ${q.nodes.map(markdownCell).join(', ')}` : ', no memory nodes'}`);
+      lines.push(
+        `- ${q.hungriest ? '**hungriest** ' : ''}\`${markdownCell(q.source)}\`: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.nodes.length ? `: ${q.nodes.map(markdownCell).join(', ')}` : ', no memory nodes'}`,
+      );
     }
     lines.push('');
   }
   if (report.findings.length === 0) lines.push('No findings.');
   for (const f of report.findings) {
     const where = f.file ? ` \`${f.file}${f.line ? `:${f.line}` : ''}\`` : '';
-    lines.push(`- ${ICON[f.severity]} **${f.severity}** \`${f.id}\`${where}: ${f.message}${f.fix ? ` — *fix:* ${f.fix}` : ''}`);
+    lines.push(
+      `- ${ICON[f.severity]} **${f.severity}** \`${f.id}\`${where}: ${f.message}${f.fix ? ` — *fix:* ${f.fix}` : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -35,7 +35,10 @@ export interface RecommendAssumptions {
 function assumptions(view: RecommendView, file: string): string[] {
   const a = view.assumed;
   if (!a) return [];
-  return [`assumed: workload ${a.workload}; topology ${a.topology}`, `check it: pgmem check ${file} ${a.checkArgs.map(shellWord).join(' ')}`];
+  return [
+    `assumed: workload ${a.workload}; topology ${a.topology}`,
+    `check it: pgmem check ${file} ${a.checkArgs.map(shellWord).join(' ')}`,
+  ];
 }
 
 /** A word as a POSIX shell reads it: quoted when it holds anything but safe characters. */
@@ -66,7 +69,9 @@ function summary(view: RecommendView): string[] {
       `(RAM − ${Math.round(view.reserveShare * 100)}% for the OS and page cache)`,
     ...(plan.workload.sortOps === DEFAULT_WORKLOAD.sortOps && plan.workload.hashOps === DEFAULT_WORKLOAD.hashOps
       ? []
-      : [`planned for ${plan.workload.sortOps} sort + ${plan.workload.hashOps} hash nodes per query: check with --sort-ops ${plan.workload.sortOps} --hash-ops ${plan.workload.hashOps}`]),
+      : [
+          `planned for ${plan.workload.sortOps} sort + ${plan.workload.hashOps} hash nodes per query: check with --sort-ops ${plan.workload.sortOps} --hash-ops ${plan.workload.hashOps}`,
+        ]),
   ];
 }
 

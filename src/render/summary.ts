@@ -24,7 +24,8 @@ export function backendsDetail(report: PlanReport): string {
   if (costs.size <= 1) {
     return `${connections.backends} × ${formatSize(busy[0]?.perBackendBytes ?? perBackend.worstCaseBytes)}`;
   }
-  if (busy.length > MAX_GROUPS_SPELLED_OUT) return `sum of ${busy.length} groups, each at its own cost (connections table)`;
+  if (busy.length > MAX_GROUPS_SPELLED_OUT)
+    return `sum of ${busy.length} groups, each at its own cost (connections table)`;
   return `sum of ${busy.length} groups: ${busy.map((g) => `${g.backends} × ${formatSize(g.perBackendBytes)}`).join(' + ')}`;
 }
 
@@ -60,7 +61,8 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
     bytes: perBackend.worstCaseBytes,
     kind: 'section',
   });
-  for (const c of perBackend.components) rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
+  for (const c of perBackend.components)
+    rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
   rows.push({
     id: 'client-backends',
     label: 'Client backends',
@@ -68,8 +70,15 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
     bytes: totals.backendsBytes,
     kind: 'section',
   });
-  rows.push({ id: 'background', label: 'Background', detail: 'workers and server processes', bytes: background.worstCaseBytes, kind: 'section' });
-  for (const c of background.components) rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
+  rows.push({
+    id: 'background',
+    label: 'Background',
+    detail: 'workers and server processes',
+    bytes: background.worstCaseBytes,
+    kind: 'section',
+  });
+  for (const c of background.components)
+    rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
   const dsm = report.dynamicSharedMemory;
   if (dsm.worstCaseBytes > 0) {
     rows.push({
@@ -79,7 +88,8 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
       bytes: dsm.worstCaseBytes,
       kind: 'section',
     });
-    for (const c of dsm.components) rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
+    for (const c of dsm.components)
+      rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
   }
   rows.push({
     id: 'worst-case',
@@ -152,7 +162,15 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
     }
   }
   const admin = group('admin');
-  if (admin) rows.push({ name: 'admin', pods: '', pool: '', connections: admin.connections, backends: admin.backends, bytes: admin.bytes });
+  if (admin)
+    rows.push({
+      name: 'admin',
+      pods: '',
+      pool: '',
+      connections: admin.connections,
+      backends: admin.backends,
+      bytes: admin.bytes,
+    });
   return rows;
 }
 
@@ -177,7 +195,12 @@ export function queryRows(report: PlanReport): QueryRow[] {
     nodes: q.nodes.map((n) => {
       const processes = n.processes > 1 ? ` × ${n.processes} processes` : '';
       const measured = n.measuredBytes !== undefined ? ` (measured ${formatSize(n.measuredBytes)})` : '';
-      const flag = n.budget === 'estimate' ? ' (bounded by the planner\'s estimate only)' : n.kind === 'unknown' ? ' (unknown node type, counted at hash_mem)' : '';
+      const flag =
+        n.budget === 'estimate'
+          ? " (bounded by the planner's estimate only)"
+          : n.kind === 'unknown'
+            ? ' (unknown node type, counted at hash_mem)'
+            : '';
       return `${n.nodeType} ${formatSize(n.budgetBytes)}${processes}${measured}${flag}`;
     }),
   }));

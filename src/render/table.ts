@@ -23,7 +23,8 @@ export function renderTable(report: PlanReport, options: RenderOptions): string 
   let previous: string | undefined;
   for (const row of summaryRows(report)) {
     // A rule above each section keeps the compact table readable.
-    if (row.kind !== 'item' && previous === 'item') table.push([{ colSpan: 3, content: chalk.dim('─'.repeat(WIDTHS.reduce((a, b) => a + b, 0))) }]);
+    if (row.kind !== 'item' && previous === 'item')
+      table.push([{ colSpan: 3, content: chalk.dim('─'.repeat(WIDTHS.reduce((a, b) => a + b, 0))) }]);
     previous = row.kind;
     const size = formatSize(row.bytes);
     // Labels and details can carry group names from a topology file: never raw to the terminal.
@@ -43,7 +44,12 @@ function renderQueries(report: PlanReport, chalk: ChalkInstance): string {
   if (rows.length === 0) return '';
   const lines = rows.map((q) => {
     const head = `${q.hungriest ? chalk.bold('▶ ') : '  '}${terminalText(q.source, 120)}: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.hungriest ? chalk.bold(' (hungriest)') : ''}`;
-    return [head, ...(q.nodes.length ? q.nodes.map((n) => `      ${chalk.dim(terminalText(n, 160))}`) : [`      ${chalk.dim('no memory nodes')}`])].join('\n');
+    return [
+      head,
+      ...(q.nodes.length
+        ? q.nodes.map((n) => `      ${chalk.dim(terminalText(n, 160))}`)
+        : [`      ${chalk.dim('no memory nodes')}`]),
+    ].join('\n');
   });
   return `${chalk.bold('Queries')}\n${lines.join('\n')}\n\n`;
 }
@@ -70,9 +76,14 @@ function renderTopology(report: PlanReport, chalk: ChalkInstance): string {
  * above it for spans and merges its options anew per cell, which made 4,000 groups take seconds.
  * test/render/table-long.test.ts holds it to cli-table3's own layout.
  */
-function drawLongTable(head: readonly string[], aligns: readonly ('left' | 'right')[], rows: readonly string[][]): string {
+function drawLongTable(
+  head: readonly string[],
+  aligns: readonly ('left' | 'right')[],
+  rows: readonly string[][],
+): string {
   const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, strlen(row[i] ?? '')), strlen(h)) + 2);
-  const rule = (left: string, middle: string, right: string): string => `${left}${widths.map((w) => '─'.repeat(w)).join(middle)}${right}`;
+  const rule = (left: string, middle: string, right: string): string =>
+    `${left}${widths.map((w) => '─'.repeat(w)).join(middle)}${right}`;
   const line = (cells: readonly string[]): string =>
     `│${cells
       .map((cell, i) => {
@@ -97,7 +108,8 @@ export function renderFindings(findings: readonly Finding[], chalk: ChalkInstanc
   if (findings.length === 0) return `${chalk.green('No findings.')}\n`;
   const paint = { error: chalk.red, warning: chalk.yellow, info: chalk.cyan } as const;
   const { shown, hidden } = shownFindings(findings);
-  const rest = hidden > 0 ? `${chalk.dim(`… and ${hidden} more finding${hidden === 1 ? '' : 's'} (--json lists all)`)}\n` : '';
+  const rest =
+    hidden > 0 ? `${chalk.dim(`… and ${hidden} more finding${hidden === 1 ? '' : 's'} (--json lists all)`)}\n` : '';
   return `${shown
     .map((f) => {
       const where = f.file ? `${terminalText(f.file)}${f.line ? `:${f.line}` : ''}: ` : '';

@@ -20,13 +20,18 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '
 export function escapeControls(text: string): string {
   return text.replace(CONTROL, (c) => {
     const code = c.charCodeAt(0);
-    return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    return (
+      NAMED[c] ??
+      (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+    );
   });
 }
 
 /** `text` cut to `max` characters, saying how many were left out. */
 export function capText(text: string, max = MAX_MESSAGE_CHARS): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${(text.length - max).toLocaleString('en')} more characters)`;
+  return text.length <= max
+    ? text
+    : `${text.slice(0, max)}… (${(text.length - max).toLocaleString('en')} more characters)`;
 }
 
 /** Text from outside pgmem, as a terminal should show it: escaped, then capped. */
@@ -35,6 +40,11 @@ export function terminalText(text: string, max = MAX_MESSAGE_CHARS): string {
 }
 
 /** The findings to print and how many are left out. */
-export function shownFindings<T>(findings: readonly T[], max = MAX_FINDINGS_SHOWN): { shown: readonly T[]; hidden: number } {
-  return findings.length <= max ? { shown: findings, hidden: 0 } : { shown: findings.slice(0, max), hidden: findings.length - max };
+export function shownFindings<T>(
+  findings: readonly T[],
+  max = MAX_FINDINGS_SHOWN,
+): { shown: readonly T[]; hidden: number } {
+  return findings.length <= max
+    ? { shown: findings, hidden: 0 }
+    : { shown: findings.slice(0, max), hidden: findings.length - max };
 }

@@ -13,5 +13,8 @@ declare module 'pgpass/lib/helper.js' {
   /** Whether the fields are well-formed (non-empty, a numeric port or `*`). */
   export function isValidEntry(entry: PgpassEntry): boolean;
   /** Whether the entry matches the connection: `*` matches anything, ports compare as numbers. */
-  export function match(connInfo: { host: string; port: number; database: string; user: string }, entry: PgpassEntry): boolean;
+  export function match(
+    connInfo: { host: string; port: number; database: string; user: string },
+    entry: PgpassEntry,
+  ): boolean;
 }

@@ -140,7 +140,7 @@ describe.skipIf(version === undefined)(`on a real PostgreSQL ${version} server`,
     }
   });
 
-  it("samples the peak of a sort in the backend and in each parallel worker", async () => {
+  it('samples the peak of a sort in the backend and in each parallel worker', async () => {
     await client.query('RESET ALL');
     await client.query(
       "SET work_mem = '8MB'; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0",

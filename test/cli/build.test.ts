@@ -75,7 +75,9 @@ describe('--build', () => {
   it('completion offers the choices', async () => {
     const bash = (await runCli(['completion', 'bash'])).stdout;
     for (const command of ['plan', 'check', 'recommend', 'inspect']) {
-      expect(bash).toContain(`${command}:--build) COMPREPLY=($(compgen -W 'distribution embedded' -- "$cur")); return ;;`);
+      expect(bash).toContain(
+        `${command}:--build) COMPREPLY=($(compgen -W 'distribution embedded' -- "$cur")); return ;;`,
+      );
     }
   });
 });

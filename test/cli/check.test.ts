@@ -6,7 +6,18 @@ import { checkReportSchema, checkResultsSchema, planReportSchema } from '../../s
 import { escapeData, escapeProperty } from '../../src/render/github.js';
 import { runCli } from '../support/cli.js';
 
-const vm = ['check', 'examples/vm-small/postgresql.conf', '--pg-version', '16', '--ram', '4GB', '--pods', '4', '--pool', '10'];
+const vm = [
+  'check',
+  'examples/vm-small/postgresql.conf',
+  '--pg-version',
+  '16',
+  '--ram',
+  '4GB',
+  '--pods',
+  '4',
+  '--pool',
+  '10',
+];
 const over = ['check', 'examples/overcommitted/postgresql.conf', '--ram', '16GB', '--pods', '10', '--pool', '20'];
 
 function scratch(files: Record<string, string>): string {
@@ -27,10 +38,20 @@ describe('pgmem check on the examples', () => {
     const { code, stdout } = await runCli([...over, '--json']);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    const errors = report.findings.filter((f: { severity: string }) => f.severity === 'error').map((f: { id: string }) => f.id);
+    const errors = report.findings
+      .filter((f: { severity: string }) => f.severity === 'error')
+      .map((f: { id: string }) => f.id);
     expect(errors).toEqual(['worst-case-exceeds-ram']);
-    expect(report.config).toEqual({ file: 'examples/overcommitted/postgresql.conf', files: ['examples/overcommitted/postgresql.conf'], valid: true, errors: [] });
-    expect(report.settings.work_mem).toMatchObject({ setting: '131072', source: 'examples/overcommitted/postgresql.conf:5' });
+    expect(report.config).toEqual({
+      file: 'examples/overcommitted/postgresql.conf',
+      files: ['examples/overcommitted/postgresql.conf'],
+      valid: true,
+      errors: [],
+    });
+    expect(report.settings.work_mem).toMatchObject({
+      setting: '131072',
+      source: 'examples/overcommitted/postgresql.conf:5',
+    });
     checkReportSchema.parse(report);
     planReportSchema.parse(report);
   });
@@ -44,11 +65,25 @@ describe('pgmem check on the examples', () => {
       'examples/conf-d/conf.d/20-connections.conf',
       'examples/conf-d/postgresql.auto.conf',
     ]);
-    expect(report.settings.work_mem).toMatchObject({ setting: '49152', source: 'examples/conf-d/postgresql.auto.conf:3' });
-    expect(report.settings.shared_buffers).toMatchObject({ setting: '262144', source: 'examples/conf-d/conf.d/10-memory.conf:1' });
-    expect(report.settings.max_connections).toMatchObject({ setting: '200', source: 'examples/conf-d/conf.d/20-connections.conf:1' });
-    const noAuto = JSON.parse((await runCli(['check', 'examples/conf-d/postgresql.conf', '--no-auto-conf', '--json'])).stdout);
-    expect(noAuto.settings.work_mem).toMatchObject({ setting: '32768', source: 'examples/conf-d/conf.d/10-memory.conf:2' });
+    expect(report.settings.work_mem).toMatchObject({
+      setting: '49152',
+      source: 'examples/conf-d/postgresql.auto.conf:3',
+    });
+    expect(report.settings.shared_buffers).toMatchObject({
+      setting: '262144',
+      source: 'examples/conf-d/conf.d/10-memory.conf:1',
+    });
+    expect(report.settings.max_connections).toMatchObject({
+      setting: '200',
+      source: 'examples/conf-d/conf.d/20-connections.conf:1',
+    });
+    const noAuto = JSON.parse(
+      (await runCli(['check', 'examples/conf-d/postgresql.conf', '--no-auto-conf', '--json'])).stdout,
+    );
+    expect(noAuto.settings.work_mem).toMatchObject({
+      setting: '32768',
+      source: 'examples/conf-d/conf.d/10-memory.conf:2',
+    });
   });
 
   it('the Kubernetes topology names its postgresql.conf', async () => {
@@ -65,9 +100,9 @@ describe('pgmem check on the examples', () => {
 
 describe('a file the server would refuse', () => {
   const dir = scratch({
-    'postgresql.conf': "shared_buffers = 1GB\nwork_mem = 12parsecs\nmax_connections = 0100\n",
-    'unknown.conf': "shared_buffers = 1GB\nwork_mem = 12parsecs\nshared_bufferz = 2GB\n",
-    'syntax.conf': "work_mem = 64MB\nshared_buffers = 256MB extra\n",
+    'postgresql.conf': 'shared_buffers = 1GB\nwork_mem = 12parsecs\nmax_connections = 0100\n',
+    'unknown.conf': 'shared_buffers = 1GB\nwork_mem = 12parsecs\nshared_bufferz = 2GB\n',
+    'syntax.conf': 'work_mem = 64MB\nshared_buffers = 256MB extra\n',
   });
 
   it('invalid values and unknown names are error findings with file and line', async () => {
@@ -75,19 +110,25 @@ describe('a file the server would refuse', () => {
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.config.valid).toBe(false);
-    expect(report.config.errors.map((e: { line: number; setting: string }) => [e.line, e.setting])).toEqual([[2, 'work_mem']]);
+    expect(report.config.errors.map((e: { line: number; setting: string }) => [e.line, e.setting])).toEqual([
+      [2, 'work_mem'],
+    ]);
     expect(report.config.errors[0].message).toBe('invalid value for parameter "work_mem": "12parsecs"');
     // 0100 is octal, as strtol reads it: 64 connections
     expect(report.settings.max_connections.setting).toBe('64');
     // the server checks names first and stops there: values are not judged when a name is unknown
     const unknown = JSON.parse((await runCli(['check', 'unknown.conf', '--json'], { cwd: dir })).stdout);
-    expect(unknown.config.errors.map((e: { line: number; setting: string }) => [e.line, e.setting])).toEqual([[3, 'shared_bufferz']]);
+    expect(unknown.config.errors.map((e: { line: number; setting: string }) => [e.line, e.setting])).toEqual([
+      [3, 'shared_bufferz'],
+    ]);
   });
 
   it('github annotations point at the line and escape as the toolkit does', async () => {
     const { code, stdout } = await runCli(['check', 'syntax.conf', '--format', 'github'], { cwd: dir });
     expect(code).toBe(1);
-    expect(stdout).toContain('::error file=syntax.conf,line=2,title=pgmem config-syntax-error::syntax error in file "syntax.conf" line 2, near token "extra"');
+    expect(stdout).toContain(
+      '::error file=syntax.conf,line=2,title=pgmem config-syntax-error::syntax error in file "syntax.conf" line 2, near token "extra"',
+    );
     expect(escapeData('50% done\r\nnext')).toBe('50%25 done%0D%0Anext');
     expect(escapeProperty('a:b,c')).toBe('a%3Ab%2Cc');
   });
@@ -104,7 +145,14 @@ describe('a file the server would refuse', () => {
   });
 
   it('several files make one document with a result each, and the worst exit code', async () => {
-    const { code, stdout } = await runCli(['check', ...vm.slice(1, 2), 'examples/overcommitted/postgresql.conf', '--ram', '16GB', '--json']);
+    const { code, stdout } = await runCli([
+      'check',
+      ...vm.slice(1, 2),
+      'examples/overcommitted/postgresql.conf',
+      '--ram',
+      '16GB',
+      '--json',
+    ]);
     expect(code).toBe(1);
     const doc = JSON.parse(stdout);
     expect(doc.schemaVersion).toBe(1);
@@ -127,13 +175,19 @@ describe('--fail-on and exit codes', () => {
     const missing = await runCli(['check', 'examples/none.conf']);
     expect(missing).toMatchObject({ code: 2, stdout: '', stderr: 'pgmem: error: examples/none.conf: no such file\n' });
     const directory = await runCli(['check', 'examples']);
-    expect(directory).toMatchObject({ code: 2, stderr: 'pgmem: error: examples: is a directory, not a configuration file\n' });
+    expect(directory).toMatchObject({
+      code: 2,
+      stderr: 'pgmem: error: examples: is a directory, not a configuration file\n',
+    });
   });
 });
 
 describe('extension settings', () => {
   it('custom dotted settings in a file are accepted, as the server accepts them', async () => {
-    const dir = scratch({ 'postgresql.conf': "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.max = 10000\nmyext.mode = 'fast'\n" });
+    const dir = scratch({
+      'postgresql.conf':
+        "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.max = 10000\nmyext.mode = 'fast'\n",
+    });
     const { code, stdout } = await runCli(['check', 'postgresql.conf', '--json'], { cwd: dir });
     expect(code).toBe(0);
     const report = JSON.parse(stdout);

@@ -22,9 +22,17 @@ describe('pgmem completion', () => {
     expect(script).toContain('check');
     expect(spawnSync('bash', ['-n', '-c', script]).status).toBe(0);
 
-    expect(bashComplete(script, ['pgmem', ''])).toEqual(expect.arrayContaining(['plan', 'check', 'schema', 'inspect', 'completion']));
+    expect(bashComplete(script, ['pgmem', ''])).toEqual(
+      expect.arrayContaining(['plan', 'check', 'schema', 'inspect', 'completion']),
+    );
     expect(bashComplete(script, ['pgmem', 'ch'])).toEqual(['check']);
-    expect(bashComplete(script, ['pgmem', 'check', '--format', ''])).toEqual(['table', 'json', 'markdown', 'github', 'sarif']);
+    expect(bashComplete(script, ['pgmem', 'check', '--format', ''])).toEqual([
+      'table',
+      'json',
+      'markdown',
+      'github',
+      'sarif',
+    ]);
     expect(bashComplete(script, ['pgmem', 'plan', '--format', ''])).toEqual(['table', 'json', 'markdown']);
     expect(bashComplete(script, ['pgmem', 'plan', '--pg-version', '1'])).toEqual(['13', '14', '15', '16', '17', '18']);
     expect(bashComplete(script, ['pgmem', 'plan', '--fail-on', 'w'])).toEqual(['warning']);
@@ -46,7 +54,7 @@ describe('pgmem completion', () => {
     expect(zsh).toContain("'--format[output format (default table)]:value:(table json markdown github sarif)'");
     expect(zsh).toContain(':value:(13 14 15 16 17 18)');
     const fish = (await runCli(['completion', 'fish'])).stdout;
-    expect(fish).toContain("complete -c pgmem -n __fish_use_subcommand -a check");
+    expect(fish).toContain('complete -c pgmem -n __fish_use_subcommand -a check');
     expect(fish).toMatch(/__fish_seen_subcommand_from check' -l format -x -a 'table json markdown github sarif'/);
     expect(fish).toMatch(/-l pg-version -x -a '13 14 15 16 17 18'/);
   });

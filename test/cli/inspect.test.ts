@@ -19,7 +19,14 @@ import { planReportSchema } from '../../src/core/report-schema.js';
 import { liveSectionSchema } from '../../src/input/live.js';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
 import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
-import { copyDataDir, handOver, installedVersions, scratchDir, startServer, type RunningServer } from '../support/postgres.js';
+import {
+  copyDataDir,
+  handOver,
+  installedVersions,
+  scratchDir,
+  startServer,
+  type RunningServer,
+} from '../support/postgres.js';
 
 const inspectSchema = planReportSchema.extend({ live: liveSectionSchema });
 
@@ -98,7 +105,7 @@ describe.each(servers)('inspect on $label', ({ version: major, build }) => {
   });
   afterAll(async () => server?.stop());
 
-  it('gives the same settings and findings as check on the server\'s own postgresql.conf, and predicts the allocated shared memory', async () => {
+  it("gives the same settings and findings as check on the server's own postgresql.conf, and predicts the allocated shared memory", async () => {
     const result = await inspect([socketConninfo(server), '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -128,7 +135,13 @@ describe.each(servers)('inspect on $label', ({ version: major, build }) => {
     const located = (findings: typeof report.findings) =>
       findings.map((f) => (f.file === undefined ? f : { ...f, file: resolve(dataDir, f.file) }));
     expect(located(report.findings)).toEqual(located(checked.findings));
-    for (const name of ['shared_buffers', 'max_connections', 'work_mem', 'maintenance_work_mem', 'max_locks_per_transaction']) {
+    for (const name of [
+      'shared_buffers',
+      'max_connections',
+      'work_mem',
+      'maintenance_work_mem',
+      'max_locks_per_transaction',
+    ]) {
       const expected = checked.settings[name]!;
       expect(report.settings[name], name).toEqual({ ...expected, source: absolute(expected.source) });
     }
@@ -157,8 +170,17 @@ describe.each(servers)('inspect on $label', ({ version: major, build }) => {
     expect(live.pendingRestart).toEqual([]);
   });
 
-  it('takes the topology flags and --set on top of the server\'s values', async () => {
-    const result = await inspect([socketConninfo(server), '--json', '--pods', '3', '--pool', '5', '--set', 'work_mem=16MB']);
+  it("takes the topology flags and --set on top of the server's values", async () => {
+    const result = await inspect([
+      socketConninfo(server),
+      '--json',
+      '--pods',
+      '3',
+      '--pool',
+      '5',
+      '--set',
+      'work_mem=16MB',
+    ]);
     expect(result.code).toBe(0);
     const report = inspectSchema.parse(JSON.parse(result.stdout));
     expect(report.connections.clients).toBe(15);
@@ -167,7 +189,7 @@ describe.each(servers)('inspect on $label', ({ version: major, build }) => {
     expect(report.settings.shared_buffers!.bytes).toBe(48 * 1024 * 1024);
   });
 
-  it('reads a topology as plan does: its groups, with the server\'s own settings over its server.settings', async () => {
+  it("reads a topology as plan does: its groups, with the server's own settings over its server.settings", async () => {
     const dir = scratchDir('pgmem-inspect-topology-');
     const file = join(dir, 'topology.yaml');
     writeFileSync(
@@ -187,7 +209,11 @@ describe.each(servers)('inspect on $label', ({ version: major, build }) => {
     const report = inspectSchema.parse(JSON.parse(result.stdout));
     expect(report.connections.clients).toBe(3 * 4 + 2 + 1);
     expect(report.topology.apps.map((a) => a.name)).toEqual(['api', 'batch']);
-    expect(report.topology.groups.map((g) => [g.name, g.backends])).toEqual([['api', 12], ['batch', 2], ['admin', 1]]);
+    expect(report.topology.groups.map((g) => [g.name, g.backends])).toEqual([
+      ['api', 12],
+      ['batch', 2],
+      ['admin', 1],
+    ]);
     expect(report.totals.ramBytes).toBe(8 * 1024 ** 3);
     expect(report.live.worstCaseBackends).toBe(15);
     // the running server's 48MB, not the topology's 1GB
@@ -227,21 +253,28 @@ describe.each(servers)('inspect on $label', ({ version: major, build }) => {
     expect(sign * report.live.differenceBytes!).toBeGreaterThanOrEqual(0);
     expect(Math.abs(report.live.differenceBytes!)).toBeLessThanOrEqual(16384);
     const table = await inspect([socketConninfo(server), '--build', other]);
-    expect(table.stdout).toContain(`  Build             ${other} (--build; the server looks like ${build}: the server `);
+    expect(table.stdout).toContain(
+      `  Build             ${other} (--build; the server looks like ${build}: the server `,
+    );
   });
 
   it('reports settings waiting for a restart with the running and the file value', async () => {
     await sql(server, "ALTER SYSTEM SET shared_buffers = '64MB'");
     await sql(server, 'SELECT pg_reload_conf()');
     const deadline = Date.now() + 10_000;
-    while (!(await sql(server, "SELECT pending_restart FROM pg_settings WHERE name = 'shared_buffers'")).rows[0].pending_restart) {
+    while (
+      !(await sql(server, "SELECT pending_restart FROM pg_settings WHERE name = 'shared_buffers'")).rows[0]
+        .pending_restart
+    ) {
       if (Date.now() > deadline) throw new Error('reload did not mark shared_buffers pending');
       await new Promise((r) => setTimeout(r, 50));
     }
     const result = await inspect([socketConninfo(server), '--json']);
     expect(result.code).toBe(0);
     const report = inspectSchema.parse(JSON.parse(result.stdout));
-    expect(report.live.pendingRestart).toEqual([{ name: 'shared_buffers', setting: '6144', unit: '8kB', pendingValue: '64MB' }]);
+    expect(report.live.pendingRestart).toEqual([
+      { name: 'shared_buffers', setting: '6144', unit: '8kB', pendingValue: '64MB' },
+    ]);
     // The model runs on the running values, so it still matches the allocated segment.
     expect(report.settings.shared_buffers!.setting).toBe('6144');
     expect(report.live.differenceBytes).toBe(0);
@@ -262,7 +295,10 @@ describe.runIf(versions.length > 0)('inspect over TCP with a password-protected,
     writeFileSync(hba, `host all pgmem_pw 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`);
     handOver(dataDir);
     server = await startServer(version, {}, { dataDir, listenTcp: true });
-    await sql(server, `SET password_encryption = 'scram-sha-256'; CREATE ROLE pgmem_pw LOGIN PASSWORD '${PASSWORD.replace(/'/g, "''")}'`);
+    await sql(
+      server,
+      `SET password_encryption = 'scram-sha-256'; CREATE ROLE pgmem_pw LOGIN PASSWORD '${PASSWORD.replace(/'/g, "''")}'`,
+    );
     passDir = scratchDir('pgmem-pgpass-');
   });
   afterAll(async () => server?.stop());
@@ -321,7 +357,10 @@ describe.runIf(versions.length > 0)('inspect over TCP with a password-protected,
   it('takes the password from the password file, and ignores a file others can read', async () => {
     const file = join(passDir, 'pgpass');
     const escaped = PASSWORD.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
-    writeFileSync(file, `# comment\n127.0.0.1:${server.port}:other:pgmem_pw:wrong\n127.0.0.1:*:*:pgmem_pw:${escaped}\n`);
+    writeFileSync(
+      file,
+      `# comment\n127.0.0.1:${server.port}:other:pgmem_pw:wrong\n127.0.0.1:*:*:pgmem_pw:${escaped}\n`,
+    );
     chmodSync(file, 0o600);
     const conninfo = `host=127.0.0.1 port=${server.port} user=pgmem_pw dbname=postgres`;
     const result = await inspect([conninfo, '--json'], { PGPASSFILE: file });
@@ -342,7 +381,9 @@ describe.runIf(versions.length > 0)('inspect over TCP with a password-protected,
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toMatch(/^pgmem: error: connection to server at "127\.0\.0\.1", port \d+ failed: password authentication failed/);
+      expect(result.stderr).toMatch(
+        /^pgmem: error: connection to server at "127\.0\.0\.1", port \d+ failed: password authentication failed/,
+      );
       expectNoSecret(result, 'Wr0ng-Secret');
     }
     const none = await inspect([`host=127.0.0.1 port=${server.port} user=pgmem_pw dbname=postgres`]);
@@ -361,12 +402,19 @@ describe('inspect without a server', () => {
     });
     const result = await inspect([`host=127.0.0.1 port=${port} user=x password='Hunter2-secret' sslmode=disable`]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`pgmem: error: connection to server at "127.0.0.1", port ${port} failed: Connection refused\n`);
+    expect(result.stderr).toBe(
+      `pgmem: error: connection to server at "127.0.0.1", port ${port} failed: Connection refused\n`,
+    );
     expect(result.stderr + result.stdout).not.toContain('Hunter2');
     // A password that is also part of the message: the message stays whole.
-    for (const args of [[`host=127.0.0.1 port=${port} user=x password=1 sslmode=disable`], [`postgresql://x:1@127.0.0.1:${port}/db?sslmode=disable`]]) {
+    for (const args of [
+      [`host=127.0.0.1 port=${port} user=x password=1 sslmode=disable`],
+      [`postgresql://x:1@127.0.0.1:${port}/db?sslmode=disable`],
+    ]) {
       const short = await inspect(args, { PGPASSWORD: '2' });
-      expect(short.stderr).toBe(`pgmem: error: connection to server at "127.0.0.1", port ${port} failed: Connection refused\n`);
+      expect(short.stderr).toBe(
+        `pgmem: error: connection to server at "127.0.0.1", port ${port} failed: Connection refused\n`,
+      );
     }
   });
 
@@ -380,7 +428,9 @@ describe('inspect without a server', () => {
   it('gives up after --connect-timeout on a server that never answers', async () => {
     const sockets: Socket[] = [];
     const silent: Server = createServer((socket) => void sockets.push(socket));
-    const port = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)),
+    );
     try {
       const started = Date.now();
       const result = await inspect(['--connect-timeout', '1', `postgresql://x:Secret-in-uri@127.0.0.1:${port}/db`]);
@@ -396,7 +446,11 @@ describe('inspect without a server', () => {
 
   it('a topology that cannot be read is exit 2 before any connection is tried', async () => {
     const result = await inspect(['--topology', 'no/such/topology.yaml', 'postgresql://127.0.0.1:1/postgres']);
-    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'pgmem: error: no/such/topology.yaml: no such file\n' });
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'pgmem: error: no/such/topology.yaml: no such file\n',
+    });
   });
 
   it('rejects a malformed connection string and --pg-version, exit 2', async () => {

@@ -27,7 +27,12 @@ async function printedSchema(name: string): Promise<z.ZodType> {
 }
 
 /** Runs the command with --json and validates stdout against the printed schema; returns the document. */
-async function expectValid(schema: string, args: readonly string[], exitCode: number, cwd = projectRoot): Promise<Record<string, unknown>> {
+async function expectValid(
+  schema: string,
+  args: readonly string[],
+  exitCode: number,
+  cwd = projectRoot,
+): Promise<Record<string, unknown>> {
   const { code, stdout, stderr } = await runCli([...args, '--json'], { cwd });
   expect(code, stderr).toBe(exitCode);
   const doc = JSON.parse(stdout) as Record<string, unknown>;
@@ -41,12 +46,15 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pgmem-json-'));
   writeFileSync(join(dir, 'good.conf'), 'shared_buffers = 1GB\nwork_mem = 16MB\n');
   writeFileSync(join(dir, 'bad.conf'), 'work_mem = = 4MB\n');
-  writeFileSync(join(dir, 'names-config.yaml'), 'server: { ram: 16GB, config: good.conf }\napps:\n  - { name: web, pods: 2, pool: 10 }\n');
+  writeFileSync(
+    join(dir, 'names-config.yaml'),
+    'server: { ram: 16GB, config: good.conf }\napps:\n  - { name: web, pods: 2, pool: 10 }\n',
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the printed schemas reject what they do not publish', () => {
-  it('an unknown top-level field fails plan\'s schema; solve and config are published', async () => {
+  it("an unknown top-level field fails plan's schema; solve and config are published", async () => {
     const doc = await expectValid('plan', ['plan'], 0);
     expect((await printedSchema('plan')).safeParse({ ...doc, surprise: 1 }).success).toBe(false);
     expect((await printedSchema('plan')).safeParse({ ...doc, solve: { variable: 'pods' } }).success).toBe(false);
@@ -59,18 +67,26 @@ describe('plan', () => {
     ['a topology', ['plan', '--topology', 'examples/vm-two-apps/topology.yaml'], 0],
     ['--config', ['plan', '--config', 'examples/vm-small/postgresql.conf', '--pods', '2', '--pool', '10'], 0],
     ['a topology that names its configuration', ['plan', '--topology', 'examples/kubernetes/topology.yaml'], 0],
-    ['--pgbouncer', ['plan', '--pgbouncer', 'examples/pgbouncer/pgbouncer.ini', '--pg-version', '17', '--ram', '16GB'], 0],
+    [
+      '--pgbouncer',
+      ['plan', '--pgbouncer', 'examples/pgbouncer/pgbouncer.ini', '--pg-version', '17', '--ram', '16GB'],
+      0,
+    ],
     ['a topology with poolers from pgbouncer.ini', ['plan', '--topology', 'examples/pgbouncer/topology.yaml'], 0],
     ['--solve pods', ['plan', '--pool', '10', '--ram', '16GB', '--solve', 'pods'], 0],
     ['--solve pool', ['plan', '--pods', '5', '--ram', '16GB', '--solve', 'pool'], 0],
     ['--solve work_mem', ['plan', '--clients', '50', '--ram', '8GB', '--solve', 'work_mem'], 0],
     ['--solve with nothing that fits', ['plan', '--pool', '10', '--ram', '64MB', '--solve', 'pods'], 1],
     // its reports role (256MB × 4 per hash node) does not fit 16 GiB even at work_mem = 64kB
-    ['--solve with a topology naming its configuration', ['plan', '--topology', 'examples/kubernetes/topology.yaml', '--solve', 'work_mem'], 1],
+    [
+      '--solve with a topology naming its configuration',
+      ['plan', '--topology', 'examples/kubernetes/topology.yaml', '--solve', 'work_mem'],
+      1,
+    ],
   ];
   for (const [name, args, code] of cases) it(name, async () => void (await expectValid('plan', args, code)));
 
-  it('the topology\'s configuration gives config, --solve gives solve', async () => {
+  it("the topology's configuration gives config, --solve gives solve", async () => {
     const named = await expectValid('plan', ['plan', '--topology', 'names-config.yaml'], 0, dir);
     expect(named.config).toMatchObject({ file: 'good.conf', valid: true });
     const solved = await expectValid('plan', ['plan', '--pool', '10', '--ram', '16GB', '--solve', 'pods'], 0);
@@ -116,7 +132,11 @@ describe('errors under --json', () => {
     ['an unknown option', ['check', 'good.conf', '--frobnicate'], 'usage'],
     ['a missing file', ['check', 'missing.conf'], 'input'],
     ['a missing topology', ['plan', '--topology', 'missing.yaml'], 'input'],
-    ['a configuration --solve cannot answer for', ['plan', '--config', 'bad.conf', '--ram', '8GB', '--solve', 'work_mem'], 'input'],
+    [
+      'a configuration --solve cannot answer for',
+      ['plan', '--config', 'bad.conf', '--ram', '8GB', '--solve', 'work_mem'],
+      'input',
+    ],
     ['recommend without RAM', ['recommend', '--clients', '10'], 'usage'],
     ['a server that refuses', ['inspect', 'postgresql://127.0.0.1:1/postgres'], 'connection'],
   ];
@@ -140,7 +160,11 @@ describe('inspect', () => {
 
   it('a live server, with a topology', async () => {
     const conninfo = `host=${server.socketDir} port=${server.port} user=postgres dbname=postgres`;
-    const doc = await expectValid('inspect', ['inspect', conninfo, '--topology', 'examples/vm-two-apps/topology.yaml'], 0);
+    const doc = await expectValid(
+      'inspect',
+      ['inspect', conninfo, '--topology', 'examples/vm-two-apps/topology.yaml'],
+      0,
+    );
     expect(doc.live).toBeDefined();
     await expectValid('inspect', ['inspect', conninfo, '--pods', '2', '--pool', '5'], 0);
   });

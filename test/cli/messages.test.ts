@@ -16,10 +16,22 @@ describe('usage errors say what was wrong, once', () => {
   const cases: [string[], string][] = [
     [['plan', '--pg-version', ''], 'pgmem: error: --pg-version: expected a major version such as 18, got ""\n'],
     [['plan', '--pg-version', '16x'], 'pgmem: error: --pg-version: expected a major version such as 18, got "16x"\n'],
-    [['plan', '--pg-version', '12'], 'pgmem: error: --pg-version: PostgreSQL 12 is not supported; use one of 13, 14, 15, 16, 17, 18\n'],
-    [['plan', '--ram', '16'], 'pgmem: error: --ram: "16" without a unit means 16 bytes; write the unit, such as 16GB\n'],
-    [['plan', '--ram', '4096'], 'pgmem: error: --ram: "4096" without a unit means 4096 bytes; write the unit, such as 4096MB\n'],
-    [['recommend', '--ram', '64', '--clients', '10'], 'pgmem: error: --ram: "64" without a unit means 64 bytes; write the unit, such as 64GB\n'],
+    [
+      ['plan', '--pg-version', '12'],
+      'pgmem: error: --pg-version: PostgreSQL 12 is not supported; use one of 13, 14, 15, 16, 17, 18\n',
+    ],
+    [
+      ['plan', '--ram', '16'],
+      'pgmem: error: --ram: "16" without a unit means 16 bytes; write the unit, such as 16GB\n',
+    ],
+    [
+      ['plan', '--ram', '4096'],
+      'pgmem: error: --ram: "4096" without a unit means 4096 bytes; write the unit, such as 4096MB\n',
+    ],
+    [
+      ['recommend', '--ram', '64', '--clients', '10'],
+      'pgmem: error: --ram: "64" without a unit means 64 bytes; write the unit, such as 64GB\n',
+    ],
     [['help', 'nope'], "pgmem: error: help: unknown command 'nope'\n"],
   ];
   for (const [args, stderr] of cases) {
@@ -45,19 +57,26 @@ describe('usage errors say what was wrong, once', () => {
 describe('help matches what each command accepts', () => {
   it('check lists the five formats it writes', async () => {
     const { stdout } = await runCli(['check', '--help']);
-    expect(stdout).toMatch(/--format <format> +output format \(default table\) \(choices: "table", "json", "markdown", "github", "sarif"\)/);
+    expect(stdout).toMatch(
+      /--format <format> +output format \(default table\) \(choices: "table", "json", "markdown", "github", "sarif"\)/,
+    );
     expect(stdout).toContain('github writes workflow annotations, sarif a SARIF 2.1.0 log');
   });
 
   it('plan lists its three', async () => {
     const { stdout } = await runCli(['plan', '--help']);
-    expect(stdout).toMatch(/--format <format> +output format \(default table\) \(choices: "table", "json", "markdown"\)/);
+    expect(stdout).toMatch(
+      /--format <format> +output format \(default table\) \(choices: "table", "json", "markdown"\)/,
+    );
   });
 
   it('inspect shows no --pg-version default (it takes the version from the server, and says so if given one)', async () => {
     const { stdout } = await runCli(['inspect', '--help']);
     expect(stdout).not.toContain('--pg-version');
     const given = await runCli(['inspect', '--pg-version', '16']);
-    expect(given).toMatchObject({ code: 2, stderr: 'pgmem: error: --pg-version: inspect takes the version from the server\n' });
+    expect(given).toMatchObject({
+      code: 2,
+      stderr: 'pgmem: error: --pg-version: inspect takes the version from the server\n',
+    });
   });
 });

@@ -18,7 +18,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the bin with standard output a pipe whose reading end is closed before pgmem writes. */
-function intoClosedPipe(args: readonly string[]): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+function intoClosedPipe(
+  args: readonly string[],
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], {
       cwd: dir,
@@ -41,9 +43,17 @@ describe('a closed pipe on standard output', () => {
 
   it('ends long output quietly and keeps the exit code of the run', async () => {
     expect(await intoClosedPipe(['schema', 'plan'])).toEqual({ code: 0, signal: null, stderr: '' });
-    expect(await intoClosedPipe(['plan', '--pods', '5', '--pool', '10'])).toEqual({ code: 0, signal: null, stderr: '' });
+    expect(await intoClosedPipe(['plan', '--pods', '5', '--pool', '10'])).toEqual({
+      code: 0,
+      signal: null,
+      stderr: '',
+    });
     // Findings still exit 1, and a usage error still says so on stderr.
-    expect(await intoClosedPipe(['check', '--no-auto-conf', 'bad.conf'])).toEqual({ code: 1, signal: null, stderr: '' });
+    expect(await intoClosedPipe(['check', '--no-auto-conf', 'bad.conf'])).toEqual({
+      code: 1,
+      signal: null,
+      stderr: '',
+    });
     expect(await intoClosedPipe(['plan', '--pods', 'x', '--pool', '1', '--json'])).toEqual({
       code: 2,
       signal: null,
@@ -71,7 +81,12 @@ describe('a full disk on standard output', () => {
   const line = 'pgmem: error: cannot write to standard output: no space left on device (ENOSPC)\n';
 
   it('is one line on stderr and exit 2, for tables, JSON, help and findings alike', () => {
-    for (const args of [['plan', '--pods', '5', '--pool', '10'], ['plan', '--pods', '5', '--pool', '10', '--json'], ['check', '--help'], ['check', '--no-auto-conf', 'bad.conf']]) {
+    for (const args of [
+      ['plan', '--pods', '5', '--pool', '10'],
+      ['plan', '--pods', '5', '--pool', '10', '--json'],
+      ['check', '--help'],
+      ['check', '--no-auto-conf', 'bad.conf'],
+    ]) {
       expect(intoFull(args), args.join(' ')).toEqual({ code: 2, stderr: line });
     }
   });

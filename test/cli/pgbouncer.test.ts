@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
-const json = (stdout: string) => JSON.parse(stdout) as { topology: { poolers: { processes: number; serverConnections: number; pools: { database: string; user: string; serverConnections: number; source: string | null }[] }[] }; connections: { backends: number } };
+const json = (stdout: string) =>
+  JSON.parse(stdout) as {
+    topology: {
+      poolers: {
+        processes: number;
+        serverConnections: number;
+        pools: { database: string; user: string; serverConnections: number; source: string | null }[];
+      }[];
+    };
+    connections: { backends: number };
+  };
 
 describe('pgbouncer.ini through the CLI', () => {
   it('--pgbouncer alone: max_client_conn clients of any users, bounded by the entries', async () => {
@@ -17,7 +27,14 @@ describe('pgbouncer.ini through the CLI', () => {
   });
 
   it('--clients through it: never more server connections than clients', async () => {
-    const result = await runCli(['plan', '--pgbouncer', 'examples/pgbouncer/pgbouncer.ini', '--clients', '40', '--json']);
+    const result = await runCli([
+      'plan',
+      '--pgbouncer',
+      'examples/pgbouncer/pgbouncer.ini',
+      '--clients',
+      '40',
+      '--json',
+    ]);
     expect(json(result.stdout).topology.poolers[0]!.serverConnections).toBe(40);
   });
 
@@ -42,7 +59,9 @@ describe('pgbouncer.ini through the CLI', () => {
     expect(ok.stderr).toBe('pgmem: warning: ok.ini:4: unknown setting frobnicate, ignored\n');
     const bad = await runCli(['plan', '--pgbouncer', 'bad.ini'], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('pgmem: error: bad.ini:2: [databases] app: pool_size: expected an integer >= 0, got "lots"\n');
+    expect(bad.stderr).toBe(
+      'pgmem: error: bad.ini:2: [databases] app: pool_size: expected an integer >= 0, got "lots"\n',
+    );
     const missing = await runCli(['plan', '--pgbouncer', 'none.ini'], { cwd: dir });
     expect([missing.code, missing.stderr]).toEqual([2, 'pgmem: error: none.ini: no such file\n']);
     const both = await runCli(['plan', '--pgbouncer', 'ok.ini', '--topology', 'x.yaml'], { cwd: dir });

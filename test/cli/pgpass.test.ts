@@ -27,4 +27,3 @@ describe('pgpassPassword', () => {
     expect(pgpassPassword('localhost:5432:app:me:sock', key)).toBeNull();
   });
 });
-

@@ -35,10 +35,17 @@ describe('plan --config reads each file once', () => {
   for (const [name, extra] of runs) {
     it(name, async () => {
       const { fs, reads } = countingFs(GOOD);
-      const result = await runCli(['plan', '--config', 'postgresql.conf', '--json', ...extra], { cwd: '/work', confFs: fs });
+      const result = await runCli(['plan', '--config', 'postgresql.conf', '--json', ...extra], {
+        cwd: '/work',
+        confFs: fs,
+      });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expect(Object.fromEntries(reads)).toEqual({ '/work/postgresql.conf': 1, '/work/extra.conf': 1, '/work/postgresql.auto.conf': 1 });
+      expect(Object.fromEntries(reads)).toEqual({
+        '/work/postgresql.conf': 1,
+        '/work/extra.conf': 1,
+        '/work/postgresql.auto.conf': 1,
+      });
     });
   }
 
@@ -53,10 +60,16 @@ describe('plan --config reads each file once', () => {
 
 describe('plan --config --solve/--vary refuse a configuration the server would not start with', () => {
   const broken = { '/work/postgresql.conf': "shared_buffers = '1GB'\nwork_mem = 4MB extra\n" };
-  for (const extra of [['--solve', 'work_mem'], ['--vary', 'work_mem=4MB,8MB']]) {
+  for (const extra of [
+    ['--solve', 'work_mem'],
+    ['--vary', 'work_mem=4MB,8MB'],
+  ]) {
     it(extra[0]!, async () => {
       const { fs } = countingFs(broken);
-      const result = await runCli(['plan', '--config', 'postgresql.conf', '--ram', '16GB', ...extra], { cwd: '/work', confFs: fs });
+      const result = await runCli(['plan', '--config', 'postgresql.conf', '--ram', '16GB', ...extra], {
+        cwd: '/work',
+        confFs: fs,
+      });
       expect(result).toMatchObject({ code: 2, stdout: '' });
       expect(result.stderr).toBe(
         'pgmem: error: postgresql.conf:2: the server would not start with this configuration: syntax error in file "postgresql.conf" line 2, near token "extra"\n',
@@ -70,6 +83,9 @@ describe('plan --config --solve/--vary refuse a configuration the server would n
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.config.valid).toBe(false);
-    expect(report.findings.map((f: { id: string; line?: number }) => [f.id, f.line])).toContainEqual(['config-syntax-error', 2]);
+    expect(report.findings.map((f: { id: string; line?: number }) => [f.id, f.line])).toContainEqual([
+      'config-syntax-error',
+      2,
+    ]);
   });
 });

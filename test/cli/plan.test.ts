@@ -9,7 +9,14 @@ describe('pgmem plan', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toContain('50 client connections → 50 backends (max_connections 100, 97 usable)');
-    for (const label of ['Shared memory', 'Per backend', 'Client backends', 'Background', 'Worst case', 'Rule of thumb']) {
+    for (const label of [
+      'Shared memory',
+      'Per backend',
+      'Client backends',
+      'Background',
+      'Worst case',
+      'Rule of thumb',
+    ]) {
       expect(stdout).toContain(label);
     }
     expect(stdout).not.toMatch(/\u001b\[/);
@@ -27,9 +34,19 @@ describe('pgmem plan', () => {
   });
 
   it('the rule of thumb: 100 connections × 5 sorts × 256 MB shows 125 GiB of sort memory', async () => {
-    const { stdout } = await runCli(['plan', '--work-mem', '256MB', '--ops-per-query', '5', '--no-parallel', '--no-temp-buffers']);
+    const { stdout } = await runCli([
+      'plan',
+      '--work-mem',
+      '256MB',
+      '--ops-per-query',
+      '5',
+      '--no-parallel',
+      '--no-temp-buffers',
+    ]);
     expect(stdout).toMatch(/Sort nodes\s+│ 5 × work_mem 256 MiB\s+│\s+1\.3 GiB/);
-    const json = JSON.parse((await runCli(['plan', '--work-mem', '256MB', '--ops-per-query', '5', '--no-parallel', '--json'])).stdout);
+    const json = JSON.parse(
+      (await runCli(['plan', '--work-mem', '256MB', '--ops-per-query', '5', '--no-parallel', '--json'])).stdout,
+    );
     const sort = json.perBackend.components.find((c: { id: string }) => c.id === 'sort-nodes').bytes;
     expect(json.connections.backends * sort).toBe(125 * 1024 ** 3);
     expect(json.totals.ruleOfThumbBytes).toBe(128 * 1024 ** 2 + 100 * 5 * 256 * 1024 ** 2);
@@ -39,7 +56,12 @@ describe('pgmem plan', () => {
   it('with groups at different costs, the client backends row is their sum, never one product', async () => {
     const topology = 'examples/vm-two-apps/topology.yaml';
     const report = JSON.parse((await runCli(['plan', '--topology', topology, '--json'])).stdout);
-    const groups = report.topology.groups as { name: string; backends: number; perBackendBytes: number; bytes: number }[];
+    const groups = report.topology.groups as {
+      name: string;
+      backends: number;
+      perBackendBytes: number;
+      bytes: number;
+    }[];
     expect(groups.map((g) => g.name)).toEqual(['api', 'batch', 'admin']);
     expect(new Set(groups.map((g) => g.perBackendBytes)).size).toBe(2); // batch's role has its own work_mem
     expect(report.totals.backendsBytes).toBe(groups.reduce((sum, g) => sum + g.backends * g.perBackendBytes, 0));
@@ -55,7 +77,16 @@ describe('pgmem plan', () => {
   });
 
   it('--set and the shorthands take PostgreSQL syntax; flags are the source', async () => {
-    const { stdout } = await runCli(['plan', '--set', 'work_mem=64MB', '--shared-buffers', '2GB', '--pg-version', '16', '--json']);
+    const { stdout } = await runCli([
+      'plan',
+      '--set',
+      'work_mem=64MB',
+      '--shared-buffers',
+      '2GB',
+      '--pg-version',
+      '16',
+      '--json',
+    ]);
     const report = JSON.parse(stdout);
     expect(report.pgVersion).toBe(16);
     expect(report.settings.work_mem).toMatchObject({ setting: '65536', source: 'flag', bytes: 64 * 1024 ** 2 });
@@ -84,10 +115,22 @@ describe('pgmem plan', () => {
 describe('bad input: one line naming the flag, exit 2, no stack trace', () => {
   const cases: [string[], RegExp][] = [
     [['plan', '--pods', '-3', '--pool', '10'], /^pgmem: error: --pods: expected a whole number, got "-3"\n$/],
-    [['plan', '--set', 'work_mem=12parsecs'], /^pgmem: error: --set work_mem=12parsecs: invalid value for parameter "work_mem": "12parsecs" \(Valid units for this parameter are "B", "kB", "MB", "GB", and "TB"\.\)\n$/],
-    [['plan', '--set', 'shared_bufferz=1GB'], /^pgmem: error: --set shared_bufferz=1GB: unrecognized configuration parameter "shared_bufferz"\n$/],
-    [['plan', '--set', 'shared_buffers=1'], /^pgmem: error: --set shared_buffers=1: 1 8kB is outside the valid range for parameter "shared_buffers" \(16 8kB \.\. 1073741823 8kB\)\n$/],
-    [['plan', '--pg-version', '9'], /^pgmem: error: --pg-version: PostgreSQL 9 is not supported; use one of 13, 14, 15, 16, 17, 18\n$/],
+    [
+      ['plan', '--set', 'work_mem=12parsecs'],
+      /^pgmem: error: --set work_mem=12parsecs: invalid value for parameter "work_mem": "12parsecs" \(Valid units for this parameter are "B", "kB", "MB", "GB", and "TB"\.\)\n$/,
+    ],
+    [
+      ['plan', '--set', 'shared_bufferz=1GB'],
+      /^pgmem: error: --set shared_bufferz=1GB: unrecognized configuration parameter "shared_bufferz"\n$/,
+    ],
+    [
+      ['plan', '--set', 'shared_buffers=1'],
+      /^pgmem: error: --set shared_buffers=1: 1 8kB is outside the valid range for parameter "shared_buffers" \(16 8kB \.\. 1073741823 8kB\)\n$/,
+    ],
+    [
+      ['plan', '--pg-version', '9'],
+      /^pgmem: error: --pg-version: PostgreSQL 9 is not supported; use one of 13, 14, 15, 16, 17, 18\n$/,
+    ],
     [['plan', '--ram', 'lots'], /^pgmem: error: --ram: expected a size such as 16GB, 16GiB or 512MB, got "lots"\n$/],
     [['plan', '--pods', '5'], /^pgmem: error: --pods: needs --pool \(connections per pod\)\n$/],
     [['plan', '--format', 'yaml'], /^pgmem: error: --format: expected one of table, json, markdown, got "yaml"\n$/],

@@ -20,8 +20,17 @@ const MiB = 1024 * 1024;
 describe('--plans', () => {
   it('plan: every plan of the files is a query; the hungriest sets the per-backend worst case', async () => {
     const { code, stdout, stderr } = await runCli([
-      'plan', '--clients', '10', '--work-mem', '4MB', '--hash-mem-multiplier', '2',
-      '--plans', `${pg18}/index-lookup.json`, `${pg18}/several.json`, '--json',
+      'plan',
+      '--clients',
+      '10',
+      '--work-mem',
+      '4MB',
+      '--hash-mem-multiplier',
+      '2',
+      '--plans',
+      `${pg18}/index-lookup.json`,
+      `${pg18}/several.json`,
+      '--json',
     ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -46,9 +55,22 @@ describe('--plans', () => {
   });
 
   it('plan: a Parallel Hash below a Gather of 2 workers is held by 3 processes', async () => {
-    const { stdout } = await runCli(['plan', '--clients', '10', '--work-mem', '4MB', '--hash-mem-multiplier', '2', '--plans', `${pg18}/parallel-hash-join.json`, '--json']);
+    const { stdout } = await runCli([
+      'plan',
+      '--clients',
+      '10',
+      '--work-mem',
+      '4MB',
+      '--hash-mem-multiplier',
+      '2',
+      '--plans',
+      `${pg18}/parallel-hash-join.json`,
+      '--json',
+    ]);
     const [query] = (JSON.parse(stdout) as Report).workload.queries;
-    expect(query!.nodes).toMatchObject([{ nodeType: 'Hash', kind: 'parallel-hash', budgetBytes: 8 * MiB, processes: 3 }]);
+    expect(query!.nodes).toMatchObject([
+      { nodeType: 'Hash', kind: 'parallel-hash', budgetBytes: 8 * MiB, processes: 3 },
+    ]);
     expect(query!.workers).toBe(2);
   });
 
@@ -59,9 +81,29 @@ describe('--plans', () => {
   });
 
   it('check and recommend take the plans too; recommend records them for check', async () => {
-    const check = await runCli(['check', 'examples/vm-small/postgresql.conf', '--clients', '10', '--plans', `${pg18}/hash-join.json`, '--json']);
-    expect((JSON.parse(check.stdout) as Report).workload.queries.map((q) => q.source)).toEqual([`${pg18}/hash-join.json#1`]);
-    const rec = await runCli(['recommend', '--ram', '8GB', '--clients', '50', '--plans', `${pg18}/hash-join.json`, '--format', 'conf']);
+    const check = await runCli([
+      'check',
+      'examples/vm-small/postgresql.conf',
+      '--clients',
+      '10',
+      '--plans',
+      `${pg18}/hash-join.json`,
+      '--json',
+    ]);
+    expect((JSON.parse(check.stdout) as Report).workload.queries.map((q) => q.source)).toEqual([
+      `${pg18}/hash-join.json#1`,
+    ]);
+    const rec = await runCli([
+      'recommend',
+      '--ram',
+      '8GB',
+      '--clients',
+      '50',
+      '--plans',
+      `${pg18}/hash-join.json`,
+      '--format',
+      'conf',
+    ]);
     expect(rec.code).toBe(0);
     expect(rec.stdout).toContain(`# assumed: workload --plans ${pg18}/hash-join.json; topology --clients 50\n`);
   });
@@ -69,7 +111,9 @@ describe('--plans', () => {
   it('bad input: one line naming the file, exit 2', async () => {
     const notPlan = await runCli(['plan', '--clients', '1', '--plans', 'examples/vm-small/postgresql.conf']);
     expect(notPlan.code).toBe(2);
-    expect(notPlan.stderr).toMatch(/^pgmem: error: examples\/vm-small\/postgresql\.conf:\d+: not an EXPLAIN \(FORMAT JSON\) plan[^\n]*\n$/);
+    expect(notPlan.stderr).toMatch(
+      /^pgmem: error: examples\/vm-small\/postgresql\.conf:\d+: not an EXPLAIN \(FORMAT JSON\) plan[^\n]*\n$/,
+    );
     const missing = await runCli(['plan', '--clients', '1', '--plans', 'nope.json']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('pgmem: error: nope.json: no such file\n');

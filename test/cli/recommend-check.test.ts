@@ -58,7 +58,11 @@ describe.each(WORKLOAD_KINDS.map((w) => [w]))('recommend --workload %s, then che
 
     const check = await runCli(['check', file, ...recordedCheck(conf.stdout, '#'), '--format', 'json']);
     const report = JSON.parse(check.stdout) as { findings: { id: string; severity: string }[] };
-    expect(report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.id}: ${(f as { message?: string }).message}`)).toEqual([]);
+    expect(
+      report.findings
+        .filter((f) => f.severity !== 'info')
+        .map((f) => `${f.id}: ${(f as { message?: string }).message}`),
+    ).toEqual([]);
     expect(check.code).toBe(0);
 
     // The sql output records the same inputs.
@@ -69,13 +73,20 @@ describe.each(WORKLOAD_KINDS.map((w) => [w]))('recommend --workload %s, then che
 
 it('--workload means the same node counts on plan, check, inspect and recommend', async () => {
   for (const workload of WORKLOAD_KINDS) {
-    const plan = JSON.parse((await runCli(['plan', '--workload', workload, '--clients', '10', '--json'])).stdout) as { workload: { sortOps: number; hashOps: number } };
+    const plan = JSON.parse((await runCli(['plan', '--workload', workload, '--clients', '10', '--json'])).stdout) as {
+      workload: { sortOps: number; hashOps: number };
+    };
     const { WORKLOAD_PROFILES } = await import('../../src/core/presets.js');
-    expect(plan.workload).toMatchObject({ sortOps: WORKLOAD_PROFILES[workload].sortOps, hashOps: WORKLOAD_PROFILES[workload].hashOps });
+    expect(plan.workload).toMatchObject({
+      sortOps: WORKLOAD_PROFILES[workload].sortOps,
+      hashOps: WORKLOAD_PROFILES[workload].hashOps,
+    });
   }
   const both = await runCli(['plan', '--workload', 'oltp', '--sort-ops', '3', '--clients', '10']);
   expect(both.code).toBe(2);
-  expect(both.stderr).toBe('pgmem: error: --workload: give either --workload or node counts (--sort-ops, --hash-ops, --ops-per-query), not both\n');
+  expect(both.stderr).toBe(
+    'pgmem: error: --workload: give either --workload or node counts (--sort-ops, --hash-ops, --ops-per-query), not both\n',
+  );
   const bad = await runCli(['check', '--workload', 'batch', 'x.conf']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--workload');

@@ -22,12 +22,15 @@ async function recommendCli(args: readonly string[], options: { stdin?: string }
     env: { NO_COLOR: '1' },
     cwd: projectRoot,
   };
-  const program = new Command('pgmem').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
+  const program = new Command('pgmem')
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
   registerRecommendCommand(program, io, (c) => (code = c));
   try {
     await program.parseAsync(['recommend', ...args], { from: 'user' });
   } catch (error) {
-    if (error instanceof PgmemError) return { code: error.exitCode, stdout, stderr: `pgmem: error: ${error.message}\n` };
+    if (error instanceof PgmemError)
+      return { code: error.exitCode, stdout, stderr: `pgmem: error: ${error.message}\n` };
     if (error instanceof CommanderError) return { code: 2, stdout, stderr: `pgmem: error: ${error.message}\n` };
     throw error;
   }
@@ -65,7 +68,9 @@ describe('pgmem recommend', () => {
     const { stdout } = await recommendCli([...SIXTEEN, '--format', 'sql']);
     expect(stdout).toContain("ALTER SYSTEM SET shared_buffers = '4GB';");
     expect(stdout).toContain("ALTER SYSTEM SET max_connections = '108';");
-    expect(stdout).toMatch(/-- restart the server for max_connections, shared_buffers, .*huge_pages; the others take effect after SELECT pg_reload_conf\(\);/);
+    expect(stdout).toMatch(
+      /-- restart the server for max_connections, shared_buffers, .*huge_pages; the others take effect after SELECT pg_reload_conf\(\);/,
+    );
     expect(stdout).not.toMatch(/restart the server for[^\n]*work_mem/);
   });
 
@@ -95,10 +100,15 @@ describe('pgmem recommend', () => {
     expect(table.code).toBe(1);
     expect(table.stdout).toBe('');
     // 400 clients + 3 reserved + 20 margin slots
-    expect(table.stderr).toMatch(/^pgmem: error: 423 backends \(every max_connections slot\) do not fit even at work_mem = 64kB/);
+    expect(table.stderr).toMatch(
+      /^pgmem: error: 423 backends \(every max_connections slot\) do not fit even at work_mem = 64kB/,
+    );
     const json = await recommendCli(['--ram', '16GB', '--clients', '10', '--reserve', '90%', '--json']);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ recommendations: null, error: { code: 'shared-memory-over-budget' } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      recommendations: null,
+      error: { code: 'shared-memory-over-budget' },
+    });
   });
 
   describe('its output, checked, gives no low-headroom: every max_connections slot is budgeted', () => {
@@ -147,9 +157,13 @@ describe('pgmem recommend', () => {
     const huge = JSON.parse((await recommendCli(['--ram', '16TB', '--clients', '100', '--json'])).stdout);
     expect(huge.recommendations.work_mem).toBe('256MB');
     expect(huge.reasons.work_mem).toMatch(/the mixed cap, 256MB: .*the budget would allow \d+MB/);
-    const olap = JSON.parse((await recommendCli(['--ram', '16TB', '--clients', '100', '--workload', 'olap', '--json'])).stdout);
+    const olap = JSON.parse(
+      (await recommendCli(['--ram', '16TB', '--clients', '100', '--workload', 'olap', '--json'])).stdout,
+    );
     expect(olap.recommendations.work_mem).toBe('1GB');
-    const oltp = JSON.parse((await recommendCli(['--ram', '16TB', '--clients', '100', '--workload', 'oltp', '--json'])).stdout);
+    const oltp = JSON.parse(
+      (await recommendCli(['--ram', '16TB', '--clients', '100', '--workload', 'oltp', '--json'])).stdout,
+    );
     expect(oltp.recommendations.work_mem).toBe('64MB');
     // No clients: the 6 slots of max_connections are budgeted, and the cap holds.
     const none = JSON.parse((await recommendCli(['--ram', '16GB', '--clients', '0', '--json'])).stdout);
@@ -161,7 +175,10 @@ describe('pgmem recommend', () => {
   const usage: [string[], RegExp][] = [
     [['--pods', '5', '--pool', '20'], /--ram: needs the memory/],
     [['--ram', '16GB'], /--pods: needs the connections/],
-    [['--ram', '16GB', '--clients', '10', '--workload', 'batch'], /--workload: expected one of oltp, olap, mixed, got "batch"/],
+    [
+      ['--ram', '16GB', '--clients', '10', '--workload', 'batch'],
+      /--workload: expected one of oltp, olap, mixed, got "batch"/,
+    ],
     [['--ram', '16GB', '--clients', '10', '--reserve', '1.5'], /--reserve: expected a share from 0 to below 1/],
     [['--ram', '16GB', '--clients', '10', '--cpus', '0'], /--cpus: expected a whole number from 1/],
     [['--ram', '16GB', '--clients', '10', '--format', 'yaml'], /--format: expected one of table, conf, sql, json/],
@@ -187,22 +204,60 @@ describe('pgmem plan --solve', () => {
   });
 
   it('pool: limited by RAM; the plan at the answer fits and the next value does not', async () => {
-    const args = ['plan', '--pods', '5', '--ram', '16GB', '--work-mem', '64MB', '--max-connections', '500', '--solve', 'pool'];
+    const args = [
+      'plan',
+      '--pods',
+      '5',
+      '--ram',
+      '16GB',
+      '--work-mem',
+      '64MB',
+      '--max-connections',
+      '500',
+      '--solve',
+      'pool',
+    ];
     const doc = JSON.parse((await runCli([...args, '--json'])).stdout);
     expect(doc.solve.limitedBy).toBe('ram');
     expect(doc.totals.worstCaseBytes).toBeLessThanOrEqual(16 * 1024 ** 3);
     expect(doc.solve.next.worstCaseBytes).toBeGreaterThan(16 * 1024 ** 3);
-    const at = JSON.parse((await runCli(['plan', '--pods', '5', '--pool', String(doc.solve.value), '--ram', '16GB', '--work-mem', '64MB', '--max-connections', '500', '--json'])).stdout);
+    const at = JSON.parse(
+      (
+        await runCli([
+          'plan',
+          '--pods',
+          '5',
+          '--pool',
+          String(doc.solve.value),
+          '--ram',
+          '16GB',
+          '--work-mem',
+          '64MB',
+          '--max-connections',
+          '500',
+          '--json',
+        ])
+      ).stdout,
+    );
     expect(at.totals.worstCaseBytes).toBe(doc.totals.worstCaseBytes);
     const table = await runCli(args);
-    expect(table.stdout).toMatch(new RegExp(`^--solve pool: a pool of ${doc.solve.value} \\(limited by RAM: a pool of ${doc.solve.value + 1} would need`));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^--solve pool: a pool of ${doc.solve.value} \\(limited by RAM: a pool of ${doc.solve.value + 1} would need`,
+      ),
+    );
   });
 
   it('work_mem: the largest kB within RAM', async () => {
-    const doc = JSON.parse((await runCli(['plan', '--clients', '50', '--ram', '8GB', '--solve', 'work_mem', '--json'])).stdout);
+    const doc = JSON.parse(
+      (await runCli(['plan', '--clients', '50', '--ram', '8GB', '--solve', 'work_mem', '--json'])).stdout,
+    );
     expect(doc.solve).toMatchObject({ variable: 'work_mem', unit: 'kB', limitedBy: 'ram' });
     expect(doc.settings.work_mem.setting).toBe(String(doc.solve.value));
-    const over = JSON.parse((await runCli(['plan', '--clients', '50', '--ram', '8GB', '--work-mem', `${doc.solve.value + 1}kB`, '--json'])).stdout);
+    const over = JSON.parse(
+      (await runCli(['plan', '--clients', '50', '--ram', '8GB', '--work-mem', `${doc.solve.value + 1}kB`, '--json']))
+        .stdout,
+    );
     expect(over.totals.worstCaseBytes).toBeGreaterThan(8 * 1024 ** 3);
   });
 
@@ -245,7 +300,20 @@ describe('pgmem plan --vary', () => {
     ]);
     for (const cell of doc.grid.cells) {
       const single = JSON.parse(
-        (await runCli(['plan', '--pool', '20', '--ram', '16GB', '--work-mem', cell.values.work_mem, '--pods', cell.values.pods, '--json'])).stdout,
+        (
+          await runCli([
+            'plan',
+            '--pool',
+            '20',
+            '--ram',
+            '16GB',
+            '--work-mem',
+            cell.values.work_mem,
+            '--pods',
+            cell.values.pods,
+            '--json',
+          ])
+        ).stdout,
       );
       expect(cell.worstCaseBytes).toBe(single.totals.worstCaseBytes);
       expect(cell.fits).toBe(single.totals.worstCaseBytes <= 16 * 1024 ** 3);
@@ -258,12 +326,14 @@ describe('pgmem plan --vary', () => {
     // 200 clients, max_connections 100: 103 refused whatever work_mem is; 64 GiB is plenty of RAM.
     const args = ['plan', '--clients', '200', '--ram', '64GB', '--vary', 'work_mem=1MB,2MB'];
     const doc = JSON.parse((await runCli([...args, '--json'])).stdout);
-    for (const cell of doc.grid.cells) expect(cell).toMatchObject({ refusedClients: 103, fits: false, status: 'refused' });
+    for (const cell of doc.grid.cells)
+      expect(cell).toMatchObject({ refusedClients: 103, fits: false, status: 'refused' });
     const table = (await runCli(args)).stdout;
     expect(table).toMatch(/│ 1MB +│ +[\d.]+ GiB \(103 refused\) │/);
     // With room for them (max_connections 300), the same cells fit.
     const roomy = JSON.parse((await runCli([...args, '--max-connections', '300', '--json'])).stdout);
-    for (const cell of roomy.grid.cells) expect(cell).toMatchObject({ refusedClients: 0, fits: true, status: 'within' });
+    for (const cell of roomy.grid.cells)
+      expect(cell).toMatchObject({ refusedClients: 0, fits: true, status: 'within' });
   });
 
   it('table: colours on a terminal, marks without colour', async () => {
@@ -279,13 +349,28 @@ describe('pgmem plan --vary', () => {
 
   const usage: [string[], RegExp][] = [
     [['plan', '--vary', 'a=1', '--vary', 'b=2', '--vary', 'c=3'], /--vary: at most 2 axes, got 3/],
-    [['plan', '--vary', 'work_mem=1MB,12parsecs'], /--vary work_mem: invalid value for parameter "work_mem": "12parsecs"/],
+    [
+      ['plan', '--vary', 'work_mem=1MB,12parsecs'],
+      /--vary work_mem: invalid value for parameter "work_mem": "12parsecs"/,
+    ],
     [['plan', '--vary', 'shared_bufferz=1GB'], /--vary shared_bufferz: unrecognized configuration parameter/],
     [['plan', '--vary', 'pods=1,2'], /--vary pods: needs --pool/],
     [['plan', '--vary', 'pods=-1', '--pool', '5'], /--vary pods: expected a whole number/],
     [['plan', '--vary', 'work_mem'], /--vary: expected NAME=V1,V2/],
-    [['plan', '--vary', `max_connections=${Array.from({ length: 21 }, (_, i) => i + 10).join(',')}`, '--vary', `work_mem=${Array.from({ length: 20 }, (_, i) => `${i + 1}MB`).join(',')}`], /--vary: 420 cells; at most 400/],
-    [['plan', '--vary', 'clients=10', '--pods', '2', '--pool', '5'], /--vary clients: vary clients, or pods and pool, not both/],
+    [
+      [
+        'plan',
+        '--vary',
+        `max_connections=${Array.from({ length: 21 }, (_, i) => i + 10).join(',')}`,
+        '--vary',
+        `work_mem=${Array.from({ length: 20 }, (_, i) => `${i + 1}MB`).join(',')}`,
+      ],
+      /--vary: 420 cells; at most 400/,
+    ],
+    [
+      ['plan', '--vary', 'clients=10', '--pods', '2', '--pool', '5'],
+      /--vary clients: vary clients, or pods and pool, not both/,
+    ],
     [['plan', '--vary', 'work_mem=1MB', '--format', 'markdown'], /--format: --vary writes table or json/],
   ];
   for (const [args, message] of usage) {

@@ -12,8 +12,12 @@ import { planReportSchema } from '../../src/core/report-schema.js';
 import { Settings } from '../../src/core/settings.js';
 import { SUPPORTED_VERSIONS } from '../../src/core/versions.js';
 
-const resolveOne = (version: 13 | 14 | 15 | 16 | 17 | 18, name: string, value: string, build: 'distribution' | 'embedded') =>
-  Settings.resolve(version, [{ name, value, source: 'flag' }], 'boot', build);
+const resolveOne = (
+  version: 13 | 14 | 15 | 16 | 17 | 18,
+  name: string,
+  value: string,
+  build: 'distribution' | 'embedded',
+) => Settings.resolve(version, [{ name, value, source: 'flag' }], 'boot', build);
 
 describe('build-dependent values', () => {
   it('distribution builds list lz4, zstd and io_uring where the server compiles them in', () => {
@@ -29,7 +33,7 @@ describe('build-dependent values', () => {
     expect(findGuc(17, 'io_method', 'distribution')).toBeUndefined();
   });
 
-  it('accepts them on distribution builds and refuses them on embedded ones in the server\'s words', () => {
+  it("accepts them on distribution builds and refuses them on embedded ones in the server's words", () => {
     for (const version of [15, 16, 17, 18] as const) {
       for (const value of ['lz4', 'zstd', 'LZ4']) {
         const ok = resolveOne(version, 'wal_compression', value, 'distribution');
@@ -40,10 +44,14 @@ describe('build-dependent values', () => {
         expect(refused.hint).toBe('Available values: pglz, on, off.');
       }
     }
-    expect(resolveOne(15, 'wal_compression', 'bogus', 'distribution').problems[0]!.hint).toBe('Available values: pglz, lz4, zstd, on, off.');
+    expect(resolveOne(15, 'wal_compression', 'bogus', 'distribution').problems[0]!.hint).toBe(
+      'Available values: pglz, lz4, zstd, on, off.',
+    );
     for (const version of [14, 15, 16, 17, 18] as const) {
       expect(resolveOne(version, 'default_toast_compression', 'lz4', 'distribution').problems).toEqual([]);
-      expect(resolveOne(version, 'default_toast_compression', 'lz4', 'embedded').problems[0]!.hint).toBe('Available values: pglz.');
+      expect(resolveOne(version, 'default_toast_compression', 'lz4', 'embedded').problems[0]!.hint).toBe(
+        'Available values: pglz.',
+      );
     }
     expect(resolveOne(18, 'io_method', 'io_uring', 'distribution').settings.str('io_method')).toBe('io_uring');
     expect(resolveOne(18, 'io_method', 'io_uring', 'embedded').problems[0]).toMatchObject({
@@ -61,7 +69,9 @@ describe('build-dependent values', () => {
       const dist = getCatalog(version, 'distribution').gucs;
       const emb = getCatalog(version, 'embedded').gucs;
       expect([...dist.keys()]).toEqual([...emb.keys()]);
-      const differing = [...dist.keys()].filter((name) => JSON.stringify(dist.get(name)) !== JSON.stringify(emb.get(name)));
+      const differing = [...dist.keys()].filter(
+        (name) => JSON.stringify(dist.get(name)) !== JSON.stringify(emb.get(name)),
+      );
       const expected = [
         ...(version >= 14 ? ['default_toast_compression'] : []),
         ...(version >= 18 ? ['io_method'] : []),
@@ -73,7 +83,14 @@ describe('build-dependent values', () => {
 });
 
 describe('the profile in the report', () => {
-  const input = { version: 15 as const, assignments: [], defaults: 'initdb' as const, clients: 10, workload: DEFAULT_WORKLOAD, ramBytes: null };
+  const input = {
+    version: 15 as const,
+    assignments: [],
+    defaults: 'initdb' as const,
+    clients: 10,
+    workload: DEFAULT_WORKLOAD,
+    ramBytes: null,
+  };
 
   it('defaults to distribution; settings and report carry it; the schema accepts both names', () => {
     expect(Settings.resolve(15, []).settings.build).toBe('distribution');

@@ -16,9 +16,21 @@ describe('catalog: per-version facts', () => {
     expect(SUPPORTED_VERSIONS.map((v) => boot(v, 'hash_mem_multiplier'))).toEqual(['1', '1', '2', '2', '2', '2']);
   });
   it('shared_buffers boots at 1024 pages in 13–14 and 16384 from 15, unit 8kB, 16 .. 1073741823', () => {
-    expect(SUPPORTED_VERSIONS.map((v) => boot(v, 'shared_buffers'))).toEqual(['1024', '1024', '16384', '16384', '16384', '16384']);
+    expect(SUPPORTED_VERSIONS.map((v) => boot(v, 'shared_buffers'))).toEqual([
+      '1024',
+      '1024',
+      '16384',
+      '16384',
+      '16384',
+      '16384',
+    ]);
     for (const v of SUPPORTED_VERSIONS) {
-      expect(getCatalog(v).gucs.get('shared_buffers')).toMatchObject({ unit: '8kB', context: 'postmaster', min: 16, max: 1073741823 });
+      expect(getCatalog(v).gucs.get('shared_buffers')).toMatchObject({
+        unit: '8kB',
+        context: 'postmaster',
+        min: 16,
+        max: 1073741823,
+      });
     }
   });
   it('settings appear in the versions that have them', () => {
@@ -28,8 +40,15 @@ describe('catalog: per-version facts', () => {
     expect(has('io_workers')).toEqual([18]);
     expect(has('io_max_concurrency')).toEqual([18]);
     expect(has('io_combine_limit')).toEqual([17, 18]);
-    for (const slru of ['transaction_buffers', 'commit_timestamp_buffers', 'subtransaction_buffers', 'multixact_offset_buffers',
-      'multixact_member_buffers', 'notify_buffers', 'serializable_buffers']) {
+    for (const slru of [
+      'transaction_buffers',
+      'commit_timestamp_buffers',
+      'subtransaction_buffers',
+      'multixact_offset_buffers',
+      'multixact_member_buffers',
+      'notify_buffers',
+      'serializable_buffers',
+    ]) {
       expect(has(slru), slru).toEqual([17, 18]);
     }
     expect(has('reserved_connections')).toEqual([16, 17, 18]);
@@ -40,15 +59,33 @@ describe('catalog: per-version facts', () => {
     expect(has('work_mem')).toEqual([...SUPPORTED_VERSIONS]);
   });
   it('ranges and contexts that changed between versions', () => {
-    expect(SUPPORTED_VERSIONS.map((v) => getCatalog(v).gucs.get('maintenance_work_mem')!.min)).toEqual([1024, 1024, 1024, 1024, 64, 64]);
+    expect(SUPPORTED_VERSIONS.map((v) => getCatalog(v).gucs.get('maintenance_work_mem')!.min)).toEqual([
+      1024, 1024, 1024, 1024, 64, 64,
+    ]);
     expect(SUPPORTED_VERSIONS.map((v) => getCatalog(v).gucs.get('autovacuum_max_workers')!.context)).toEqual([
-      'postmaster', 'postmaster', 'postmaster', 'postmaster', 'postmaster', 'sighup',
+      'postmaster',
+      'postmaster',
+      'postmaster',
+      'postmaster',
+      'postmaster',
+      'sighup',
     ]);
     expect([16, 17, 18].map((v) => boot(v as PgVersion, 'vacuum_buffer_usage_limit'))).toEqual(['256', '2048', '2048']);
     expect([17, 18].map((v) => getCatalog(v as PgVersion).gucs.get('io_combine_limit')!.max)).toEqual([32, 128]);
     expect(SUPPORTED_VERSIONS.map((v) => boot(v, 'effective_io_concurrency'))).toEqual(['1', '1', '1', '1', '1', '16']);
-    expect(getCatalog(17).gucs.get('multixact_member_buffers')).toMatchObject({ boot: '32', unit: '8kB', min: 16, max: 131072 });
-    expect(getCatalog(13).gucs.get('work_mem')).toMatchObject({ boot: '4096', unit: 'kB', context: 'user', min: 64, max: 2147483647 });
+    expect(getCatalog(17).gucs.get('multixact_member_buffers')).toMatchObject({
+      boot: '32',
+      unit: '8kB',
+      min: 16,
+      max: 131072,
+    });
+    expect(getCatalog(13).gucs.get('work_mem')).toMatchObject({
+      boot: '4096',
+      unit: 'kB',
+      context: 'user',
+      min: 64,
+      max: 2147483647,
+    });
   });
   it('enums list visible values and the hidden spellings the server accepts', () => {
     for (const v of SUPPORTED_VERSIONS) {
@@ -63,7 +100,14 @@ describe('catalog: per-version facts', () => {
   });
   it('hidden settings and old names are known, lookups are case-insensitive', () => {
     for (const v of SUPPORTED_VERSIONS) {
-      for (const name of ['seed', 'role', 'is_superuser', 'session_authorization', 'default_with_oids', 'ssl_renegotiation_limit']) {
+      for (const name of [
+        'seed',
+        'role',
+        'is_superuser',
+        'session_authorization',
+        'default_with_oids',
+        'ssl_renegotiation_limit',
+      ]) {
         expect(getCatalog(v).gucs.get(name)?.hidden, `${v} ${name}`).toBe(true);
       }
       expect(findGuc(v, 'SHARED_Buffers')?.name).toBe('shared_buffers');
@@ -85,7 +129,10 @@ describe('catalog: per-version facts', () => {
       for (const [name, value] of Object.entries(initdbConf(v))) {
         if (name in INITDB_SETTINGS || hostDependent.test(name)) continue;
         const def = findGuc(v, name)!;
-        const normalized = { max_wal_size: { '1GB': '1024' }, min_wal_size: { '80MB': '80' } } as Record<string, Record<string, string>>;
+        const normalized = { max_wal_size: { '1GB': '1024' }, min_wal_size: { '80MB': '80' } } as Record<
+          string,
+          Record<string, string>
+        >;
         expect(normalized[name]?.[value] ?? value, `${v} ${name}`).toBe(def.boot);
       }
     }
@@ -93,7 +140,8 @@ describe('catalog: per-version facts', () => {
 });
 
 /** Settings whose boot value depends on the build or host, or that the server computes at start. */
-const VARIABLE = /^(lc_|data_directory$|config_file$|hba_file$|ident_file$|max_stack_depth$|timezone|log_timezone$|unix_socket|krb_server_keyfile$|ssl_|dynamic_library_path$|client_encoding$|server_encoding$|event_source$|application_name$|in_hot_standby$|transaction_)/;
+const VARIABLE =
+  /^(lc_|data_directory$|config_file$|hba_file$|ident_file$|max_stack_depth$|timezone|log_timezone$|unix_socket|krb_server_keyfile$|ssl_|dynamic_library_path$|client_encoding$|server_encoding$|event_source$|application_name$|in_hot_standby$|transaction_)/;
 
 describe('catalog agrees with the real servers', () => {
   for (const version of installedVersions()) {
@@ -105,7 +153,15 @@ describe('catalog agrees with the real servers', () => {
       );
       // Every sixth setting, plus the memory settings pgmem cares most about.
       const sample = new Set(candidates.filter((_, i) => i % 6 === 0).map((d) => d.name));
-      for (const name of ['work_mem', 'maintenance_work_mem', 'hash_mem_multiplier', 'temp_buffers', 'wal_buffers', 'huge_pages']) sample.add(name);
+      for (const name of [
+        'work_mem',
+        'maintenance_work_mem',
+        'hash_mem_multiplier',
+        'temp_buffers',
+        'wal_buffers',
+        'huge_pages',
+      ])
+        sample.add(name);
       expect(sample.size).toBeGreaterThan(40);
       for (const name of sample) {
         const result = postgresC(version, name);
@@ -142,10 +198,19 @@ describe.each(debian)('the distribution catalog against $label', ({ version: maj
     const server = await startServer(version, {}, { build: 'distribution' });
     let rows: SettingsRow[];
     try {
-      const client = new pg.Client({ host: server.socketDir, port: server.port, user: 'postgres', database: 'postgres' });
+      const client = new pg.Client({
+        host: server.socketDir,
+        port: server.port,
+        user: 'postgres',
+        database: 'postgres',
+      });
       await client.connect();
       try {
-        rows = (await client.query<SettingsRow>('SELECT name, vartype, unit, context, boot_val, min_val, max_val, enumvals FROM pg_settings')).rows;
+        rows = (
+          await client.query<SettingsRow>(
+            'SELECT name, vartype, unit, context, boot_val, min_val, max_val, enumvals FROM pg_settings',
+          )
+        ).rows;
       } finally {
         await client.end();
       }
@@ -162,24 +227,33 @@ describe.each(debian)('the distribution catalog against $label', ({ version: maj
       // Internal settings report the build and host (server_version_num is the minor release): type only.
       const fixed = def.context !== 'internal';
       const ours = {
-        type: def.type, unit: def.unit, context: def.context,
+        type: def.type,
+        unit: def.unit,
+        context: def.context,
         boot: VARIABLE.test(def.name) || def.context === 'internal' ? null : def.boot,
-        min: fixed ? (def.min ?? null) : null, max: fixed ? (def.max ?? null) : null, enumValues: def.enumValues ?? null,
+        min: fixed ? (def.min ?? null) : null,
+        max: fixed ? (def.max ?? null) : null,
+        enumValues: def.enumValues ?? null,
       };
       const theirs = {
-        type: row.vartype, unit: row.unit, context: row.context,
+        type: row.vartype,
+        unit: row.unit,
+        context: row.context,
         boot: VARIABLE.test(def.name) || def.context === 'internal' ? null : (row.boot_val ?? ''),
         min: !fixed || def.min === undefined ? null : Number(row.min_val),
         max: !fixed || def.max === undefined ? null : Number(row.max_val),
         enumValues: row.enumvals,
       };
-      if (JSON.stringify(ours) !== JSON.stringify(theirs)) differences.push(`${def.name}: pgmem ${JSON.stringify(ours)}, server ${JSON.stringify(theirs)}`);
+      if (JSON.stringify(ours) !== JSON.stringify(theirs))
+        differences.push(`${def.name}: pgmem ${JSON.stringify(ours)}, server ${JSON.stringify(theirs)}`);
     }
     expect(differences).toEqual([]);
     // The build-dependent lists are what the server lists, and the embedded catalog's are not.
     const enumvals = (name: string) => rows.find((r) => r.name === name)!.enumvals;
     expect(enumvals('wal_compression')).toEqual(['pglz', 'lz4', 'zstd', 'on', 'off']);
     expect(enumvals('default_toast_compression')).toEqual(['pglz', 'lz4']);
-    expect(getCatalog(version, 'embedded').gucs.get('wal_compression')!.enumValues).not.toEqual(enumvals('wal_compression'));
+    expect(getCatalog(version, 'embedded').gucs.get('wal_compression')!.enumValues).not.toEqual(
+      enumvals('wal_compression'),
+    );
   });
 });

@@ -33,7 +33,12 @@ describe('component ids', () => {
 
   it('summary rows name headroom and over-by by id, whatever their labels say', () => {
     const fits = summaryRows(plan({ ramBytes: 64 * 1024 ** 3 }).report);
-    expect(fits.filter((r) => r.kind === 'total').map((r) => r.id)).toEqual(['worst-case', 'ram', 'headroom', 'rule-of-thumb']);
+    expect(fits.filter((r) => r.kind === 'total').map((r) => r.id)).toEqual([
+      'worst-case',
+      'ram',
+      'headroom',
+      'rule-of-thumb',
+    ]);
     const over = summaryRows(plan({ ramBytes: 64 * 1024 ** 2 }).report);
     expect(over.map((r) => r.id)).toContain('over-by');
   });
@@ -44,7 +49,8 @@ describe('component ids', () => {
       for (const name of readdirSync(join(projectRoot, dir))) {
         const text = readFileSync(join(projectRoot, dir, name), 'utf8');
         // A name or label compared with a capitalised text ('Page tables', 'Headroom').
-        for (const m of text.matchAll(/(\.name|label)\s*[!=]==\s*'[A-Z][^']*'/g)) offenders.push(`${dir}/${name}: ${m[0]}`);
+        for (const m of text.matchAll(/(\.name|label)\s*[!=]==\s*'[A-Z][^']*'/g))
+          offenders.push(`${dir}/${name}: ${m[0]}`);
       }
     }
     expect(offenders).toEqual([]);

@@ -4,7 +4,12 @@ import { GiB, plan } from '../support/analyze.js';
 
 describe('gridCombinations', () => {
   it('row-major: the first axis varies slowest', () => {
-    expect(gridCombinations([{ name: 'a', values: ['1', '2'] }, { name: 'b', values: ['x', 'y', 'z'] }])).toEqual([
+    expect(
+      gridCombinations([
+        { name: 'a', values: ['1', '2'] },
+        { name: 'b', values: ['x', 'y', 'z'] },
+      ]),
+    ).toEqual([
       { a: '1', b: 'x' },
       { a: '1', b: 'y' },
       { a: '1', b: 'z' },
@@ -73,7 +78,12 @@ describe('computeGrid', () => {
     expect(grid.cells.map((c) => c.fits)).toEqual([true, false, false]);
     expect(grid.cells.map((c) => c.status)).toEqual(['within', 'refused', 'refused']);
     for (const cell of grid.cells) expect(cell.headroomBytes).toBeGreaterThan(ramBytes / 2);
-    const noRam = computeGrid([{ name: 'clients', values: ['10', '200'] }], (v) => plan({ clients: Number(v.clients) }), null, 0.2);
+    const noRam = computeGrid(
+      [{ name: 'clients', values: ['10', '200'] }],
+      (v) => plan({ clients: Number(v.clients) }),
+      null,
+      0.2,
+    );
     expect(noRam.cells.map((c) => [c.fits, c.status])).toEqual([
       [null, null],
       [false, 'refused'],
@@ -81,7 +91,12 @@ describe('computeGrid', () => {
   });
 
   it('without RAM, no judgement', () => {
-    const grid = computeGrid([{ name: 'work_mem', values: ['4MB'] }], (v) => plan({ settings: { work_mem: v.work_mem! } }), null, 0.2);
+    const grid = computeGrid(
+      [{ name: 'work_mem', values: ['4MB'] }],
+      (v) => plan({ settings: { work_mem: v.work_mem! } }),
+      null,
+      0.2,
+    );
     expect(grid.cells[0]).toMatchObject({ headroomBytes: null, fits: null, status: null });
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BACKEND_BASELINE_BYTES, AUX_PROCESS_BYTES, NODE_ALLOWANCES, SESSION_HEAP_SHARE } from '../../src/core/baselines.js';
+import {
+  BACKEND_BASELINE_BYTES,
+  AUX_PROCESS_BYTES,
+  NODE_ALLOWANCES,
+  SESSION_HEAP_SHARE,
+} from '../../src/core/baselines.js';
 import { allowanceOf } from '../../src/core/model.js';
 import { component, GiB, MiB, plan } from '../support/analyze.js';
 
@@ -13,7 +18,13 @@ describe('connections', () => {
   it('clients beyond the usable slots are refused; backends stop at max_connections', () => {
     const { report } = plan({ clients: 120, settings: { reserved_connections: '5' } });
     // usable = 100 − 3 − 5 = 92; refused = 120 − 92; backends = min(120, 100)
-    expect(report.connections).toEqual({ clients: 120, usableSlots: 92, maxConnections: 100, backends: 100, refused: 28 });
+    expect(report.connections).toEqual({
+      clients: 120,
+      usableSlots: 92,
+      maxConnections: 100,
+      backends: 100,
+      refused: 28,
+    });
   });
 
   it('without a topology every max_connections slot is a backend', () => {
@@ -38,9 +49,21 @@ describe('per backend, worst case', () => {
     expect(component(c, 'node-overhead')).toBe(overhead);
     expect(component(c, 'session-heap')).toBe(Math.ceil(4 * MiB * SESSION_HEAP_SHARE[18]));
     expect(report.perBackend.worstCaseBytes).toBe(
-      8 * MiB + 16 * MiB + overhead + Math.ceil(4 * MiB * SESSION_HEAP_SHARE[18]) + 8 * MiB + BACKEND_BASELINE_BYTES[18],
+      8 * MiB +
+        16 * MiB +
+        overhead +
+        Math.ceil(4 * MiB * SESSION_HEAP_SHARE[18]) +
+        8 * MiB +
+        BACKEND_BASELINE_BYTES[18],
     );
-    expect(c.map((x) => x.id)).toEqual(['private-baseline', 'sort-nodes', 'hash-nodes', 'node-overhead', 'session-heap', 'temp-buffers']);
+    expect(c.map((x) => x.id)).toEqual([
+      'private-baseline',
+      'sort-nodes',
+      'hash-nodes',
+      'node-overhead',
+      'session-heap',
+      'temp-buffers',
+    ]);
   });
 
   it('node overhead follows the measured allowance of each node kind and version', () => {
@@ -66,7 +89,10 @@ describe('per backend, worst case', () => {
 
   it('fractional hash_mem_multiplier truncates as get_hash_memory_limit does', () => {
     // floor(1000 kB × 1.5 × 1024) = 1,536,000 bytes per hash node
-    const { report } = plan({ settings: { work_mem: '1000kB', hash_mem_multiplier: '1.5' }, workload: { sortOps: 0, hashOps: 1 } });
+    const { report } = plan({
+      settings: { work_mem: '1000kB', hash_mem_multiplier: '1.5' },
+      workload: { sortOps: 0, hashOps: 1 },
+    });
     expect(component(report.perBackend.components, 'hash-nodes')).toBe(1_536_000);
   });
 
@@ -97,7 +123,9 @@ describe('the rule of thumb', () => {
       workload: { sortOps: 5, hashOps: 0, parallel: false, tempBuffers: false },
     });
     // 5 × (256 MiB × 0.12 + 0.5 MiB) + 0.4 × 256 MiB, per backend (it was 5 × (128 + 0.5) MiB)
-    expect(component(report.perBackend.components, 'node-overhead')).toBe(Math.ceil(5 * (256 * MiB * 0.12 + 0.5 * MiB)));
+    expect(component(report.perBackend.components, 'node-overhead')).toBe(
+      Math.ceil(5 * (256 * MiB * 0.12 + 0.5 * MiB)),
+    );
     expect(component(report.perBackend.components, 'session-heap')).toBe(Math.ceil(0.4 * 256 * MiB));
     const backends = report.connections.backends * report.perBackend.worstCaseBytes;
     expect(backends / GiB).toBeGreaterThan(150);
@@ -109,7 +137,8 @@ describe('parallel query', () => {
   it('a query adds max_parallel_workers_per_gather workers; the instance caps them at max_parallel_workers', () => {
     const { report, model } = plan({ clients: 50 });
     // nodes and their overhead; a worker keeps no heap from earlier queries
-    const perWorker = BACKEND_BASELINE_BYTES[18] + 8 * MiB + 16 * MiB + component(report.perBackend.components, 'node-overhead');
+    const perWorker =
+      BACKEND_BASELINE_BYTES[18] + 8 * MiB + 16 * MiB + component(report.perBackend.components, 'node-overhead');
     expect(model.parallel.workersPerQuery).toBe(2);
     // min(50 backends × 2, max_parallel_workers 8, max_worker_processes 8)
     expect(model.parallel.instanceWorkers).toBe(8);
@@ -131,9 +160,13 @@ describe('parallel query', () => {
 describe('background', () => {
   it('autovacuum workers use maintenance_work_mem unless autovacuum_work_mem is set', () => {
     const defaults = plan({ version: 17 });
-    expect(component(defaults.report.background.components, 'autovacuum-workers')).toBe(3 * (64 * MiB + BACKEND_BASELINE_BYTES[17]));
+    expect(component(defaults.report.background.components, 'autovacuum-workers')).toBe(
+      3 * (64 * MiB + BACKEND_BASELINE_BYTES[17]),
+    );
     const own = plan({ version: 17, settings: { autovacuum_work_mem: '256MB', autovacuum_max_workers: '5' } });
-    expect(component(own.report.background.components, 'autovacuum-workers')).toBe(5 * (256 * MiB + BACKEND_BASELINE_BYTES[17]));
+    expect(component(own.report.background.components, 'autovacuum-workers')).toBe(
+      5 * (256 * MiB + BACKEND_BASELINE_BYTES[17]),
+    );
   });
 
   it('before 17 vacuum memory is capped at 1 GiB of dead tuples; from 17 it is not', () => {
@@ -162,13 +195,20 @@ describe('background', () => {
   it('server processes: the fixed ones of the version, at their measured idle size', () => {
     // 18: postmaster, checkpointer, background writer, walwriter, autovacuum launcher,
     // logical replication launcher, and io_workers = 3 I/O workers (io_method = worker)
-    expect(component(plan({ version: 18 }).report.background.components, 'server-processes')).toBe(9 * AUX_PROCESS_BYTES[18]);
-    // 13: the same six without I/O workers, plus the stats collector
-    expect(component(plan({ version: 13 }).report.background.components, 'server-processes')).toBe(7 * AUX_PROCESS_BYTES[13]);
-    // an archiver with archive_mode = on
-    expect(component(plan({ version: 16, settings: { archive_mode: 'on' } }).report.background.components, 'server-processes')).toBe(
-      7 * AUX_PROCESS_BYTES[16],
+    expect(component(plan({ version: 18 }).report.background.components, 'server-processes')).toBe(
+      9 * AUX_PROCESS_BYTES[18],
     );
+    // 13: the same six without I/O workers, plus the stats collector
+    expect(component(plan({ version: 13 }).report.background.components, 'server-processes')).toBe(
+      7 * AUX_PROCESS_BYTES[13],
+    );
+    // an archiver with archive_mode = on
+    expect(
+      component(
+        plan({ version: 16, settings: { archive_mode: 'on' } }).report.background.components,
+        'server-processes',
+      ),
+    ).toBe(7 * AUX_PROCESS_BYTES[16]);
   });
 
   it('page tables: every process maps the whole segment in 4 kB pages, 8 bytes each', () => {
@@ -183,8 +223,14 @@ describe('background', () => {
   });
 
   it('maintenance commands: each a backend with maintenance_work_mem', () => {
-    const { report } = plan({ version: 16, settings: { maintenance_work_mem: '512MB' }, workload: { maintenanceOps: 2 } });
-    expect(component(report.background.components, 'maintenance-commands')).toBe(2 * (512 * MiB + BACKEND_BASELINE_BYTES[16]));
+    const { report } = plan({
+      version: 16,
+      settings: { maintenance_work_mem: '512MB' },
+      workload: { maintenanceOps: 2 },
+    });
+    expect(component(report.background.components, 'maintenance-commands')).toBe(
+      2 * (512 * MiB + BACKEND_BASELINE_BYTES[16]),
+    );
   });
 
   it('page tables vanish with huge_pages = on', () => {
@@ -227,7 +273,12 @@ describe('totals', () => {
 describe('settings in the report', () => {
   it('shows pg_settings values in the base unit, resolved bytes and the source', () => {
     const { report } = plan({ settings: { work_mem: '64MB' } });
-    expect(report.settings.shared_buffers).toEqual({ setting: '16384', unit: '8kB', bytes: 128 * MiB, source: 'initdb' });
+    expect(report.settings.shared_buffers).toEqual({
+      setting: '16384',
+      unit: '8kB',
+      bytes: 128 * MiB,
+      source: 'initdb',
+    });
     expect(report.settings.work_mem).toEqual({ setting: '65536', unit: 'kB', bytes: 64 * MiB, source: 'flag' });
     expect(report.settings.hash_mem_multiplier).toMatchObject({ setting: '2', unit: null, source: 'default' });
     // wal_buffers = -1: shared_buffers / 32, at most one WAL segment (16 MB), here 4 MB

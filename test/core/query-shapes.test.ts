@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/core/analyze.js';
-import { BACKEND_BASELINE_BYTES, backendBaselineBytes, DISTRIBUTION_15_BASELINE_BYTES, JIT_BYTES, PARALLEL_HASH_DSM } from '../../src/core/baselines.js';
+import {
+  BACKEND_BASELINE_BYTES,
+  backendBaselineBytes,
+  DISTRIBUTION_15_BASELINE_BYTES,
+  JIT_BYTES,
+  PARALLEL_HASH_DSM,
+} from '../../src/core/baselines.js';
 import { DEFAULT_WORKLOAD, workloadQueries, type ClientGroup } from '../../src/core/model.js';
 import { countsShape, type QueryShape, type WorkloadNode } from '../../src/core/workload.js';
 import { component, MiB, plan } from '../support/analyze.js';
@@ -79,14 +85,19 @@ describe('query shapes', () => {
       ramBytes: null,
     });
     const [api, batch] = report.topology.groups;
-    expect(api).toMatchObject({ hungriestQuery: 'api', ownWorkload: true, perBackendBytes: BACKEND_BASELINE_BYTES[17] });
+    expect(api).toMatchObject({
+      hungriestQuery: 'api',
+      ownWorkload: true,
+      perBackendBytes: BACKEND_BASELINE_BYTES[17],
+    });
     expect(batch).toMatchObject({ hungriestQuery: 'flags', ownWorkload: false });
     expect(batch!.perBackendBytes).toBe(report.perBackend.worstCaseBytes);
   });
 
   it('JIT: a term per backend and worker on LLVM builds with jit = on, unless the plan stays below jit_above_cost', () => {
     const jit = (options: Parameters<typeof plan>[0]) =>
-      plan({ version: 15, clients: 1, ...options }).report.perBackend.components.find((c) => c.id === 'jit')?.bytes ?? 0;
+      plan({ version: 15, clients: 1, ...options }).report.perBackend.components.find((c) => c.id === 'jit')?.bytes ??
+      0;
     expect(jit({ build: 'distribution' })).toBe(JIT_BYTES);
     expect(jit({ build: 'distribution', settings: { jit: 'off' } })).toBe(0);
     expect(jit({ build: 'embedded' })).toBe(0);
@@ -101,20 +112,24 @@ describe('query shapes', () => {
     });
     expect(jit({ build: 'distribution', workload: { queries: [costing(100_000)] } })).toBe(0);
     expect(jit({ build: 'distribution', workload: { queries: [costing(100_000.5)] } })).toBe(JIT_BYTES);
-    expect(jit({ build: 'distribution', settings: { jit_above_cost: '1000' }, workload: { queries: [costing(2481.77)] } })).toBe(JIT_BYTES);
-    expect(jit({ build: 'distribution', settings: { jit_above_cost: '-1' }, workload: { queries: [costing(1e9)] } })).toBe(0);
+    expect(
+      jit({ build: 'distribution', settings: { jit_above_cost: '1000' }, workload: { queries: [costing(2481.77)] } }),
+    ).toBe(JIT_BYTES);
+    expect(
+      jit({ build: 'distribution', settings: { jit_above_cost: '-1' }, workload: { queries: [costing(1e9)] } }),
+    ).toBe(0);
     // A plan whose EXPLAIN shows a JIT section JITs, whatever its cost.
     expect(jit({ build: 'distribution', workload: { queries: [costing(10, true)] } })).toBe(JIT_BYTES);
     const { model } = plan({ version: 15, build: 'distribution', clients: 1, workload: { tempBuffers: false } });
-    expect(model.parallel.bytesPerWorker).toBe(
-      model.perBackend.worstCaseBytes - model.perBackend.sessionHeapBytes,
-    );
+    expect(model.parallel.bytesPerWorker).toBe(model.perBackend.worstCaseBytes - model.perBackend.sessionHeapBytes);
   });
 
   it('the idle baseline follows the build: Debian 15 measured, other versions shifted by the same amount', () => {
     expect(backendBaselineBytes(15, 'distribution')).toBe(DISTRIBUTION_15_BASELINE_BYTES);
     expect(backendBaselineBytes(15, 'embedded')).toBe(BACKEND_BASELINE_BYTES[15]);
-    expect(backendBaselineBytes(18, 'distribution') - BACKEND_BASELINE_BYTES[18]).toBe(DISTRIBUTION_15_BASELINE_BYTES - BACKEND_BASELINE_BYTES[15]);
+    expect(backendBaselineBytes(18, 'distribution') - BACKEND_BASELINE_BYTES[18]).toBe(
+      DISTRIBUTION_15_BASELINE_BYTES - BACKEND_BASELINE_BYTES[15],
+    );
   });
 
   it('a Parallel Hash holds its table in DSM at hash_mem × (planned workers + 1), launched or not', () => {

@@ -9,9 +9,19 @@ import { runCli } from '../support/cli.js';
 const GiB = 2 ** 30;
 
 describe('AWS parameter formulas', () => {
-  it('Aurora\'s worked example: db.r5.large, 16 GiB: LEAST((16*1073741824)/9531392,5000) = 1802', () => {
-    expect(evaluateFormula(DEFAULT_PARAMETER_GROUPS.rds.max_connections, { DBInstanceClassMemory: 16 * GiB, DBInstanceVCPU: 2 })).toBe(1802);
-    expect(evaluateFormula(DEFAULT_PARAMETER_GROUPS.aurora.max_connections, { DBInstanceClassMemory: 16 * GiB, DBInstanceVCPU: 2 })).toBe(1802);
+  it("Aurora's worked example: db.r5.large, 16 GiB: LEAST((16*1073741824)/9531392,5000) = 1802", () => {
+    expect(
+      evaluateFormula(DEFAULT_PARAMETER_GROUPS.rds.max_connections, {
+        DBInstanceClassMemory: 16 * GiB,
+        DBInstanceVCPU: 2,
+      }),
+    ).toBe(1802);
+    expect(
+      evaluateFormula(DEFAULT_PARAMETER_GROUPS.aurora.max_connections, {
+        DBInstanceClassMemory: 16 * GiB,
+        DBInstanceVCPU: 2,
+      }),
+    ).toBe(1802);
   });
 
   it('integer rules: each quotient and product truncated, left to right', () => {
@@ -23,9 +33,20 @@ describe('AWS parameter formulas', () => {
     expect(evaluateFormula('GREATEST(DBInstanceClassMemory/63963136*1024,65536)', vars)).toBe(137216);
     expect(evaluateFormula('SUM(DBInstanceClassMemory/12038,-50003)', vars)).toBe(663565);
     expect(evaluateFormula('GREATEST($DBInstanceVCPU/2,8)', vars)).toBe(8);
-    expect(evaluateFormula('greatest({log(DBInstanceClassMemory/21474836480)*600},200)', { ...vars, DBInstanceClassMemory: 64 * GiB })).toBe(950);
+    expect(
+      evaluateFormula('greatest({log(DBInstanceClassMemory/21474836480)*600},200)', {
+        ...vars,
+        DBInstanceClassMemory: 64 * GiB,
+      }),
+    ).toBe(950);
     // Values read back from real instances (SHOW max_connections × 9531392 gives DBInstanceClassMemory).
-    for (const n of [198, 413, 856, 1660]) expect(evaluateFormula('LEAST({DBInstanceClassMemory/9531392},5000)', { DBInstanceClassMemory: n * 9531392, DBInstanceVCPU: 2 })).toBe(n);
+    for (const n of [198, 413, 856, 1660])
+      expect(
+        evaluateFormula('LEAST({DBInstanceClassMemory/9531392},5000)', {
+          DBInstanceClassMemory: n * 9531392,
+          DBInstanceVCPU: 2,
+        }),
+      ).toBe(n);
     expect(() => evaluateFormula('LEAST({DBInstanceClassMemory/9531392},5000', vars)).toThrow('expected "," or ")"');
     expect(() => evaluateFormula('{Memory/2}', vars)).toThrow('unknown variable Memory');
     expect(isFormula('4MB')).toBe(false);
@@ -49,7 +70,16 @@ describe('--provider through the CLI', () => {
     expect(report.settings.shared_buffers.bytes).toBe(4 * GiB);
     expect(report.totals.ramBytes).toBe(16 * GiB);
     expect(r.stderr).toContain('DBInstanceClassMemory = 17179869184 (an estimate');
-    const measured = await runCli(['plan', '--provider', 'rds', '--instance-class', 'db.r5.large', '--instance-memory', String(1660 * 9531392), '--json']);
+    const measured = await runCli([
+      'plan',
+      '--provider',
+      'rds',
+      '--instance-class',
+      'db.r5.large',
+      '--instance-memory',
+      String(1660 * 9531392),
+      '--json',
+    ]);
     expect(JSON.parse(measured.stdout).settings.max_connections.setting).toBe('1660');
   });
 
@@ -57,13 +87,44 @@ describe('--provider through the CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgmem-pg-'));
     writeFileSync(
       join(dir, 'group.json'),
-      JSON.stringify({ Parameters: [{ ParameterName: 'work_mem', ParameterValue: '{DBInstanceClassMemory/524288}', Source: 'user' }, { ParameterName: 'temp_buffers' }] }),
+      JSON.stringify({
+        Parameters: [
+          { ParameterName: 'work_mem', ParameterValue: '{DBInstanceClassMemory/524288}', Source: 'user' },
+          { ParameterName: 'temp_buffers' },
+        ],
+      }),
     );
-    const r = await runCli(['plan', '--provider', 'aurora', '--instance-class', 'db.r6g.large', '--parameter-group', 'group.json', '--set', 'hash_mem_multiplier=1', '--json'], { cwd: dir });
+    const r = await runCli(
+      [
+        'plan',
+        '--provider',
+        'aurora',
+        '--instance-class',
+        'db.r6g.large',
+        '--parameter-group',
+        'group.json',
+        '--set',
+        'hash_mem_multiplier=1',
+        '--json',
+      ],
+      { cwd: dir },
+    );
     const report = JSON.parse(r.stdout);
     // 16 GiB / 524288 = 32768 kB
-    expect(report.settings.work_mem).toMatchObject({ setting: '32768', source: 'group.json: work_mem = {DBInstanceClassMemory/524288}' });
-    const set = await runCli(['plan', '--provider', 'rds', '--instance-class', 'db.m5.large', '--set', 'max_connections=LEAST({DBInstanceClassMemory/4765696},5000)', '--json']);
+    expect(report.settings.work_mem).toMatchObject({
+      setting: '32768',
+      source: 'group.json: work_mem = {DBInstanceClassMemory/524288}',
+    });
+    const set = await runCli([
+      'plan',
+      '--provider',
+      'rds',
+      '--instance-class',
+      'db.m5.large',
+      '--set',
+      'max_connections=LEAST({DBInstanceClassMemory/4765696},5000)',
+      '--json',
+    ]);
     expect(JSON.parse(set.stdout).settings.max_connections.setting).toBe('1802');
     const bad = await runCli(['plan', '--instance-class', 'db.r5.large']);
     expect([bad.code, bad.stderr]).toEqual([2, 'pgmem: error: --instance-class: needs --provider rds or aurora\n']);
@@ -72,7 +133,20 @@ describe('--provider through the CLI', () => {
 
 describe('--solve and --vary', () => {
   it('refuse --provider and --manifest rather than ignore them', async () => {
-    const r = await runCli(['plan', '--provider', 'rds', '--instance-class', 'db.r5.large', '--solve', 'pods', '--pool', '10']);
-    expect([r.code, r.stderr]).toEqual([2, 'pgmem: error: --provider: --solve and --vary do not take --provider yet; use a topology file and --set\n']);
+    const r = await runCli([
+      'plan',
+      '--provider',
+      'rds',
+      '--instance-class',
+      'db.r5.large',
+      '--solve',
+      'pods',
+      '--pool',
+      '10',
+    ]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'pgmem: error: --provider: --solve and --vary do not take --provider yet; use a topology file and --set\n',
+    ]);
   });
 });

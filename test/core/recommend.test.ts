@@ -39,7 +39,11 @@ function values(result: Ok): Record<string, string> {
  * `check` of the settings reads them: every max_connections slot in use.
  */
 function replay(input: RecommendInput, result: Ok, workMem?: string) {
-  const settings = result.settings.map((s) => ({ name: s.name, value: s.name === 'work_mem' && workMem ? workMem : s.value, source: 'test' }));
+  const settings = result.settings.map((s) => ({
+    name: s.name,
+    value: s.name === 'work_mem' && workMem ? workMem : s.value,
+    source: 'test',
+  }));
   return analyze({
     version: input.version,
     ...(input.build !== undefined && { build: input.build }),
@@ -97,14 +101,18 @@ describe('recommend: hand-worked 16 GiB, 5 pods × 20 connections, OLTP, 8 CPUs'
   it('work_mem is the largest whole MB that fits: one MB more does not', () => {
     const workMemMb = Number(/^(\d+)MB$/.exec(v.work_mem!)![1]);
     expect(replay(input, result).report.totals.worstCaseBytes).toBeLessThanOrEqual(result.budgetBytes);
-    expect(replay(input, result, `${workMemMb + 1}MB`).report.totals.worstCaseBytes).toBeGreaterThan(result.budgetBytes);
+    expect(replay(input, result, `${workMemMb + 1}MB`).report.totals.worstCaseBytes).toBeGreaterThan(
+      result.budgetBytes,
+    );
   });
 
-  it('huge pages on from 2 GiB of shared memory, with the plan\'s own page count in the reason', () => {
+  it("huge pages on from 2 GiB of shared memory, with the plan's own page count in the reason", () => {
     const pages = result.analysis.report.sharedMemory.hugePages;
     expect(v.huge_pages).toBe('on');
     expect(pages).toBeGreaterThan(2048); // more than 4 GiB of 2 MiB pages
-    expect(result.settings.find((s) => s.name === 'huge_pages')!.reason).toContain(`sysctl -w vm.nr_hugepages=${pages}`);
+    expect(result.settings.find((s) => s.name === 'huge_pages')!.reason).toContain(
+      `sysctl -w vm.nr_hugepages=${pages}`,
+    );
     // with huge pages on, the engine counts no page tables
     expect(result.analysis.report.background.components.find((c) => c.id === 'page-tables')!.bytes).toBe(0);
   });
@@ -125,8 +133,11 @@ describe('recommend: workloads and versions', () => {
     expect(mb('mixed')).toBeGreaterThan(mb('olap'));
   });
 
-  it('profiles: mixed is pgmem\'s default query; parallel fan-out from the CPUs', () => {
-    expect(WORKLOAD_PROFILES.mixed).toMatchObject({ sortOps: DEFAULT_WORKLOAD.sortOps, hashOps: DEFAULT_WORKLOAD.hashOps });
+  it("profiles: mixed is pgmem's default query; parallel fan-out from the CPUs", () => {
+    expect(WORKLOAD_PROFILES.mixed).toMatchObject({
+      sortOps: DEFAULT_WORKLOAD.sortOps,
+      hashOps: DEFAULT_WORKLOAD.hashOps,
+    });
     expect(WORKLOAD_PROFILES.oltp.workersPerGather(4)).toBe(1);
     expect(WORKLOAD_PROFILES.oltp.workersPerGather(2)).toBe(0);
     expect(WORKLOAD_PROFILES.olap.workersPerGather(64)).toBe(8);
@@ -207,7 +218,9 @@ describe('recommend: property over random machines and topologies', () => {
         expect(input.clients!).toBeLessThanOrEqual(replayed.report.connections.usableSlots);
         // a node budget a DBA can defend: the workload's cap
         const workMem = parseSettingValue(input.version, findGuc(input.version, 'work_mem')!, values(result).work_mem!);
-        expect(workMem.ok && Number(workMem.setting) * 1024).toBeLessThanOrEqual(WORKLOAD_PROFILES[input.workload].workMemCapBytes);
+        expect(workMem.ok && Number(workMem.setting) * 1024).toBeLessThanOrEqual(
+          WORKLOAD_PROFILES[input.workload].workMemCapBytes,
+        );
         for (const s of result.settings) {
           const parsed = parseSettingValue(input.version, findGuc(input.version, s.name)!, s.value);
           expect(parsed.ok, `${s.name} = ${s.value}`).toBe(true);
@@ -250,8 +263,22 @@ interface ComparisonCase {
 }
 
 const COMPARISON_CASES: readonly ComparisonCase[] = [
-  { title: '16 GB, 5 pods × 20 connections, OLTP, 8 CPUs', ramGiB: 16, connections: 100, cpus: 8, workload: 'oltp', pgtuneType: 'oltp' },
-  { title: '64 GB, 5 pods × 20 connections, OLAP, 16 CPUs', ramGiB: 64, connections: 100, cpus: 16, workload: 'olap', pgtuneType: 'dw' },
+  {
+    title: '16 GB, 5 pods × 20 connections, OLTP, 8 CPUs',
+    ramGiB: 16,
+    connections: 100,
+    cpus: 8,
+    workload: 'oltp',
+    pgtuneType: 'oltp',
+  },
+  {
+    title: '64 GB, 5 pods × 20 connections, OLAP, 16 CPUs',
+    ramGiB: 64,
+    connections: 100,
+    cpus: 16,
+    workload: 'olap',
+    pgtuneType: 'dw',
+  },
 ];
 
 /**
@@ -303,7 +330,8 @@ function comparisonTable(c: ComparisonCase): string {
   const mine = values(ours);
   const names = [...new Set([...ours.settings.map((s) => s.name), ...Object.keys(theirs)])];
   const rows = names.map((n) => `| ${n} | ${theirs[n] ?? '(default)'} | ${mine[n] ?? '(default)'} |`);
-  const worst = (bytes: number): string => `${formatSize(bytes)} (${Math.round((bytes / input.ramBytes) * 100)}% of RAM)`;
+  const worst = (bytes: number): string =>
+    `${formatSize(bytes)} (${Math.round((bytes / input.ramBytes) * 100)}% of RAM)`;
   return [
     `### ${c.title}`,
     '',
@@ -321,7 +349,8 @@ describe('docs/recommend.md', () => {
     const path = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'recommend.md');
     const generated = COMPARISON_CASES.map(comparisonTable).join('\n');
     const doc = readFileSync(path, 'utf8');
-    const start = '<!-- comparison:start (generated by test/core/recommend.test.ts; PGMEM_UPDATE_DOCS=1 rewrites it) -->\n';
+    const start =
+      '<!-- comparison:start (generated by test/core/recommend.test.ts; PGMEM_UPDATE_DOCS=1 rewrites it) -->\n';
     const end = '<!-- comparison:end -->';
     const from = doc.indexOf(start);
     const to = doc.indexOf(end);

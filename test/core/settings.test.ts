@@ -49,23 +49,42 @@ describe('check and flags agree on 17', () => {
   const fs = memoryFs({ '/work/postgresql.conf': TEXT, '/work/workers.conf': 'max_worker_processes = 100000\n' });
 
   it('check: an invalid-setting finding at the second line', async () => {
-    const result = await runCli(['check', 'postgresql.conf', '--pg-version', '17', '--json'], { cwd: '/work', confFs: fs });
+    const result = await runCli(['check', 'postgresql.conf', '--pg-version', '17', '--json'], {
+      cwd: '/work',
+      confFs: fs,
+    });
     const report = JSON.parse(result.stdout);
-    expect(report.findings.filter((f: { severity: string }) => f.severity === 'error').map((f: { id: string; line: number }) => [f.id, f.line])).toEqual([
-      ['invalid-setting', 2],
-    ]);
+    expect(
+      report.findings
+        .filter((f: { severity: string }) => f.severity === 'error')
+        .map((f: { id: string; line: number }) => [f.id, f.line]),
+    ).toEqual([['invalid-setting', 2]]);
   });
 
   it('flags: the same values are a usage error naming the flag', async () => {
-    const result = await runCli(['plan', '--pg-version', '17', '--set', 'max_worker_processes=100000', '--max-connections', '200000']);
+    const result = await runCli([
+      'plan',
+      '--pg-version',
+      '17',
+      '--set',
+      'max_worker_processes=100000',
+      '--max-connections',
+      '200000',
+    ]);
     expect(result).toMatchObject({
       code: 2,
       stderr: 'pgmem: error: --set max_connections=200000: invalid value for parameter "max_connections": 200000\n',
     });
   });
 
-  it('a flag on top of a file is judged with the file\'s values', async () => {
-    const result = await runCli(['plan', '--pg-version', '17', '--config', 'workers.conf', '--max-connections', '200000'], { cwd: '/work', confFs: fs });
-    expect(result).toMatchObject({ code: 2, stderr: 'pgmem: error: --set max_connections=200000: invalid value for parameter "max_connections": 200000\n' });
+  it("a flag on top of a file is judged with the file's values", async () => {
+    const result = await runCli(
+      ['plan', '--pg-version', '17', '--config', 'workers.conf', '--max-connections', '200000'],
+      { cwd: '/work', confFs: fs },
+    );
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: 'pgmem: error: --set max_connections=200000: invalid value for parameter "max_connections": 200000\n',
+    });
   });
 });

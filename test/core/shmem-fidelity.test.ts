@@ -29,7 +29,8 @@ describe.skipIf(servers.length === 0)('shared memory model vs. real servers', ()
       for (let i = 0; i < cases; i++) {
         const settings = randomShmemSettings(v, random);
         const server = serverShmemBytes(v, settings, build);
-        if (!server.ok) throw new Error(`${label} refused a generated configuration: ${server.error} ${JSON.stringify(settings)}`);
+        if (!server.ok)
+          throw new Error(`${label} refused a generated configuration: ${server.error} ${JSON.stringify(settings)}`);
         const model = estimateSharedMemory(v, settings, build);
         compared++;
         if (model.totalBytes !== server.bytes) {
@@ -49,7 +50,9 @@ describe.skipIf(servers.length === 0)('shared memory model vs. real servers', ()
       for (const settings of configs) {
         const model = estimateSharedMemory(v, settings, build);
         expect(Number(serverShowComputed(v, 'shared_memory_size', settings, build))).toBe(model.sizeMB);
-        expect(Number(serverShowComputed(v, 'shared_memory_size_in_huge_pages', settings, build))).toBe(model.hugePages);
+        expect(Number(serverShowComputed(v, 'shared_memory_size_in_huge_pages', settings, build))).toBe(
+          model.hugePages,
+        );
       }
     });
   }

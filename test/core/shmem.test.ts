@@ -10,7 +10,8 @@ import {
 import { shmemDefaults } from '../support/shmem-oracle.mjs';
 
 const component = (v: PgVersion, name: string, over: Record<string, number | string> = {}): number =>
-  estimateSharedMemory(v, { ...shmemDefaults(v), ...over }, 'embedded').components.find((c) => c.id === name)?.bytes ?? NaN;
+  estimateSharedMemory(v, { ...shmemDefaults(v), ...over }, 'embedded').components.find((c) => c.id === name)?.bytes ??
+  NaN;
 
 describe('estimateSharedMemory at initdb defaults', () => {
   // Segment sizes the postmasters of 13.23, 14.23, 15.18, 16.14, 17.10 and 18.4 request at initdb defaults
@@ -37,9 +38,11 @@ describe('estimateSharedMemory at initdb defaults', () => {
     });
   }
   it('postgres -C shared_memory_size values (15–18)', () => {
-    expect([15, 16, 17, 18].map((v) => estimateSharedMemory(v as PgVersion, shmemDefaults(v as PgVersion), 'embedded').sizeMB)).toEqual([
-      143, 143, 143, 150,
-    ]);
+    expect(
+      [15, 16, 17, 18].map(
+        (v) => estimateSharedMemory(v as PgVersion, shmemDefaults(v as PgVersion), 'embedded').sizeMB,
+      ),
+    ).toEqual([143, 143, 143, 150]);
   });
 });
 
@@ -52,7 +55,9 @@ describe('the build profile', () => {
     for (const v of SUPPORTED_VERSIONS) {
       const gss = (v <= 15 ? 66 : 67) * slots[v];
       const at = (build: 'distribution' | 'embedded'): number =>
-        estimateSharedMemory(v, shmemDefaults(v), build).components.find((c) => c.name === 'PGPROC and per-backend arrays')!.bytes;
+        estimateSharedMemory(v, shmemDefaults(v), build).components.find(
+          (c) => c.name === 'PGPROC and per-backend arrays',
+        )!.bytes;
       expect(at('distribution') - at('embedded')).toBe(gss);
     }
     // Debian's 15 at initdb defaults: pg_shmem_allocations shows "Backend GSS Status Buffer" 8448, and the
@@ -65,7 +70,9 @@ describe('the build profile', () => {
 describe('MaxBackends', () => {
   it('follows InitializeMaxBackends per version', () => {
     // 100 + 3 + 1 + 8 + 10 (13–16); + 2 special workers in 17; 18 counts autovacuum_worker_slots (16).
-    expect(SUPPORTED_VERSIONS.map((v) => computeMaxBackends(v, shmemDefaults(v)))).toEqual([122, 122, 122, 122, 123, 136]);
+    expect(SUPPORTED_VERSIONS.map((v) => computeMaxBackends(v, shmemDefaults(v)))).toEqual([
+      122, 122, 122, 122, 123, 136,
+    ]);
   });
   it('ignores autovacuum_max_workers in 18', () => {
     const d = shmemDefaults(18);
@@ -91,7 +98,11 @@ describe('hand-worked pieces', () => {
   it('SLRU autotuning in 17+: NBuffers/512 in whole 16-page banks, 16 .. 1024', () => {
     const at = (nb: number): number => component(17, 'slru-caches', { shared_buffers: nb });
     const explicit = (pages: number): number =>
-      component(17, 'slru-caches', { transaction_buffers: pages, commit_timestamp_buffers: pages, subtransaction_buffers: pages });
+      component(17, 'slru-caches', {
+        transaction_buffers: pages,
+        commit_timestamp_buffers: pages,
+        subtransaction_buffers: pages,
+      });
     expect(at(16384)).toBe(explicit(32));
     expect(at(16)).toBe(explicit(16));
     expect(at(131072)).toBe(explicit(256));
@@ -137,7 +148,8 @@ describe('hand-worked pieces', () => {
     for (const v of [14, 15, 16, 17, 18] as const) {
       const d = shmemDefaults(v);
       expect(
-        estimateSharedMemory(v, { ...d, min_dynamic_shared_memory: 100 }, 'embedded').totalBytes - estimateSharedMemory(v, d, 'embedded').totalBytes,
+        estimateSharedMemory(v, { ...d, min_dynamic_shared_memory: 100 }, 'embedded').totalBytes -
+          estimateSharedMemory(v, d, 'embedded').totalBytes,
       ).toBe(100 * 1048576);
     }
   });
@@ -161,6 +173,8 @@ describe('settings lists', () => {
   });
   it('rejects a missing setting instead of guessing', () => {
     const { shared_buffers: _omit, ...rest } = shmemDefaults(16);
-    expect(() => estimateSharedMemory(16, rest, 'embedded')).toThrow(new Error('shared memory: setting "shared_buffers" missing or not a number'));
+    expect(() => estimateSharedMemory(16, rest, 'embedded')).toThrow(
+      new Error('shared memory: setting "shared_buffers" missing or not a number'),
+    );
   });
 });

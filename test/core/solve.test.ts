@@ -43,7 +43,15 @@ describe('solve pods', () => {
     const ramBytes = 8 * GiB;
     const evaluate = (n: number) =>
       plan({ clients: n * 10, ramBytes, settings: { work_mem: '64MB', max_connections: '1000' } });
-    const result = solve({ variable: 'pods', low: 0, high: 1000, highIsRange: false, ramBytes, checkSlots: true, evaluate });
+    const result = solve({
+      variable: 'pods',
+      low: 0,
+      high: 1000,
+      highIsRange: false,
+      ramBytes,
+      checkSlots: true,
+      evaluate,
+    });
     expect(result.limitedBy).toBe('ram');
     expect(evaluate(result.value!).report.totals.worstCaseBytes).toBeLessThanOrEqual(ramBytes);
     expect(evaluate(result.value! + 1).report.totals.worstCaseBytes).toBeGreaterThan(ramBytes);
@@ -70,7 +78,15 @@ describe('solve work_mem', () => {
       fc.property(fc.integer({ min: 1, max: 256 }), fc.integer({ min: 1, max: 400 }), (ramGiB, clients) => {
         const ramBytes = ramGiB * GiB;
         const evaluate = (kB: number) => plan({ clients, ramBytes, settings: { work_mem: `${kB}kB` } });
-        const result = solve({ variable: 'work_mem', low: 64, high: 2147483647, highIsRange: true, ramBytes, checkSlots: false, evaluate });
+        const result = solve({
+          variable: 'work_mem',
+          low: 64,
+          high: 2147483647,
+          highIsRange: true,
+          ramBytes,
+          checkSlots: false,
+          evaluate,
+        });
         if (result.value === null) {
           expect(evaluate(64).report.totals.worstCaseBytes).toBeGreaterThan(ramBytes);
           return;

@@ -17,7 +17,12 @@ const bouncer = (overrides: Partial<PoolerSpec> = {}): PoolerSpec => ({
   ...overrides,
 });
 
-const spec = (partial: Partial<TopologySpec>): TopologySpec => ({ apps: [], poolers: [], adminConnections: 0, ...partial });
+const spec = (partial: Partial<TopologySpec>): TopologySpec => ({
+  apps: [],
+  poolers: [],
+  adminConnections: 0,
+  ...partial,
+});
 
 function planTopology(topology: TopologySpec, settings: Record<string, string> = {}) {
   const resolved = resolveTopology(topology);
@@ -61,7 +66,7 @@ describe('direct apps', () => {
     ]);
   });
 
-  it('a role override changes only its own group\'s per-backend memory', () => {
+  it("a role override changes only its own group's per-backend memory", () => {
     const { report } = planTopology(
       spec({
         apps: [
@@ -76,7 +81,10 @@ describe('direct apps', () => {
     // measured overheads: sorts 12% + 0.5 MiB, hashes (HashAggregate's) 45% + 1 MiB, and 40% of one
     // work_mem for the heap later queries of the session reuse
     const perBackend = (workMem: number): number =>
-      baseline + 6 * workMem + Math.ceil(2 * (0.12 * workMem + 0.5 * MiB) + 2 * (0.45 * 2 * workMem + MiB)) + Math.ceil(0.4 * workMem);
+      baseline +
+      6 * workMem +
+      Math.ceil(2 * (0.12 * workMem + 0.5 * MiB) + 2 * (0.45 * 2 * workMem + MiB)) +
+      Math.ceil(0.4 * workMem);
     expect(web!.perBackendBytes).toBe(perBackend(4 * MiB));
     expect(reports!.perBackendBytes).toBe(perBackend(256 * MiB));
     expect(report.totals.backendsBytes).toBe(20 * web!.perBackendBytes + 2 * reports!.perBackendBytes);
@@ -129,9 +137,7 @@ describe('PgBouncer', () => {
 
   it('max_user_connections and max_db_connections cap the pools', () => {
     const topology = spec({
-      apps: [
-        { name: 'a', pods: 10, pool: 10, via: 'pgbouncer', role: { name: 'app', settings: {} } },
-      ],
+      apps: [{ name: 'a', pods: 10, pool: 10, via: 'pgbouncer', role: { name: 'app', settings: {} } }],
       poolers: [
         bouncer({
           defaultPoolSize: 30,
@@ -156,21 +162,30 @@ describe('PgBouncer', () => {
 
   it('clients of PgBouncer never become backends; in transaction mode their queueing is no finding', () => {
     const { report } = planTopology(
-      spec({ apps: [{ name: 'web', pods: 50, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ maxClientConn: 1000 })] }),
+      spec({
+        apps: [{ name: 'web', pods: 50, pool: 10, via: 'pgbouncer' }],
+        poolers: [bouncer({ maxClientConn: 1000 })],
+      }),
     );
     expect(report.connections.backends).toBe(20);
     // 500 clients share 20 server connections: that is what transaction pooling is for.
     expect(report.findings.map((f) => f.id)).not.toContain('pooler-clients-queue');
     expect(report.findings.map((f) => f.id)).not.toContain('pooler-client-limit');
     const statement = planTopology(
-      spec({ apps: [{ name: 'web', pods: 50, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ poolMode: 'statement', maxClientConn: 1000 })] }),
+      spec({
+        apps: [{ name: 'web', pods: 50, pool: 10, via: 'pgbouncer' }],
+        poolers: [bouncer({ poolMode: 'statement', maxClientConn: 1000 })],
+      }),
     );
     expect(statement.report.findings.map((f) => f.id)).not.toContain('pooler-clients-queue');
   });
 
   it('more clients than max_client_conn × replicas is an error', () => {
     const { report } = planTopology(
-      spec({ apps: [{ name: 'web', pods: 30, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ replicas: 2, maxClientConn: 100 })] }),
+      spec({
+        apps: [{ name: 'web', pods: 30, pool: 10, via: 'pgbouncer' }],
+        poolers: [bouncer({ replicas: 2, maxClientConn: 100 })],
+      }),
     );
     const finding = report.findings.find((f) => f.id === 'pooler-client-limit');
     expect(finding).toMatchObject({ severity: 'error', data: { clientConnections: 300, clientCapacity: 200 } });
@@ -178,14 +193,20 @@ describe('PgBouncer', () => {
 
   it('session mode queueing is a warning: 50 clients for 20 server connections leave 30 waiting', () => {
     const { report } = planTopology(
-      spec({ apps: [{ name: 'web', pods: 5, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ poolMode: 'session' })] }),
+      spec({
+        apps: [{ name: 'web', pods: 5, pool: 10, via: 'pgbouncer' }],
+        poolers: [bouncer({ poolMode: 'session' })],
+      }),
     );
     const finding = report.findings.find((f) => f.id === 'pooler-clients-queue');
     expect(finding).toMatchObject({ severity: 'warning', data: { clientConnections: 50, capacity: 20, waiting: 30 } });
     expect(finding?.message).toContain('query_wait_timeout');
     // Session mode within its pools: no finding.
     const fits = planTopology(
-      spec({ apps: [{ name: 'web', pods: 2, pool: 10, via: 'pgbouncer' }], poolers: [bouncer({ poolMode: 'session' })] }),
+      spec({
+        apps: [{ name: 'web', pods: 2, pool: 10, via: 'pgbouncer' }],
+        poolers: [bouncer({ poolMode: 'session' })],
+      }),
     );
     expect(fits.report.findings.map((f) => f.id)).not.toContain('pooler-clients-queue');
   });
@@ -205,8 +226,12 @@ describe('containers', () => {
   }
 
   it('warns when shared memory alone takes half the limit or more', () => {
-    expect(inContainer({ shared_buffers: '3GB' }, 4 * 1024 * MiB, 1024 * MiB).findings.map((f) => f.id)).toContain('container-shared-memory');
-    expect(inContainer({ shared_buffers: '1GB' }, 4 * 1024 * MiB, 1024 * MiB).findings.map((f) => f.id)).not.toContain('container-shared-memory');
+    expect(inContainer({ shared_buffers: '3GB' }, 4 * 1024 * MiB, 1024 * MiB).findings.map((f) => f.id)).toContain(
+      'container-shared-memory',
+    );
+    expect(inContainer({ shared_buffers: '1GB' }, 4 * 1024 * MiB, 1024 * MiB).findings.map((f) => f.id)).not.toContain(
+      'container-shared-memory',
+    );
   });
 
   it('warns when /dev/shm cannot hold the parallel hash joins', () => {
@@ -216,8 +241,12 @@ describe('containers', () => {
     const finding = report.findings.find((f) => f.id === 'dev-shm-too-small');
     const perQuery = 2 * Math.ceil(128 * MiB * 3 * 1.35 + 0.5 * MiB);
     expect(finding?.data).toMatchObject({ shmBytes: 64 * MiB, neededBytes: 20 * perQuery, concurrentQueries: 20 });
-    expect(inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 21 * 1024 * MiB).findings.map((f) => f.id)).not.toContain('dev-shm-too-small');
-    expect(inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 64 * MiB, false).findings.map((f) => f.id)).not.toContain('dev-shm-too-small');
+    expect(inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 21 * 1024 * MiB).findings.map((f) => f.id)).not.toContain(
+      'dev-shm-too-small',
+    );
+    expect(inContainer({ work_mem: '64MB' }, 16 * 1024 * MiB, 64 * MiB, false).findings.map((f) => f.id)).not.toContain(
+      'dev-shm-too-small',
+    );
   });
 
   it('replication connections beyond max_wal_senders are an error', () => {
@@ -235,7 +264,7 @@ describe('containers', () => {
 });
 
 describe('report', () => {
-  it('echoes each group\'s contribution, and they add up to the backends total', () => {
+  it("echoes each group's contribution, and they add up to the backends total", () => {
     const { report } = planTopology(spec({ apps: [{ name: 'web', pods: 3, pool: 7 }], adminConnections: 2 }));
     expect(report.topology.groups.reduce((sum, g) => sum + g.bytes, 0)).toBe(report.totals.backendsBytes);
     expect(component(report.perBackend.components, 'sort-nodes')).toBe(2 * 4 * MiB);

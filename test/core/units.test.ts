@@ -22,23 +22,51 @@ describe('helpers', () => {
   });
   it('formatG prints like C %g', () => {
     expect([1, 0.5, 1000, 1e6, 123456, 1234567, 0.0001, 0.00001, 1.5e-7, 2.5].map(formatG)).toEqual([
-      '1', '0.5', '1000', '1e+06', '123456', '1.23457e+06', '0.0001', '1e-05', '1.5e-07', '2.5',
+      '1',
+      '0.5',
+      '1000',
+      '1e+06',
+      '123456',
+      '1.23457e+06',
+      '0.0001',
+      '1e-05',
+      '1.5e-07',
+      '2.5',
     ]);
     // The server's snprintf spells the special values out: "Infinity is outside the valid range for parameter …".
     expect([Infinity, -Infinity, NaN].map(formatG)).toEqual(['Infinity', '-Infinity', 'NaN']);
   });
   it('parseBool accepts words, prefixes and 1/0, case-insensitively, without whitespace', () => {
     const accepted: [string, boolean][] = [
-      ['on', true], ['ON', true], ['of', false], ['off', false], ['t', true], ['TRU', true], ['true', true],
-      ['f', false], ['fals', false], ['y', true], ['Yes', true], ['n', false], ['no', false], ['1', true], ['0', false],
+      ['on', true],
+      ['ON', true],
+      ['of', false],
+      ['off', false],
+      ['t', true],
+      ['TRU', true],
+      ['true', true],
+      ['f', false],
+      ['fals', false],
+      ['y', true],
+      ['Yes', true],
+      ['n', false],
+      ['no', false],
+      ['1', true],
+      ['0', false],
     ];
     for (const [raw, value] of accepted) expect(parseBool(raw), raw).toBe(value);
-    for (const raw of ['o', 'onn', 'offf', 'truex', ' on', 'on ', '', '01', '10', 'x', '2']) expect(parseBool(raw), raw).toBeNull();
+    for (const raw of ['o', 'onn', 'offf', 'truex', ' on', 'on ', '', '01', '10', 'x', '2'])
+      expect(parseBool(raw), raw).toBeNull();
   });
   it('unitBytes and settingBytes', () => {
-    expect([unitBytes('8kB'), unitBytes('kB'), unitBytes('MB'), unitBytes('B'), unitBytes('ms'), unitBytes(null)]).toEqual([
-      8192, 1024, 1048576, 1, null, null,
-    ]);
+    expect([
+      unitBytes('8kB'),
+      unitBytes('kB'),
+      unitBytes('MB'),
+      unitBytes('B'),
+      unitBytes('ms'),
+      unitBytes(null),
+    ]).toEqual([8192, 1024, 1048576, 1, null, null]);
     expect(settingBytes(guc(18, 'shared_buffers'), '16384')).toBe(134217728);
     expect(settingBytes(guc(18, 'work_mem'), '4096')).toBe(4194304);
     expect(settingBytes(guc(18, 'max_connections'), '100')).toBeNull();
@@ -56,7 +84,7 @@ const CASES: Case[] = [
   ['all', 'max_connections', '+7', '7'],
   ['all', 'max_connections', '1.5', '2'], // rint(1.5) = 2
   ['all', 'max_connections', '2.5', '2'], // ties to even
-  ['all', 'work_mem', "1.5e4", '15000'],
+  ['all', 'work_mem', '1.5e4', '15000'],
   ['all', 'work_mem', '65500B', '64'], // 63.96 kB → 64
   ['all', 'work_mem', '64 MB', '65536'],
   ['all', 'work_mem', ' 64MB ', '65536'],
@@ -94,25 +122,104 @@ const CASES: Case[] = [
   [14, 'wal_compression', 'yes', 'on'], // still a bool in 14
   [17, 'transaction_buffers', '0', '0'],
   [17, 'transaction_buffers', '32', '32'],
-  ['all', 'shared_buffers', '256mb', { message: 'invalid value for parameter "shared_buffers": "256mb"', hint: MEMORY_HINT }],
-  ['all', 'work_mem', '12parsecs', { message: 'invalid value for parameter "work_mem": "12parsecs"', hint: MEMORY_HINT }],
+  [
+    'all',
+    'shared_buffers',
+    '256mb',
+    { message: 'invalid value for parameter "shared_buffers": "256mb"', hint: MEMORY_HINT },
+  ],
+  [
+    'all',
+    'work_mem',
+    '12parsecs',
+    { message: 'invalid value for parameter "work_mem": "12parsecs"', hint: MEMORY_HINT },
+  ],
   ['all', 'work_mem', '08', { message: 'invalid value for parameter "work_mem": "08"', hint: MEMORY_HINT }],
-  ['all', 'checkpoint_timeout', '5m', { message: 'invalid value for parameter "checkpoint_timeout": "5m"', hint: TIME_HINT }],
-  ['all', 'work_mem', '99999999999', { message: 'invalid value for parameter "work_mem": "99999999999"', hint: 'Value exceeds integer range.' }],
+  [
+    'all',
+    'checkpoint_timeout',
+    '5m',
+    { message: 'invalid value for parameter "checkpoint_timeout": "5m"', hint: TIME_HINT },
+  ],
+  [
+    'all',
+    'work_mem',
+    '99999999999',
+    { message: 'invalid value for parameter "work_mem": "99999999999"', hint: 'Value exceeds integer range.' },
+  ],
   ['all', 'shared_buffers', '', { message: 'invalid value for parameter "shared_buffers": ""' }],
   ['all', 'max_connections', '10MB', { message: 'invalid value for parameter "max_connections": "10MB"' }],
   ['all', 'hash_mem_multiplier', '1e400', { message: 'invalid value for parameter "hash_mem_multiplier": "1e400"' }],
-  ['all', 'huge_pages', 'maybe', { message: 'invalid value for parameter "huge_pages": "maybe"', hint: 'Available values: off, on, try.' }],
+  [
+    'all',
+    'huge_pages',
+    'maybe',
+    { message: 'invalid value for parameter "huge_pages": "maybe"', hint: 'Available values: off, on, try.' },
+  ],
   ['all', 'enable_seqscan', 'o', { message: 'parameter "enable_seqscan" requires a Boolean value' }],
-  [13, 'shared_buffers', '100kB', { message: '12 8kB is outside the valid range for parameter "shared_buffers" (16 .. 1073741823)' }],
-  [16, 'shared_buffers', '100kB', { message: '12 8kB is outside the valid range for parameter "shared_buffers" (16 .. 1073741823)' }],
-  [17, 'shared_buffers', '100kB', { message: '12 8kB is outside the valid range for parameter "shared_buffers" (16 8kB .. 1073741823 8kB)' }],
-  [18, 'work_mem', '1.5', { message: '2 kB is outside the valid range for parameter "work_mem" (64 kB .. 2147483647 kB)' }],
-  [13, 'hash_mem_multiplier', '0.5', { message: '0.5 is outside the valid range for parameter "hash_mem_multiplier" (1 .. 1000)' }],
-  [18, 'vacuum_cost_delay', '200', { message: '200 ms is outside the valid range for parameter "vacuum_cost_delay" (0 ms .. 100 ms)' }],
-  [17, 'transaction_buffers', '100', { message: 'invalid value for parameter "transaction_buffers": 100', detail: '"transaction_buffers" must be a multiple of 16' }],
-  [18, 'notify_buffers', '20', { message: 'invalid value for parameter "notify_buffers": 20', detail: '"notify_buffers" must be a multiple of 16.' }],
-  [16, 'vacuum_buffer_usage_limit', '100', { message: 'invalid value for parameter "vacuum_buffer_usage_limit": 100', detail: '"vacuum_buffer_usage_limit" must be 0 or between 128 kB and 16777216 kB' }],
+  [
+    13,
+    'shared_buffers',
+    '100kB',
+    { message: '12 8kB is outside the valid range for parameter "shared_buffers" (16 .. 1073741823)' },
+  ],
+  [
+    16,
+    'shared_buffers',
+    '100kB',
+    { message: '12 8kB is outside the valid range for parameter "shared_buffers" (16 .. 1073741823)' },
+  ],
+  [
+    17,
+    'shared_buffers',
+    '100kB',
+    { message: '12 8kB is outside the valid range for parameter "shared_buffers" (16 8kB .. 1073741823 8kB)' },
+  ],
+  [
+    18,
+    'work_mem',
+    '1.5',
+    { message: '2 kB is outside the valid range for parameter "work_mem" (64 kB .. 2147483647 kB)' },
+  ],
+  [
+    13,
+    'hash_mem_multiplier',
+    '0.5',
+    { message: '0.5 is outside the valid range for parameter "hash_mem_multiplier" (1 .. 1000)' },
+  ],
+  [
+    18,
+    'vacuum_cost_delay',
+    '200',
+    { message: '200 ms is outside the valid range for parameter "vacuum_cost_delay" (0 ms .. 100 ms)' },
+  ],
+  [
+    17,
+    'transaction_buffers',
+    '100',
+    {
+      message: 'invalid value for parameter "transaction_buffers": 100',
+      detail: '"transaction_buffers" must be a multiple of 16',
+    },
+  ],
+  [
+    18,
+    'notify_buffers',
+    '20',
+    {
+      message: 'invalid value for parameter "notify_buffers": 20',
+      detail: '"notify_buffers" must be a multiple of 16.',
+    },
+  ],
+  [
+    16,
+    'vacuum_buffer_usage_limit',
+    '100',
+    {
+      message: 'invalid value for parameter "vacuum_buffer_usage_limit": 100',
+      detail: '"vacuum_buffer_usage_limit" must be 0 or between 128 kB and 16777216 kB',
+    },
+  ],
   [17, 'max_connections', '262143', { message: 'invalid value for parameter "max_connections": 262143' }],
   [18, 'max_connections', '262143', '262143'], // 18 checks the process count at postmaster start instead
 ];
@@ -136,19 +243,93 @@ describe('parseSettingValue: hand-worked table', () => {
 });
 
 const NUMERIC = [
-  'shared_buffers', 'work_mem', 'maintenance_work_mem', 'autovacuum_work_mem', 'temp_buffers', 'wal_buffers',
-  'max_connections', 'max_worker_processes', 'autovacuum_max_workers', 'max_wal_senders', 'hash_mem_multiplier',
-  'track_activity_query_size', 'logical_decoding_work_mem', 'max_wal_size', 'vacuum_buffer_usage_limit',
-  'transaction_buffers', 'notify_buffers', 'multixact_member_buffers', 'checkpoint_timeout', 'vacuum_cost_delay',
-  'max_locks_per_transaction', 'min_dynamic_shared_memory',
+  'shared_buffers',
+  'work_mem',
+  'maintenance_work_mem',
+  'autovacuum_work_mem',
+  'temp_buffers',
+  'wal_buffers',
+  'max_connections',
+  'max_worker_processes',
+  'autovacuum_max_workers',
+  'max_wal_senders',
+  'hash_mem_multiplier',
+  'track_activity_query_size',
+  'logical_decoding_work_mem',
+  'max_wal_size',
+  'vacuum_buffer_usage_limit',
+  'transaction_buffers',
+  'notify_buffers',
+  'multixact_member_buffers',
+  'checkpoint_timeout',
+  'vacuum_cost_delay',
+  'max_locks_per_transaction',
+  'min_dynamic_shared_memory',
 ];
 const WORDS = [
-  'huge_pages', 'shared_memory_type', 'dynamic_shared_memory_type', 'wal_level', 'enable_seqscan', 'io_method',
-  'wal_compression', 'default_toast_compression',
+  'huge_pages',
+  'shared_memory_type',
+  'dynamic_shared_memory_type',
+  'wal_level',
+  'enable_seqscan',
+  'io_method',
+  'wal_compression',
+  'default_toast_compression',
 ];
-const UNITS = ['', '', 'B', 'kB', 'MB', 'GB', 'TB', 'kb', 'KB', 'mb', 'Mb', 'k', 'us', 'ms', 's', 'min', 'h', 'd', 'm', 'MBs', 'x'];
-const SPELLINGS = ['on', 'off', 'try', 'true', 'false', 'yes', 'no', '1', '0', 'of', 'o', 't', 'mmap', 'sysv', 'posix',
-  'replica', 'hot_standby', 'archive', 'minimal', 'logical', 'worker', 'sync', 'maybe', '', 'lz4', 'zstd', 'pglz', 'io_uring', 'LZ4'];
+const UNITS = [
+  '',
+  '',
+  'B',
+  'kB',
+  'MB',
+  'GB',
+  'TB',
+  'kb',
+  'KB',
+  'mb',
+  'Mb',
+  'k',
+  'us',
+  'ms',
+  's',
+  'min',
+  'h',
+  'd',
+  'm',
+  'MBs',
+  'x',
+];
+const SPELLINGS = [
+  'on',
+  'off',
+  'try',
+  'true',
+  'false',
+  'yes',
+  'no',
+  '1',
+  '0',
+  'of',
+  'o',
+  't',
+  'mmap',
+  'sysv',
+  'posix',
+  'replica',
+  'hot_standby',
+  'archive',
+  'minimal',
+  'logical',
+  'worker',
+  'sync',
+  'maybe',
+  '',
+  'lz4',
+  'zstd',
+  'pglz',
+  'io_uring',
+  'LZ4',
+];
 
 const MEMORY_UNITS = ['', 'B', 'kB', 'MB', 'GB', 'TB'];
 const TIME_UNITS = ['', 'us', 'ms', 's', 'min', 'h', 'd'];
@@ -182,7 +363,7 @@ function generateValue(rand: () => number, name: string, def: GucDefinition): st
 function serverError(stderr: string): { message: string; hint?: string; detail?: string } {
   const out: { message: string; hint?: string; detail?: string } = { message: '' };
   for (const line of stderr.split('\n')) {
-    const m = /(FATAL|HINT|DETAIL):  (.*)$/.exec(line);
+    const m = /(FATAL|HINT|DETAIL): {2}(.*)$/.exec(line);
     if (!m) continue;
     if (m[1] === 'FATAL') out.message = m[2]!;
     else if (m[1] === 'HINT') out.hint = m[2]!;
@@ -196,30 +377,36 @@ const PER_VERSION = 80;
 
 describe('parseSettingValue agrees with the real servers (postgres -C)', () => {
   // The embedded 13–18 and Debian's 15, each judged with its build's catalog.
-  const servers = requireServers('parseSettingValue oracle', { embedded: SUPPORTED_VERSIONS, distribution: DISTRIBUTION_VERSIONS });
-  it.skipIf(servers.length === 0)('accepts and rejects exactly what each server does, with the same value and message', () => {
-    const rand = prng(20240613);
-    let compared = 0;
-    let accepted = 0;
-    for (const { version: major, build } of servers) {
-      const version = major as PgVersion;
-      const names = [...NUMERIC, ...WORDS].filter((n) => findGuc(version, n));
-      for (let i = 0; i < PER_VERSION; i++) {
-        const name = names[Math.floor(rand() * names.length)]!;
-        const def = findGuc(version, name, build)!;
-        const raw = generateValue(rand, name, def);
-        const ours = parseSettingValue(version, def, raw);
-        const server = postgresC(version, name, { settings: { [name]: raw }, build });
-        const label = `${version} ${name}=${JSON.stringify(raw)}`;
-        if (server.ok) expect(ours, label).toMatchObject({ ok: true, setting: server.value });
-        else expect(ours, `${label}\n${server.stderr}`).toEqual({ ok: false, ...serverError(server.stderr) });
-        compared++;
-        if (server.ok) accepted++;
-      }
-    }
-    expect(compared).toBe(PER_VERSION * servers.length);
-    // Both outcomes must be exercised, or the comparison proves little.
-    expect(accepted).toBeGreaterThan(compared / 5);
-    expect(accepted).toBeLessThan((compared * 4) / 5);
+  const servers = requireServers('parseSettingValue oracle', {
+    embedded: SUPPORTED_VERSIONS,
+    distribution: DISTRIBUTION_VERSIONS,
   });
+  it.skipIf(servers.length === 0)(
+    'accepts and rejects exactly what each server does, with the same value and message',
+    () => {
+      const rand = prng(20240613);
+      let compared = 0;
+      let accepted = 0;
+      for (const { version: major, build } of servers) {
+        const version = major as PgVersion;
+        const names = [...NUMERIC, ...WORDS].filter((n) => findGuc(version, n));
+        for (let i = 0; i < PER_VERSION; i++) {
+          const name = names[Math.floor(rand() * names.length)]!;
+          const def = findGuc(version, name, build)!;
+          const raw = generateValue(rand, name, def);
+          const ours = parseSettingValue(version, def, raw);
+          const server = postgresC(version, name, { settings: { [name]: raw }, build });
+          const label = `${version} ${name}=${JSON.stringify(raw)}`;
+          if (server.ok) expect(ours, label).toMatchObject({ ok: true, setting: server.value });
+          else expect(ours, `${label}\n${server.stderr}`).toEqual({ ok: false, ...serverError(server.stderr) });
+          compared++;
+          if (server.ok) accepted++;
+        }
+      }
+      expect(compared).toBe(PER_VERSION * servers.length);
+      // Both outcomes must be exercised, or the comparison proves little.
+      expect(accepted).toBeGreaterThan(compared / 5);
+      expect(accepted).toBeLessThan((compared * 4) / 5);
+    },
+  );
 });

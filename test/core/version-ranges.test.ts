@@ -41,17 +41,22 @@ describe('version ranges', () => {
       if (file.endsWith('versions.ts')) continue;
       const lines = code(readFileSync(file, 'utf8')).split('\n');
       lines.forEach((line, i) => {
-        if (HARD_CODED.some((r) => r.test(line))) offenders.push(`${relative(projectRoot, file)}:${i + 1}: ${line.trim()}`);
+        if (HARD_CODED.some((r) => r.test(line)))
+          offenders.push(`${relative(projectRoot, file)}:${i + 1}: ${line.trim()}`);
       });
     }
     expect(offenders).toEqual([]);
   });
 
   it('the published schema and the help show the supported range', async () => {
-    const json = z.toJSONSchema(planReportSchema) as unknown as { properties: { pgVersion: { minimum: number; maximum: number } } };
+    const json = z.toJSONSchema(planReportSchema) as unknown as {
+      properties: { pgVersion: { minimum: number; maximum: number } };
+    };
     expect(json.properties.pgVersion).toMatchObject({ minimum: first, maximum: last });
     const help = (await runCli(['plan', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(help).toContain(`(choices: ${SUPPORTED_VERSIONS.map((v) => `"${v}"`).join(', ')})`);
-    expect((await runCli(['plan', '--pg-version', '12'])).stderr).toContain(`use one of ${SUPPORTED_VERSIONS.join(', ')}`);
+    expect((await runCli(['plan', '--pg-version', '12'])).stderr).toContain(
+      `use one of ${SUPPORTED_VERSIONS.join(', ')}`,
+    );
   });
 });

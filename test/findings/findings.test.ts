@@ -56,16 +56,26 @@ describe('worst-case-exceeds-ram and low-headroom', () => {
 
 describe('shared-memory-exceeds-ram', () => {
   it('fires when the segment alone is larger than RAM', () => {
-    expect(ids(plan({ settings: { shared_buffers: '4GB' }, ramBytes: 2 * GiB }))).toContain('shared-memory-exceeds-ram');
-    expect(ids(plan({ settings: { shared_buffers: '1GB' }, ramBytes: 2 * GiB }))).not.toContain('shared-memory-exceeds-ram');
+    expect(ids(plan({ settings: { shared_buffers: '4GB' }, ramBytes: 2 * GiB }))).toContain(
+      'shared-memory-exceeds-ram',
+    );
+    expect(ids(plan({ settings: { shared_buffers: '1GB' }, ramBytes: 2 * GiB }))).not.toContain(
+      'shared-memory-exceeds-ram',
+    );
   });
 });
 
 describe('shared-buffers-share', () => {
   it('warns above 40% of RAM, notes below 10% of a large machine, silent at 25%', () => {
-    expect(find(plan({ settings: { shared_buffers: '8GB' }, ramBytes: 16 * GiB }), 'shared-buffers-share')[0]?.severity).toBe('warning');
-    expect(find(plan({ settings: { shared_buffers: '128MB' }, ramBytes: 16 * GiB }), 'shared-buffers-share')[0]?.severity).toBe('info');
-    expect(ids(plan({ settings: { shared_buffers: '4GB' }, ramBytes: 16 * GiB }))).not.toContain('shared-buffers-share');
+    expect(
+      find(plan({ settings: { shared_buffers: '8GB' }, ramBytes: 16 * GiB }), 'shared-buffers-share')[0]?.severity,
+    ).toBe('warning');
+    expect(
+      find(plan({ settings: { shared_buffers: '128MB' }, ramBytes: 16 * GiB }), 'shared-buffers-share')[0]?.severity,
+    ).toBe('info');
+    expect(ids(plan({ settings: { shared_buffers: '4GB' }, ramBytes: 16 * GiB }))).not.toContain(
+      'shared-buffers-share',
+    );
   });
 });
 
@@ -108,11 +118,16 @@ describe('huge-pages', () => {
 describe('autovacuum-memory', () => {
   it('warns when autovacuum can take more than 10% of RAM', () => {
     const analysis = plan({ settings: { maintenance_work_mem: '1GB' }, ramBytes: 16 * GiB });
-    expect(find(analysis, 'autovacuum-memory')[0]).toMatchObject({ severity: 'warning', setting: 'maintenance_work_mem' });
+    expect(find(analysis, 'autovacuum-memory')[0]).toMatchObject({
+      severity: 'warning',
+      setting: 'maintenance_work_mem',
+    });
     expect(ids(plan({ ramBytes: 16 * GiB }))).not.toContain('autovacuum-memory');
   });
   it('notes that before 17 more than 1 GB is never used by vacuum', () => {
-    expect(find(plan({ version: 16, settings: { maintenance_work_mem: '2GB' } }), 'autovacuum-memory')[0]?.severity).toBe('info');
+    expect(
+      find(plan({ version: 16, settings: { maintenance_work_mem: '2GB' } }), 'autovacuum-memory')[0]?.severity,
+    ).toBe('info');
     expect(ids(plan({ version: 17, settings: { maintenance_work_mem: '2GB' } }))).not.toContain('autovacuum-memory');
   });
 });
@@ -123,15 +138,25 @@ describe('parallel-work-mem', () => {
     expect(ids(plan({ workload: { parallel: false } }))).not.toContain('parallel-work-mem');
   });
   it('is a warning when the workers can take more than 10% of RAM', () => {
-    expect(find(plan({ settings: { work_mem: '256MB' }, ramBytes: 16 * GiB }), 'parallel-work-mem')[0]?.severity).toBe('warning');
+    expect(find(plan({ settings: { work_mem: '256MB' }, ramBytes: 16 * GiB }), 'parallel-work-mem')[0]?.severity).toBe(
+      'warning',
+    );
   });
 });
 
 describe('server refuses to start', () => {
-  it('reserved-connections-exceed-max uses the version\'s wording', () => {
-    const v16 = find(plan({ version: 16, settings: { max_connections: '10', reserved_connections: '7' } }), 'reserved-connections-exceed-max')[0];
-    expect(v16!.message).toContain('superuser_reserved_connections (3) plus reserved_connections (7) must be less than max_connections (10)');
-    const v18 = find(plan({ version: 18, settings: { max_connections: '10', reserved_connections: '7' } }), 'reserved-connections-exceed-max')[0];
+  it("reserved-connections-exceed-max uses the version's wording", () => {
+    const v16 = find(
+      plan({ version: 16, settings: { max_connections: '10', reserved_connections: '7' } }),
+      'reserved-connections-exceed-max',
+    )[0];
+    expect(v16!.message).toContain(
+      'superuser_reserved_connections (3) plus reserved_connections (7) must be less than max_connections (10)',
+    );
+    const v18 = find(
+      plan({ version: 18, settings: { max_connections: '10', reserved_connections: '7' } }),
+      'reserved-connections-exceed-max',
+    )[0];
     expect(v18!.message).toContain('"superuser_reserved_connections" (3) plus "reserved_connections" (7)');
     const v13 = find(plan({ version: 13, settings: { max_connections: '3' } }), 'reserved-connections-exceed-max')[0];
     expect(v13!.message).toContain('superuser_reserved_connections (3) must be less than max_connections (3)');
@@ -139,7 +164,9 @@ describe('server refuses to start', () => {
   });
 
   it('too-many-processes fires beyond 262143 process slots', () => {
-    expect(ids(plan({ settings: { max_connections: '262000', max_worker_processes: '1000' } }))).toContain('too-many-processes');
+    expect(ids(plan({ settings: { max_connections: '262000', max_worker_processes: '1000' } }))).toContain(
+      'too-many-processes',
+    );
     expect(ids(plan({ settings: { max_connections: '10000' } }))).not.toContain('too-many-processes');
   });
 

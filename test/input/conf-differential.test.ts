@@ -52,7 +52,11 @@ function runPostgresC(version: PgVersion, build: BuildName, dataDir: string, nam
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ ok: code === 0, stdout: Buffer.concat(out).toString('utf8').trim(), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        ok: code === 0,
+        stdout: Buffer.concat(out).toString('utf8').trim(),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
   });
 }
@@ -61,7 +65,7 @@ function runPostgresC(version: PgVersion, build: BuildName, dataDir: string, nam
 export function serverComplaints(stderr: string): string[] {
   const entries: string[] = [];
   for (const raw of stderr.split('\n')) {
-    const m = /^(?:\S+ \S+ \S+ \[\d+\] )?(LOG|HINT|DETAIL|FATAL|WARNING):  (.*)$/.exec(raw);
+    const m = /^(?:\S+ \S+ \S+ \[\d+\] )?(LOG|HINT|DETAIL|FATAL|WARNING): {2}(.*)$/.exec(raw);
     if (!m) continue;
     const [, level, text] = m;
     if (level === 'LOG' && text!.startsWith('skipping missing configuration file')) continue;
@@ -74,7 +78,10 @@ export function serverComplaints(stderr: string): string[] {
 
 function pgmemComplaints(issues: ConfIssue[]): string[] {
   return issues.map(
-    (i) => i.message + (i.detail !== undefined ? ` | DETAIL: ${i.detail}` : '') + (i.hint !== undefined ? ` | HINT: ${i.hint}` : ''),
+    (i) =>
+      i.message +
+      (i.detail !== undefined ? ` | DETAIL: ${i.detail}` : '') +
+      (i.hint !== undefined ? ` | HINT: ${i.hint}` : ''),
   );
 }
 
@@ -114,13 +121,19 @@ const buildCases: ConfCase[] = BUILD_FILES.map((text, i) => ({
   dirs: [],
 }));
 
-const servers = requireServers('conf differential', { embedded: SUPPORTED_VERSIONS, distribution: DISTRIBUTION_VERSIONS });
+const servers = requireServers('conf differential', {
+  embedded: SUPPORTED_VERSIONS,
+  distribution: DISTRIBUTION_VERSIONS,
+});
 const cases = [...generateConfCases(SEED, CASES), ...buildCases];
 const root = scratchDir('pgmem-confdiff-');
 const written = cases.map((c) => ({ c, dir: join(root, c.id), main: writeConfCase(c, join(root, c.id)) }));
 
 function describeCase(c: ConfCase): string {
-  return [...c.files].map(([p, b]) => `--- ${p}\n${new TextDecoder().decode(b)}`).join('\n') + (c.dirs.length ? `\n(dirs: ${c.dirs.join(', ')})` : '');
+  return (
+    [...c.files].map(([p, b]) => `--- ${p}\n${new TextDecoder().decode(b)}`).join('\n') +
+    (c.dirs.length ? `\n(dirs: ${c.dirs.join(', ')})` : '')
+  );
 }
 
 describe.skipIf(servers.length === 0)('postgresql.conf reader agrees with the real servers', () => {
@@ -135,7 +148,12 @@ describe.skipIf(servers.length === 0)('postgresql.conf reader agrees with the re
         const result = readConfiguration(version, main, nodeConfFileSystem(root), { build });
         const text = [...c.files.values()].map((b) => new TextDecoder().decode(b).toLowerCase()).join('\n');
         const names = [...MEMORY_SETTINGS, ...BUILD_SETTINGS].filter(
-          (n) => findGuc(version, n, build) && (result.effective.has(n) || text.includes(n) || (n === 'work_mem' && text.includes('sort_mem')) || (n === 'maintenance_work_mem' && text.includes('vacuum_mem'))),
+          (n) =>
+            findGuc(version, n, build) &&
+            (result.effective.has(n) ||
+              text.includes(n) ||
+              (n === 'work_mem' && text.includes('sort_mem')) ||
+              (n === 'maintenance_work_mem' && text.includes('vacuum_mem'))),
         );
         if (names.length === 0) names.push('work_mem');
         const runs = await Promise.all(names.map((n) => runPostgresC(version, build, dir, n)));

@@ -16,7 +16,6 @@ import { memoryFs } from '../support/memory-fs.js';
 
 const enc = new TextEncoder();
 
-
 function tokens(text: string): [string, string][] {
   const bytes = enc.encode(text);
   const lexer = new ConfLexer(bytes);
@@ -67,7 +66,8 @@ describe('scanner (guc-file.l token classes, longest match then first rule)', ()
   });
 
   it('unescapes as GUC_scanstr does, stopping at a NUL', () => {
-    const un = (s: string | Uint8Array) => new TextDecoder().decode(unescapeConfString(typeof s === 'string' ? enc.encode(s) : s));
+    const un = (s: string | Uint8Array) =>
+      new TextDecoder().decode(unescapeConfString(typeof s === 'string' ? enc.encode(s) : s));
     expect(un("'a''b'")).toBe("a'b");
     expect(un("'\\b\\f\\n\\r\\t'")).toBe('\b\f\n\r\t');
     expect(un("'a\\101b\\7777'")).toBe('aAb\u00ff7'.replace('\u00ff', '\ufffd')); // \777 → byte 0xFF
@@ -152,7 +152,9 @@ describe('readConfiguration', () => {
     expect(r.effective.get('shared_buffers')).toMatchObject({ setting: '262144', file: '/d/conf.d/2.conf' });
     expect(r.effective.get('maintenance_work_mem')?.setting).toBe('131072');
     expect(r.effective.get('temp_buffers')?.setting).toBe('2048');
-    expect(readConfiguration(18, '/d/postgresql.conf', fs, { autoConf: null }).effective.get('work_mem')?.setting).toBe('2048');
+    expect(readConfiguration(18, '/d/postgresql.conf', fs, { autoConf: null }).effective.get('work_mem')?.setting).toBe(
+      '2048',
+    );
   });
 
   it('reports include failures as the server does', () => {
@@ -193,11 +195,23 @@ describe('readConfiguration', () => {
         message: 'unrecognized configuration parameter "shared_bufferz" in file "/d/postgresql.conf" line 1',
       },
     ]);
-    const values = memoryFs({ '/d/postgresql.conf': "WORK_MEM = 12parsecs\nshared_buffers = 1\nmyext.x = 'anything'\n" });
+    const values = memoryFs({
+      '/d/postgresql.conf': "WORK_MEM = 12parsecs\nshared_buffers = 1\nmyext.x = 'anything'\n",
+    });
     const r13 = readConfiguration(13, '/d/postgresql.conf', values);
     expect(r13.issues.map((i) => [i.kind, i.line, i.message, i.hint])).toEqual([
-      ['invalid-value', 1, 'invalid value for parameter "WORK_MEM": "12parsecs"', 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".'],
-      ['invalid-value', 2, '1 8kB is outside the valid range for parameter "shared_buffers" (16 .. 1073741823)', undefined],
+      [
+        'invalid-value',
+        1,
+        'invalid value for parameter "WORK_MEM": "12parsecs"',
+        'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".',
+      ],
+      [
+        'invalid-value',
+        2,
+        '1 8kB is outside the valid range for parameter "shared_buffers" (16 .. 1073741823)',
+        undefined,
+      ],
     ]);
     expect(r13.effective.get('myext.x')).toMatchObject({ setting: 'anything', known: false });
     expect(messages(readConfiguration(18, '/d/postgresql.conf', values).issues)[0]).toBe(
@@ -216,7 +230,9 @@ describe('readConfiguration', () => {
 
   it('resolves a relative main file against the file system cwd and stops at a missing one', () => {
     const fs = memoryFs({ '/work/pg/postgresql.conf': 'work_mem = 8MB\n' });
-    expect(readConfiguration(18, 'pg/postgresql.conf', fs).effective.get('work_mem')?.file).toBe('/work/pg/postgresql.conf');
+    expect(readConfiguration(18, 'pg/postgresql.conf', fs).effective.get('work_mem')?.file).toBe(
+      '/work/pg/postgresql.conf',
+    );
     expect(readConfiguration(18, '/nope.conf', fs).issues[0]?.kind).toBe('include');
   });
 
@@ -230,9 +246,15 @@ describe('readConfiguration', () => {
       },
     };
     expect(readConfiguration(18, '/d/postgresql.conf', big).issues.map((i) => i.kind)).toEqual(['limit']);
-    const longLine = memoryFs({ '/d/postgresql.conf': `myext.x = '${'9'.repeat(1_000_000)}' # ${'#'.repeat(1_000_000)}\nwork_mem = 4MB\n` });
+    const longLine = memoryFs({
+      '/d/postgresql.conf': `myext.x = '${'9'.repeat(1_000_000)}' # ${'#'.repeat(1_000_000)}\nwork_mem = 4MB\n`,
+    });
     const r = readConfiguration(18, '/d/postgresql.conf', longLine);
-    expect([r.issues, r.effective.get('myext.x')?.setting.length, r.effective.get('work_mem')?.line]).toEqual([[], 1_000_000, 2]);
+    expect([r.issues, r.effective.get('myext.x')?.setting.length, r.effective.get('work_mem')?.line]).toEqual([
+      [],
+      1_000_000,
+      2,
+    ]);
   });
 });
 
@@ -251,7 +273,11 @@ describe('regression corpus (expected outcomes from the real servers, see conf-c
         const want = expected[String(version)];
         if (!want) continue;
         const r = readConfiguration(version as PgVersion, file, memoryFs({ [file]: new Uint8Array(bytes) }));
-        const lines = r.issues.flatMap((i) => [i.message, ...(i.detail ? [i.detail] : []), ...(i.hint ? [i.hint] : [])]);
+        const lines = r.issues.flatMap((i) => [
+          i.message,
+          ...(i.detail ? [i.detail] : []),
+          ...(i.hint ? [i.hint] : []),
+        ]);
         expect({ version, ok: r.issues.length === 0, lines: lines.map((l) => l.replaceAll(file, '$FILE')) }).toEqual({
           version,
           ok: want.ok,

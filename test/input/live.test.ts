@@ -48,7 +48,7 @@ describe('parseConninfo: key=value', () => {
     expect(parseConninfo('   ')).toEqual({});
   });
 
-  it('gives libpq\'s errors, never with the values', () => {
+  it("gives libpq's errors, never with the values", () => {
     expect(failure(() => parseConninfo('password=Secret-1 bogus')).message).toBe(
       'missing "=" after "bogus" in connection info string',
     );
@@ -77,12 +77,18 @@ describe('parseConninfo: URIs', () => {
     });
     expect(parseConninfo('postgresql://[::1]:5433')).toEqual({ host: '::1', port: '5433' });
     expect(parseConninfo('postgresql://')).toEqual({});
-    expect(parseConninfo('postgresql:///db?host=/tmp&ssl=true')).toEqual({ dbname: 'db', host: '/tmp', sslmode: 'require' });
+    expect(parseConninfo('postgresql:///db?host=/tmp&ssl=true')).toEqual({
+      dbname: 'db',
+      host: '/tmp',
+      sslmode: 'require',
+    });
     expect(parseConninfo('postgresql://u@h')).toEqual({ user: 'u', host: 'h' });
   });
 
   it('rejects unknown parameters and bad escapes', () => {
-    expect(failure(() => parseConninfo('postgresql://h/db?nope=1')).message).toBe('invalid URI query parameter: "nope"');
+    expect(failure(() => parseConninfo('postgresql://h/db?nope=1')).message).toBe(
+      'invalid URI query parameter: "nope"',
+    );
     expect(failure(() => parseConninfo('postgresql://h/db?channel_binding=require')).message).toBe(
       'connection option "channel_binding" is not supported by pgmem',
     );
@@ -93,9 +99,23 @@ describe('parseConninfo: URIs', () => {
 
 describe('resolveTarget', () => {
   it('takes the connection string over the environment over the defaults', () => {
-    const env = { PGHOST: 'envhost', PGPORT: '6000', PGUSER: 'envuser', PGDATABASE: 'envdb', PGPASSWORD: 'envpw', PGSSLMODE: 'disable' };
+    const env = {
+      PGHOST: 'envhost',
+      PGPORT: '6000',
+      PGUSER: 'envuser',
+      PGDATABASE: 'envdb',
+      PGPASSWORD: 'envpw',
+      PGSSLMODE: 'disable',
+    };
     const target = resolveTarget('host=h user=u', env, 'osuser');
-    expect(target).toMatchObject({ host: 'h', port: 6000, user: 'u', database: 'envdb', password: 'envpw', sslmode: 'disable' });
+    expect(target).toMatchObject({
+      host: 'h',
+      port: 6000,
+      user: 'u',
+      database: 'envdb',
+      password: 'envpw',
+      sslmode: 'disable',
+    });
     expect(resolveTarget(undefined, env, 'osuser')).toMatchObject({ host: 'envhost', user: 'envuser' });
   });
 
@@ -135,14 +155,20 @@ describe('redactConninfo', () => {
     expect(redactConninfo('connection to server at "127.0.0.1", port 5432 failed: Connection refused')).toBe(
       'connection to server at "127.0.0.1", port 5432 failed: Connection refused',
     );
-    expect(redactConninfo('bad postgresql://me:1@127.0.0.1:5432/db?sslmode=disable')).toBe('bad postgresql://me:********@127.0.0.1:5432/db?sslmode=disable');
+    expect(redactConninfo('bad postgresql://me:1@127.0.0.1:5432/db?sslmode=disable')).toBe(
+      'bad postgresql://me:********@127.0.0.1:5432/db?sslmode=disable',
+    );
     expect(redactConninfo('postgres://me:p%40ss@h/db')).toBe('postgres://me:********@h/db');
-    expect(redactConninfo('postgresql://me@h/db?password=1&sslmode=require')).toBe('postgresql://me@h/db?password=********&sslmode=require');
+    expect(redactConninfo('postgresql://me@h/db?password=1&sslmode=require')).toBe(
+      'postgresql://me@h/db?password=********&sslmode=require',
+    );
     expect(redactConninfo("host=h password='it\\'s secret' user=u")).toBe('host=h password=******** user=u');
     expect(redactConninfo('host=h password = 1 port=1')).toBe('host=h password = ******** port=1');
     expect(redactConninfo('PGPASSWORD=1 pgmem inspect')).toBe('PGPASSWORD=******** pgmem inspect');
     // The URI's user and host, and a password-free message mentioning passwords, stay as they are.
-    expect(redactConninfo('password authentication failed for user "1"')).toBe('password authentication failed for user "1"');
+    expect(redactConninfo('password authentication failed for user "1"')).toBe(
+      'password authentication failed for user "1"',
+    );
   });
 });
 
@@ -171,7 +197,7 @@ const row = (name: string, setting: string, source: string, extra: Partial<PgSet
 });
 
 describe('liveAssignments', () => {
-  it('keeps the server\'s own values with their file and line, and leaves defaults and session values to the engine', () => {
+  it("keeps the server's own values with their file and line, and leaves defaults and session values to the engine", () => {
     const rows = [
       row('shared_buffers', '16384', 'configuration file', { sourcefile: '/d/postgresql.conf', sourceline: 12 }),
       row('max_connections', '50', 'configuration file'),
@@ -205,9 +231,33 @@ describe('liveSection', () => {
       row('shared_memory_size', '143', 'default', { unit: 'MB', context: 'internal' }),
     ],
     fileSettings: [
-      { sourcefile: '/d/postgresql.conf', sourceline: 3, seqno: 1, name: 'shared_buffers', setting: '128MB', applied: false, error: null },
-      { sourcefile: '/d/postgresql.auto.conf', sourceline: 3, seqno: 2, name: 'shared_buffers', setting: '1GB', applied: false, error: 'setting could not be applied' },
-      { sourcefile: '/d/postgresql.auto.conf', sourceline: 4, seqno: 3, name: 'max_connections', setting: 'many', applied: false, error: 'invalid value' },
+      {
+        sourcefile: '/d/postgresql.conf',
+        sourceline: 3,
+        seqno: 1,
+        name: 'shared_buffers',
+        setting: '128MB',
+        applied: false,
+        error: null,
+      },
+      {
+        sourcefile: '/d/postgresql.auto.conf',
+        sourceline: 3,
+        seqno: 2,
+        name: 'shared_buffers',
+        setting: '1GB',
+        applied: false,
+        error: 'setting could not be applied',
+      },
+      {
+        sourcefile: '/d/postgresql.auto.conf',
+        sourceline: 4,
+        seqno: 3,
+        name: 'max_connections',
+        setting: 'many',
+        applied: false,
+        error: 'invalid value',
+      },
     ],
     fileSettingsError: null,
     activity: [
@@ -220,7 +270,12 @@ describe('liveSection', () => {
     jitAvailable: false,
     gssBuffer: false,
   };
-  const build = { profile: 'embedded', source: 'server', detected: 'embedded', evidence: detectBuild(16, snapshot).evidence } as const;
+  const build = {
+    profile: 'embedded',
+    source: 'server',
+    detected: 'embedded',
+    evidence: detectBuild(16, snapshot).evidence,
+  } as const;
 
   it('counts processes, compares shared memory and lists pending restarts with the file value', () => {
     expect(liveSection(snapshot, { sharedBytes: 149_536_000, worstCaseBackends: 97 }, build)).toEqual({
@@ -245,7 +300,11 @@ describe('liveSection', () => {
 
   it('says why the allocated figure is missing', () => {
     const live = liveSection(
-      { ...snapshot, allocatedSharedBytes: null, allocatedSharedError: 'permission denied for view pg_shmem_allocations' },
+      {
+        ...snapshot,
+        allocatedSharedBytes: null,
+        allocatedSharedError: 'permission denied for view pg_shmem_allocations',
+      },
       { sharedBytes: 1, worstCaseBackends: 1 },
       build,
     );
@@ -272,7 +331,12 @@ describe('detectBuild', () => {
   ];
 
   it("a distribution build by every option it shows (Debian's 15: JIT, lz4, zstd, GSS buffer)", () => {
-    const snapshot = { ...base, settings: settings(['pglz', 'lz4'], ['pglz', 'lz4', 'zstd', 'on', 'off']), jitAvailable: true, gssBuffer: true };
+    const snapshot = {
+      ...base,
+      settings: settings(['pglz', 'lz4'], ['pglz', 'lz4', 'zstd', 'on', 'off']),
+      jitAvailable: true,
+      gssBuffer: true,
+    };
     expect(detectBuild(15, snapshot)).toEqual({
       build: 'distribution',
       evidence: { llvm: true, lz4: true, zstd: true, gssapi: true, liburing: null },
@@ -280,7 +344,12 @@ describe('detectBuild', () => {
   });
 
   it('an embedded build when the options it shows are absent', () => {
-    const snapshot = { ...base, settings: settings(['pglz'], ['pglz', 'on', 'off']), jitAvailable: false, gssBuffer: false };
+    const snapshot = {
+      ...base,
+      settings: settings(['pglz'], ['pglz', 'on', 'off']),
+      jitAvailable: false,
+      gssBuffer: false,
+    };
     expect(detectBuild(15, snapshot)).toEqual({
       build: 'embedded',
       evidence: { llvm: false, lz4: false, zstd: false, gssapi: false, liburing: null },
@@ -288,7 +357,12 @@ describe('detectBuild', () => {
   });
 
   it('jit = off and an unreadable pg_shmem_allocations say nothing; lz4 alone still says distribution', () => {
-    const snapshot = { ...base, settings: settings(['pglz', 'lz4'], ['pglz', 'on', 'off'], 'off'), jitAvailable: false, gssBuffer: null };
+    const snapshot = {
+      ...base,
+      settings: settings(['pglz', 'lz4'], ['pglz', 'on', 'off'], 'off'),
+      jitAvailable: false,
+      gssBuffer: null,
+    };
     expect(detectBuild(15, snapshot)).toEqual({
       build: 'distribution',
       evidence: { llvm: null, lz4: true, zstd: false, gssapi: null, liburing: null },
@@ -305,7 +379,9 @@ const newest = installedVersions().at(-1);
 const libpq = newest === undefined ? null : join(binDir(newest)!, '..', 'lib', 'libpq.so.5');
 const oracleAvailable = python.status === 0 && libpq !== null && existsSync(libpq);
 if (!oracleAvailable) {
-  reportMissing('libpq conninfo oracle', [python.status !== 0 ? 'python3 with ctypes is not available' : `libpq.so.5 is not at ${libpq}`]);
+  reportMissing('libpq conninfo oracle', [
+    python.status !== 0 ? 'python3 with ctypes is not available' : `libpq.so.5 is not at ${libpq}`,
+  ]);
 }
 
 const ORACLE = `
@@ -333,25 +409,61 @@ print(json.dumps(out))
 `;
 
 function generateConninfo(random: () => number): string {
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   if (random() < 0.5) {
-    const keywords = ['host', 'port', 'user', 'dbname', 'password', 'sslmode', 'application_name', 'options', 'hots', 'keepalives', 'service'];
-    const values = ['x', '/tmp', '5432', "'a b'", "''", "'it\\'s'", "'back\\\\slash'", 'a\\ b', "'unterminated", 'p@ss:w', 'é'];
+    const keywords = [
+      'host',
+      'port',
+      'user',
+      'dbname',
+      'password',
+      'sslmode',
+      'application_name',
+      'options',
+      'hots',
+      'keepalives',
+      'service',
+    ];
+    const values = [
+      'x',
+      '/tmp',
+      '5432',
+      "'a b'",
+      "''",
+      "'it\\'s'",
+      "'back\\\\slash'",
+      'a\\ b',
+      "'unterminated",
+      'p@ss:w',
+      'é',
+    ];
     const parts: string[] = [];
     const n = 1 + Math.floor(random() * 4);
     for (let i = 0; i < n; i++) {
-      parts.push(random() < 0.05 ? pick(['bogus', '=x']) : `${pick(keywords)}${pick(['=', ' = ', '= ', ' ='])}${pick(values)}`);
+      parts.push(
+        random() < 0.05 ? pick(['bogus', '=x']) : `${pick(keywords)}${pick(['=', ' = ', '= ', ' ='])}${pick(values)}`,
+      );
     }
     return parts.join(pick([' ', '  ', '\t']));
   }
   const user = pick(['', 'me@', 'me:pw@', 'me:p%40ss@', ':pw@', 'm%65@', 'me:bad%zz@']);
   const hosts = pick(['', 'h', 'h:5433', '[::1]', '[::1]:6', '%2Ftmp', 'a,b:2', 'h:']);
   const path = pick(['', '/', '/db', '/d%20b']);
-  const query = pick(['', '?sslmode=require', '?ssl=true', '?host=/tmp&port=5', '?nope=1', '?connect_timeout=3&', '?x', '?keepalives=0', '?target_session_attrs=any']);
+  const query = pick([
+    '',
+    '?sslmode=require',
+    '?ssl=true',
+    '?host=/tmp&port=5',
+    '?nope=1',
+    '?connect_timeout=3&',
+    '?x',
+    '?keepalives=0',
+    '?target_session_attrs=any',
+  ]);
   return `${pick(['postgresql://', 'postgres://'])}${user}${hosts}${path}${query}`;
 }
 
-describe.runIf(oracleAvailable)('parseConninfo against libpq\'s PQconninfoParse', () => {
+describe.runIf(oracleAvailable)("parseConninfo against libpq's PQconninfoParse", () => {
   it('agrees on 400 generated connection strings', () => {
     const random = prng(Number(process.env.PGMEM_CONNINFO_SEED ?? 20240613));
     const cases = Array.from({ length: 400 }, () => generateConninfo(random));
@@ -375,9 +487,15 @@ describe.runIf(oracleAvailable)('parseConninfo against libpq\'s PQconninfoParse'
       } else if (Object.keys(expected.values).every((k) => (CONNINFO_KEYWORDS as readonly string[]).includes(k))) {
         expect(ours, text).toEqual(expected.values);
         compared++;
-      } else if (Object.keys(expected.values).every((k) => /^(keepalives|tcp_user_timeout)/.test(k) || (CONNINFO_KEYWORDS as readonly string[]).includes(k))) {
+      } else if (
+        Object.keys(expected.values).every(
+          (k) => /^(keepalives|tcp_user_timeout)/.test(k) || (CONNINFO_KEYWORDS as readonly string[]).includes(k),
+        )
+      ) {
         // Keepalive tuning is accepted and dropped.
-        expect(ours, text).toEqual(Object.fromEntries(Object.entries(expected.values).filter(([k]) => !k.startsWith('keepalives'))));
+        expect(ours, text).toEqual(
+          Object.fromEntries(Object.entries(expected.values).filter(([k]) => !k.startsWith('keepalives'))),
+        );
         compared++;
       } else {
         // A keyword libpq knows and pgmem does not take: refused, by name.

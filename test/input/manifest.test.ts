@@ -19,15 +19,36 @@ describe('Kubernetes manifests', () => {
 
   it('CloudNativePG Cluster and Pooler, a Deployment with the pool annotation and its autoscaler', () => {
     const m = readManifests([fixture('examples/cnpg/cluster.yaml')]);
-    expect(m.read).toEqual(['Cluster/cluster-example', 'Pooler/pooler-example-rw', 'HorizontalPodAutoscaler/web', 'Deployment/web']);
+    expect(m.read).toEqual([
+      'Cluster/cluster-example',
+      'Pooler/pooler-example-rw',
+      'HorizontalPodAutoscaler/web',
+      'Deployment/web',
+    ]);
     expect(m.skipped).toEqual(['Service/web']);
     expect(m.document).toMatchObject({
       server: {
         version: 16,
         container: { memoryLimit: 8 * GiB, shmSize: 8 * GiB },
-        settings: { max_parallel_workers: '32', max_worker_processes: '32', max_replication_slots: '32', wal_level: 'logical', shared_buffers: '2GB', work_mem: '16MB', max_connections: '200' },
+        settings: {
+          max_parallel_workers: '32',
+          max_worker_processes: '32',
+          max_replication_slots: '32',
+          wal_level: 'logical',
+          shared_buffers: '2GB',
+          work_mem: '16MB',
+          max_connections: '200',
+        },
       },
-      poolers: [{ name: 'pooler-example-rw', replicas: 3, pool_mode: 'transaction', default_pool_size: 10, max_client_conn: 1000 }],
+      poolers: [
+        {
+          name: 'pooler-example-rw',
+          replicas: 3,
+          pool_mode: 'transaction',
+          default_pool_size: 10,
+          max_client_conn: 1000,
+        },
+      ],
       apps: [{ name: 'web', pods: 10, pool: 20, maxSurge: '25%', role: { name: 'app' }, via: 'pooler-example-rw' }],
       reserved: { replication: 2 },
     });
@@ -40,29 +61,61 @@ describe('Kubernetes manifests', () => {
     // 4096 MB: shared_buffers 4096/5 = 819 MB, max_connections min(max(100, 4096/30), 1000) = 136;
     // pooler: 60 / 2 instances = 30 per pod, default pool 15, reserve 7.
     expect(m.document).toMatchObject({
-      server: { version: 17, container: { memoryLimit: 4 * GiB, shmSize: 4 * GiB }, settings: { shared_buffers: '819MB', max_connections: '136', work_mem: '8MB' } },
-      poolers: [{ name: 'acid-test-cluster-pooler', replicas: 2, pool_mode: 'transaction', default_pool_size: 15, reserve_pool_size: 7, max_db_connections: 30 }],
+      server: {
+        version: 17,
+        container: { memoryLimit: 4 * GiB, shmSize: 4 * GiB },
+        settings: { shared_buffers: '819MB', max_connections: '136', work_mem: '8MB' },
+      },
+      poolers: [
+        {
+          name: 'acid-test-cluster-pooler',
+          replicas: 2,
+          pool_mode: 'transaction',
+          default_pool_size: 15,
+          reserve_pool_size: 7,
+          max_db_connections: 30,
+        },
+      ],
       reserved: { replication: 1 },
     });
   });
 
   it('one database cluster per run; a bad annotation names the resource', () => {
     const text = readFileSync('examples/zalando/postgresql.yaml', 'utf8');
-    expect(() => readManifests([{ file: 'a.yaml', text }, { file: 'b.yaml', text }])).toThrow('b.yaml: postgresql/acid-test-cluster: a second database cluster');
-    const bad = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: w, annotations: { pgmem.dev/pool: many } }\nspec: {}\n';
-    expect(() => readManifests([{ file: 'd.yaml', text: bad }])).toThrow('d.yaml: Deployment/w pgmem.dev/pool: expected a positive whole number, got "many"');
+    expect(() =>
+      readManifests([
+        { file: 'a.yaml', text },
+        { file: 'b.yaml', text },
+      ]),
+    ).toThrow('b.yaml: postgresql/acid-test-cluster: a second database cluster');
+    const bad =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: w, annotations: { pgmem.dev/pool: many } }\nspec: {}\n';
+    expect(() => readManifests([{ file: 'd.yaml', text: bad }])).toThrow(
+      'd.yaml: Deployment/w pgmem.dev/pool: expected a positive whole number, got "many"',
+    );
   });
 
   it('plan --manifest: sources name the resource and field; stdin with -', async () => {
-    const result = await runCli(['plan', '--manifest', '-', '--json'], { stdin: readFileSync('examples/cnpg/cluster.yaml', 'utf8') });
+    const result = await runCli(['plan', '--manifest', '-', '--json'], {
+      stdin: readFileSync('examples/cnpg/cluster.yaml', 'utf8'),
+    });
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.settings.work_mem.source).toBe('Cluster/cluster-example spec.postgresql.parameters.work_mem');
     expect(report.topology.container).toEqual({ memoryLimitBytes: 8 * GiB, shmBytes: 8 * GiB });
-    expect(report.topology.poolers[0]).toMatchObject({ name: 'pooler-example-rw', serverConnections: 30, source: 'Pooler/pooler-example-rw spec.instances, spec.pgbouncer' });
+    expect(report.topology.poolers[0]).toMatchObject({
+      name: 'pooler-example-rw',
+      serverConnections: 30,
+      source: 'Pooler/pooler-example-rw spec.instances, spec.pgbouncer',
+    });
     expect(result.stderr).toContain('skipped 1 (Service/web)');
-    const bad = await runCli(['plan', '--manifest', '-'], { stdin: 'apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: { name: c }\nspec: { postgresql: { parameters: { work_mem: lots } } }\n' });
+    const bad = await runCli(['plan', '--manifest', '-'], {
+      stdin:
+        'apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: { name: c }\nspec: { postgresql: { parameters: { work_mem: lots } } }\n',
+    });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^pgmem: error: <stdin>: Cluster\/c spec\.postgresql\.parameters\.work_mem: invalid value for parameter "work_mem": "lots"/);
+    expect(bad.stderr).toMatch(
+      /^pgmem: error: <stdin>: Cluster\/c spec\.postgresql\.parameters\.work_mem: invalid value for parameter "work_mem": "lots"/,
+    );
   });
 });

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgbouncerBin } from '../support/pg-binaries.mjs';
-import { asUnprivileged, handOver, installedVersions, scratchDir, startServer, type RunningServer } from '../support/postgres.js';
+import {
+  asUnprivileged,
+  handOver,
+  installedVersions,
+  scratchDir,
+  startServer,
+  type RunningServer,
+} from '../support/postgres.js';
 import { readPgBouncerIni } from '../../src/input/pgbouncer.js';
 import { groupProcesses, poolerFromIni } from '../../src/core/pgbouncer.js';
 import { resolveTopology, type AppSpec } from '../../src/core/topology.js';
@@ -100,7 +107,10 @@ function flood(port: number, database: string, user: string, count: number, seco
 }
 
 /** The most client backends per (database, user), and in all, seen while the flood lasts. */
-async function peakBackends(server: RunningServer, forMs: number): Promise<{ byPool: Map<string, number>; total: number }> {
+async function peakBackends(
+  server: RunningServer,
+  forMs: number,
+): Promise<{ byPool: Map<string, number>; total: number }> {
   const admin = new pg.Client({ host: server.socketDir, port: server.port, user: 'postgres', database: 'postgres' });
   await admin.connect();
   const byPool = new Map<string, number>();
@@ -112,8 +122,12 @@ async function peakBackends(server: RunningServer, forMs: number): Promise<{ byP
         `select datname, usename, count(*) as n from pg_stat_activity
           where backend_type = 'client backend' and pid <> pg_backend_pid() and datname is not null group by 1, 2`,
       );
-      for (const r of rows) byPool.set(`${r.datname}/${r.usename}`, Math.max(byPool.get(`${r.datname}/${r.usename}`) ?? 0, Number(r.n)));
-      total = Math.max(total, rows.reduce((sum, r) => sum + Number(r.n), 0));
+      for (const r of rows)
+        byPool.set(`${r.datname}/${r.usename}`, Math.max(byPool.get(`${r.datname}/${r.usename}`) ?? 0, Number(r.n)));
+      total = Math.max(
+        total,
+        rows.reduce((sum, r) => sum + Number(r.n), 0),
+      );
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
@@ -214,7 +228,9 @@ reserve_pool_timeout = 0.2
       // plus db3's pool of app2, which the per-user cap of 2 shares with app2's db1 pool.
       // db2: every client is app1 (forced), one pool of 2 + reserve 1.
       expect(peak.get('db2/app1')).toBe(3);
-      expect(bound.pools.filter((p) => p.database === 'db2').map((p) => [p.user, p.serverConnections])).toEqual([['app1', 3]]);
+      expect(bound.pools.filter((p) => p.database === 'db2').map((p) => [p.user, p.serverConnections])).toEqual([
+        ['app1', 3],
+      ]);
       expect(total).toBe(bound.serverConnections);
       expect(peak.get('db1/app2') ?? 0).toBeLessThanOrEqual(2);
       expect(bound.serverConnections).toBe(5 + 3 + 2);

@@ -18,12 +18,14 @@ import { installedVersions } from '../support/postgres.js';
 
 const installed = installedVersions();
 // In CI every version must be there; elsewhere, only the installed ones run.
-const versions = process.env.CI === 'true' ? [...SUPPORTED_VERSIONS] : SUPPORTED_VERSIONS.filter((v) => installed.includes(v));
+const versions =
+  process.env.CI === 'true' ? [...SUPPORTED_VERSIONS] : SUPPORTED_VERSIONS.filter((v) => installed.includes(v));
 
 /** Every key of every node and document, as "key" paths without indices. */
 function keySet(value: unknown, prefix = '', out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => keySet(v, prefix, out));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const v of value) keySet(v, prefix, out);
+  } else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       out.add(`${prefix}${key}`);
       keySet(v, key === 'Plans' || key === 'Plan' ? '' : `${prefix}${key}.`, out);
@@ -60,25 +62,37 @@ describe.each(versions.map((v) => [v]))('plans on PostgreSQL %i', (version) => {
     await server?.stop();
   });
 
-  it.each(shapesFor(version).map((s) => [s.name, s]))('%s: the live plan matches the golden one', async (_name, shape) => {
-    const golden = readFileSync(join(projectRoot, 'test', 'fixtures', 'plans', `pg${version}`, `${shape.name}.json`), 'utf8');
-    const live = await server.explain(shape);
-    expect([...keySet(JSON.parse(live))].sort()).toEqual([...keySet(JSON.parse(golden))].sort());
-    expect(kindCounts(readPlans(live, 'live', version)[0]!)).toEqual(shape.expected(version));
-  });
+  it.each(shapesFor(version).map((s) => [s.name, s]))(
+    '%s: the live plan matches the golden one',
+    async (_name, shape) => {
+      const golden = readFileSync(
+        join(projectRoot, 'test', 'fixtures', 'plans', `pg${version}`, `${shape.name}.json`),
+        'utf8',
+      );
+      const live = await server.explain(shape);
+      expect([...keySet(JSON.parse(live))].sort()).toEqual([...keySet(JSON.parse(golden))].sort());
+      expect(kindCounts(readPlans(live, 'live', version)[0]!)).toEqual(shape.expected(version));
+    },
+  );
 
-  it.each(shapesFor(version).map((s) => [s.name, s]))('%s: measured memory stays within the budget', async (_name, shape) => {
-    const [plan] = readPlans(await server.explain(shape, { analyze: true }), 'analyze', version);
-    expect(plan!.analyzed).toBe(true);
-    const byPath = new Map<string, WorkloadNode[]>();
-    for (const node of plan!.nodes) byPath.set(node.path!, [...(byPath.get(node.path!) ?? []), node]);
-    for (const [path, nodes] of byPath) {
-      const measured = nodes.reduce((t, n) => t + (n.measuredBytes ?? 0), 0);
-      // Nodes bounded only by the planner's estimate are flagged, not promised.
-      if (nodes.some((n) => n.kind === 'hashed-estimate' || n.kind === 'unknown')) continue;
-      expect({ path, measured }).toEqual({ path, measured: expect.toSatisfy((m: number) => m <= countedBytes(version, nodes)) });
-    }
-  });
+  it.each(shapesFor(version).map((s) => [s.name, s]))(
+    '%s: measured memory stays within the budget',
+    async (_name, shape) => {
+      const [plan] = readPlans(await server.explain(shape, { analyze: true }), 'analyze', version);
+      expect(plan!.analyzed).toBe(true);
+      const byPath = new Map<string, WorkloadNode[]>();
+      for (const node of plan!.nodes) byPath.set(node.path!, [...(byPath.get(node.path!) ?? []), node]);
+      for (const [path, nodes] of byPath) {
+        const measured = nodes.reduce((t, n) => t + (n.measuredBytes ?? 0), 0);
+        // Nodes bounded only by the planner's estimate are flagged, not promised.
+        if (nodes.some((n) => n.kind === 'hashed-estimate' || n.kind === 'unknown')) continue;
+        expect({ path, measured }).toEqual({
+          path,
+          measured: expect.toSatisfy((m: number) => m <= countedBytes(version, nodes)),
+        });
+      }
+    },
+  );
 
   it('reports measured figures for the nodes EXPLAIN ANALYZE sizes', async () => {
     const measured = async (name: string): Promise<number[]> => {

@@ -42,36 +42,59 @@ describe.each(SUPPORTED_VERSIONS.map((v) => [v]))('golden plans of PostgreSQL %i
     }
   });
 
-  it('reads auto_explain\'s stderr log, with the query text', () => {
+  it("reads auto_explain's stderr log, with the query text", () => {
     const plans = readFixture(version, 'auto-explain.log');
     expect(plans.map(kindCounts)).toEqual([{ 'hash-join': 1 }, { sort: 1 }, { tuplestore: 1, sort: 2 }]);
     expect(plans[0]!.queryText).toBe('select * from t join u using (id)');
     expect(plans.map((p) => p.source)).toEqual(['auto-explain.log#1', 'auto-explain.log#2', 'auto-explain.log#3']);
   });
 
-  it.runIf(version >= 15)('reads auto_explain\'s jsonlog', () => {
-    expect(readFixture(version, 'auto-explain.jsonlog').map(kindCounts)).toEqual([{ 'hash-join': 1 }, { sort: 1 }, { tuplestore: 1, sort: 2 }]);
+  it.runIf(version >= 15)("reads auto_explain's jsonlog", () => {
+    expect(readFixture(version, 'auto-explain.jsonlog').map(kindCounts)).toEqual([
+      { 'hash-join': 1 },
+      { sort: 1 },
+      { tuplestore: 1, sort: 2 },
+    ]);
   });
 
-  it('reads psql\'s aligned table and several plans in one file', () => {
+  it("reads psql's aligned table and several plans in one file", () => {
     expect(readFixture(version, 'psql-aligned.txt').map(kindCounts)).toEqual([{ 'hash-join': 1 }]);
-    expect(readFixture(version, 'several.json').map(kindCounts)).toEqual([{ 'hash-join': 1 }, { sort: 1 }, { tuplestore: 1, sort: 2 }]);
+    expect(readFixture(version, 'several.json').map(kindCounts)).toEqual([
+      { 'hash-join': 1 },
+      { sort: 1 },
+      { tuplestore: 1, sort: 2 },
+    ]);
   });
 });
 
-const plan = (root: Record<string, unknown>, extra: Record<string, unknown> = {}): string => JSON.stringify([{ Plan: root, ...extra }]);
-const node = (type: string, props: Record<string, unknown> = {}, children: Record<string, unknown>[] = []): Record<string, unknown> => ({
+const plan = (root: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify([{ Plan: root, ...extra }]);
+const node = (
+  type: string,
+  props: Record<string, unknown> = {},
+  children: Record<string, unknown>[] = [],
+): Record<string, unknown> => ({
   'Node Type': type,
   ...props,
   ...(children.length && { Plans: children }),
 });
 
 describe('classification rules', () => {
-  it('counts a UNION recursive CTE\'s hash table only when the query text says UNION', () => {
-    const tree = node('CTE Scan', { 'CTE Name': 'r' }, [node('Recursive Union', { 'Parent Relationship': 'InitPlan', 'Subplan Name': 'CTE r' })]);
-    const all = readPlans(JSON.stringify({ 'Query Text': 'with recursive r as (select 1 union all select 2) select * from r', Plan: tree }), 'q', 18);
+  it("counts a UNION recursive CTE's hash table only when the query text says UNION", () => {
+    const tree = node('CTE Scan', { 'CTE Name': 'r' }, [
+      node('Recursive Union', { 'Parent Relationship': 'InitPlan', 'Subplan Name': 'CTE r' }),
+    ]);
+    const all = readPlans(
+      JSON.stringify({ 'Query Text': 'with recursive r as (select 1 union all select 2) select * from r', Plan: tree }),
+      'q',
+      18,
+    );
     expect(kindCounts(all[0]!)).toEqual({ tuplestore: 3 });
-    const distinct = readPlans(JSON.stringify({ 'Query Text': 'with recursive r as (select 1 UNION select 2) select * from r', Plan: tree }), 'q', 18);
+    const distinct = readPlans(
+      JSON.stringify({ 'Query Text': 'with recursive r as (select 1 UNION select 2) select * from r', Plan: tree }),
+      'q',
+      18,
+    );
     expect(kindCounts(distinct[0]!)).toEqual({ tuplestore: 3, 'hashed-estimate': 1 });
   });
 
@@ -88,7 +111,9 @@ describe('classification rules', () => {
 
   it('counts one bitmap per BitmapOr and at most two for a BitmapAnd of three', () => {
     const scan = node('Bitmap Index Scan');
-    const and = plan(node('Bitmap Heap Scan', {}, [node('BitmapAnd', {}, [scan, scan, node('BitmapOr', {}, [scan, scan])])]));
+    const and = plan(
+      node('Bitmap Heap Scan', {}, [node('BitmapAnd', {}, [scan, scan, node('BitmapOr', {}, [scan, scan])])]),
+    );
     // BitmapAnd: the first child's bitmap plus the largest later child (the BitmapOr's own one).
     expect(kindCounts(readPlans(and, 'f', 18)[0]!)).toEqual({ bitmap: 2 });
   });
@@ -102,13 +127,19 @@ describe('classification rules', () => {
     ]);
   });
 
-  it('keeps measured figures from ANALYZE beside each node: the largest process\'s', () => {
+  it("keeps measured figures from ANALYZE beside each node: the largest process's", () => {
     const tree = node('Gather Merge', { 'Workers Planned': 2 }, [
-      node('Sort', { 'Sort Space Used': 900, 'Sort Space Type': 'Memory', Workers: [{ 'Worker Number': 0, 'Sort Space Used': 950, 'Sort Space Type': 'Memory' }] }),
+      node('Sort', {
+        'Sort Space Used': 900,
+        'Sort Space Type': 'Memory',
+        Workers: [{ 'Worker Number': 0, 'Sort Space Used': 950, 'Sort Space Type': 'Memory' }],
+      }),
     ]);
     const [p] = readPlans(plan(tree, { 'Execution Time': 1.5 }), 'f', 16);
     expect(p!.analyzed).toBe(true);
-    expect(p!.nodes).toEqual([{ kind: 'sort', nodeType: 'Sort', workers: 2, path: 'Plan.Plans[0]', measuredBytes: 950 * 1024, gather: 'Plan' }]);
+    expect(p!.nodes).toEqual([
+      { kind: 'sort', nodeType: 'Sort', workers: 2, path: 'Plan.Plans[0]', measuredBytes: 950 * 1024, gather: 'Plan' },
+    ]);
     const disk = readPlans(plan(node('Sort', { 'Sort Space Used': 9000, 'Sort Space Type': 'Disk' })), 'f', 16);
     expect(disk[0]!.nodes[0]!.measuredBytes).toBeUndefined();
   });
@@ -120,11 +151,13 @@ describe('classification rules', () => {
   });
 
   it('counts aggregates that sort their input, once per distinct call', () => {
-    expect(orderedAggregates(['k', 'count(DISTINCT s)', 'string_agg(s, \',\'::text ORDER BY id)'])).toBe(2);
-    expect(orderedAggregates(["percentile_cont('0.5'::double precision) WITHIN GROUP (ORDER BY ((k)::double precision))"])).toBe(1);
+    expect(orderedAggregates(['k', 'count(DISTINCT s)', "string_agg(s, ','::text ORDER BY id)"])).toBe(2);
+    expect(
+      orderedAggregates(["percentile_cont('0.5'::double precision) WITHIN GROUP (ORDER BY ((k)::double precision))"]),
+    ).toBe(1);
     expect(orderedAggregates(['count(DISTINCT s)', '(count(DISTINCT s) + 1)'])).toBe(1);
-    expect(orderedAggregates(["count(*)", "max('(ORDER BY '::text)"])).toBe(0);
-    expect(orderedAggregates(['string_agg(DISTINCT s, \',\'::text ORDER BY s)'])).toBe(1);
+    expect(orderedAggregates(['count(*)', "max('(ORDER BY '::text)"])).toBe(0);
+    expect(orderedAggregates(["string_agg(DISTINCT s, ','::text ORDER BY s)"])).toBe(1);
   });
 });
 
@@ -142,7 +175,9 @@ describe('bad input: one line naming the file, exit 2', () => {
   };
 
   it('names the file and line of something that is not a plan', () => {
-    expect(fail('{"a": 1}').message).toBe('plans/q.json:1: not an EXPLAIN (FORMAT JSON) plan: expected objects with a "Plan" holding a "Node Type"');
+    expect(fail('{"a": 1}').message).toBe(
+      'plans/q.json:1: not an EXPLAIN (FORMAT JSON) plan: expected objects with a "Plan" holding a "Node Type"',
+    );
     expect(fail('Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)').message).toBe(
       'plans/q.json:1: not an EXPLAIN (FORMAT JSON) plan: expected a JSON array or object',
     );
@@ -151,7 +186,9 @@ describe('bad input: one line naming the file, exit 2', () => {
 
   it('says a truncated plan is truncated', () => {
     const text = readFileSync(join(fixtures, 'pg18', 'hash-join.json'), 'utf8');
-    expect(fail(`\n${text.slice(0, text.length / 2)}`).message).toBe('plans/q.json:2: truncated JSON: the plan ends before its closing bracket');
+    expect(fail(`\n${text.slice(0, text.length / 2)}`).message).toBe(
+      'plans/q.json:2: truncated JSON: the plan ends before its closing bracket',
+    );
     const log = readFileSync(join(fixtures, 'pg18', 'auto-explain.log'), 'utf8');
     expect(fail(log.slice(0, 300), 'pg.log').message).toMatch(/^pg\.log:1: truncated JSON/);
   });
@@ -159,12 +196,15 @@ describe('bad input: one line naming the file, exit 2', () => {
   it('names the node of a type the version does not have', () => {
     const text = readFileSync(join(fixtures, 'pg18', 'memoize.json'), 'utf8');
     expect(fail(text, 'plans/q.json', 13).message).toBe(
-      'plans/q.json:1: plan 1, Plan.Plans[1]: Memoize nodes exist from PostgreSQL 14, not in 13; give the server\'s version (--pg-version)',
+      "plans/q.json:1: plan 1, Plan.Plans[1]: Memoize nodes exist from PostgreSQL 14, not in 13; give the server's version (--pg-version)",
     );
   });
 
   it('asks for JSON when auto_explain logged text', () => {
-    const log = '2026-12-01 10:00:00 UTC [1] LOG:  duration: 1.000 ms  plan:\n\tQuery Text: select 1\n\tResult  (cost=0.00..0.01 rows=1 width=4)\n';
-    expect(fail(log, 'pg.log').message).toBe('pg.log:1: auto_explain plan is not JSON: set auto_explain.log_format = json');
+    const log =
+      '2026-12-01 10:00:00 UTC [1] LOG:  duration: 1.000 ms  plan:\n\tQuery Text: select 1\n\tResult  (cost=0.00..0.01 rows=1 width=4)\n';
+    expect(fail(log, 'pg.log').message).toBe(
+      'pg.log:1: auto_explain plan is not JSON: set auto_explain.log_format = json',
+    );
   });
 });

@@ -21,13 +21,25 @@ describe('topology validation', () => {
   });
 
   it('catches the common mistakes', () => {
-    expect(problem('apps:\n  - { name: web, pods: -1, pool: 10 }\n')).toContain('apps[0].pods: expected a positive integer, got -1');
-    expect(problem('apps:\n  - { name: web, pods: 2 }\n')).toContain('apps[0].pool: expected a positive integer, got nothing');
-    expect(problem('apps:\n  - { name: web, pods: 2, pool: 5, maxSurge: lots }\n')).toContain('apps[0].maxSurge: expected a count or a percentage such as 25%');
-    expect(problem('apps:\n  - { name: web, pods: { min: 5, max: 2 }, pool: 5 }\n')).toContain('apps[0].pods: min 5 is larger than max 2');
+    expect(problem('apps:\n  - { name: web, pods: -1, pool: 10 }\n')).toContain(
+      'apps[0].pods: expected a positive integer, got -1',
+    );
+    expect(problem('apps:\n  - { name: web, pods: 2 }\n')).toContain(
+      'apps[0].pool: expected a positive integer, got nothing',
+    );
+    expect(problem('apps:\n  - { name: web, pods: 2, pool: 5, maxSurge: lots }\n')).toContain(
+      'apps[0].maxSurge: expected a count or a percentage such as 25%',
+    );
+    expect(problem('apps:\n  - { name: web, pods: { min: 5, max: 2 }, pool: 5 }\n')).toContain(
+      'apps[0].pods: min 5 is larger than max 2',
+    );
     // pgmem's own checks name the value once: no ', got "bouncer"' after it.
-    expect(problem('apps:\n  - { name: web, pods: 2, pool: 5, via: bouncer }\n')).toBe('topology.yaml: apps[0].via: no pooler named "bouncer"');
-    expect(problem('apps:\n  - { name: web, pods: 2, pool: 5, pool_size: 3 }\n')).toContain('apps[0]: unknown key "pool_size"');
+    expect(problem('apps:\n  - { name: web, pods: 2, pool: 5, via: bouncer }\n')).toBe(
+      'topology.yaml: apps[0].via: no pooler named "bouncer"',
+    );
+    expect(problem('apps:\n  - { name: web, pods: 2, pool: 5, pool_size: 3 }\n')).toContain(
+      'apps[0]: unknown key "pool_size"',
+    );
     expect(problem('poolers:\n  - { name: pgb, pool_mode: sessions }\n')).toContain('poolers[0].pool_mode');
     expect(problem('server: { ram: plenty }\n')).toContain('server.ram: expected a size');
     expect(problem('- just\n- a list\n')).toContain('expected a topology document');
@@ -38,7 +50,7 @@ describe('topology validation', () => {
     expect(message).toMatch(/^topology\.yaml:\d+: /);
   });
 
-  it('applies PgBouncer\'s defaults', () => {
+  it("applies PgBouncer's defaults", () => {
     const doc = parseTopology('poolers:\n  - name: pgbouncer\n', 'x.yaml');
     expect(topologySpec(doc).poolers[0]).toMatchObject({
       replicas: 1,
@@ -52,9 +64,9 @@ describe('topology validation', () => {
   });
 
   it('a pooler with a pgbouncer.ini takes its settings from there', () => {
-    expect(() => parseTopology('poolers:\n  - name: pgbouncer\n    ini: pgbouncer.ini\n    default_pool_size: 5\n', 'x.yaml')).toThrow(
-      'x.yaml: poolers[0].default_pool_size: set it in the pgbouncer.ini named by ini',
-    );
+    expect(() =>
+      parseTopology('poolers:\n  - name: pgbouncer\n    ini: pgbouncer.ini\n    default_pool_size: 5\n', 'x.yaml'),
+    ).toThrow('x.yaml: poolers[0].default_pool_size: set it in the pgbouncer.ini named by ini');
   });
 
   it('accepts JSON too', () => {

@@ -25,23 +25,33 @@ function problem(text: string): string {
 
 /** Ten levels of ten aliases each: 10^10 values once expanded. */
 const BOMB = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
-  .concat(Array.from({ length: 9 }, (_, i) => {
-    const [name, prev] = [String.fromCharCode(98 + i), String.fromCharCode(97 + i)];
-    return `${name}: &${name} [${Array.from({ length: 10 }, () => `*${prev}`).join(', ')}]`;
-  }))
+  .concat(
+    Array.from({ length: 9 }, (_, i) => {
+      const [name, prev] = [String.fromCharCode(98 + i), String.fromCharCode(97 + i)];
+      return `${name}: &${name} [${Array.from({ length: 10 }, () => `*${prev}`).join(', ')}]`;
+    }),
+  )
   .join('\n');
 
 describe('parseYamlDocument', () => {
-  it('applies merge keys, one or several, with the mapping\'s own keys winning', () => {
+  it("applies merge keys, one or several, with the mapping's own keys winning", () => {
     const doc = parseTopology(
       'apps:\n  - &web { name: web, pods: 2, pool: 5 }\n  - <<: *web\n    name: jobs\n    pool: 1\n  - { <<: [*web], name: cron }\n',
       't.yaml',
     );
-    expect(doc.apps.map((a) => [a.name, a.pods, a.pool])).toEqual([['web', 2, 5], ['jobs', 2, 1], ['cron', 2, 5]]);
+    expect(doc.apps.map((a) => [a.name, a.pods, a.pool])).toEqual([
+      ['web', 2, 5],
+      ['jobs', 2, 1],
+      ['cron', 2, 5],
+    ]);
   });
 
   it('takes a topology of 4,000 apps that each merge one anchor', () => {
-    const text = ['apps:', '  - &app { name: app0, pods: 2, pool: 5 }', ...Array.from({ length: 3999 }, (_, i) => `  - { <<: *app, name: app${i + 1} }`)].join('\n');
+    const text = [
+      'apps:',
+      '  - &app { name: app0, pods: 2, pool: 5 }',
+      ...Array.from({ length: 3999 }, (_, i) => `  - { <<: *app, name: app${i + 1} }`),
+    ].join('\n');
     expect(parseTopology(text, 't.yaml').apps).toHaveLength(4000);
   });
 
@@ -79,11 +89,19 @@ describe('YAML problems through the built bin', () => {
     dir = mkdtempSync(join(tmpdir(), 'pgmem-yaml-'));
     writeFileSync(join(dir, 'bomb.yaml'), BOMB);
     writeFileSync(join(dir, 'tag.yaml'), 'apps:\n  - name: !secret web\n    pods: 2\n    pool: 5\n');
-    writeFileSync(join(dir, 'merge.yaml'), 'apps:\n  - &web { name: web, pods: 2, pool: 5 }\n  - { <<: *web, name: jobs }\n');
+    writeFileSync(
+      join(dir, 'merge.yaml'),
+      'apps:\n  - &web { name: web, pods: 2, pool: 5 }\n  - { <<: *web, name: jobs }\n',
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const pgmem = (args: string[]) =>
-    spawnSync(process.execPath, [binPath, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+    spawnSync(process.execPath, [binPath, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
 
   it('an alias bomb is an input error, exit 2', () => {
     const r = pgmem(['plan', '--topology', 'bomb.yaml', '--json']);
@@ -96,7 +114,10 @@ describe('YAML problems through the built bin', () => {
   });
 
   it('an unknown tag is one line on stderr, also with --json', () => {
-    for (const args of [['plan', '--topology', 'tag.yaml'], ['plan', '--topology', 'tag.yaml', '--json']]) {
+    for (const args of [
+      ['plan', '--topology', 'tag.yaml'],
+      ['plan', '--topology', 'tag.yaml', '--json'],
+    ]) {
       const r = pgmem(args);
       expect(r.status).toBe(2);
       expect(r.stderr).toBe('pgmem: error: tag.yaml:2: unknown tag "!secret"\n');

@@ -53,7 +53,13 @@ const PLAN: ReadonlyArray<{ server: string; scenarios: Scenario[] }> = [
       { shape: shape('parallel-hash-join'), topology: direct, seconds: SECONDS },
       {
         shape: shape('hash-agg'),
-        topology: { kind: 'pgbouncer', mode: 'transaction', pods: SIZES.pooledPods, pool: SIZES.pooledPool, poolSize: SIZES.poolerPoolSize },
+        topology: {
+          kind: 'pgbouncer',
+          mode: 'transaction',
+          pods: SIZES.pooledPods,
+          pool: SIZES.pooledPool,
+          poolSize: SIZES.poolerPoolSize,
+        },
         seconds: SECONDS,
       },
     ],
@@ -62,9 +68,10 @@ const PLAN: ReadonlyArray<{ server: string; scenarios: Scenario[] }> = [
 ];
 
 const inCi = process.env.CI === 'true';
-const missingTools = [pgbenchBin() ? null : 'pgbench (postgresql-contrib)', pgbouncerBin() ? null : 'pgbouncer (/usr/sbin/pgbouncer)'].filter(
-  (t): t is string => t !== null,
-);
+const missingTools = [
+  pgbenchBin() ? null : 'pgbench (postgresql-contrib)',
+  pgbouncerBin() ? null : 'pgbouncer (/usr/sbin/pgbouncer)',
+].filter((t): t is string => t !== null);
 
 describe('memory.stat', () => {
   it('reads v1 hierarchical totals: rss, shmem, and the cache without shmem', () => {
@@ -72,7 +79,11 @@ describe('memory.stat', () => {
     expect(parseMemoryStat(text, 1)).toEqual({ rssBytes: 5000, shmemBytes: 1000, cacheBytes: 2000 });
   });
   it('reads v2 anon, shmem and file', () => {
-    expect(parseMemoryStat('anon 700\nfile 300\nshmem 100\n', 2)).toEqual({ rssBytes: 700, shmemBytes: 100, cacheBytes: 200 });
+    expect(parseMemoryStat('anon 700\nfile 300\nshmem 100\n', 2)).toEqual({
+      rssBytes: 700,
+      shmemBytes: 100,
+      cacheBytes: 200,
+    });
   });
   it('refuses a file without the figures', () => {
     expect(() => parseMemoryStat('cache 1\n', 1)).toThrow(/total_rss/);
@@ -87,7 +98,10 @@ describe('memoryCgroupParent', () => {
   it('finds the v1 memory cgroup of the process', () => {
     const procCgroup = '5:devices:/\n4:memory:/process_api/abc\n0::/\n';
     // /sys/fs/cgroup/unified has no memory controller here (or no controllers file): v1 it is.
-    expect(memoryCgroupParent(procCgroup, v1Mounts)).toEqual({ version: 1, dir: '/sys/fs/cgroup/memory/process_api/abc' });
+    expect(memoryCgroupParent(procCgroup, v1Mounts)).toEqual({
+      version: 1,
+      dir: '/sys/fs/cgroup/memory/process_api/abc',
+    });
   });
   it('says why when there is no memory controller', () => {
     expect(memoryCgroupParent('1:cpu:/\n', '31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n')).toEqual({
@@ -121,7 +135,14 @@ describe('countNodes', () => {
         },
       },
     ];
-    expect(countNodes(plan)).toEqual({ sort: 1, hashJoin: 0, parallelHash: 1, hashAggregate: 1, workersPlanned: 2, others: ['Materialize'] });
+    expect(countNodes(plan)).toEqual({
+      sort: 1,
+      hashJoin: 0,
+      parallelHash: 1,
+      hashAggregate: 1,
+      workersPlanned: 2,
+      others: ['Materialize'],
+    });
   });
   it('writes each shape as one transaction with its settings local to it', () => {
     const script = shapeScript(shape('hash-agg'));
@@ -133,7 +154,9 @@ describe('countNodes', () => {
       'COMMIT;',
       '',
     ]);
-    expect(describeCounts({ ...shape('2-sort-2-hash').expected, others: [] })).toBe('2 sort + 1 hash join + 1 hash aggregate');
+    expect(describeCounts({ ...shape('2-sort-2-hash').expected, others: [] })).toBe(
+      '2 sort + 1 hash join + 1 hash aggregate',
+    );
   });
 });
 
@@ -151,7 +174,9 @@ for (const { server: id, scenarios } of PLAN) {
     // Outside CI a machine without Debian's packages skips these, saying so; in CI it fails.
     describe(`real load on ${id}`, () => {
       (inCi ? it : it.skip)(`needs ${absent.join(', ')}`, () => {
-        throw new Error(`not installed: ${absent.join(', ')} (.ci/run installs postgresql-15, postgresql-contrib, pgbouncer)`);
+        throw new Error(
+          `not installed: ${absent.join(', ')} (.ci/run installs postgresql-15, postgresql-contrib, pgbouncer)`,
+        );
       });
     });
     if (!inCi) console.warn(`real-load.test: skipping ${id}: not installed: ${absent.join(', ')}`);
@@ -168,21 +193,27 @@ for (const { server: id, scenarios } of PLAN) {
     }, 60_000);
 
     for (const scenario of scenarios) {
-      it(`${scenario.shape.id} (${scenario.topology.kind}): the measured peak stays within pgmem's worst case`, async () => {
-        const row = await runScenario(server, scenario, (line) => console.log(line));
-        rows.push(row);
-        const expectedBackends =
-          scenario.topology.kind === 'direct' ? scenario.topology.pods * scenario.topology.pool : scenario.topology.poolSize;
-        expect(row.transactions).toBeGreaterThan(0);
-        // Every client (or every pooled server connection) held a backend at some point at once.
-        expect(row.peaks.backendsSeen).toBe(expectedBackends);
-        expect(row.pgmem.backends).toBe(expectedBackends + 1); // + the sampler's admin session
-        // The load used memory beyond shared buffers: at least one budget per backend seen.
-        expect(row.peaks.peakBytes - row.idleBytes).toBeGreaterThan(expectedBackends * 16 * MiB * 0.5);
-        expect(row.peaks.peakBytes).toBeLessThanOrEqual(row.pgmem.worstCaseBytes);
-        // And given the plan itself (--plans), where the CLI reads plans.
-        if (row.pgmemFromPlan) expect(row.peaks.peakBytes).toBeLessThanOrEqual(row.pgmemFromPlan.worstCaseBytes);
-      }, (SECONDS + 150) * 1000);
+      it(
+        `${scenario.shape.id} (${scenario.topology.kind}): the measured peak stays within pgmem's worst case`,
+        async () => {
+          const row = await runScenario(server, scenario, (line) => console.log(line));
+          rows.push(row);
+          const expectedBackends =
+            scenario.topology.kind === 'direct'
+              ? scenario.topology.pods * scenario.topology.pool
+              : scenario.topology.poolSize;
+          expect(row.transactions).toBeGreaterThan(0);
+          // Every client (or every pooled server connection) held a backend at some point at once.
+          expect(row.peaks.backendsSeen).toBe(expectedBackends);
+          expect(row.pgmem.backends).toBe(expectedBackends + 1); // + the sampler's admin session
+          // The load used memory beyond shared buffers: at least one budget per backend seen.
+          expect(row.peaks.peakBytes - row.idleBytes).toBeGreaterThan(expectedBackends * 16 * MiB * 0.5);
+          expect(row.peaks.peakBytes).toBeLessThanOrEqual(row.pgmem.worstCaseBytes);
+          // And given the plan itself (--plans), where the CLI reads plans.
+          if (row.pgmemFromPlan) expect(row.peaks.peakBytes).toBeLessThanOrEqual(row.pgmemFromPlan.worstCaseBytes);
+        },
+        (SECONDS + 150) * 1000,
+      );
     }
   });
 }

@@ -25,7 +25,11 @@ let files: string[];
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'pgmem-pack-'));
   const packed = JSON.parse(
-    execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    execFileSync(npm, ['pack', '--json', '--pack-destination', work], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   ) as { filename: string; files: { path: string }[] }[];
   tarball = join(work, packed[0]!.filename);
   files = packed[0]!.files.map((f) => f.path).sort();
@@ -48,22 +52,40 @@ describe('npm pack', () => {
     ];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
     expect(files).toEqual(
-      expect.arrayContaining(['package.json', 'bin/pgmem.cjs', 'bin/code-cache.cjs', 'dist/bin/run.cjs', 'dist/bin/errors.cjs', 'dist/bin/catalog/pg18.json']),
+      expect.arrayContaining([
+        'package.json',
+        'bin/pgmem.cjs',
+        'bin/code-cache.cjs',
+        'dist/bin/run.cjs',
+        'dist/bin/errors.cjs',
+        'dist/bin/catalog/pg18.json',
+      ]),
     );
-    expect(files.some((f) => f.endsWith('.map') || f.endsWith('.ts') || f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
+    expect(
+      files.some((f) => f.endsWith('.map') || f.endsWith('.ts') || f.startsWith('test/') || f.startsWith('src/')),
+    ).toBe(false);
   });
 
   it('installs into an empty project and runs', () => {
     const project = join(work, 'project');
     execFileSync('mkdir', ['-p', project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pgmem-pack-test', version: '1.0.0', private: true }));
-    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'pgmem-pack-test', version: '1.0.0', private: true }),
+    );
+    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // Only the runtime dependencies come along.
-    const installed = JSON.parse(readFileSync(join(project, 'node_modules', '@pgmem', 'cli', 'package.json'), 'utf8')) as { dependencies?: object };
+    const installed = JSON.parse(
+      readFileSync(join(project, 'node_modules', '@pgmem', 'cli', 'package.json'), 'utf8'),
+    ) as { dependencies?: object };
     expect(installed.dependencies).toEqual(packageJson.dependencies);
 
     const pgmem = join(project, 'node_modules', '.bin', 'pgmem');
-    const run = (args: string[]) => spawnSync(pgmem, args, { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+    const run = (args: string[]) =>
+      spawnSync(pgmem, args, { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
 
     const json = run(['plan', '--pods', '5', '--pool', '10', '--json']);
     expect([json.status, json.stderr]).toEqual([0, '']);
@@ -92,14 +114,32 @@ describe('npm pack', () => {
     const repo = join(work, 'repo');
     execFileSync('mkdir', ['-p', repo]);
     writeFileSync(join(repo, 'postgresql.conf'), 'shared_buffers = 12GB\nwork_mem = lots\n');
-    const inputs: Record<string, string> = { files: 'postgresql.conf', args: '--ram 16GB --pods 10 --pool 20', package: tarball };
+    const inputs: Record<string, string> = {
+      files: 'postgresql.conf',
+      args: '--ram 16GB --pods 10 --pool 20',
+      package: tarball,
+    };
     // ${{ inputs.x }} in env is GitHub's expression syntax; the runner substitutes it before the step runs.
-    const env = Object.fromEntries(Object.entries(step!.env).map(([k, v]) => [k, v.replace(/\$\{\{\s*inputs\.(\w+)\s*\}\}/g, (_, name: string) => inputs[name] ?? action.inputs[name]?.default ?? '')]));
+    const env = Object.fromEntries(
+      Object.entries(step!.env).map(([k, v]) => [
+        k,
+        v.replace(
+          /\$\{\{\s*inputs\.(\w+)\s*\}\}/g,
+          (_, name: string) => inputs[name] ?? action.inputs[name]?.default ?? '',
+        ),
+      ]),
+    );
     expect(step!.run).not.toContain('${{');
     const result = spawnSync('bash', ['-e', '-c', step!.run], {
       cwd: repo,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: work, npm_config_cache: join(work, 'npm-cache'), NO_COLOR: '1', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: work,
+        npm_config_cache: join(work, 'npm-cache'),
+        NO_COLOR: '1',
+        ...env,
+      },
     });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('::error file=postgresql.conf,line=2,title=pgmem invalid-setting::');

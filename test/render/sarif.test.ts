@@ -11,7 +11,10 @@ const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf
 describe('sarif', () => {
   it('names the tool with its package version, and each finding at its line', async () => {
     const confFs = memoryFs({ '/work/my conf/postgresql.conf': "shared_buffers = '1GB'\nwork_mem = 4MB extra\n" });
-    const { stdout } = await runCli(['check', 'my conf/postgresql.conf', '--format', 'sarif'], { cwd: '/work', confFs });
+    const { stdout } = await runCli(['check', 'my conf/postgresql.conf', '--format', 'sarif'], {
+      cwd: '/work',
+      confFs,
+    });
     const run = JSON.parse(stdout).runs[0];
     expect(run.tool.driver.version).toBe(version);
     const result = run.results.find((r: { ruleId: string }) => r.ruleId === 'config-syntax-error');
@@ -23,6 +26,8 @@ describe('sarif', () => {
 
   it('relative paths are relative references; absolute ones file:// URIs', () => {
     expect(artifactLocation('db\\postgresql.conf')).toEqual({ uri: 'db/postgresql.conf', uriBaseId: '%SRCROOT%' });
-    expect(artifactLocation('/etc/postgresql/15/main/postgresql.conf')).toEqual({ uri: 'file:///etc/postgresql/15/main/postgresql.conf' });
+    expect(artifactLocation('/etc/postgresql/15/main/postgresql.conf')).toEqual({
+      uri: 'file:///etc/postgresql/15/main/postgresql.conf',
+    });
   });
 });

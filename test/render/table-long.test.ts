@@ -10,7 +10,10 @@ import { runCli } from '../support/cli.js';
 /** A topology whose widest names and figures sit in different slices. */
 function topology(apps: number): string {
   const lines = ['server: { ram: 1TB, settings: { max_connections: 20000 } }', 'apps:'];
-  for (let i = 0; i < apps; i++) lines.push(`  - { name: "app-${i}${'x'.repeat((i * 7) % 41)}${i === 777 ? '-名前' : ''}", pods: ${1 + (i % 13)}, pool: ${1 + ((i * 5) % 97)} }`);
+  for (let i = 0; i < apps; i++)
+    lines.push(
+      `  - { name: "app-${i}${'x'.repeat((i * 7) % 41)}${i === 777 ? '-名前' : ''}", pods: ${1 + (i % 13)}, pool: ${1 + ((i * 5) % 97)} }`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -28,7 +31,12 @@ describe('the connections table in slices', () => {
       const rows = sliced
         .split('\n')
         .filter((l) => l.startsWith('│'))
-        .map((l) => l.slice(1, -1).split('│').map((c) => c.trim()));
+        .map((l) =>
+          l
+            .slice(1, -1)
+            .split('│')
+            .map((c) => c.trim()),
+        );
       const [head, ...body] = rows;
       const one = new Table({
         head: head!,

@@ -15,12 +15,16 @@ const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]
 
 describe('escapeControls and capText', () => {
   it('writes control characters as visible escapes and leaves other text alone', () => {
-    expect(escapeControls('a\u001b[31mb\rc\nd\te\u0007f\u009bg\u202eh é ✓')).toBe('a\\e[31mb\\rc\\nd\\te\\x07f\\x9bg\\u202eh é ✓');
+    expect(escapeControls('a\u001b[31mb\rc\nd\te\u0007f\u009bg\u202eh é ✓')).toBe(
+      'a\\e[31mb\\rc\\nd\\te\\x07f\\x9bg\\u202eh é ✓',
+    );
   });
 
   it('cuts long text and says how much was left out', () => {
     expect(capText('x'.repeat(MAX_MESSAGE_CHARS))).toBe('x'.repeat(MAX_MESSAGE_CHARS));
-    expect(capText('x'.repeat(MAX_MESSAGE_CHARS + 1234))).toBe(`${'x'.repeat(MAX_MESSAGE_CHARS)}… (1,234 more characters)`);
+    expect(capText('x'.repeat(MAX_MESSAGE_CHARS + 1234))).toBe(
+      `${'x'.repeat(MAX_MESSAGE_CHARS)}… (1,234 more characters)`,
+    );
   });
 });
 
@@ -28,9 +32,15 @@ describe('table and github output', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'pgmem-terminal-'));
-    writeFileSync(join(dir, 'evil.conf'), "work_mem = '\u001b]0;owned\u0007\u001b[2J\rfine'\nmax_connections = 'x\u202e'\n");
+    writeFileSync(
+      join(dir, 'evil.conf'),
+      "work_mem = '\u001b]0;owned\u0007\u001b[2J\rfine'\nmax_connections = 'x\u202e'\n",
+    );
     writeFileSync(join(dir, 'huge.conf'), `work_mem = '${'9'.repeat(200_000)}MB'\n`);
-    writeFileSync(join(dir, 'many.conf'), `${Array.from({ length: MAX_FINDINGS_SHOWN + 7 }, (_, i) => `no_such_setting_${i} = 1`).join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'many.conf'),
+      `${Array.from({ length: MAX_FINDINGS_SHOWN + 7 }, (_, i) => `no_such_setting_${i} = 1`).join('\n')}\n`,
+    );
     writeFileSync(join(dir, 'apps.yaml'), 'apps:\n  - { name: "web\\e[5mblink", pods: 2, pool: 5 }\n');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +65,9 @@ describe('table and github output', () => {
     expect(table.stdout).not.toContain('\u001b');
     const arg = await pgmem(['plan', '--set', 'work_mem=\u001b[31mred']);
     expect(arg.code).toBe(2);
-    expect(arg.stderr).toBe('pgmem: error: --set work_mem=\\e[31mred: invalid value for parameter "work_mem": "\\e[31mred"\n');
+    expect(arg.stderr).toBe(
+      'pgmem: error: --set work_mem=\\e[31mred: invalid value for parameter "work_mem": "\\e[31mred"\n',
+    );
   });
 
   it('cuts a huge value in the message that echoes it', async () => {
@@ -73,7 +85,11 @@ describe('table and github output', () => {
     expect(table.stdout.split('\n').filter((l) => /^(error|warning|info) /.test(l)).length).toBe(MAX_FINDINGS_SHOWN);
     expect(table.stdout).toContain(`… and ${total - MAX_FINDINGS_SHOWN} more findings (--json lists all)`);
     const github = await pgmem(['check', '--no-auto-conf', '--format', 'github', 'many.conf']);
-    expect(github.stdout.split('\n').filter((l) => /^::(error|warning|notice) file=many.conf,line=/.test(l)).length).toBe(MAX_FINDINGS_SHOWN);
-    expect(github.stdout).toContain(`::notice file=many.conf,title=pgmem::${total - MAX_FINDINGS_SHOWN} more findings not shown; pgmem check --json lists all`);
+    expect(
+      github.stdout.split('\n').filter((l) => /^::(error|warning|notice) file=many.conf,line=/.test(l)).length,
+    ).toBe(MAX_FINDINGS_SHOWN);
+    expect(github.stdout).toContain(
+      `::notice file=many.conf,title=pgmem::${total - MAX_FINDINGS_SHOWN} more findings not shown; pgmem check --json lists all`,
+    );
   });
 });

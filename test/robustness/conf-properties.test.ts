@@ -27,17 +27,61 @@ const version = fc.constantFrom(...(SUPPORTED_VERSIONS as readonly PgVersion[]))
 
 // Lines built from postgresql.conf's own tokens, so that generated files reach the lexer's and
 // the reader's deeper paths (quotes, escapes, units, includes) rather than failing on line 1.
-const FILES = ['/d/postgresql.conf', '/d/a.conf', '/d/b.conf', '/d/conf.d/x.conf', '/d/conf.d/', '/d/missing.conf', '/dev/zero'];
-const name = fc.constantFrom('work_mem', 'shared_buffers', 'max_connections', 'huge_pages', 'Work_Mem', 'sort_mem', 'myext.knob', 'bogus', 'a.b.c', '');
+const FILES = [
+  '/d/postgresql.conf',
+  '/d/a.conf',
+  '/d/b.conf',
+  '/d/conf.d/x.conf',
+  '/d/conf.d/',
+  '/d/missing.conf',
+  '/dev/zero',
+];
+const name = fc.constantFrom(
+  'work_mem',
+  'shared_buffers',
+  'max_connections',
+  'huge_pages',
+  'Work_Mem',
+  'sort_mem',
+  'myext.knob',
+  'bogus',
+  'a.b.c',
+  '',
+);
 const value = fc.oneof(
-  fc.constantFrom('4MB', '64kB', '1GB', '100', '-1', '1e3', '0x10', 'on', 'off', 'try', "'4MB'", "'it''s'", "'a\\'b'", "'unterminated", '"x"', '1.5', '10 MB', '1TB', '9999999999999'),
+  fc.constantFrom(
+    '4MB',
+    '64kB',
+    '1GB',
+    '100',
+    '-1',
+    '1e3',
+    '0x10',
+    'on',
+    'off',
+    'try',
+    "'4MB'",
+    "'it''s'",
+    "'a\\'b'",
+    "'unterminated",
+    '"x"',
+    '1.5',
+    '10 MB',
+    '1TB',
+    '9999999999999',
+  ),
   fc.string({ maxLength: 12 }),
 );
 const confLine = fc.oneof(
-  fc.tuple(name, fc.constantFrom(' = ', '=', ' ', ' =  '), value, fc.constantFrom('', ' # comment', '#', ' junk')).map((t) => t.join('')),
-  fc.tuple(fc.constantFrom('include', 'include_if_exists', 'include_dir', 'INCLUDE'), fc.constantFrom(...FILES, 'a.conf', 'conf.d', '', ' ')).map(
-    ([directive, file]) => `${directive} '${file}'`,
-  ),
+  fc
+    .tuple(name, fc.constantFrom(' = ', '=', ' ', ' =  '), value, fc.constantFrom('', ' # comment', '#', ' junk'))
+    .map((t) => t.join('')),
+  fc
+    .tuple(
+      fc.constantFrom('include', 'include_if_exists', 'include_dir', 'INCLUDE'),
+      fc.constantFrom(...FILES, 'a.conf', 'conf.d', '', ' '),
+    )
+    .map(([directive, file]) => `${directive} '${file}'`),
   fc.constantFrom('', '# just a comment', '   ', '\t', '=', "''", '\\', '\r'),
   fc.string({ maxLength: 20 }),
 );
@@ -121,15 +165,21 @@ describe('readConfiguration on any file set', () => {
 
   it('stops self-including and mutually including files with an include issue', () => {
     fc.assert(
-      fc.property(version, fc.constantFrom('include', 'include_if_exists'), fc.integer({ min: 1, max: 30 }), (v, directive, chain) => {
-        // a0 → a1 → … → a(chain-1) → a0: a cycle of any length.
-        const tree: Record<string, string> = { '/d/postgresql.conf': `${directive} 'a0.conf'\n` };
-        for (let i = 0; i < chain; i++) tree[`/d/a${i}.conf`] = `work_mem = ${i + 1}MB\n${directive} 'a${(i + 1) % chain}.conf'\n`;
-        const r = readConfiguration(v, '/d/postgresql.conf', memoryFs(tree));
-        expect(r.issues.length).toBeGreaterThan(0);
-        expect(r.issues.every((i) => i.kind === 'include')).toBe(true);
-        expect(r.issues[0]!.message).toMatch(/recursion|maximum nesting depth exceeded/);
-      }),
+      fc.property(
+        version,
+        fc.constantFrom('include', 'include_if_exists'),
+        fc.integer({ min: 1, max: 30 }),
+        (v, directive, chain) => {
+          // a0 → a1 → … → a(chain-1) → a0: a cycle of any length.
+          const tree: Record<string, string> = { '/d/postgresql.conf': `${directive} 'a0.conf'\n` };
+          for (let i = 0; i < chain; i++)
+            tree[`/d/a${i}.conf`] = `work_mem = ${i + 1}MB\n${directive} 'a${(i + 1) % chain}.conf'\n`;
+          const r = readConfiguration(v, '/d/postgresql.conf', memoryFs(tree));
+          expect(r.issues.length).toBeGreaterThan(0);
+          expect(r.issues.every((i) => i.kind === 'include')).toBe(true);
+          expect(r.issues[0]!.message).toMatch(/recursion|maximum nesting depth exceeded/);
+        },
+      ),
       { seed: 7005, numRuns: 60 },
     );
   });

@@ -47,7 +47,13 @@ function input(s: Scenario): AnalyzeInput {
     assignments: Object.entries(settings).map(([name, value]) => ({ name, value, source: 'flag' })),
     defaults: 'initdb',
     clients: s.pods * s.pool,
-    workload: { ...DEFAULT_WORKLOAD, sortOps: s.sortOps, hashOps: s.hashOps, parallel: s.parallel, tempBuffers: s.tempBuffers },
+    workload: {
+      ...DEFAULT_WORKLOAD,
+      sortOps: s.sortOps,
+      hashOps: s.hashOps,
+      parallel: s.parallel,
+      tempBuffers: s.tempBuffers,
+    },
     ramBytes: s.ramGb === null ? null : s.ramGb * 1024 ** 3,
   };
 }
@@ -129,7 +135,10 @@ describe('JSON output validates against the published schema', () => {
       fc.tuple(fc.constant('--max-connections'), fc.constantFrom('1', '100', '5000', '999999')),
       fc.tuple(fc.constant('--ram'), fc.constantFrom('512MB', '16GB', '8Gi', 'big')),
       fc.tuple(fc.constant('--pg-version'), fc.constantFrom('13', '15', '18', '12', '19')),
-      fc.tuple(fc.constant('--set'), fc.constantFrom('huge_pages=on', 'max_worker_processes=32', 'bogus=1', 'work_mem')),
+      fc.tuple(
+        fc.constant('--set'),
+        fc.constantFrom('huge_pages=on', 'max_worker_processes=32', 'bogus=1', 'work_mem'),
+      ),
       fc.tuple(fc.constant('--sort-ops'), fc.constantFrom('0', '3', '1001')),
       fc.tuple(fc.constant('--fail-on'), fc.constantFrom('warning', 'none', 'never')),
     );
@@ -138,7 +147,10 @@ describe('JSON output validates against the published schema', () => {
         const { code, stdout, stderr } = await runCli(['plan', ...flags.flat(), '--json']);
         const doc = JSON.parse(stdout) as Record<string, unknown>;
         if (code === 2) {
-          expect(doc).toEqual({ schemaVersion: 1, error: { code: expect.any(String), message: expect.any(String), exitCode: 2 } });
+          expect(doc).toEqual({
+            schemaVersion: 1,
+            error: { code: expect.any(String), message: expect.any(String), exitCode: 2 },
+          });
           expect(stderr).toMatch(/^pgmem: error: [^\n]+\n$/);
           return;
         }

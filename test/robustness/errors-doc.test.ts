@@ -27,7 +27,7 @@ function documentedRows(): Row[] {
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
     const cells = line.split(/ \| /).map((c) => c.replace(/^\|\s*|\s*\|$/g, '').trim());
-    const unquote = (c: string): string | null => (c === '—' ? null : /^`(.*)`$/.exec(c)?.[1] ?? null);
+    const unquote = (c: string): string | null => (c === '—' ? null : (/^`(.*)`$/.exec(c)?.[1] ?? null));
     const example = unquote(cells[2]!);
     rows.push({
       exit: Number(cells[0]),
@@ -69,7 +69,11 @@ describe('README: errors and exit codes', () => {
       if (row.code === null) {
         expect(doc.error).toBeUndefined();
       } else {
-        expect(doc.error).toEqual({ code: row.code, message: row.stderr!.replace(/^pgmem: error: /, ''), exitCode: row.exit });
+        expect(doc.error).toEqual({
+          code: row.code,
+          message: row.stderr!.replace(/^pgmem: error: /, ''),
+          exitCode: row.exit,
+        });
       }
     });
   }
@@ -93,6 +97,9 @@ describe('README: errors and exit codes', () => {
     });
     expect(code).toBe(3);
     expect(stderr).toBe('pgmem: error: internal error: stream exploded\n');
-    expect(JSON.parse(stdout)).toEqual({ schemaVersion: 1, error: { code: 'internal', message: 'internal error: stream exploded', exitCode: 3 } });
+    expect(JSON.parse(stdout)).toEqual({
+      schemaVersion: 1,
+      error: { code: 'internal', message: 'internal error: stream exploded', exitCode: 3 },
+    });
   });
 });

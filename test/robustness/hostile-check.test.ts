@@ -15,7 +15,12 @@ import { binPath } from '../support/cli.js';
 let dir: string;
 
 /** Runs the built bin in `dir`; a run that does not end within the bound fails the test. */
-function check(args: readonly string[]): { code: number | null; signal: string | null; stdout: string; stderr: string } {
+function check(args: readonly string[]): {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+} {
   const r = spawnSync(process.execPath, [binPath, 'check', '--no-auto-conf', ...args], {
     cwd: dir,
     encoding: 'utf8',
@@ -39,14 +44,22 @@ function expectControlled(r: ReturnType<typeof check>): void {
  * `check --json` on `file`: its error finding about the configuration, which names the file, and
  * the line when the fault sits on one (a file too large as a whole has no line to name).
  */
-function errorFinding(file: string, { line = true } = {}): { id: string; message: string; file?: string; line?: number } {
+function errorFinding(
+  file: string,
+  { line = true } = {},
+): { id: string; message: string; file?: string; line?: number } {
   const r = check([file, '--json']);
   expectControlled(r);
   expect(r.code).toBe(1);
-  const report = JSON.parse(r.stdout) as { findings: { id: string; severity: string; message: string; file?: string; line?: number }[] };
+  const report = JSON.parse(r.stdout) as {
+    findings: { id: string; severity: string; message: string; file?: string; line?: number }[];
+  };
   expect(planReportSchema.safeParse(report).success).toBe(true);
   const finding = report.findings.find(
-    (f) => f.severity === 'error' && (f.id.startsWith('config-') || f.id === 'invalid-setting') && (!line || f.line !== undefined),
+    (f) =>
+      f.severity === 'error' &&
+      (f.id.startsWith('config-') || f.id === 'invalid-setting') &&
+      (!line || f.line !== undefined),
   );
   expect(finding).toBeDefined();
   expect(finding!.file).toEqual(expect.any(String));
@@ -125,7 +138,7 @@ describe('pgmem check on hostile files', () => {
     expect(errorFinding('cycle-a.conf').message).toMatch(/recursion|maximum nesting depth exceeded/);
   });
 
-  it('an include of a directory: the server\'s scanner error', () => {
+  it("an include of a directory: the server's scanner error", () => {
     expect(errorFinding('include-dir.conf').message).toMatch(/input in flex scanner failed/);
   });
 
@@ -133,7 +146,7 @@ describe('pgmem check on hostile files', () => {
     expect(errorFinding('include-zero.conf').message).toMatch(/too large/);
   });
 
-  it('includes nested 40 deep: the server\'s depth limit', () => {
+  it("includes nested 40 deep: the server's depth limit", () => {
     const f = errorFinding('deep-0.conf');
     expect(f.message).toMatch(/maximum nesting depth exceeded/);
   });
@@ -163,7 +176,9 @@ describe('pgmem check on hostile files', () => {
     const r = check([...files, '--json', '--fail-on', 'none']);
     expectControlled(r);
     expect(r.code).toBe(0);
-    const { results } = JSON.parse(r.stdout) as { results: { config: { file: string }; connections: { maxConnections: number } }[] };
+    const { results } = JSON.parse(r.stdout) as {
+      results: { config: { file: string }; connections: { maxConnections: number } }[];
+    };
     expect(results.map((x) => x.config.file)).toEqual(files);
     expect(results.map((x) => x.connections.maxConnections)).toEqual(files.map((_, i) => 100 + i));
   });

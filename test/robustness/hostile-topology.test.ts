@@ -32,22 +32,41 @@ function sh(script: string): { code: number | null; stdout: string; stderr: stri
 
 describe('--topology under limits', () => {
   it('refuses a device and a directory before reading', () => {
-    expect(sh('$PGMEM plan --topology /dev/zero')).toEqual({ code: 2, stdout: '', stderr: 'pgmem: error: /dev/zero: not a regular file or a pipe\n' });
-    expect(sh('$PGMEM plan --topology .')).toEqual({ code: 2, stdout: '', stderr: 'pgmem: error: .: is a directory\n' });
+    expect(sh('$PGMEM plan --topology /dev/zero')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'pgmem: error: /dev/zero: not a regular file or a pipe\n',
+    });
+    expect(sh('$PGMEM plan --topology .')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'pgmem: error: .: is a directory\n',
+    });
   });
 
   it('stops an endless pipe and endless standard input at 64 MiB', () => {
     const pipe = sh('$PGMEM plan --topology <(yes)');
     expect(pipe.code).toBe(2);
     expect(pipe.stderr).toMatch(/^pgmem: error: \/dev\/fd\/\d+: too large: more than 64 MiB\n$/);
-    expect(sh('yes | $PGMEM plan --topology -')).toEqual({ code: 2, stdout: '', stderr: 'pgmem: error: <stdin>: too large: more than 64 MiB\n' });
+    expect(sh('yes | $PGMEM plan --topology -')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'pgmem: error: <stdin>: too large: more than 64 MiB\n',
+    });
     const json = sh('yes | $PGMEM check --topology - --json /dev/null');
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout)).toEqual({ schemaVersion: 1, error: { code: 'input', message: '<stdin>: too large: more than 64 MiB', exitCode: 2 } });
+    expect(JSON.parse(json.stdout)).toEqual({
+      schemaVersion: 1,
+      error: { code: 'input', message: '<stdin>: too large: more than 64 MiB', exitCode: 2 },
+    });
   });
 
   it('reads a pipe and standard input that end', () => {
-    for (const script of ['$PGMEM plan --topology <(cat topology.yaml) --json', '$PGMEM plan --topology - --json < topology.yaml', 'cat topology.yaml | $PGMEM plan --topology - --json']) {
+    for (const script of [
+      '$PGMEM plan --topology <(cat topology.yaml) --json',
+      '$PGMEM plan --topology - --json < topology.yaml',
+      'cat topology.yaml | $PGMEM plan --topology - --json',
+    ]) {
       const r = sh(script);
       expect(r.stderr, script).toBe('');
       expect(r.code, script).toBe(0);

@@ -17,7 +17,9 @@ function sources(dir: string): string[] {
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s*'([^']+)'/g)) {
+  for (const m of text.matchAll(
+    /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s*'([^']+)'/g,
+  )) {
     found.push((m[1] ?? m[2] ?? m[3])!);
   }
   return found;
@@ -45,7 +47,9 @@ describe('layers', () => {
   }
 
   it('the import scanner sees static, type-only and dynamic imports', () => {
-    expect(imports(join(projectRoot, 'src/cli/run.ts'))).toEqual(expect.arrayContaining(['commander', './completion.js', './plan-command.js']));
+    expect(imports(join(projectRoot, 'src/cli/run.ts'))).toEqual(
+      expect.arrayContaining(['commander', './completion.js', './plan-command.js']),
+    );
     expect(imports(join(projectRoot, 'src/cli/version.ts'))).toEqual(expect.arrayContaining(['node:module']));
     expect(imports(join(projectRoot, 'src/cli/plan-command.ts'))).toEqual(expect.arrayContaining(['../core/solve.js']));
   });

@@ -22,19 +22,55 @@ export interface ConfCase {
 
 /** Settings the differential test compares (those a version lacks are unknown names there). */
 export const MEMORY_SETTINGS = [
-  'shared_buffers', 'work_mem', 'maintenance_work_mem', 'wal_buffers', 'temp_buffers', 'max_connections',
-  'autovacuum_work_mem', 'logical_decoding_work_mem', 'effective_cache_size', 'max_wal_size', 'hash_mem_multiplier',
-  'max_worker_processes', 'max_wal_senders', 'autovacuum_max_workers', 'max_prepared_transactions',
-  'max_locks_per_transaction', 'huge_pages', 'track_activity_query_size', 'min_dynamic_shared_memory',
-  'autovacuum_worker_slots', 'commit_timestamp_buffers', 'vacuum_buffer_usage_limit', 'io_workers',
+  'shared_buffers',
+  'work_mem',
+  'maintenance_work_mem',
+  'wal_buffers',
+  'temp_buffers',
+  'max_connections',
+  'autovacuum_work_mem',
+  'logical_decoding_work_mem',
+  'effective_cache_size',
+  'max_wal_size',
+  'hash_mem_multiplier',
+  'max_worker_processes',
+  'max_wal_senders',
+  'autovacuum_max_workers',
+  'max_prepared_transactions',
+  'max_locks_per_transaction',
+  'huge_pages',
+  'track_activity_query_size',
+  'min_dynamic_shared_memory',
+  'autovacuum_worker_slots',
+  'commit_timestamp_buffers',
+  'vacuum_buffer_usage_limit',
+  'io_workers',
 ] as const;
 
-const KB_SETTINGS = ['work_mem', 'maintenance_work_mem', 'autovacuum_work_mem', 'logical_decoding_work_mem', 'vacuum_buffer_usage_limit'];
-const PAGE_SETTINGS = ['shared_buffers', 'wal_buffers', 'temp_buffers', 'effective_cache_size', 'commit_timestamp_buffers'];
+const KB_SETTINGS = [
+  'work_mem',
+  'maintenance_work_mem',
+  'autovacuum_work_mem',
+  'logical_decoding_work_mem',
+  'vacuum_buffer_usage_limit',
+];
+const PAGE_SETTINGS = [
+  'shared_buffers',
+  'wal_buffers',
+  'temp_buffers',
+  'effective_cache_size',
+  'commit_timestamp_buffers',
+];
 const MB_SETTINGS = ['max_wal_size', 'min_dynamic_shared_memory'];
 const COUNT_SETTINGS = [
-  'max_connections', 'max_worker_processes', 'max_wal_senders', 'autovacuum_max_workers', 'max_prepared_transactions',
-  'max_locks_per_transaction', 'autovacuum_worker_slots', 'io_workers',
+  'max_connections',
+  'max_worker_processes',
+  'max_wal_senders',
+  'autovacuum_max_workers',
+  'max_prepared_transactions',
+  'max_locks_per_transaction',
+  'autovacuum_worker_slots',
+  'io_workers',
 ];
 
 class Gen {
@@ -63,22 +99,87 @@ function nameSpelling(g: Gen, name: string): string {
 
 function memoryValue(g: Gen, base: 'kB' | '8kB' | 'MB'): string {
   if (g.clean) {
-    const ok = base === 'MB'
-      ? ['64', '1024', "'2GB'", '512MB', '1GB', "'1.5GB'", '0x40', '010', "' 100MB '"]
-      : base === '8kB'
-        ? ['128MB', "'256MB'", '16384', '1GB', "'1.5GB'", '4096kB', '0x4000', "'64 MB'", '8MB', '32768B', '02000', "'1000.4'", '1000.5', '1001.5', "'132kB'"]
-        : ['4MB', "'64MB'", '65536', '1GB', "'1.5MB'", '4096kB', "'256 MB'", '0x1000', '1048576B', '+8MB', '020000', '1024.5', '1025.5', "'1500B'", "'2.5e3'", "'1TB'"];
+    const ok =
+      base === 'MB'
+        ? ['64', '1024', "'2GB'", '512MB', '1GB', "'1.5GB'", '0x40', '010', "' 100MB '"]
+        : base === '8kB'
+          ? [
+              '128MB',
+              "'256MB'",
+              '16384',
+              '1GB',
+              "'1.5GB'",
+              '4096kB',
+              '0x4000',
+              "'64 MB'",
+              '8MB',
+              '32768B',
+              '02000',
+              "'1000.4'",
+              '1000.5',
+              '1001.5',
+              "'132kB'",
+            ]
+          : [
+              '4MB',
+              "'64MB'",
+              '65536',
+              '1GB',
+              "'1.5MB'",
+              '4096kB',
+              "'256 MB'",
+              '0x1000',
+              '1048576B',
+              '+8MB',
+              '020000',
+              '1024.5',
+              '1025.5',
+              "'1500B'",
+              "'2.5e3'",
+              "'1TB'",
+            ];
     return g.pick(ok);
   }
-  const numbers = base === 'MB' ? [0, 1, 2, 32, 64, 1024, 2147483647, 2147483648] : [0, 1, 15, 16, 63, 64, 65, 100, 128, 1000, 1024, 4096, 65536, 1073741823, 2147483647, 99999999999];
+  const numbers =
+    base === 'MB'
+      ? [0, 1, 2, 32, 64, 1024, 2147483647, 2147483648]
+      : [0, 1, 15, 16, 63, 64, 65, 100, 128, 1000, 1024, 4096, 65536, 1073741823, 2147483647, 99999999999];
   const units = ['', '', 'B', 'kB', 'kB', 'MB', 'MB', 'MB', 'GB', 'TB', 'mb', 'KB', 'Mb', 'k', 'M', 'bytes', 'min'];
   if (g.chance(0.55)) {
     // Plausible values, mostly accepted, in the spellings people write.
-    const plain = base === 'MB'
-      ? ['64', '1024', "'2GB'", '512MB', '1GB', "'1.5GB'", '0x40']
-      : base === '8kB'
-        ? ['128MB', "'256MB'", '16384', '1GB', "'1.5GB'", '4096kB', '-1', '0x4000', "'64 MB'", '8MB', '32768B', '02000']
-        : ['4MB', "'64MB'", '65536', '1GB', "'1.5MB'", '4096kB', '-1', "'256 MB'", '0x1000', '1048576B', '+8MB', '020000', '1024.5'];
+    const plain =
+      base === 'MB'
+        ? ['64', '1024', "'2GB'", '512MB', '1GB', "'1.5GB'", '0x40']
+        : base === '8kB'
+          ? [
+              '128MB',
+              "'256MB'",
+              '16384',
+              '1GB',
+              "'1.5GB'",
+              '4096kB',
+              '-1',
+              '0x4000',
+              "'64 MB'",
+              '8MB',
+              '32768B',
+              '02000',
+            ]
+          : [
+              '4MB',
+              "'64MB'",
+              '65536',
+              '1GB',
+              "'1.5MB'",
+              '4096kB',
+              '-1',
+              "'256 MB'",
+              '0x1000',
+              '1048576B',
+              '+8MB',
+              '020000',
+              '1024.5',
+            ];
     return g.pick(plain);
   }
   const n = g.pick(numbers);
@@ -101,7 +202,18 @@ function memoryValue(g: Gen, base: 'kB' | '8kB' | 'MB'): string {
     case 7:
       return `${n}.${g.pick([5, 25, 0])}`; // REAL token, no unit possible
     case 8:
-      return g.pick([`${n}.5${u || 'MB'}`, `${n}e3`, `'${n}e3'`, `.5`, `'-1'`, `-1`, `'${n}\\115B'`, `'${n}''MB'`, `''`, `'0x${n.toString(16)}kB'`]);
+      return g.pick([
+        `${n}.5${u || 'MB'}`,
+        `${n}e3`,
+        `'${n}e3'`,
+        `.5`,
+        `'-1'`,
+        `-1`,
+        `'${n}\\115B'`,
+        `'${n}''MB'`,
+        `''`,
+        `'0x${n.toString(16)}kB'`,
+      ]);
     default:
       return `${n}${u}`;
   }
@@ -111,11 +223,31 @@ function countValue(g: Gen): string {
   if (g.clean) return g.pick(['10', "'20'", '8', '0x10', '010', '5.4', "'3.5'", '12', '2.5', '3.5']);
   if (g.chance(0.6)) return g.pick(['100', '10', "'20'", '8', '64', '0x10', '010', '5.4', "'3.5'", '200', '2']);
   const n = g.pick([0, 1, 2, 3, 5, 10, 16, 64, 100, 262143, 8388607, 2147483648]);
-  return g.pick([`${n}`, `${n}`, `'${n}'`, `0${n.toString(8)}`, `0x${n.toString(16)}`, `${n}.5`, `'${n}.5'`, `${n}kB`, `-${n}`]);
+  return g.pick([
+    `${n}`,
+    `${n}`,
+    `'${n}'`,
+    `0${n.toString(8)}`,
+    `0x${n.toString(16)}`,
+    `${n}.5`,
+    `'${n}.5'`,
+    `${n}kB`,
+    `-${n}`,
+  ]);
 }
 
 const ALL_VERSION_SETTINGS = MEMORY_SETTINGS.filter(
-  (n) => !['autovacuum_worker_slots', 'commit_timestamp_buffers', 'vacuum_buffer_usage_limit', 'io_workers', 'max_connections', 'max_wal_senders', 'max_worker_processes', 'autovacuum_max_workers'].includes(n),
+  (n) =>
+    ![
+      'autovacuum_worker_slots',
+      'commit_timestamp_buffers',
+      'vacuum_buffer_usage_limit',
+      'io_workers',
+      'max_connections',
+      'max_wal_senders',
+      'max_worker_processes',
+      'autovacuum_max_workers',
+    ].includes(n),
 );
 
 function settingLine(g: Gen): string {
@@ -125,12 +257,18 @@ function settingLine(g: Gen): string {
   else if (PAGE_SETTINGS.includes(name)) value = memoryValue(g, '8kB');
   else if (MB_SETTINGS.includes(name)) value = memoryValue(g, 'MB');
   else if (COUNT_SETTINGS.includes(name)) value = countValue(g);
-  else if (name === 'hash_mem_multiplier' && g.clean) value = g.pick(['1', '2', '1.5', "'2.5'", "'1e1'", '1000', '8.0']);
-  else if (name === 'huge_pages' && g.clean) value = g.pick(['on', 'off', 'try', "'TRUE'", 'FALSE', '1', '0', 'yes', 'On']);
-  else if (name === 'track_activity_query_size' && g.clean) value = g.pick(['1024', '100', '1MB', "'2kB'", '1048576', "'4096B'"]);
-  else if (name === 'hash_mem_multiplier') value = g.pick(['1', '2', '1.5', `'2.5'`, '0.5', `'1e1'`, '1000', '1000.0', '1001', `'abc'`, '3MB']);
-  else if (name === 'huge_pages') value = g.pick(['on', 'off', 'try', `'TRUE'`, 'FALSE', '1', '0', 'yes', 'maybe', `'of'`, 'On', `'on '`]);
-  else if (name === 'track_activity_query_size') value = g.pick(['1024', '100', '1MB', `'2kB'`, '1048576', '1048577', `'4096B'`]);
+  else if (name === 'hash_mem_multiplier' && g.clean)
+    value = g.pick(['1', '2', '1.5', "'2.5'", "'1e1'", '1000', '8.0']);
+  else if (name === 'huge_pages' && g.clean)
+    value = g.pick(['on', 'off', 'try', "'TRUE'", 'FALSE', '1', '0', 'yes', 'On']);
+  else if (name === 'track_activity_query_size' && g.clean)
+    value = g.pick(['1024', '100', '1MB', "'2kB'", '1048576', "'4096B'"]);
+  else if (name === 'hash_mem_multiplier')
+    value = g.pick(['1', '2', '1.5', `'2.5'`, '0.5', `'1e1'`, '1000', '1000.0', '1001', `'abc'`, '3MB']);
+  else if (name === 'huge_pages')
+    value = g.pick(['on', 'off', 'try', `'TRUE'`, 'FALSE', '1', '0', 'yes', 'maybe', `'of'`, 'On', `'on '`]);
+  else if (name === 'track_activity_query_size')
+    value = g.pick(['1024', '100', '1MB', `'2kB'`, '1048576', '1048577', `'4096B'`]);
   else value = memoryValue(g, 'kB');
   const sep = g.pick([' = ', '=', ' ', '\t', ' =\t', '  =  ']);
   const comment = g.chance(0.2) ? g.pick([' # comment', '\t#', " # it's # fine", '#x']) : '';
@@ -217,14 +355,26 @@ export function generateConfCases(seed: number, count: number): ConfCase[] {
       const spelled = g.pick([path, `./${path}`, `sub/../${path}`, `${path}/`]);
       insert(`${g.pick(['include', 'INCLUDE', 'include_if_exists'])} '${spelled}'`);
       const lines = bodyLines(g, 1 + g.int(4), oddRate);
-      if (g.chance(0.2)) lines.push(`include '${g.clean ? '../inc2.conf' : g.pick(['nested-missing.conf', '../inc2.conf'])}'`);
+      if (g.chance(0.2))
+        lines.push(`include '${g.clean ? '../inc2.conf' : g.pick(['nested-missing.conf', '../inc2.conf'])}'`);
       files.set(path, encodeFile(g, lines));
-      if (g.chance(0.3) || lines.some((l) => l.includes('inc2'))) files.set(normalize(path.replace(/[^/]*$/, '') + '../inc2.conf'), encodeFile(g, bodyLines(g, 2, oddRate)));
+      if (g.chance(0.3) || lines.some((l) => l.includes('inc2')))
+        files.set(normalize(`${path.replace(/[^/]*$/, '')}../inc2.conf`), encodeFile(g, bodyLines(g, 2, oddRate)));
     }
     if (g.chance(0.2)) {
       dirs.push('conf.d');
       insert(`include_dir ${g.pick(["'conf.d'", 'conf.d', "'./conf.d/'", "'conf.d/.'", "'sub/../conf.d'"])}`);
-      for (const name of ['00-base.conf', '10.conf', '2.conf', 'Z.conf', 'a.conf', '.hidden.conf', 'x.conf.bak', 'b.conf~', '.conf']) {
+      for (const name of [
+        '00-base.conf',
+        '10.conf',
+        '2.conf',
+        'Z.conf',
+        'a.conf',
+        '.hidden.conf',
+        'x.conf.bak',
+        'b.conf~',
+        '.conf',
+      ]) {
         if (g.chance(0.4)) files.set(`conf.d/${name}`, encodeFile(g, bodyLines(g, 1 + g.int(3), oddRate)));
       }
       if (g.chance(0.2)) dirs.push('conf.d/y.conf');

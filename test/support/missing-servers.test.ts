@@ -26,7 +26,10 @@ function requireIn(env: Record<string, string>): { status: number | null; stdout
     const { requireServers } = await import(${JSON.stringify(join(projectRoot, 'test', 'support', 'pg-binaries.mjs'))});
     const servers = requireServers('demo suite', { embedded: [15], distribution: [15] });
     console.log(JSON.stringify(servers.map((s) => s.label)));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...inherited, ...env } });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...inherited, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -49,7 +52,7 @@ describe('missing servers', () => {
     }
   });
 
-  it('CI=true: the shared memory oracle suite fails when Debian\'s server is missing; without CI it skips and says why', () => {
+  it("CI=true: the shared memory oracle suite fails when Debian's server is missing; without CI it skips and says why", () => {
     const suite = 'test/core/shmem-fidelity.test.ts';
     const failing = runSuite(suite, { CI: 'true', PGMEM_TEST_HIDE_SERVERS: 'distribution:15' });
     expect(failing.status).toBe(1);

@@ -93,7 +93,10 @@ export function pgbouncerBin() {
  * prove that a suite fails in CI when its server is absent.
  */
 function hidden(build, version) {
-  const list = (process.env.PGMEM_TEST_HIDE_SERVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (process.env.PGMEM_TEST_HIDE_SERVERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list.some((item) => item === 'all' || item === build || item === `${build}:${version}`);
 }
 
@@ -111,16 +114,25 @@ export function inCI() {
 export function requireServers(suite, { embedded = [], distribution = [] }) {
   const wanted = [
     ...embedded.map((version) => ({
-      version, build: 'embedded', label: `PostgreSQL ${version} (embedded)`, binDir: serverBinDir(version),
+      version,
+      build: 'embedded',
+      label: `PostgreSQL ${version} (embedded)`,
+      binDir: serverBinDir(version),
       missing: `npm alias pg${version} (node_modules/pg${version})`,
     })),
     ...distribution.map((version) => ({
-      version, build: 'distribution', label: `PostgreSQL ${version} (Debian)`, binDir: distributionBinDir(version),
+      version,
+      build: 'distribution',
+      label: `PostgreSQL ${version} (Debian)`,
+      binDir: distributionBinDir(version),
       missing: `Debian's postgresql-${version} (/usr/lib/postgresql/${version}/bin)`,
     })),
   ];
   const missing = wanted.filter((s) => s.binDir === null);
-  reportMissing(suite, missing.map((s) => `${s.label}: ${s.missing} is not installed`));
+  reportMissing(
+    suite,
+    missing.map((s) => `${s.label}: ${s.missing} is not installed`),
+  );
   return wanted.filter((s) => s.binDir !== null).map(({ missing: _, ...server }) => server);
 }
 

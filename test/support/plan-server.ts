@@ -34,8 +34,15 @@ export function planServerSettings(logging: boolean, version: PgVersion): Record
 }
 
 /** Starts a server of the version with the fixture tables. */
-export async function startPlanServer(version: PgVersion, { logging = false }: { logging?: boolean } = {}): Promise<PlanServer> {
-  const server = await startServer(version, planServerSettings(logging, version), logging ? { logFile: 'log/postgresql' } : {});
+export async function startPlanServer(
+  version: PgVersion,
+  { logging = false }: { logging?: boolean } = {},
+): Promise<PlanServer> {
+  const server = await startServer(
+    version,
+    planServerSettings(logging, version),
+    logging ? { logFile: 'log/postgresql' } : {},
+  );
   const client = new pg.Client({ host: server.socketDir, port: server.port, user: 'postgres', database: 'postgres' });
   try {
     await client.connect();
@@ -56,7 +63,11 @@ export async function startPlanServer(version: PgVersion, { logging = false }: {
         await client.query('SELECT set_config(name, $2, false) FROM pg_settings WHERE name = $1', [name, value]);
       }
       // The json column as the server wrote it, unparsed: what psql -At prints.
-      const result = await client.query({ text: explainSql(shape, options), rowMode: 'array', types: { getTypeParser: () => (text: string) => text } });
+      const result = await client.query({
+        text: explainSql(shape, options),
+        rowMode: 'array',
+        types: { getTypeParser: () => (text: string) => text },
+      });
       return result.rows.map((row: string[]) => row[0]!).join('\n');
     },
     async stop() {

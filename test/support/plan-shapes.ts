@@ -104,8 +104,13 @@ export const PLAN_SHAPES: readonly PlanShape[] = [
   },
   {
     name: 'distinct-aggregates',
-    sql: 'select k, count(distinct s), count(distinct j), string_agg(s, \',\' order by id) from t group by k',
-    settings: { enable_hashagg: 'off', enable_indexscan: 'off', enable_bitmapscan: 'off', enable_incremental_sort: 'off' },
+    sql: "select k, count(distinct s), count(distinct j), string_agg(s, ',' order by id) from t group by k",
+    settings: {
+      enable_hashagg: 'off',
+      enable_indexscan: 'off',
+      enable_bitmapscan: 'off',
+      enable_incremental_sort: 'off',
+    },
     verbose: true,
     // Sort below (by k, or by k and s when 16+ presorts one aggregate) and one hidden sort per
     // DISTINCT/ORDER BY aggregate, less the one the planner presorted on 16+.
@@ -163,7 +168,7 @@ export const PLAN_SHAPES: readonly PlanShape[] = [
   },
   {
     name: 'table-function-scan',
-    sql: 'select * from xmltable(\'/r/x\' passing cast(\'<r><x>1</x><x>2</x></r>\' as xml) columns x int path \'.\')',
+    sql: "select * from xmltable('/r/x' passing cast('<r><x>1</x><x>2</x></r>' as xml) columns x int path '.')",
     expected: always({ tuplestore: 1 }),
   },
   {

@@ -9,8 +9,25 @@
  * chowned to that user.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { asUnprivileged, distributionBinDir, isRoot, reportMissing, serverBinDir, unprivileged } from './pg-binaries.mjs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import {
+  asUnprivileged,
+  distributionBinDir,
+  isRoot,
+  reportMissing,
+  serverBinDir,
+  unprivileged,
+} from './pg-binaries.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
@@ -38,7 +55,10 @@ export { asUnprivileged };
  */
 export function installedVersions(suite = 'real-server tests'): PgVersion[] {
   const missing = SUPPORTED_VERSIONS.filter((v) => binDir(v) === null);
-  reportMissing(suite, missing.map((v) => `PostgreSQL ${v} (embedded): npm alias pg${v} is not installed`));
+  reportMissing(
+    suite,
+    missing.map((v) => `PostgreSQL ${v} (embedded): npm alias pg${v} is not installed`),
+  );
   return SUPPORTED_VERSIONS.filter((v) => binDir(v) !== null);
 }
 
@@ -95,7 +115,12 @@ export interface PostgresCResult {
 export function postgresC(
   version: PgVersion,
   name: string,
-  options: { settings?: Record<string, string | number>; configFile?: string; dataDir?: string; build?: BuildName } = {},
+  options: {
+    settings?: Record<string, string | number>;
+    configFile?: string;
+    dataDir?: string;
+    build?: BuildName;
+  } = {},
 ): PostgresCResult {
   const bin = binDir(version, options.build);
   if (!bin) throw new Error(`PostgreSQL ${version} binaries are not installed`);
@@ -141,11 +166,16 @@ export async function startServer(
   const socketDir = scratchDir('pgmem-sock-');
   const port = nextPort++;
   const args = [
-    '-D', dataDir,
-    '-p', String(port),
-    '-k', socketDir,
-    '-c', `listen_addresses=${options.listenTcp ? '127.0.0.1' : ''}`,
-    '-c', 'fsync=off',
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-k',
+    socketDir,
+    '-c',
+    `listen_addresses=${options.listenTcp ? '127.0.0.1' : ''}`,
+    '-c',
+    'fsync=off',
   ];
   for (const [key, value] of Object.entries(settings)) args.push('-c', `${key}=${value}`);
   const child = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...asUnprivileged() });

@@ -21,7 +21,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { PgVersion } from '../../src/core/versions.js';
-import { asUnprivileged, distributionBinDir, isRoot, pgbouncerBin, serverBinDir, unprivileged } from './pg-binaries.mjs';
+import {
+  asUnprivileged,
+  distributionBinDir,
+  isRoot,
+  pgbouncerBin,
+  serverBinDir,
+  unprivileged,
+} from './pg-binaries.mjs';
 import { handOver, scratchDir } from './postgres.js';
 
 const MiB = 1024 * 1024;
@@ -181,10 +188,13 @@ export function memoryCgroupParent(
     const [fstype = '', , superOptions = ''] = right.split(' ');
     return { root: fields[3] ?? '', point: fields[4] ?? '', fstype, superOptions: superOptions.split(',') };
   });
-  const lines = procCgroup.split('\n').filter(Boolean).map((line) => {
-    const [id, controllers = '', path = ''] = line.split(/:(.*?):/);
-    return { id, controllers: controllers.split(','), path };
-  });
+  const lines = procCgroup
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [id, controllers = '', path = ''] = line.split(/:(.*?):/);
+      return { id, controllers: controllers.split(','), path };
+    });
   const v2 = mounts.find((m) => m.fstype === 'cgroup2');
   const v2Line = lines.find((l) => l.id === '0');
   if (v2 && v2Line) {
@@ -337,7 +347,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -377,7 +389,16 @@ export async function startLoadServer(
     throw new Error(`initdb (${build.id}) failed: ${init.stderr || init.error?.message}`);
   }
   const port = await freePort();
-  const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+  ];
   for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
   const postgres = join(build.binDir, 'postgres');
   let child: ChildProcess;
@@ -410,7 +431,13 @@ export async function startLoadServer(
     await sleep(50);
   }
   const connect = async (database = 'postgres'): Promise<pg.Client> => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database, connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      database,
+      connectionTimeoutMillis: 10_000,
+    });
     // A server stopped under it (Ctrl-C reaches the postmaster too) fails the next query instead of
     // throwing from an event handler.
     client.on('error', () => {});
@@ -446,7 +473,10 @@ async function waitForPort(port: number, deadline: number, alive: () => boolean)
   while (Date.now() < deadline && alive()) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (ok) return true;
@@ -532,8 +562,24 @@ export async function runPgbench(options: {
   writeFileSync(scriptFile, options.script);
   handOver(dir);
   const jobs = Math.min(options.jobs ?? 2, options.clients);
-  const args = ['-n', '-h', '127.0.0.1', '-p', String(options.port), '-U', 'postgres', '-f', scriptFile,
-    '-c', String(options.clients), '-j', String(jobs), '-T', String(options.seconds), 'bench'];
+  const args = [
+    '-n',
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(options.port),
+    '-U',
+    'postgres',
+    '-f',
+    scriptFile,
+    '-c',
+    String(options.clients),
+    '-j',
+    String(jobs),
+    '-T',
+    String(options.seconds),
+    'bench',
+  ];
   const started = Date.now();
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], ...asUnprivileged() });
   const tracked = track('pgbench', child);
@@ -575,8 +621,16 @@ interface ExplainNode {
 }
 
 const OTHER_WORK_MEM_NODES = new Set([
-  'Materialize', 'Memoize', 'WindowAgg', 'CTE Scan', 'Recursive Union', 'Function Scan',
-  'Table Function Scan', 'SetOp', 'Bitmap Heap Scan', 'Incremental Sort',
+  'Materialize',
+  'Memoize',
+  'WindowAgg',
+  'CTE Scan',
+  'Recursive Union',
+  'Function Scan',
+  'Table Function Scan',
+  'SetOp',
+  'Bitmap Heap Scan',
+  'Incremental Sort',
 ]);
 
 /** Counts the memory-holding nodes of `EXPLAIN (FORMAT JSON)` output. */
@@ -872,7 +926,12 @@ export async function sampleWhile<T>(
     }
     if (cgroup) {
       const stat = cgroup.read();
-      return { total: stat.rssBytes + stat.shmemBytes, rss: stat.rssBytes, shmem: stat.shmemBytes, cache: stat.cacheBytes };
+      return {
+        total: stat.rssBytes + stat.shmemBytes,
+        rss: stat.rssBytes,
+        shmem: stat.shmemBytes,
+        cache: stat.cacheBytes,
+      };
     }
     // Without a cgroup: private memory of every process, the main segment's resident pages as the
     // process that touched most of it sees them, and the DSM segments mapped (allocated blocks).
@@ -947,7 +1006,13 @@ export async function sampleWhile<T>(
 /** How the clients reach the server. */
 export type Topology =
   | { readonly kind: 'direct'; readonly pods: number; readonly pool: number }
-  | { readonly kind: 'pgbouncer'; readonly mode: 'session' | 'transaction'; readonly pods: number; readonly pool: number; readonly poolSize: number };
+  | {
+      readonly kind: 'pgbouncer';
+      readonly mode: 'session' | 'transaction';
+      readonly pods: number;
+      readonly pool: number;
+      readonly poolSize: number;
+    };
 
 /** What pgmem says for one scenario. */
 export interface PgmemFigures {
@@ -963,7 +1028,9 @@ let planHelp: string | undefined;
 
 /** Whether the built CLI's `plan` has an option (`--build`, `--plans`: newer CLIs). */
 export function cliHasOption(flag: '--build' | '--plans'): boolean {
-  planHelp ??= spawnSync(process.execPath, [join(projectRoot, 'bin', 'pgmem.cjs'), 'plan', '--help'], { encoding: 'utf8' }).stdout;
+  planHelp ??= spawnSync(process.execPath, [join(projectRoot, 'bin', 'pgmem.cjs'), 'plan', '--help'], {
+    encoding: 'utf8',
+  }).stdout;
   return new RegExp(`${flag}\\b`).test(planHelp);
 }
 
@@ -976,10 +1043,22 @@ export function pgmemTopology(
 ): Record<string, unknown> {
   const pooled = topology.kind === 'pgbouncer';
   return {
-    server: { version, settings: Object.fromEntries(Object.entries(settings).filter(([name]) => !['fsync', 'synchronous_commit'].includes(name))) },
+    server: {
+      version,
+      settings: Object.fromEntries(
+        Object.entries(settings).filter(([name]) => !['fsync', 'synchronous_commit'].includes(name)),
+      ),
+    },
     apps: [{ name: 'pgbench', pods: topology.pods, pool: topology.pool, ...(pooled && { via: 'pgbouncer' }) }],
     poolers: pooled
-      ? [{ name: 'pgbouncer', pool_mode: topology.mode, default_pool_size: topology.poolSize, max_client_conn: topology.pods * topology.pool + 10 }]
+      ? [
+          {
+            name: 'pgbouncer',
+            pool_mode: topology.mode,
+            default_pool_size: topology.poolSize,
+            max_client_conn: topology.pods * topology.pool + 10,
+          },
+        ]
       : [],
     reserved: { admin: 1 },
     workload: {
@@ -999,7 +1078,8 @@ export function pgmemTopology(
  */
 export function pgmemFigures(build: ServerBuild, document: Record<string, unknown>, explain?: unknown): PgmemFigures {
   const bin = join(projectRoot, 'bin', 'pgmem.cjs');
-  if (!existsSync(join(projectRoot, 'dist', 'bin', 'run.cjs'))) throw new Error('pgmem is not built: run npm run build');
+  if (!existsSync(join(projectRoot, 'dist', 'bin', 'run.cjs')))
+    throw new Error('pgmem is not built: run npm run build');
   const args = ['plan', '--json', '--topology', '-', ...(cliHasOption('--build') ? ['--build', build.build] : [])];
   let input = document;
   let dir: string | null = null;
@@ -1011,8 +1091,13 @@ export function pgmemFigures(build: ServerBuild, document: Record<string, unknow
     input = { ...document, workload };
   }
   try {
-    const result = spawnSync(process.execPath, [bin, ...args], { input: JSON.stringify(input), encoding: 'utf8', timeout: 30_000 });
-    if (result.status !== 0) throw new Error(`pgmem ${args.join(' ')} failed (${result.status}): ${result.stdout}${result.stderr}`);
+    const result = spawnSync(process.execPath, [bin, ...args], {
+      input: JSON.stringify(input),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (result.status !== 0)
+      throw new Error(`pgmem ${args.join(' ')} failed (${result.status}): ${result.stdout}${result.stderr}`);
     const report = JSON.parse(result.stdout) as {
       totals: { worstCaseBytes: number; sharedBytes: number };
       perBackend: { worstCaseBytes: number };
@@ -1076,7 +1161,11 @@ export interface LoadRow {
 export function defaultScenarios(sizes: LoadSizes, seconds: number): Scenario[] {
   const direct: Topology = { kind: 'direct', pods: sizes.pods, pool: sizes.pool };
   const pooled = (mode: 'session' | 'transaction'): Topology => ({
-    kind: 'pgbouncer', mode, pods: sizes.pooledPods, pool: sizes.pooledPool, poolSize: sizes.poolerPoolSize,
+    kind: 'pgbouncer',
+    mode,
+    pods: sizes.pooledPods,
+    pool: sizes.pooledPool,
+    poolSize: sizes.poolerPoolSize,
   });
   const hashAgg = SHAPES.find((s) => s.id === 'hash-agg')!;
   return [
@@ -1090,21 +1179,36 @@ export function defaultScenarios(sizes: LoadSizes, seconds: number): Scenario[] 
  * Runs one scenario on a started and loaded server: checks the plan, runs pgbench (through a
  * PgBouncer of its own when pooled) while sampling, and asks pgmem for the same inputs.
  */
-export async function runScenario(server: LoadServer, scenario: Scenario, log: (line: string) => void): Promise<LoadRow> {
+export async function runScenario(
+  server: LoadServer,
+  scenario: Scenario,
+  log: (line: string) => void,
+): Promise<LoadRow> {
   const { plan, counts } = await explainShape(server, scenario.shape);
   const mismatch = shapeMismatch(scenario.shape, counts);
   if (mismatch) throw new Error(`${scenario.shape.id} on ${server.build.id}: ${mismatch}`);
   const topology = scenario.topology;
   const clients = topology.pods * topology.pool;
-  log(`${server.build.id} ${scenarioName(scenario)}: plan ${describeCounts(counts)}; ${clients} clients, ${scenario.seconds} s`);
+  log(
+    `${server.build.id} ${scenarioName(scenario)}: plan ${describeCounts(counts)}; ${clients} clients, ${scenario.seconds} s`,
+  );
   const pooler =
     topology.kind === 'pgbouncer'
-      ? await startPgbouncer(server.port, { mode: topology.mode, poolSize: topology.poolSize, maxClientConn: clients + 10 })
+      ? await startPgbouncer(server.port, {
+          mode: topology.mode,
+          poolSize: topology.poolSize,
+          maxClientConn: clients + 10,
+        })
       : null;
   let sampled: Awaited<ReturnType<typeof sampleWhile<PgbenchResult>>>;
   try {
     sampled = await sampleWhile(server, () =>
-      runPgbench({ port: pooler?.port ?? server.port, script: shapeScript(scenario.shape), clients, seconds: scenario.seconds }),
+      runPgbench({
+        port: pooler?.port ?? server.port,
+        script: shapeScript(scenario.shape),
+        clients,
+        seconds: scenario.seconds,
+      }),
     );
   } finally {
     await pooler?.stop();
@@ -1158,7 +1262,9 @@ export async function prepareServer(
   if (accountingNote) options.log(`${build.id}: ${accountingNote}`);
   const server = await startLoadServer(build, serverSettings(sizes), cgroup);
   try {
-    options.log(`${build.id}: server pid ${server.pid} on 127.0.0.1:${server.port}${cgroup ? `, cgroup ${cgroup.dir}` : ''}; loading tables`);
+    options.log(
+      `${build.id}: server pid ${server.pid} on 127.0.0.1:${server.port}${cgroup ? `, cgroup ${cgroup.dir}` : ''}; loading tables`,
+    );
     await loadData(server, sizes);
   } catch (error) {
     await server.stop();
@@ -1199,8 +1305,17 @@ function mib(bytes: number): string {
 export function renderRows(rows: readonly LoadRow[]): string {
   const fromPlan = rows.some((r) => r.pgmemFromPlan !== null);
   const header = [
-    'scenario', 'server', 'clients', 'backends seen', 'measured peak MiB', 'over idle MiB', 'backend peak MiB',
-    'pgmem worst case MiB', 'predicted/measured', ...(fromPlan ? ['pgmem from plan MiB', 'predicted/measured'] : []), 'bounded',
+    'scenario',
+    'server',
+    'clients',
+    'backends seen',
+    'measured peak MiB',
+    'over idle MiB',
+    'backend peak MiB',
+    'pgmem worst case MiB',
+    'predicted/measured',
+    ...(fromPlan ? ['pgmem from plan MiB', 'predicted/measured'] : []),
+    'bounded',
   ];
   const lines = rows.map((r) => [
     r.scenario,
@@ -1220,7 +1335,11 @@ export function renderRows(rows: readonly LoadRow[]): string {
     r.bounded ? 'yes' : 'NO',
   ]);
   const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [row(header), row(header.map((_, i) => (i >= 2 && i < header.length - 1 ? '---:' : '---'))), ...lines.map(row)].join('\n');
+  return [
+    row(header),
+    row(header.map((_, i) => (i >= 2 && i < header.length - 1 ? '---:' : '---'))),
+    ...lines.map(row),
+  ].join('\n');
 }
 
 /** The JSON of the rows: integer bytes, no paths. */

@@ -15,7 +15,11 @@ export function oracleServers(suite: string): (TestServer & { version: PgVersion
 /** True when the host has huge pages reserved, which defeats the failing-mmap method. */
 export function hugePagesReserved(): boolean;
 /** Exact size in bytes of the segment the postmaster requests for `settings` (values as for `-c`). */
-export function serverShmemBytes(version: PgVersion, settings: Record<string, string | number>, build?: BuildName): ServerShmemResult;
+export function serverShmemBytes(
+  version: PgVersion,
+  settings: Record<string, string | number>,
+  build?: BuildName,
+): ServerShmemResult;
 /** `postgres -C name` (15+): shared_memory_size, shared_memory_size_in_huge_pages. */
 export function serverShowComputed(
   version: PgVersion,

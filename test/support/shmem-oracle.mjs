@@ -18,7 +18,16 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asUnprivileged, distributionBinDir, DISTRIBUTION_VERSIONS, isRoot, reportMissing, requireServers, serverBinDir, unprivileged } from './pg-binaries.mjs';
+import {
+  asUnprivileged,
+  distributionBinDir,
+  DISTRIBUTION_VERSIONS,
+  isRoot,
+  reportMissing,
+  requireServers,
+  serverBinDir,
+  unprivileged,
+} from './pg-binaries.mjs';
 import { seededRandom } from './prng.mjs';
 export { seededRandom };
 
@@ -43,7 +52,9 @@ export function oracleVersions() {
 export function oracleServers(suite) {
   const servers = requireServers(suite, { embedded: [13, 14, 15, 16, 17, 18], distribution: DISTRIBUTION_VERSIONS });
   if (hugePagesReserved()) {
-    reportMissing(suite, ['every server: huge pages are reserved on this host (vm.nr_hugepages > 0), which defeats the failing-mmap method']);
+    reportMissing(suite, [
+      'every server: huge pages are reserved on this host (vm.nr_hugepages > 0), which defeats the failing-mmap method',
+    ]);
     return [];
   }
   return servers;
@@ -78,10 +89,14 @@ function dataDir(version, build) {
   const bin = oracleBinDir(version, build);
   if (!bin) throw new Error(`PostgreSQL ${version} (${build}) binaries are not installed`);
   const data = join(root, `pg${version}-${build}`);
-  const r = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
-    encoding: 'utf8',
-    ...dropRoot,
-  });
+  const r = spawnSync(
+    join(bin, 'initdb'),
+    ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+    {
+      encoding: 'utf8',
+      ...dropRoot,
+    },
+  );
   if (r.status !== 0) throw new Error(`initdb ${version} failed: ${r.stderr}`);
   dataDirs.set(`${build}:${version}`, data);
   return data;
@@ -97,8 +112,20 @@ export function serverShmemBytes(version, settings, build = 'embedded') {
   const data = dataDir(version, build);
   const sock = scratch('pgmem-osock-');
   try {
-    const args = ['-D', data, '-c', 'huge_pages=on', '-c', 'log_min_messages=debug3', '-c', 'listen_addresses=',
-      '-c', `unix_socket_directories=${sock}`, '-c', 'port=5432'];
+    const args = [
+      '-D',
+      data,
+      '-c',
+      'huge_pages=on',
+      '-c',
+      'log_min_messages=debug3',
+      '-c',
+      'listen_addresses=',
+      '-c',
+      `unix_socket_directories=${sock}`,
+      '-c',
+      'port=5432',
+    ];
     for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
     const r = spawnSync(join(bin, 'postgres'), args, { encoding: 'utf8', timeout: 60_000, ...dropRoot });
     const m = /invoking IpcMemoryCreate\(size=(\d+)\)/.exec(r.stderr);
@@ -129,20 +156,44 @@ export function serverShowComputed(version, name, settings, build = 'embedded') 
  */
 export function shmemDefaults(version) {
   const d = {
-    shared_buffers: 16384, wal_buffers: -1, max_connections: 100, max_worker_processes: 8, max_wal_senders: 10,
-    max_prepared_transactions: 0, max_locks_per_transaction: 64, max_pred_locks_per_transaction: 64,
-    track_activity_query_size: 1024, max_replication_slots: 10, max_logical_replication_workers: 4, hot_standby: 'on',
+    shared_buffers: 16384,
+    wal_buffers: -1,
+    max_connections: 100,
+    max_worker_processes: 8,
+    max_wal_senders: 10,
+    max_prepared_transactions: 0,
+    max_locks_per_transaction: 64,
+    max_pred_locks_per_transaction: 64,
+    track_activity_query_size: 1024,
+    max_replication_slots: 10,
+    max_logical_replication_workers: 4,
+    hot_standby: 'on',
   };
   if (version <= 17) d.autovacuum_max_workers = 3;
   if (version <= 16) d.old_snapshot_threshold = -1;
-  if (version >= 14) { d.min_dynamic_shared_memory = 0; d.huge_page_size = 0; }
+  if (version >= 14) {
+    d.min_dynamic_shared_memory = 0;
+    d.huge_page_size = 0;
+  }
   if (version >= 17) {
-    Object.assign(d, { transaction_buffers: 0, commit_timestamp_buffers: 0, subtransaction_buffers: 0,
-      multixact_offset_buffers: 16, multixact_member_buffers: 32, notify_buffers: 16, serializable_buffers: 32 });
+    Object.assign(d, {
+      transaction_buffers: 0,
+      commit_timestamp_buffers: 0,
+      subtransaction_buffers: 0,
+      multixact_offset_buffers: 16,
+      multixact_member_buffers: 32,
+      notify_buffers: 16,
+      serializable_buffers: 32,
+    });
   }
   if (version >= 18) {
-    Object.assign(d, { autovacuum_worker_slots: 16, max_active_replication_origins: 10, io_method: 'worker',
-      io_max_concurrency: -1, io_max_combine_limit: 16 });
+    Object.assign(d, {
+      autovacuum_worker_slots: 16,
+      max_active_replication_origins: 10,
+      io_method: 'worker',
+      io_max_concurrency: -1,
+      io_max_combine_limit: 16,
+    });
   }
   return d;
 }

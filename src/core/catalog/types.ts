@@ -10,14 +10,7 @@ export type GucType = 'bool' | 'integer' | 'real' | 'string' | 'enum';
 export type GucUnit = 'B' | 'kB' | 'MB' | '8kB' | 'us' | 'ms' | 's' | 'min' | null;
 
 /** The GUC context, as `pg_settings.context` names it. */
-export type GucContext =
-  | 'internal'
-  | 'postmaster'
-  | 'sighup'
-  | 'superuser-backend'
-  | 'backend'
-  | 'superuser'
-  | 'user';
+export type GucContext = 'internal' | 'postmaster' | 'sighup' | 'superuser-backend' | 'backend' | 'superuser' | 'user';
 
 /** One server setting of one PostgreSQL major version. */
 export interface GucDefinition {

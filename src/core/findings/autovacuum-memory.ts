@@ -13,7 +13,8 @@ export const autovacuumMemory: FindingRule = {
     const version = model.input.settings.version;
     const total = workers * memoryPerWorker;
     const ram = model.totals.ramBytes;
-    const setting = model.input.settings.num('autovacuum_work_mem') === -1 ? 'maintenance_work_mem' : 'autovacuum_work_mem';
+    const setting =
+      model.input.settings.num('autovacuum_work_mem') === -1 ? 'maintenance_work_mem' : 'autovacuum_work_mem';
     const data = { workers, bytesPerWorker: memoryPerWorker, totalBytes: total, configuredBytes, ramBytes: ram };
     const out = [];
     if (version < 17 && configuredBytes > 1024 ** 3) {

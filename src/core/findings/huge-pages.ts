@@ -36,7 +36,13 @@ export const hugePages: FindingRule = {
     const { hugePages: pages, hugePageSizeBytes, totalBytes } = model.shared;
     const pageTables = model.background.pageTableBytes;
     const pageTableFactor = hugePageTableFactor(hugePageSizeBytes);
-    const data = { hugePages: pages, hugePageSizeBytes, sharedBytes: totalBytes, pageTableBytes: pageTables, pageTableFactor };
+    const data = {
+      hugePages: pages,
+      hugePageSizeBytes,
+      sharedBytes: totalBytes,
+      pageTableBytes: pageTables,
+      pageTableFactor,
+    };
     if (mode === 'on') {
       return [
         {

@@ -220,11 +220,21 @@ export function unescapeConfString(token: Uint8Array): Uint8Array {
       i++;
       const e = at(base + i);
       switch (e) {
-        case 0x62: out.push(0x08); break; // \b
-        case 0x66: out.push(0x0c); break; // \f
-        case 0x6e: out.push(0x0a); break; // \n
-        case 0x72: out.push(0x0d); break; // \r
-        case 0x74: out.push(0x09); break; // \t
+        case 0x62:
+          out.push(0x08);
+          break; // \b
+        case 0x66:
+          out.push(0x0c);
+          break; // \f
+        case 0x6e:
+          out.push(0x0a);
+          break; // \n
+        case 0x72:
+          out.push(0x0d);
+          break; // \r
+        case 0x74:
+          out.push(0x09);
+          break; // \t
         default:
           if (e >= 0x30 && e <= 0x37) {
             let k = 0;

@@ -115,7 +115,12 @@ export function parseConfBytes(bytes: Uint8Array, file: string, sink: ParseSink)
     ok = false;
     errorcount++;
     if (errorcount >= MAX_SYNTAX_ERRORS) {
-      sink.issue({ kind: 'syntax', file, line: null, message: `too many syntax errors found, abandoning file "${file}"` });
+      sink.issue({
+        kind: 'syntax',
+        file,
+        line: null,
+        message: `too many syntax errors found, abandoning file "${file}"`,
+      });
       break;
     }
     // resync to next end-of-line or EOF
@@ -129,7 +134,12 @@ export function parseConfBytes(bytes: Uint8Array, file: string, sink: ParseSink)
 export function parseConfText(
   text: string | Uint8Array,
   file: string,
-): { assignments: ConfAssignment[]; includes: { kind: IncludeKind; value: string; line: number }[]; issues: ConfIssue[]; ok: boolean } {
+): {
+  assignments: ConfAssignment[];
+  includes: { kind: IncludeKind; value: string; line: number }[];
+  issues: ConfIssue[];
+  ok: boolean;
+} {
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   const assignments: ConfAssignment[] = [];
   const includes: { kind: IncludeKind; value: string; line: number }[] = [];

@@ -92,7 +92,7 @@ function canonicalizeModern(path: string): string {
     }
   }
   const joined = parts.join('/');
-  if (absolute) return '/' + joined;
+  if (absolute) return `/${joined}`;
   return joined === '' ? '.' : joined;
 }
 
@@ -100,7 +100,12 @@ function canonicalizeModern(path: string): string {
  * conffiles.c AbsoluteConfigLocation: an absolute location is returned unchanged (not canonicalized);
  * a relative one is joined to the directory of the calling file, or to the data directory.
  */
-export function absoluteConfigLocation(version: PgVersion, location: string, callingFile: string | null, dataDir: string): string {
+export function absoluteConfigLocation(
+  version: PgVersion,
+  location: string,
+  callingFile: string | null,
+  dataDir: string,
+): string {
   if (isAbsolutePath(location)) return location;
   const base = callingFile !== null ? trimDirectory(callingFile) : dataDir;
   return canonicalizePath(version, joinPathComponents(base, location));

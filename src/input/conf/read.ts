@@ -71,7 +71,13 @@ class Reader {
   ) {}
 
   /** guc-file.l ParseConfigFile. */
-  parseFile(configFile: string, strict: boolean, callingFile: string | null, callingLine: number, depth: number): boolean {
+  parseFile(
+    configFile: string,
+    strict: boolean,
+    callingFile: string | null,
+    callingLine: number,
+    depth: number,
+  ): boolean {
     if (this.aborted) return false;
     const at = { file: callingFile ?? configFile, line: callingFile ? callingLine : null };
     // Reject a file name that is all blank (including empty).
@@ -102,20 +108,30 @@ class Reader {
       if (error instanceof ConfFsError && error.code === 'EISDIR') {
         // fopen() of a directory succeeds on Linux; the first read fails inside the flex scanner.
         this.files.push(absPath);
-        this.issue({ kind: 'include', file: absPath, line: 1, message: `input in flex scanner failed at file "${absPath}" line 1` });
+        this.issue({
+          kind: 'include',
+          file: absPath,
+          line: 1,
+          message: `input in flex scanner failed at file "${absPath}" line 1`,
+        });
         return false;
       }
       if (error instanceof ConfFsError && error.code === 'EFBIG') {
         return this.abort(at, `configuration file "${absPath}" is too large: ${error.message}`);
       }
       if (strict) {
-        this.issue({ kind: 'include', ...at, message: `could not open configuration file "${absPath}": ${strerror(error)}` });
+        this.issue({
+          kind: 'include',
+          ...at,
+          message: `could not open configuration file "${absPath}": ${strerror(error)}`,
+        });
         return false;
       }
       return true; // LOG: skipping missing configuration file
     }
     this.totalBytes += bytes.length;
-    if (this.totalBytes > CONF_MAX_TOTAL_BYTES) return this.abort(at, `configuration files exceed ${CONF_MAX_TOTAL_BYTES} bytes in total`);
+    if (this.totalBytes > CONF_MAX_TOTAL_BYTES)
+      return this.abort(at, `configuration files exceed ${CONF_MAX_TOTAL_BYTES} bytes in total`);
     this.files.push(absPath);
     return parseConfBytes(bytes, absPath, {
       assignment: (item) => this.items.push(item),
@@ -143,7 +159,11 @@ class Reader {
     try {
       entries = this.fs.readDir(directory);
     } catch (error) {
-      this.issue({ kind: 'include', ...at, message: `could not open configuration directory "${directory}": ${strerror(error)}` });
+      this.issue({
+        kind: 'include',
+        ...at,
+        message: `could not open configuration directory "${directory}": ${strerror(error)}`,
+      });
       return false;
     }
     const filenames: string[] = [];
@@ -212,7 +232,11 @@ export function readConfiguration(
   if (!reader.parseFile(main, true, null, 0, 0)) return result();
   // PG_AUTOCONF_FILENAME, after the main file, relative to the data directory, skipped when missing.
   const autoConf =
-    options.autoConf === undefined ? 'postgresql.auto.conf' : options.autoConf === null ? null : absolute(options.autoConf);
+    options.autoConf === undefined
+      ? 'postgresql.auto.conf'
+      : options.autoConf === null
+        ? null
+        : absolute(options.autoConf);
   if (autoConf !== null && !reader.parseFile(autoConf, false, null, 0, 0)) return result();
 
   // ProcessConfigFileInternal, first pass: every name must be known or a custom (dotted) one; an
@@ -265,7 +289,13 @@ export function readConfiguration(
     // set_config_option names the parameter as written in 13–17, by its own name from 18 on.
     const shownName = version <= 17 ? item.name : def.name;
     if (def.context === 'internal') {
-      reader.issue({ kind: 'cannot-change', file: item.file, line: item.line, setting: def.name, message: `parameter "${shownName}" cannot be changed` });
+      reader.issue({
+        kind: 'cannot-change',
+        file: item.file,
+        line: item.line,
+        setting: def.name,
+        message: `parameter "${shownName}" cannot be changed`,
+      });
       continue;
     }
     const parsed = validator.check(def, item.rawValue);

@@ -43,13 +43,7 @@ export interface EffectiveSetting extends ConfAssignment {
 }
 
 /** What makes the server refuse the configuration. */
-export type ConfIssueKind =
-  | 'syntax'
-  | 'include'
-  | 'unknown-setting'
-  | 'invalid-value'
-  | 'cannot-change'
-  | 'limit';
+export type ConfIssueKind = 'syntax' | 'include' | 'unknown-setting' | 'invalid-value' | 'cannot-change' | 'limit';
 
 /** One complaint, worded as the server logs it, in the server's order. */
 export interface ConfIssue {

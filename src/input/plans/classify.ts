@@ -109,7 +109,13 @@ interface Visit {
 /** Every node of a plan tree, depth first, with the Workers Planned of the Gather above it. */
 export function walkPlan(root: Record<string, unknown>): Visit[] {
   const visits: Visit[] = [];
-  const visit = (node: Record<string, unknown>, path: string, parent: Record<string, unknown> | null, workers: number, gather: string | null): void => {
+  const visit = (
+    node: Record<string, unknown>,
+    path: string,
+    parent: Record<string, unknown> | null,
+    workers: number,
+    gather: string | null,
+  ): void => {
     visits.push({ node, path, parent, workers, gather });
     const type = node['Node Type'];
     const isGather = type === 'Gather' || type === 'Gather Merge';
@@ -118,7 +124,8 @@ export function walkPlan(root: Record<string, unknown>): Visit[] {
     const children = node.Plans;
     if (!Array.isArray(children)) return;
     children.forEach((child, i) => {
-      if (child && typeof child === 'object' && !Array.isArray(child)) visit(child as Record<string, unknown>, `${path}.Plans[${i}]`, node, below, gatherBelow);
+      if (child && typeof child === 'object' && !Array.isArray(child))
+        visit(child as Record<string, unknown>, `${path}.Plans[${i}]`, node, below, gatherBelow);
     });
   };
   visit(root, 'Plan', null, 0, null);
@@ -132,7 +139,10 @@ function count(value: unknown): number {
 const KB = 1024;
 
 /** The node's own figure in kB, or the largest of its workers' (each process reports its own). */
-function perProcessKb(node: Record<string, unknown>, read: (n: Record<string, unknown>) => number | null): number | null {
+function perProcessKb(
+  node: Record<string, unknown>,
+  read: (n: Record<string, unknown>) => number | null,
+): number | null {
   let best = read(node);
   const workers = node.Workers;
   if (Array.isArray(workers)) {
@@ -146,13 +156,16 @@ function perProcessKb(node: Record<string, unknown>, read: (n: Record<string, un
   return best;
 }
 
-const num = (n: Record<string, unknown>, key: string): number | null => (typeof n[key] === 'number' ? (n[key] as number) : null);
+const num = (n: Record<string, unknown>, key: string): number | null =>
+  typeof n[key] === 'number' ? (n[key] as number) : null;
 
 /** Sort Space Used, when the sort stayed in memory (Sort Space Type "Memory"). */
-const sortSpace = (n: Record<string, unknown>): number | null => (n['Sort Space Type'] === 'Memory' ? num(n, 'Sort Space Used') : null);
+const sortSpace = (n: Record<string, unknown>): number | null =>
+  n['Sort Space Type'] === 'Memory' ? num(n, 'Sort Space Used') : null;
 const peakMemory = (n: Record<string, unknown>): number | null => num(n, 'Peak Memory Usage');
 /** PG18's Maximum Storage (Material, WindowAgg, CTE Scan, Table Function Scan, Recursive Union), in memory. */
-const storage = (n: Record<string, unknown>): number | null => (n.Storage === 'Memory' ? num(n, 'Maximum Storage') : null);
+const storage = (n: Record<string, unknown>): number | null =>
+  n.Storage === 'Memory' ? num(n, 'Maximum Storage') : null;
 /** Incremental Sort: both tuplesorts' peaks ("Full-sort Groups", "Pre-sorted Groups"). */
 const incrementalPeak = (n: Record<string, unknown>): number | null => {
   let total: number | null = null;
@@ -176,7 +189,13 @@ export function classifyPlan(doc: PlanDocument, version: PgVersion): PlanWorkloa
   const file = doc.source.replace(/#\d+$/, '');
   let workersPlanned = 0;
 
-  const add = (visit: Visit, kind: NodeKind, nodeType: string, measuredKb: number | null = null, workers = visit.workers): void => {
+  const add = (
+    visit: Visit,
+    kind: NodeKind,
+    nodeType: string,
+    measuredKb: number | null = null,
+    workers = visit.workers,
+  ): void => {
     nodes.push({
       kind,
       nodeType,
@@ -190,7 +209,8 @@ export function classifyPlan(doc: PlanDocument, version: PgVersion): PlanWorkloa
   for (const visit of visits) {
     const { node } = visit;
     const type = node['Node Type'];
-    if (typeof type !== 'string') throw new InputError(`plan ${planIndex(doc)}, ${visit.path}: a plan node without "Node Type"`, file, doc.line);
+    if (typeof type !== 'string')
+      throw new InputError(`plan ${planIndex(doc)}, ${visit.path}: a plan node without "Node Type"`, file, doc.line);
     const since = NODE_TYPES[type];
     if (since === undefined) {
       unknownTypes.push(type);
@@ -204,7 +224,8 @@ export function classifyPlan(doc: PlanDocument, version: PgVersion): PlanWorkloa
         doc.line,
       );
     }
-    if (type === 'Gather' || type === 'Gather Merge') workersPlanned = Math.max(workersPlanned, count(node['Workers Planned']));
+    if (type === 'Gather' || type === 'Gather Merge')
+      workersPlanned = Math.max(workersPlanned, count(node['Workers Planned']));
     const subplanName = node['Subplan Name'];
     if (typeof subplanName === 'string' && hashedSubplans.has(subplanName)) {
       add(visit, 'hashed-estimate', 'SubPlan (hashed)');
@@ -245,13 +266,15 @@ export function classifyPlan(doc: PlanDocument, version: PgVersion): PlanWorkloa
         add(visit, 'tuplestore', type, perProcessKb(node, storage));
         add(visit, 'tuplestore', type);
         // UNION (not ALL) also keeps a hash table of the rows seen; EXPLAIN does not say which, the query text does.
-        if (doc.queryText === null || /\bunion\b(?!\s+all\b)/i.test(doc.queryText)) add(visit, 'hashed-estimate', 'Recursive Union (hash table)');
+        if (doc.queryText === null || /\bunion\b(?!\s+all\b)/i.test(doc.queryText))
+          add(visit, 'hashed-estimate', 'Recursive Union (hash table)');
         break;
       }
       case 'Function Scan': {
         const call = node['Function Call'];
         const functions = typeof call === 'string' ? topLevelItems(call) : 1;
-        if (typeof call !== 'string' && node['Function Name'] === undefined) notes.add('Function Scan without VERBOSE: ROWS FROM with several functions counts as one');
+        if (typeof call !== 'string' && node['Function Name'] === undefined)
+          notes.add('Function Scan without VERBOSE: ROWS FROM with several functions counts as one');
         for (let i = 0; i < functions; i++) add(visit, 'tuplestore', type);
         break;
       }
@@ -305,14 +328,21 @@ function classifyAggregate(
   const { node } = visit;
   const strategy = node.Strategy;
   if (strategy === 'Hashed' || strategy === 'Mixed') {
-    add(visit, 'hash-aggregate', strategy === 'Mixed' ? 'MixedAggregate' : 'HashAggregate', perProcessKb(node, peakMemory));
+    add(
+      visit,
+      'hash-aggregate',
+      strategy === 'Mixed' ? 'MixedAggregate' : 'HashAggregate',
+      perProcessKb(node, peakMemory),
+    );
   }
   const sets = Array.isArray(node['Grouping Sets']) ? (node['Grouping Sets'] as Record<string, unknown>[]) : [];
   // Each later phase with its own "Sort Key" re-sorts inside the node; sort_in and sort_out live together.
   const phaseSorts = Math.min(sets.filter((s) => s && typeof s === 'object' && Array.isArray(s['Sort Key'])).length, 2);
   for (let i = 0; i < phaseSorts; i++) add(visit, 'sort', 'Aggregate (grouping set sort)');
 
-  const exprs = [node.Output, node.Filter].flatMap((v) => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : [])).filter((v): v is string => typeof v === 'string');
+  const exprs = [node.Output, node.Filter]
+    .flatMap((v) => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []))
+    .filter((v): v is string => typeof v === 'string');
   if (!Array.isArray(node.Output)) {
     notes.add('Aggregate without VERBOSE: sorts of DISTINCT / ORDER BY aggregates are not visible');
     return;
@@ -321,13 +351,32 @@ function classifyAggregate(
   // 16+: the planner may sort the input for one such aggregate (aggpresorted); its Sort node shows
   // keys beyond the group keys.
   if (version >= 16 && ordered > 0) {
-    const child = (node.Plans as Record<string, unknown>[] | undefined)?.find((c) => c['Parent Relationship'] === 'Outer');
+    const child = (node.Plans as Record<string, unknown>[] | undefined)?.find(
+      (c) => c['Parent Relationship'] === 'Outer',
+    );
     const groupKeys = Array.isArray(node['Group Key']) ? node['Group Key'].length : 0;
-    const sortKeys = child && (child['Node Type'] === 'Sort' || child['Node Type'] === 'Incremental Sort') && Array.isArray(child['Sort Key']) ? child['Sort Key'].length : 0;
+    const sortKeys =
+      child &&
+      (child['Node Type'] === 'Sort' || child['Node Type'] === 'Incremental Sort') &&
+      Array.isArray(child['Sort Key'])
+        ? child['Sort Key'].length
+        : 0;
     if (sets.length === 0 && sortKeys > groupKeys) ordered--;
   }
   // One sort state per aggregate and grouping set.
-  const perSet = Math.max(1, sets.reduce((n, s) => n + (Array.isArray(s['Group Keys']) ? s['Group Keys'].length : Array.isArray(s['Hash Keys']) ? s['Hash Keys'].length : 0), 0));
+  const perSet = Math.max(
+    1,
+    sets.reduce(
+      (n, s) =>
+        n +
+        (Array.isArray(s['Group Keys'])
+          ? s['Group Keys'].length
+          : Array.isArray(s['Hash Keys'])
+            ? s['Hash Keys'].length
+            : 0),
+      0,
+    ),
+  );
   for (let i = 0; i < ordered * perSet; i++) add(visit, 'sort', 'Aggregate (DISTINCT / ORDER BY aggregate)');
 }
 

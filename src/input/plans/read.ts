@@ -29,13 +29,24 @@ export interface PlanDocument {
 /** Reads every plan in one file's text; throws an InputError naming the file (and line) otherwise. */
 export function readPlanText(text: string, file: string): PlanDocument[] {
   const body = text.replace(/^\uFEFF/, '');
-  const values = isAligned(body) ? jsonValues(unalign(body), file, 'aligned') : autoExplainValues(body, file) ?? jsonValues(body, file, 'plain');
+  const values = isAligned(body)
+    ? jsonValues(unalign(body), file, 'aligned')
+    : (autoExplainValues(body, file) ?? jsonValues(body, file, 'plain'));
   const docs: PlanDocument[] = [];
   for (const { value, line } of values) {
     const items = Array.isArray(value) ? value : [value];
     for (const item of items) {
-      if (item === null || typeof item !== 'object' || Array.isArray(item) || !isPlanNode((item as Record<string, unknown>).Plan)) {
-        throw new InputError('not an EXPLAIN (FORMAT JSON) plan: expected objects with a "Plan" holding a "Node Type"', file, line);
+      if (
+        item === null ||
+        typeof item !== 'object' ||
+        Array.isArray(item) ||
+        !isPlanNode((item as Record<string, unknown>).Plan)
+      ) {
+        throw new InputError(
+          'not an EXPLAIN (FORMAT JSON) plan: expected objects with a "Plan" holding a "Node Type"',
+          file,
+          line,
+        );
       }
       const doc = item as Record<string, unknown>;
       docs.push({
@@ -54,7 +65,9 @@ export function readPlanText(text: string, file: string): PlanDocument[] {
 }
 
 function isPlanNode(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && typeof (value as Record<string, unknown>)['Node Type'] === 'string';
+  return (
+    value !== null && typeof value === 'object' && typeof (value as Record<string, unknown>)['Node Type'] === 'string'
+  );
 }
 
 function hasActuals(plan: Record<string, unknown>): boolean {
@@ -82,7 +95,12 @@ function unalign(text: string): string {
       out.push('');
       continue;
     }
-    out.push(line.replace(/^ /, '').replace(/\s*\+$/, '').replace(/\s+$/, ''));
+    out.push(
+      line
+        .replace(/^ /, '')
+        .replace(/\s*\+$/, '')
+        .replace(/\s+$/, ''),
+    );
   }
   return out.join('\n');
 }
@@ -114,7 +132,9 @@ function jsonValues(text: string, file: string, kind: 'plain' | 'aligned'): Loca
     }
     if (c !== '[' && c !== '{') {
       throw new InputError(
-        kind === 'aligned' ? 'not an EXPLAIN (FORMAT JSON) plan in psql\'s table' : 'not an EXPLAIN (FORMAT JSON) plan: expected a JSON array or object',
+        kind === 'aligned'
+          ? "not an EXPLAIN (FORMAT JSON) plan in psql's table"
+          : 'not an EXPLAIN (FORMAT JSON) plan: expected a JSON array or object',
         file,
         line,
       );
@@ -180,7 +200,8 @@ function autoExplainValues(text: string, file: string): Located[] | null {
       const message = (entry as { message?: unknown }).message;
       if (typeof message !== 'string') continue;
       const plan = message.slice(message.search(AUTO_EXPLAIN)).replace(AUTO_EXPLAIN, '');
-      if (!/^\s*\{/.test(plan)) throw new InputError('auto_explain plan is not JSON: set auto_explain.log_format = json', file, n + 1);
+      if (!/^\s*\{/.test(plan))
+        throw new InputError('auto_explain plan is not JSON: set auto_explain.log_format = json', file, n + 1);
       values.push(...jsonValues(plan, file, 'plain').map((v) => ({ value: v.value, line: n + 1 })));
       continue;
     }
@@ -189,7 +210,8 @@ function autoExplainValues(text: string, file: string): Located[] | null {
     let m = n + 1;
     for (; m < lines.length && /^\t/.test(lines[m]!); m++) parts.push(lines[m]!.slice(1));
     const plan = parts.join('\n');
-    if (!/^\s*\{/.test(plan)) throw new InputError('auto_explain plan is not JSON: set auto_explain.log_format = json', file, n + 1);
+    if (!/^\s*\{/.test(plan))
+      throw new InputError('auto_explain plan is not JSON: set auto_explain.log_format = json', file, n + 1);
     const end = valueEnd(plan, plan.indexOf('{'));
     if (end === -1) throw new InputError('truncated JSON: the plan ends before its closing bracket', file, n + 1);
     values.push(...jsonValues(plan.slice(0, end), file, 'plain').map((v) => ({ value: v.value, line: n + 1 })));
