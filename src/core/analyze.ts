@@ -178,7 +178,14 @@ function toReport(
       sizeMB: model.shared.sizeMB,
       hugePages: model.shared.hugePages,
       hugePageSizeBytes: model.shared.hugePageSizeBytes,
-      components: model.shared.components.map((c) => ({ id: c.id, name: c.name, bytes: c.bytes })),
+      components: model.shared.components.map((c) => ({
+        id: c.id,
+        name: c.name,
+        bytes: c.bytes,
+        ...(c.detail !== undefined && { detail: c.detail }),
+        ...(c.formula !== undefined && { formula: c.formula }),
+        ...(c.measured !== undefined && { measured: c.measured }),
+      })),
     },
     perBackend: {
       worstCaseBytes: model.perBackend.worstCaseBytes,

@@ -21,6 +21,12 @@ export interface ShmemComponent {
   id: string;
   name: string;
   bytes: number;
+  /** How it was computed for these settings, e.g. "142 processes × …". */
+  detail?: string;
+  /** The rule behind the figure, with its PostgreSQL source. */
+  formula?: string;
+  /** Where the figure was confirmed; "from source, not measured" where no server here can confirm it. */
+  measured?: string;
 }
 
 /** The segment size and its parts for one version and configuration. */
@@ -464,6 +470,79 @@ function statusSlots(version: PgVersion, maxBackends: number): number {
   return maxBackends + extra[version];
 }
 
+/**
+ * io_max_concurrency as the server sets it (AioChooseMaxConcurrency(), storage/aio/aio_init.c, 18): -1 is
+ * NBuffers / (MaxBackends + NUM_AUXILIARY_PROCS), between 1 and 64.
+ */
+export function effectiveIoMaxConcurrency(settings: ShmemSettings, maxBackends: number): number {
+  const configured = num(settings, 'io_max_concurrency');
+  if (configured !== -1) return configured;
+  return Math.min(64, Math.max(1, div(num(settings, 'shared_buffers'), maxBackends + auxiliaryProcs(18))));
+}
+
+/** The system page size, sysconf(_SC_PAGESIZE) on x86-64 Linux. */
+const OS_PAGE_SIZE = 4096;
+const pageAlign = (n: number): number => Math.ceil(n / OS_PAGE_SIZE) * OS_PAGE_SIZE;
+
+/**
+ * sizeof(PgAioUringContext) (method_io_uring.c, 18): an LWLock (16 B: tranche, state, waiters list) and liburing's
+ * struct io_uring (216 B on x86-64 in every liburing from 2.3 to 2.15: an io_uring_sq of 104 B, an io_uring_cq of
+ * 88 B and 24 B of flags, fds and padding), the whole aligned to PG_CACHE_LINE_SIZE: 256 B.
+ */
+export const IO_URING_CONTEXT_BYTES = Math.ceil((16 + 216) / PG_CACHE_LINE_SIZE) * PG_CACHE_LINE_SIZE;
+
+/**
+ * The bytes one ring takes of the memory io_uring_queue_init_mem() is handed (its return value, which
+ * pgaio_uring_check_capabilities() records as mem_init_size), for io_max_concurrency entries: io_uring_alloc_huge()
+ * in liburing's setup.c rounds the submission entries up to a power of two and gives the completion queue twice as
+ * many. Layouts differ by liburing release and kernel; this is the largest of them, liburing 2.9–2.14 on a kernel
+ * that refuses IORING_SETUP_NO_SQARRAY (6.5): page_align(64 B ring header + page_align(sq × (64 B SQE + 4 B SQ
+ * index)) + cq × 16 B CQE). liburing 2.5 (page_align(page_align(sq × 64) + cq × 16 + sq × 4)), 2.9+ with
+ * NO_SQARRAY (6.6+ kernels) and 2.15 need the same or one page less.
+ */
+export function ioUringRingBytes(entries: number): number {
+  const sq = nextPow2(entries);
+  const cq = 2 * sq;
+  return pageAlign(64 + pageAlign(sq * (64 + 4)) + cq * 16);
+}
+
+interface IoUringShmem {
+  readonly bytes: number;
+  readonly processes: number;
+  readonly concurrency: number;
+  readonly ringBytes: number;
+}
+
+/**
+ * pgaio_uring_shmem_size() (storage/aio/method_io_uring.c, 18), io_method = io_uring: a PgAioUringContext for
+ * each of pgaio_uring_procs() = MaxBackends + NUM_AUXILIARY_PROCS − MAX_IO_WORKERS processes (io workers never run
+ * beside io_uring), and, where io_uring_queue_init_mem() works (liburing 2.5+, kernel 6.5+), every process's ring
+ * in the segment too, after one page of alignment. Where it does not, the kernel maps each ring on its own, about
+ * as large: counted here all the same, so the figure bounds the memory either way.
+ */
+function ioUringShmem(maxBackends: number, concurrency: number): IoUringShmem {
+  const processes = maxBackends + auxiliaryProcs(18) - 32;
+  const ringBytes = ioUringRingBytes(concurrency);
+  return {
+    bytes: processes * IO_URING_CONTEXT_BYTES + OS_PAGE_SIZE + processes * ringBytes,
+    processes,
+    concurrency,
+    ringBytes,
+  };
+}
+
+function ioUringNotes(u: IoUringShmem): Pick<ShmemComponent, 'detail' | 'formula' | 'measured'> {
+  return {
+    detail:
+      `${u.processes} processes × (${IO_URING_CONTEXT_BYTES} B context + ${u.ringBytes / 1024} KiB ring of ` +
+      `io_max_concurrency ${u.concurrency}) + 4 KiB alignment; from source, not measured`,
+    formula:
+      '(MaxBackends + 6) × (sizeof(PgAioUringContext) + ring for io_max_concurrency entries) + one page: ' +
+      'pgaio_uring_shmem_size() (storage/aio/method_io_uring.c) and io_uring_alloc_huge() (liburing setup.c)',
+    measured: 'from source, not measured (no server here is built with liburing)',
+  };
+}
+
 /** The parts of the segment as the report names them, with their stable ids. */
 const GROUP_IDS = {
   'Buffer pool pages': 'buffer-pool-pages',
@@ -474,6 +553,7 @@ const GROUP_IDS = {
   'Predicate lock tables': 'predicate-lock-tables',
   'PGPROC and per-backend arrays': 'per-backend-arrays',
   'Asynchronous I/O': 'asynchronous-io',
+  'io_uring contexts and rings': 'io-uring',
   'Shared statistics': 'shared-statistics',
   'Dynamic shared memory reserve': 'dynamic-shared-memory-reserve',
   Replication: 'replication',
@@ -726,15 +806,22 @@ export function estimateSharedMemory(
 
   // AioShmemSize() (storage/aio/aio_init.c, 18): control struct, a PgAioBackend per process, io_max_concurrency
   // handles per process (auto: NBuffers / processes, between 1 and 64), an iovec and a uint64 per handle per
-  // io_max_combine_limit page, plus the worker submission queue and control for io_method = worker.
+  // io_max_combine_limit page, plus the method's own part: pgaio_worker_shmem_size() (method_worker.c) for
+  // io_method = worker, the submission queue (16 B + 64 ints) and control (8 B + MAX_IO_WORKERS 32 × 16 B slots);
+  // nothing for sync; pgaio_uring_shmem_size() for io_uring (ioUringShmem()).
+  let uring: IoUringShmem | undefined;
   if (version >= 18) {
     const procs = maxBackends + aux;
-    let concurrency = num(settings, 'io_max_concurrency');
-    if (concurrency === -1) concurrency = Math.min(64, Math.max(1, div(nbuffers, procs)));
+    const concurrency = effectiveIoMaxConcurrency(settings, maxBackends);
     const handles = procs * concurrency;
     let size = 56 + procs * 328 + handles * 144 + handles * num(settings, 'io_max_combine_limit') * (16 + 8);
-    if (String(settings.io_method ?? 'worker') === 'worker') size += 272 + 520;
+    const method = String(settings.io_method ?? 'worker');
+    if (method === 'worker') size += 272 + 520;
     add('Asynchronous I/O', size);
+    if (method === 'io_uring') {
+      uring = ioUringShmem(maxBackends, concurrency);
+      add('io_uring contexts and rings', uring.bytes);
+    }
   }
 
   const sum = [...parts.values()].reduce((a, b) => a + b, 0);
@@ -742,7 +829,12 @@ export function estimateSharedMemory(
   const totalBytes = sum + (8192 - (sum % 8192));
   const components: ShmemComponent[] = [...parts.entries()]
     .filter(([name]) => name !== 'Fixed allowance for small structures')
-    .map(([name, bytes]) => ({ id: GROUP_IDS[name], name, bytes }));
+    .map(([name, bytes]) => ({
+      id: GROUP_IDS[name],
+      name,
+      bytes,
+      ...(name === 'io_uring contexts and rings' && uring !== undefined && ioUringNotes(uring)),
+    }));
   components.push({
     id: GROUP_IDS['Other (allowance and rounding)'],
     name: 'Other (allowance and rounding)',

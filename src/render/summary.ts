@@ -52,7 +52,7 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
   });
   // Largest first; parts this configuration does not use (0 bytes) stay in the JSON only.
   for (const c of [...shm.components].filter((c) => c.bytes > 0).sort((a, b) => b.bytes - a.bytes)) {
-    rows.push({ id: c.id, label: c.name, detail: '', bytes: c.bytes, kind: 'item' });
+    rows.push({ id: c.id, label: c.name, detail: c.detail ?? '', bytes: c.bytes, kind: 'item' });
   }
   rows.push({
     id: 'per-backend',

@@ -57,7 +57,13 @@ describe('--build', () => {
   });
 
   it('--set follows the build too: io_method = io_uring on 18', async () => {
-    expect((await runCli(['plan', '--pg-version', '18', '--set', 'io_method=io_uring', '--json'])).code).toBe(0);
+    const ok = await runCli(['plan', '--pg-version', '18', '--set', 'io_method=io_uring', '--json']);
+    expect(ok.code).toBe(0);
+    // Its rings and contexts in shared memory, from PostgreSQL's and liburing's source: 142 × (256 + 12288) + 4096.
+    const uring = JSON.parse(ok.stdout).sharedMemory.components.find((c: { id: string }) => c.id === 'io-uring');
+    expect(uring).toMatchObject({ bytes: 1_785_344, measured: expect.stringMatching(/^from source, not measured/) });
+    const worker = JSON.parse((await runCli(['plan', '--pg-version', '18', '--json'])).stdout);
+    expect(worker.sharedMemory.components.map((c: { id: string }) => c.id)).not.toContain('io-uring');
     const r = await runCli(['plan', '--pg-version', '18', '--build', 'embedded', '--set', 'io_method=io_uring']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(

@@ -6,6 +6,8 @@ import {
   computeMaxBackends,
   estimateSharedMemory,
   hashEstimateSize,
+  IO_URING_CONTEXT_BYTES,
+  ioUringRingBytes,
 } from '../../src/core/shmem.js';
 import { shmemDefaults } from '../support/shmem-oracle.mjs';
 
@@ -128,6 +130,70 @@ describe('hand-worked pieces', () => {
     expect(aio({ io_max_concurrency: 65 }) - aio({ io_max_concurrency: 64 })).toBe(174 * (144 + 16 * 24));
     expect(aio({ io_method: 'worker' }) - aio({ io_method: 'sync' })).toBe(272 + 520);
     expect(d.io_max_concurrency).toBe(-1);
+  });
+
+  describe('io_method = io_uring (18, from source: no server here has liburing)', () => {
+    const uring = (over: Record<string, number | string> = {}): ReturnType<typeof estimateSharedMemory> =>
+      estimateSharedMemory(18, { ...shmemDefaults(18), io_method: 'io_uring', ...over }, 'distribution');
+    const part = (e: ReturnType<typeof estimateSharedMemory>, id: string) => e.components.find((c) => c.id === id);
+
+    it('sizeof(PgAioUringContext): LWLock 16 B + struct io_uring 216 B, aligned to the 128 B cache line', () => {
+      expect(IO_URING_CONTEXT_BYTES).toBe(256);
+    });
+
+    it('a ring: 64 B header + page_align(sq × (64 B SQE + 4 B index)) + 2 × sq × 16 B CQE, page-aligned', () => {
+      // sq rounds up to a power of two (liburing get_sq_cq_entries()); cq = 2 × sq.
+      expect(ioUringRingBytes(1)).toBe(8192); // 64 + 4096 + 32 -> 8192
+      expect(ioUringRingBytes(11)).toBe(8192); // sq 16: 64 + 4096 + 512
+      expect(ioUringRingBytes(64)).toBe(12288); // 64 + page_align(4352) = 8192 + 2048 = 10304 -> 12288
+      expect(ioUringRingBytes(65)).toBe(20480); // sq 128: 64 + 12288 + 4096 = 16448 -> 20480
+      expect(ioUringRingBytes(1024)).toBe(106496); // 64 + 69632 + 32768 = 102464 -> 106496
+    });
+
+    it('never below what any liburing release from 2.5 to 2.15 hands a ring (io_uring_alloc_huge)', () => {
+      const page = (n: number): number => Math.ceil(n / 4096) * 4096;
+      for (let entries = 1; entries <= 1024; entries++) {
+        const sq = 2 ** Math.ceil(Math.log2(entries));
+        const cq = 2 * sq;
+        const layouts = [
+          page(page(sq * 64) + cq * 16 + sq * 4), // 2.5–2.8
+          page(64 + page(sq * 64) + cq * 16), // 2.9–2.14, IORING_SETUP_NO_SQARRAY (kernel 6.6+)
+          page(64 + page(sq * 64 + sq * 4) + cq * 16), // 2.9–2.14 with the SQ index array
+          page(page(sq * 64) + 64 + cq * 16), // 2.15, NO_SQARRAY
+          page(page(sq * 64) + 64 + cq * 16 + sq * 4), // 2.15 with the SQ index array
+        ];
+        expect(ioUringRingBytes(entries)).toBe(Math.max(...layouts));
+      }
+    });
+
+    it('(MaxBackends + 6) × (context + ring) + one page, named and marked as not measured', () => {
+      // MaxBackends at initdb defaults = 100 + 8 + 10 + 16 + 2 = 136; io_max_concurrency -1 -> 64 (16384 / 174 = 94).
+      const e = uring();
+      const c = part(e, 'io-uring');
+      expect(c?.bytes).toBe(142 * (256 + 12288) + 4096); // 1,785,344
+      expect(c?.measured).toMatch(/^from source, not measured/);
+      expect(c?.formula).toContain('pgaio_uring_shmem_size()');
+      // max_connections 10, shared_buffers 1000: MaxBackends 46, io_max_concurrency 1000 / 84 = 11 -> ring 8 KiB.
+      expect(part(uring({ max_connections: 10, shared_buffers: 1000 }), 'io-uring')?.bytes).toBe(
+        52 * (256 + 8192) + 4096,
+      );
+      expect(part(uring({ io_max_concurrency: 1024 }), 'io-uring')?.bytes).toBe(142 * (256 + 106496) + 4096);
+    });
+
+    it("the rest of AIO is sync's: io_uring adds its part and no worker queue", () => {
+      const sync = estimateSharedMemory(18, { ...shmemDefaults(18), io_method: 'sync' }, 'distribution');
+      const e = uring();
+      expect(part(e, 'asynchronous-io')?.bytes).toBe(part(sync, 'asynchronous-io')?.bytes);
+      const withoutRounding = (x: typeof e): number =>
+        x.components.filter((c) => c.id !== 'allowance-and-rounding').reduce((a, c) => a + c.bytes, 0);
+      expect(withoutRounding(e) - withoutRounding(sync)).toBe(142 * (256 + 12288) + 4096);
+      expect(e.components.reduce((a, c) => a + c.bytes, 0)).toBe(e.totalBytes);
+      for (const method of ['worker', 'sync']) {
+        expect(
+          part(estimateSharedMemory(18, { ...shmemDefaults(18), io_method: method }, 'distribution'), 'io-uring'),
+        ).toBeUndefined();
+      }
+    });
   });
 
   it('hash_estimate_size: power-of-two buckets, 256-bucket segments, element chunks', () => {
