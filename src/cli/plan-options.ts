@@ -125,8 +125,7 @@ const CONNECTION_OPTIONS = {
   }),
   manifest: option<string[]>({
     flags: '--manifest <file>',
-    description:
-      'Kubernetes manifests (CloudNativePG, Zalando, Deployments with pgmem.dev/pool); - reads stdin; repeatable',
+    description: 'Kubernetes manifests (CloudNativePG, Zalando, Crunchy PGO, Deployments with pgmem.dev/pool); - reads stdin; repeatable',
     parse: collect,
     repeatable: true,
   }),

@@ -200,7 +200,7 @@ export async function applyManifestFlags(flags: PlanFlags, io: CliIo): Promise<P
     if (problem)
       throw new InputError(`${manifests.settingSources[name.toLowerCase()] ?? name}: ${problem.message}`, label);
   }
-  const merged = mergeTopology({ ...flags, topologyFile: label }, doc, topologySpec(doc), label);
+  const merged = mergeTopology({ ...flags, topologyFile: label }, doc, topologySpec(doc, manifests.inis), label);
   io.stderr.write(
     `pgmem: note: read ${manifests.read.length} resource${manifests.read.length === 1 ? '' : 's'}` +
       (manifests.read.length ? ` (${manifests.read.join(', ')})` : '') +

@@ -1,10 +1,12 @@
 /**
- * Kubernetes manifests as a topology: CloudNativePG Cluster and Pooler, Zalando postgresql, and
- * Deployments (with HorizontalPodAutoscalers) whose pod template carries pgmem's pool annotation.
+ * Kubernetes manifests as a topology: CloudNativePG Cluster and Pooler, Zalando postgresql, Crunchy
+ * PGO PostgresCluster (with its PgBouncer), and Deployments (with HorizontalPodAutoscalers) whose pod template carries pgmem's pool annotation.
  * Each operator's defaults are applied where the manifest leaves a field out; every figure keeps the
  * resource and field it came from. Resources pgmem does not know are skipped and counted.
  */
 import { InputError } from '../errors.js';
+import type { PgBouncerConfig } from '../core/pgbouncer.js';
+import { configFromSections, isPgBouncerSetting, type IniWarning, type RawEntry } from './pgbouncer.js';
 import { parseYamlDocuments } from './yaml.js';
 
 /** The annotation (on a Deployment or its pod template) giving connections per pod. */
@@ -37,6 +39,8 @@ export interface ManifestTopology {
   readonly skipped: string[];
   /** Notes on defaults taken (a missing memory limit, an operator default). */
   readonly notes: string[];
+  /** The PgBouncer configuration an operator generates, by index in `document.poolers`. */
+  readonly inis: Map<number, PgBouncerConfig[]>;
 }
 
 type Obj = Record<string, unknown>;
@@ -89,6 +93,7 @@ export function readManifests(files: readonly { file: string; text: string }[]):
   const read: string[] = [];
   const skipped: string[] = [];
   const notes: string[] = [];
+  const inis = new Map<number, PgBouncerConfig[]>();
   const hpas: { target: string; maxReplicas: number; source: string }[] = [];
   const deployments: { resource: Obj; id: string; file: string }[] = [];
   let database: string | null = null;
@@ -220,6 +225,23 @@ export function readManifests(files: readonly { file: string; text: string }[]):
           poolerSources[`${name}-${suffix}`] = `${id} spec.connectionPooler (operator defaults where absent)`;
         }
         read.push(id);
+      } else if (group === PGO_GROUP && kind === 'PostgresCluster') {
+        claimServer(id, file);
+        const pgo = readPostgresCluster(spec, id, name, file);
+        if (pgo.version !== undefined) server.version = pgo.version;
+        for (const [setting, { value, source }] of Object.entries(pgo.settings)) {
+          settings[setting] = value;
+          settingSources[setting] = source;
+        }
+        if (pgo.container) server.container = pgo.container;
+        if (pgo.replication > 0) reserved.replication = pgo.replication;
+        if (pgo.pooler) {
+          inis.set(poolers.length, [pgo.pooler.config]);
+          poolers.push({ name: pgo.pooler.name, replicas: pgo.pooler.replicas });
+          poolerSources[pgo.pooler.name] = pgo.pooler.source;
+        }
+        notes.push(...pgo.notes);
+        read.push(id);
       } else if (group === 'apps' && kind === 'Deployment') {
         deployments.push({ resource: data, id, file });
       } else if (group === 'autoscaling' && kind === 'HorizontalPodAutoscaler') {
@@ -279,5 +301,129 @@ export function readManifests(files: readonly { file: string; text: string }[]):
   if (Object.keys(settings).length > 0) server.settings = settings;
   const document: Obj = { server, apps, poolers };
   if (Object.keys(reserved).length > 0) document.reserved = reserved;
-  return { document, settingSources, poolerSources, read, skipped, notes };
+  return { document, settingSources, poolerSources, read, skipped, notes, inis };
+}
+
+/** Crunchy PGO's API group (v1beta1, and v1 from PGO 6). */
+const PGO_GROUP = 'postgres-operator.crunchydata.com';
+
+/** What a PostgresCluster gives the topology: one server, its pods' budget, and its PgBouncer. */
+interface PostgresClusterTopology {
+  readonly version?: number;
+  readonly settings: Record<string, { value: string; source: string }>;
+  readonly container?: { memoryLimit: number; shmSize: number };
+  /** Walsenders: every pod but the primary streams from it. */
+  readonly replication: number;
+  readonly pooler?: { name: string; replicas: number; config: PgBouncerConfig; source: string };
+  readonly notes: string[];
+}
+
+/** A PGO parameter value as the operator writes it: Patroni's fmt.Sprint of scalars, IntOrString as text. */
+function pgoValue(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * A Crunchy PGO PostgresCluster (pkg/apis/postgres-operator.crunchydata.com/v1beta1). Parameters as
+ * internal/controller/postgrescluster/postgres.go generatePostgresParameters layers them: PGO's
+ * defaults (internal/postgres/parameters.go: jit = off; huge_pages.go: try when an instance set
+ * limits hugepages-*, else off) < spec.patroni.dynamicConfiguration.postgresql.parameters
+ * (internal/patroni/postgres.go) < spec.config.parameters < mandatory (wal_level = logical).
+ */
+function readPostgresCluster(spec: Obj, id: string, name: string, file: string): PostgresClusterTopology {
+  const settings: Record<string, { value: string; source: string }> = {};
+  const notes: string[] = [];
+  const set = (key: string, value: unknown, source: string): void => {
+    settings[key.toLowerCase()] = { value: pgoValue(value), source };
+  };
+
+  // Instance sets: every pod runs the same parameters, and any may be promoted, so the smallest
+  // memory limit of a set is the budget the worst case must fit.
+  const sets = Array.isArray(spec.instances) ? spec.instances.filter(isObj) : [];
+  if (sets.length === 0) throw new InputError(`${id} spec.instances: expected at least one instance set`, file);
+  let pods = 0;
+  let budget: { bytes: number; set: string } | undefined;
+  let hugePages: string | undefined;
+  sets.forEach((instanceSet, i) => {
+    const setName = typeof instanceSet.name === 'string' && instanceSet.name !== '' ? instanceSet.name : String(i);
+    const where = `${id} spec.instances[${setName}]`;
+    const replicas = instanceSet.replicas ?? 1; // +kubebuilder:default=1, Minimum=1
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) throw new InputError(`${where}.replicas: expected a positive whole number, got ${JSON.stringify(replicas)}`, file);
+    pods += replicas;
+    const limits = at(instanceSet, 'resources', 'limits');
+    const memory = at(limits, 'memory');
+    if (memory === undefined) notes.push(`${where}: no resources.limits.memory`);
+    else {
+      const bytes = quantityBytes(memory, `${where}.resources.limits.memory`, file);
+      if (!budget || bytes < budget.bytes) budget = { bytes, set: `${where}.resources.limits.memory` };
+    }
+    // huge_pages.go HugePagesRequested: any hugepages-* limit above zero in any instance set.
+    for (const [resource, quantity] of Object.entries(isObj(limits) ? limits : {})) {
+      if (resource.startsWith('hugepages-') && quantityBytes(quantity, `${where}.resources.limits.${resource}`, file) > 0) hugePages ??= `${where}.resources.limits.${resource}`;
+    }
+  });
+
+  set('jit', 'off', `${id} (PGO default)`);
+  set('huge_pages', hugePages ? 'try' : 'off', hugePages ? `${hugePages} (PGO sets try)` : `${id} (PGO default: no hugepages limit)`);
+  if (hugePages) notes.push(`${id}: huge_pages = try (${hugePages}); shared memory is still charged to the memory limit, as when the huge pages do not fit`);
+  const patroni = at(spec, 'patroni', 'dynamicConfiguration', 'postgresql', 'parameters');
+  if (isObj(patroni)) for (const [k, v] of Object.entries(patroni)) set(k, v, `${id} spec.patroni.dynamicConfiguration.postgresql.parameters.${k}`);
+  const config = at(spec, 'config', 'parameters');
+  if (isObj(config)) for (const [k, v] of Object.entries(config)) set(k, v, `${id} spec.config.parameters.${k}`);
+  set('wal_level', 'logical', `${id} (PGO mandatory)`);
+
+  let container: PostgresClusterTopology['container'];
+  if (budget) {
+    // internal/controller/postgrescluster/util.go addDevSHM: a memory emptyDir without a size limit, bounded by the pod's memory.
+    container = { memoryLimit: budget.bytes, shmSize: budget.bytes };
+    if (sets.length > 1) notes.push(`${id}: the budget is the smallest memory limit of its instance sets, ${budget.set}`);
+  } else notes.push(`${id}: no memory limit in any instance set; the budget is --ram`);
+
+  const version = spec.postgresVersion;
+  if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version))) throw new InputError(`${id} spec.postgresVersion: expected a major version such as 16, got ${JSON.stringify(version)}`, file);
+  return {
+    ...(typeof version === 'number' && { version }),
+    settings,
+    ...(container && { container }),
+    replication: pods - 1,
+    ...readPgoPgBouncer(spec, id, name, file, notes),
+    notes,
+  };
+}
+
+/**
+ * spec.proxy.pgBouncer (v1beta1/pgbouncer_types.go): replicas (default 1) PgBouncer pods, each with
+ * the ini internal/pgbouncer/config.go clusterINI writes: config.global over PGO's own globals (none
+ * of them sizes pools), `[databases] * = host=<cluster>-primary` unless config.databases is given,
+ * and config.users. Everything else is PgBouncer's own default (pool_mode session, default_pool_size 20).
+ */
+function readPgoPgBouncer(spec: Obj, id: string, name: string, file: string, notes: string[]): Pick<PostgresClusterTopology, 'pooler'> {
+  const pgBouncer = at(spec, 'proxy', 'pgBouncer');
+  if (!isObj(pgBouncer)) return {};
+  const field = `${id} spec.proxy.pgBouncer`;
+  const replicas = pgBouncer.replicas ?? 1;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new InputError(`${field}.replicas: expected a whole number, got ${JSON.stringify(replicas)}`, file);
+  if (replicas === 0) {
+    notes.push(`${field}.replicas is 0: no PgBouncer pods`);
+    return {};
+  }
+  const section = (key: string, fallback: Record<string, string> = {}): Map<string, RawEntry> => {
+    const values = at(pgBouncer, 'config', key);
+    const given = isObj(values) && Object.keys(values).length > 0;
+    const source = given ? values : fallback;
+    return new Map(
+      Object.entries(source).map(([k, v]) => [k, { value: String(v), at: { file, line: 0, field: given ? `${field}.config.${key}.${k}` : `${id} (PGO's [databases] ${k})` } }]),
+    );
+  };
+  const settings = section('global');
+  const warnings: IniWarning[] = [];
+  for (const [key, entry] of settings) if (!isPgBouncerSetting(key)) warnings.push({ file, line: 0, message: `${entry.at.field}: unknown PgBouncer setting, ignored` });
+  const { config } = configFromSections(
+    { settings, databases: section('databases', { '*': `host=${name}-primary` }), users: section('users'), peers: new Map() },
+    `${field}.config`,
+    [file],
+    warnings,
+  );
+  notes.push(...warnings.map((w) => w.message));
+  return { pooler: { name: `${name}-pgbouncer`, replicas, config, source: `${field} (replicas ${replicas}, pool_mode ${config.poolMode.value}, default_pool_size ${config.defaultPoolSize.value})` } };
 }

@@ -74,6 +74,8 @@ export interface PgBouncerReadResult {
 interface Line {
   readonly file: string;
   readonly line: number;
+  /** Names the value's source instead of file:line (a manifest field such as `PostgresCluster/x spec.proxy.pgBouncer.config.global.pool_mode`). */
+  readonly field?: string;
 }
 
 /** `%include` paths: PgBouncer opens them relative to its working directory; pgmem takes the including file's directory. */
@@ -167,9 +169,23 @@ function parseSeconds(raw: string): number | null {
   return /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : null;
 }
 
-interface RawEntry {
+/** One `key = value` of a section, and where it was set. */
+export interface RawEntry {
   readonly value: string;
   readonly at: Line;
+}
+
+/** The sections of a pgbouncer.ini PgBouncer takes pools from, key → entry (last one wins). */
+export interface IniSections {
+  readonly settings: ReadonlyMap<string, RawEntry>;
+  readonly databases: ReadonlyMap<string, RawEntry>;
+  readonly users: ReadonlyMap<string, RawEntry>;
+  readonly peers: ReadonlyMap<string, RawEntry>;
+}
+
+/** Whether PgBouncer knows a [pgbouncer] setting. */
+export function isPgBouncerSetting(key: string): boolean {
+  return PGBOUNCER_KEYS.has(key);
 }
 
 /** Reads a pgbouncer.ini (path relative to fs.cwd; `shown` names it in messages). */
@@ -230,24 +246,32 @@ export function readPgBouncerIni(
     });
   };
   readFile(main, 0);
+  return configFromSections({ settings, databases, users, peers }, shown(main), files, warnings);
+}
 
+/**
+ * The configuration that bounds server connections, from the entries of the sections (read from
+ * a file, or written by an operator from its resource's fields). Bad values are one InputError at
+ * the entry; unknown connection-string keys are warnings.
+ */
+export function configFromSections(sections: IniSections, file: string, files: readonly string[], warnings: IniWarning[] = []): PgBouncerReadResult {
+  const { settings, databases, users, peers } = sections;
   const fail = (at: Line, message: string): never => {
-    throw new InputError(message, at.file, at.line);
+    throw new InputError(at.field ? `${at.field}: ${message}` : message, at.file, at.line > 0 ? at.line : undefined);
   };
+  const src = (at: Line): string => at.field ?? `${at.file}:${at.line}`;
   const intSetting = (key: string, fallback: number, min = 0): Sourced<number> => {
     const entry = settings.get(key);
     if (!entry) return { value: fallback, source: null };
     const value = parseInteger(entry.value);
-    if (value === null || value < min)
-      fail(entry.at, `${key}: expected an integer${min === 0 ? ' >= 0' : ''}, got "${entry.value}"`);
-    return { value: value!, source: `${entry.at.file}:${entry.at.line}` };
+    if (value === null || value < min) fail(entry.at, `${key}: expected an integer${min === 0 ? ' >= 0' : ''}, got "${entry.value}"`);
+    return { value: value!, source: src(entry.at) };
   };
   const modeOf = (raw: string, at: Line, key: string): PoolMode => {
     const mode = raw.trim().toLowerCase() as PoolMode;
     if (!POOL_MODES.includes(mode)) fail(at, `${key}: expected one of ${POOL_MODES.join(', ')}, got "${raw}"`);
     return mode;
   };
-  const src = (at: Line): string => `${at.file}:${at.line}`;
 
   const poolModeEntry = settings.get('pool_mode');
   const timeoutEntry = settings.get('reserve_pool_timeout');
@@ -319,7 +343,7 @@ export function readPgBouncerIni(
 
   const listenAddr = settings.get('listen_addr')?.value ?? '';
   const config: PgBouncerConfig = {
-    file: shown(main),
+    file,
     files,
     poolMode: poolModeEntry
       ? { value: modeOf(poolModeEntry.value, poolModeEntry.at, 'pool_mode'), source: src(poolModeEntry.at) }
