@@ -125,7 +125,8 @@ const CONNECTION_OPTIONS = {
   }),
   manifest: option<string[]>({
     flags: '--manifest <file>',
-    description: 'Kubernetes manifests (CloudNativePG, Zalando, Crunchy PGO, Deployments with pgmem.dev/pool); - reads stdin; repeatable',
+    description:
+      'Kubernetes manifests (CloudNativePG, Zalando, Crunchy PGO, Deployments with pgmem.dev/pool); - reads stdin; repeatable',
     parse: collect,
     repeatable: true,
   }),

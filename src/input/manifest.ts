@@ -348,7 +348,11 @@ function readPostgresCluster(spec: Obj, id: string, name: string, file: string):
     const setName = typeof instanceSet.name === 'string' && instanceSet.name !== '' ? instanceSet.name : String(i);
     const where = `${id} spec.instances[${setName}]`;
     const replicas = instanceSet.replicas ?? 1; // +kubebuilder:default=1, Minimum=1
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) throw new InputError(`${where}.replicas: expected a positive whole number, got ${JSON.stringify(replicas)}`, file);
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1)
+      throw new InputError(
+        `${where}.replicas: expected a positive whole number, got ${JSON.stringify(replicas)}`,
+        file,
+      );
     pods += replicas;
     const limits = at(instanceSet, 'resources', 'limits');
     const memory = at(limits, 'memory');
@@ -359,15 +363,28 @@ function readPostgresCluster(spec: Obj, id: string, name: string, file: string):
     }
     // huge_pages.go HugePagesRequested: any hugepages-* limit above zero in any instance set.
     for (const [resource, quantity] of Object.entries(isObj(limits) ? limits : {})) {
-      if (resource.startsWith('hugepages-') && quantityBytes(quantity, `${where}.resources.limits.${resource}`, file) > 0) hugePages ??= `${where}.resources.limits.${resource}`;
+      if (
+        resource.startsWith('hugepages-') &&
+        quantityBytes(quantity, `${where}.resources.limits.${resource}`, file) > 0
+      )
+        hugePages ??= `${where}.resources.limits.${resource}`;
     }
   });
 
   set('jit', 'off', `${id} (PGO default)`);
-  set('huge_pages', hugePages ? 'try' : 'off', hugePages ? `${hugePages} (PGO sets try)` : `${id} (PGO default: no hugepages limit)`);
-  if (hugePages) notes.push(`${id}: huge_pages = try (${hugePages}); shared memory is still charged to the memory limit, as when the huge pages do not fit`);
+  set(
+    'huge_pages',
+    hugePages ? 'try' : 'off',
+    hugePages ? `${hugePages} (PGO sets try)` : `${id} (PGO default: no hugepages limit)`,
+  );
+  if (hugePages)
+    notes.push(
+      `${id}: huge_pages = try (${hugePages}); shared memory is still charged to the memory limit, as when the huge pages do not fit`,
+    );
   const patroni = at(spec, 'patroni', 'dynamicConfiguration', 'postgresql', 'parameters');
-  if (isObj(patroni)) for (const [k, v] of Object.entries(patroni)) set(k, v, `${id} spec.patroni.dynamicConfiguration.postgresql.parameters.${k}`);
+  if (isObj(patroni))
+    for (const [k, v] of Object.entries(patroni))
+      set(k, v, `${id} spec.patroni.dynamicConfiguration.postgresql.parameters.${k}`);
   const config = at(spec, 'config', 'parameters');
   if (isObj(config)) for (const [k, v] of Object.entries(config)) set(k, v, `${id} spec.config.parameters.${k}`);
   set('wal_level', 'logical', `${id} (PGO mandatory)`);
@@ -376,11 +393,16 @@ function readPostgresCluster(spec: Obj, id: string, name: string, file: string):
   if (budget) {
     // internal/controller/postgrescluster/util.go addDevSHM: a memory emptyDir without a size limit, bounded by the pod's memory.
     container = { memoryLimit: budget.bytes, shmSize: budget.bytes };
-    if (sets.length > 1) notes.push(`${id}: the budget is the smallest memory limit of its instance sets, ${budget.set}`);
+    if (sets.length > 1)
+      notes.push(`${id}: the budget is the smallest memory limit of its instance sets, ${budget.set}`);
   } else notes.push(`${id}: no memory limit in any instance set; the budget is --ram`);
 
   const version = spec.postgresVersion;
-  if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version))) throw new InputError(`${id} spec.postgresVersion: expected a major version such as 16, got ${JSON.stringify(version)}`, file);
+  if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version)))
+    throw new InputError(
+      `${id} spec.postgresVersion: expected a major version such as 16, got ${JSON.stringify(version)}`,
+      file,
+    );
   return {
     ...(typeof version === 'number' && { version }),
     settings,
@@ -397,12 +419,19 @@ function readPostgresCluster(spec: Obj, id: string, name: string, file: string):
  * of them sizes pools), `[databases] * = host=<cluster>-primary` unless config.databases is given,
  * and config.users. Everything else is PgBouncer's own default (pool_mode session, default_pool_size 20).
  */
-function readPgoPgBouncer(spec: Obj, id: string, name: string, file: string, notes: string[]): Pick<PostgresClusterTopology, 'pooler'> {
+function readPgoPgBouncer(
+  spec: Obj,
+  id: string,
+  name: string,
+  file: string,
+  notes: string[],
+): Pick<PostgresClusterTopology, 'pooler'> {
   const pgBouncer = at(spec, 'proxy', 'pgBouncer');
   if (!isObj(pgBouncer)) return {};
   const field = `${id} spec.proxy.pgBouncer`;
   const replicas = pgBouncer.replicas ?? 1;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new InputError(`${field}.replicas: expected a whole number, got ${JSON.stringify(replicas)}`, file);
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
+    throw new InputError(`${field}.replicas: expected a whole number, got ${JSON.stringify(replicas)}`, file);
   if (replicas === 0) {
     notes.push(`${field}.replicas is 0: no PgBouncer pods`);
     return {};
@@ -412,18 +441,38 @@ function readPgoPgBouncer(spec: Obj, id: string, name: string, file: string, not
     const given = isObj(values) && Object.keys(values).length > 0;
     const source = given ? values : fallback;
     return new Map(
-      Object.entries(source).map(([k, v]) => [k, { value: String(v), at: { file, line: 0, field: given ? `${field}.config.${key}.${k}` : `${id} (PGO's [databases] ${k})` } }]),
+      Object.entries(source).map(([k, v]) => [
+        k,
+        {
+          value: String(v),
+          at: { file, line: 0, field: given ? `${field}.config.${key}.${k}` : `${id} (PGO's [databases] ${k})` },
+        },
+      ]),
     );
   };
   const settings = section('global');
   const warnings: IniWarning[] = [];
-  for (const [key, entry] of settings) if (!isPgBouncerSetting(key)) warnings.push({ file, line: 0, message: `${entry.at.field}: unknown PgBouncer setting, ignored` });
+  for (const [key, entry] of settings)
+    if (!isPgBouncerSetting(key))
+      warnings.push({ file, line: 0, message: `${entry.at.field}: unknown PgBouncer setting, ignored` });
   const { config } = configFromSections(
-    { settings, databases: section('databases', { '*': `host=${name}-primary` }), users: section('users'), peers: new Map() },
+    {
+      settings,
+      databases: section('databases', { '*': `host=${name}-primary` }),
+      users: section('users'),
+      peers: new Map(),
+    },
     `${field}.config`,
     [file],
     warnings,
   );
   notes.push(...warnings.map((w) => w.message));
-  return { pooler: { name: `${name}-pgbouncer`, replicas, config, source: `${field} (replicas ${replicas}, pool_mode ${config.poolMode.value}, default_pool_size ${config.defaultPoolSize.value})` } };
+  return {
+    pooler: {
+      name: `${name}-pgbouncer`,
+      replicas,
+      config,
+      source: `${field} (replicas ${replicas}, pool_mode ${config.poolMode.value}, default_pool_size ${config.defaultPoolSize.value})`,
+    },
+  };
 }

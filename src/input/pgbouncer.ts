@@ -254,7 +254,12 @@ export function readPgBouncerIni(
  * a file, or written by an operator from its resource's fields). Bad values are one InputError at
  * the entry; unknown connection-string keys are warnings.
  */
-export function configFromSections(sections: IniSections, file: string, files: readonly string[], warnings: IniWarning[] = []): PgBouncerReadResult {
+export function configFromSections(
+  sections: IniSections,
+  file: string,
+  files: readonly string[],
+  warnings: IniWarning[] = [],
+): PgBouncerReadResult {
   const { settings, databases, users, peers } = sections;
   const fail = (at: Line, message: string): never => {
     throw new InputError(at.field ? `${at.field}: ${message}` : message, at.file, at.line > 0 ? at.line : undefined);
@@ -264,7 +269,8 @@ export function configFromSections(sections: IniSections, file: string, files: r
     const entry = settings.get(key);
     if (!entry) return { value: fallback, source: null };
     const value = parseInteger(entry.value);
-    if (value === null || value < min) fail(entry.at, `${key}: expected an integer${min === 0 ? ' >= 0' : ''}, got "${entry.value}"`);
+    if (value === null || value < min)
+      fail(entry.at, `${key}: expected an integer${min === 0 ? ' >= 0' : ''}, got "${entry.value}"`);
     return { value: value!, source: src(entry.at) };
   };
   const modeOf = (raw: string, at: Line, key: string): PoolMode => {

@@ -88,23 +88,35 @@ describe('Kubernetes manifests', () => {
         version: 16,
         container: { memoryLimit: 8 * GiB, shmSize: 8 * GiB },
         // internal/postgres/parameters.go (jit), huge_pages.go (off without a hugepages limit), mandatory wal_level.
-        settings: { jit: 'off', huge_pages: 'off', wal_level: 'logical', shared_buffers: '2GB', work_mem: '4MB', max_connections: '200' },
+        settings: {
+          jit: 'off',
+          huge_pages: 'off',
+          wal_level: 'logical',
+          shared_buffers: '2GB',
+          work_mem: '4MB',
+          max_connections: '200',
+        },
       },
       poolers: [{ name: 'hippo-pgbouncer', replicas: 2 }],
       reserved: { replication: 1 },
     });
     expect(m.settingSources.work_mem).toBe('PostgresCluster/hippo spec.config.parameters.work_mem');
-    expect(m.settingSources.shared_buffers).toBe('PostgresCluster/hippo spec.patroni.dynamicConfiguration.postgresql.parameters.shared_buffers');
+    expect(m.settingSources.shared_buffers).toBe(
+      'PostgresCluster/hippo spec.patroni.dynamicConfiguration.postgresql.parameters.shared_buffers',
+    );
     expect(m.settingSources.jit).toBe('PostgresCluster/hippo (PGO default)');
     const ini = m.inis.get(0)![0]!;
-    expect(ini.poolMode).toEqual({ value: 'transaction', source: 'PostgresCluster/hippo spec.proxy.pgBouncer.config.global.pool_mode' });
+    expect(ini.poolMode).toEqual({
+      value: 'transaction',
+      source: 'PostgresCluster/hippo spec.proxy.pgBouncer.config.global.pool_mode',
+    });
     expect(ini.defaultPoolSize.value).toBe(20);
     expect(ini.maxClientConn.value).toBe(1000);
     // internal/pgbouncer/config.go: without config.databases, one `*` entry to the primary service.
     expect(ini.databases.map((d) => d.name)).toEqual(['*']);
   });
 
-  it('PGO: the smallest instance set limit is the budget, hugepages make huge_pages try, PgBouncer\'s own defaults, config.databases', () => {
+  it("PGO: the smallest instance set limit is the budget, hugepages make huge_pages try, PgBouncer's own defaults, config.databases", () => {
     const text = [
       'apiVersion: postgres-operator.crunchydata.com/v1',
       'kind: PostgresCluster',
@@ -126,33 +138,64 @@ describe('Kubernetes manifests', () => {
     ].join('\n');
     const m = readManifests([{ file: 'big.yaml', text }]);
     expect(m.document).toMatchObject({
-      server: { version: 17, container: { memoryLimit: 6 * GiB, shmSize: 6 * GiB }, settings: { huge_pages: 'try', jit: 'true', max_connections: '300' } },
+      server: {
+        version: 17,
+        container: { memoryLimit: 6 * GiB, shmSize: 6 * GiB },
+        settings: { huge_pages: 'try', jit: 'true', max_connections: '300' },
+      },
       poolers: [{ name: 'big-pgbouncer', replicas: 1 }],
       reserved: { replication: 2 },
     });
-    expect(m.settingSources.huge_pages).toBe('PostgresCluster/big spec.instances[large].resources.limits.hugepages-2Mi (PGO sets try)');
-    expect(m.notes).toContain('PostgresCluster/big: the budget is the smallest memory limit of its instance sets, PostgresCluster/big spec.instances[small].resources.limits.memory');
-    expect(m.notes).toContain('PostgresCluster/big spec.proxy.pgBouncer.config.global.no_such_setting: unknown PgBouncer setting, ignored');
+    expect(m.settingSources.huge_pages).toBe(
+      'PostgresCluster/big spec.instances[large].resources.limits.hugepages-2Mi (PGO sets try)',
+    );
+    expect(m.notes).toContain(
+      'PostgresCluster/big: the budget is the smallest memory limit of its instance sets, PostgresCluster/big spec.instances[small].resources.limits.memory',
+    );
+    expect(m.notes).toContain(
+      'PostgresCluster/big spec.proxy.pgBouncer.config.global.no_such_setting: unknown PgBouncer setting, ignored',
+    );
     const ini = m.inis.get(0)![0]!;
     expect([ini.poolMode.value, ini.defaultPoolSize.value, ini.maxClientConn.value]).toEqual(['session', 20, 100]);
-    expect(ini.databases).toMatchObject([{ name: 'app', poolSize: 10, source: 'PostgresCluster/big spec.proxy.pgBouncer.config.databases.app' }]);
+    expect(ini.databases).toMatchObject([
+      { name: 'app', poolSize: 10, source: 'PostgresCluster/big spec.proxy.pgBouncer.config.databases.app' },
+    ]);
     const bad = text.replace('no_such_setting: "1"', 'default_pool_size: many');
     expect(() => readManifests([{ file: 'big.yaml', text: bad }])).toThrow(
       'big.yaml: PostgresCluster/big spec.proxy.pgBouncer.config.global.default_pool_size: default_pool_size: expected an integer >= 0, got "many"',
     );
-    expect(() => readManifests([{ file: 'big.yaml', text: text.replace('replicas: 2', 'replicas: 0') }])).toThrow('big.yaml: PostgresCluster/big spec.instances[large].replicas: expected a positive whole number, got 0');
+    expect(() => readManifests([{ file: 'big.yaml', text: text.replace('replicas: 2', 'replicas: 0') }])).toThrow(
+      'big.yaml: PostgresCluster/big spec.instances[large].replicas: expected a positive whole number, got 0',
+    );
   });
 
   it('plan --manifest with a PostgresCluster: pools from its PgBouncer, sources name the field', async () => {
     const result = await runCli(['plan', '--manifest', 'examples/pgo/postgrescluster.yaml', '--json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.settings.work_mem).toMatchObject({ setting: '4096', source: 'PostgresCluster/hippo spec.config.parameters.work_mem' });
-    expect(report.settings.huge_pages).toMatchObject({ setting: 'off', source: 'PostgresCluster/hippo (PGO default: no hugepages limit)' });
+    expect(report.settings.work_mem).toMatchObject({
+      setting: '4096',
+      source: 'PostgresCluster/hippo spec.config.parameters.work_mem',
+    });
+    expect(report.settings.huge_pages).toMatchObject({
+      setting: 'off',
+      source: 'PostgresCluster/hippo (PGO default: no hugepages limit)',
+    });
     expect(report.topology.container).toEqual({ memoryLimitBytes: 8 * GiB, shmBytes: 8 * GiB });
     // 2 PgBouncer pods × default_pool_size 20 for the one (hippo, hippo) pool the api's 6 + 2 surge pods × 30 fill.
-    expect(report.topology.poolers[0]).toMatchObject({ name: 'hippo-pgbouncer', replicas: 2, poolMode: 'transaction', serverConnections: 40, clientCapacity: 2000 });
-    expect(report.topology.poolers[0].pools[0]).toMatchObject({ database: 'hippo', user: 'hippo', serverConnections: 40, source: 'PostgresCluster/hippo spec.proxy.pgBouncer.config.global.default_pool_size' });
+    expect(report.topology.poolers[0]).toMatchObject({
+      name: 'hippo-pgbouncer',
+      replicas: 2,
+      poolMode: 'transaction',
+      serverConnections: 40,
+      clientCapacity: 2000,
+    });
+    expect(report.topology.poolers[0].pools[0]).toMatchObject({
+      database: 'hippo',
+      user: 'hippo',
+      serverConnections: 40,
+      source: 'PostgresCluster/hippo spec.proxy.pgBouncer.config.global.default_pool_size',
+    });
   });
 
   it('one database cluster per run; a bad annotation names the resource', () => {
