@@ -3,7 +3,37 @@
  * Rules from PgBouncer's source (src/server.c, src/objects.c launch_new_connection, src/janitor.c)
  * and doc/config.md. Pure.
  */
-import type { PoolerSpec } from './topology.js';
+
+/** One (database, user) pool of a PgBouncer, with its own limits where set. */
+export interface PoolSpec {
+  readonly database: string;
+  readonly user: string;
+  readonly poolSize?: number;
+  readonly reservePoolSize?: number;
+}
+
+/** A PgBouncer deployment (all replicas alike). Defaults are PgBouncer's own (doc/config.md). */
+export interface PoolerSpec {
+  readonly name: string;
+  readonly replicas: number;
+  readonly poolMode: 'session' | 'transaction' | 'statement';
+  readonly defaultPoolSize: number;
+  readonly minPoolSize: number;
+  readonly reservePoolSize: number;
+  /** 0 = unlimited. */
+  readonly maxDbConnections: number;
+  /** 0 = unlimited. */
+  readonly maxUserConnections: number;
+  readonly maxClientConn: number;
+  /** Pools it keeps; when absent, one per app connecting through it, named after the app's role. */
+  readonly pools?: readonly PoolSpec[];
+  /** PgBouncer processes per replica (so_reuseport or peers), each with its own pools. Default 1. */
+  readonly processes?: number;
+  /** The pgbouncer.ini its pools come from; then `pools` and the sizes above are ignored. */
+  readonly ini?: PgBouncerConfig;
+  /** Where the pooler was described (a pgbouncer.ini, a manifest's resource and field). */
+  readonly source?: string;
+}
 
 /** PgBouncer's pool modes. */
 export type PoolMode = 'session' | 'transaction' | 'statement';

@@ -3,8 +3,10 @@
  * admin sessions. Turns a validated topology into client groups for the model. Pure.
  */
 import type { ClientGroup } from './model.js';
-import { derivePools, maxServerConnections, type PgBouncerConfig } from './pgbouncer.js';
+import { derivePools, maxServerConnections, type PoolerSpec, type PoolSpec } from './pgbouncer.js';
 import type { SettingAssignment } from './settings.js';
+
+export type { PoolerSpec, PoolSpec } from './pgbouncer.js';
 
 /** How many pods an app can run: a fixed count or an autoscaler's range. */
 export type PodCount = number | { readonly min: number; readonly max: number };
@@ -32,37 +34,6 @@ export interface AppSpec {
   readonly database?: string;
   /** Its clients connect as any users (unknown): no per-user pool limits them. */
   readonly anyUser?: boolean;
-}
-
-/** One (database, user) pool of a PgBouncer, with its own limits where set. */
-export interface PoolSpec {
-  readonly database: string;
-  readonly user: string;
-  readonly poolSize?: number;
-  readonly reservePoolSize?: number;
-}
-
-/** A PgBouncer deployment (all replicas alike). Defaults are PgBouncer's own (doc/config.md). */
-export interface PoolerSpec {
-  readonly name: string;
-  readonly replicas: number;
-  readonly poolMode: 'session' | 'transaction' | 'statement';
-  readonly defaultPoolSize: number;
-  readonly minPoolSize: number;
-  readonly reservePoolSize: number;
-  /** 0 = unlimited. */
-  readonly maxDbConnections: number;
-  /** 0 = unlimited. */
-  readonly maxUserConnections: number;
-  readonly maxClientConn: number;
-  /** Pools it keeps; when absent, one per app connecting through it, named after the app's role. */
-  readonly pools?: readonly PoolSpec[];
-  /** PgBouncer processes per replica (so_reuseport or peers), each with its own pools. Default 1. */
-  readonly processes?: number;
-  /** The pgbouncer.ini its pools come from; then `pools` and the sizes above are ignored. */
-  readonly ini?: PgBouncerConfig;
-  /** Where the pooler was described (a pgbouncer.ini, a manifest's resource and field). */
-  readonly source?: string;
 }
 
 /** The application side of a topology. */
