@@ -9,9 +9,12 @@ import {
   rssAnon,
   sampleWhile,
 } from '../../bench/backend-memory.js';
+import { bounded, leaderPeak, probeServer, type ProbeResult } from '../../bench/node-probes.js';
 import { BACKEND_BASELINE_BYTES, SESSION_HEAP_SHARE } from '../../src/core/baselines.js';
 import { allowanceOf } from '../../src/core/model.js';
-import { installedVersions, startServer, type RunningServer } from '../support/postgres.js';
+import { MAX_VERSION, type PgVersion } from '../../src/core/versions.js';
+import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
+import { startServer, type RunningServer } from '../support/postgres.js';
 
 const MiB = 1024 * 1024;
 
@@ -97,69 +100,119 @@ describe('pgmemBound', () => {
   });
 });
 
-// One real server (the newest installed) checks that the workloads have the shapes the bench
-// expects and that sampling sees a sort's memory in the backend and in its workers.
-const version = installedVersions().at(-1);
+// Real servers: the newest embedded build and Debian's 15 (the distribution build, LLVM JIT). Each
+// checks that the workloads have the shapes the bench expects and that sampling sees a sort's memory
+// in the backend and in its workers; then a few of the --probes run and must be bounded by pgmem.
+// A missing server fails the suite in CI (requireServers); elsewhere it is left out with a reason.
+const servers = requireServers('backend-memory bench', {
+  embedded: [MAX_VERSION],
+  distribution: DISTRIBUTION_VERSIONS,
+}) as { version: PgVersion; build: 'embedded' | 'distribution'; label: string; binDir: string }[];
 
-describe.skipIf(version === undefined)(`on a real PostgreSQL ${version} server`, () => {
-  let server: RunningServer;
-  let client: pg.Client;
-  let monitor: pg.Client;
-  const connect = (): pg.Client =>
-    new pg.Client({ host: server.socketDir, port: server.port, user: 'postgres', database: 'postgres' });
+for (const { version, build, label, binDir } of servers) {
+  describe(`on a real server: ${label}`, () => {
+    let server: RunningServer;
+    let client: pg.Client;
+    let monitor: pg.Client;
+    const connect = (): pg.Client =>
+      new pg.Client({ host: server.socketDir, port: server.port, user: 'postgres', database: 'postgres' });
 
-  beforeAll(async () => {
-    server = await startServer(version!, { jit: 'off', autovacuum: 'off' });
-    client = connect();
-    monitor = connect();
-    await client.connect();
-    await monitor.connect();
-    await client.query(
-      'CREATE TABLE t AS SELECT g AS id, md5(g::text) AS k, g % 1000 AS v FROM generate_series(1, 200000) g',
-    );
-    await client.query('VACUUM ANALYZE t');
-  });
-  afterAll(async () => {
-    await client?.end();
-    await monitor?.end();
-    await server?.stop();
-  });
+    beforeAll(async () => {
+      server = await startServer(version, { jit: 'off', autovacuum: 'off' }, { build });
+      client = connect();
+      monitor = connect();
+      await client.connect();
+      await monitor.connect();
+      await client.query(
+        'CREATE TABLE t AS SELECT g AS id, md5(g::text) AS k, g % 1000 AS v FROM generate_series(1, 200000) g',
+      );
+      await client.query('VACUUM ANALYZE t');
+    });
+    afterAll(async () => {
+      await client?.end();
+      await monitor?.end();
+      await server?.stop();
+    });
 
-  it('plans every workload with the expected number of sort and hash nodes', async () => {
-    for (const workload of WORKLOADS) {
+    it('plans every workload with the expected number of sort and hash nodes', async () => {
+      for (const workload of WORKLOADS) {
+        await client.query('RESET ALL');
+        await client.query('SET max_parallel_workers_per_gather = 0');
+        for (const [name, value] of Object.entries(workload.planner)) await client.query(`SET ${name} = '${value}'`);
+        const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${workload.sql}`);
+        const shape = planShape(rows[0]['QUERY PLAN']);
+        expect({ name: workload.name, sortOps: shape.sortOps, hashOps: shape.hashOps, others: shape.others }).toEqual({
+          name: workload.name,
+          ...workload.serial,
+          others: [],
+        });
+      }
+    });
+
+    it('samples the peak of a sort in the backend and in each parallel worker', async () => {
       await client.query('RESET ALL');
+      await client.query(
+        "SET work_mem = '8MB'; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0",
+      );
+      const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+      const sql = `EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${WORKLOADS[0]!.sql}`;
+
       await client.query('SET max_parallel_workers_per_gather = 0');
-      for (const [name, value] of Object.entries(workload.planner)) await client.query(`SET ${name} = '${value}'`);
-      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${workload.sql}`);
-      const shape = planShape(rows[0]['QUERY PLAN']);
-      expect({ name: workload.name, sortOps: shape.sortOps, hashOps: shape.hashOps, others: shape.others }).toEqual({
-        name: workload.name,
-        ...workload.serial,
-        others: [],
-      });
-    }
+      const serial = await sampleWhile(pid, monitor, () => client.query(sql));
+      expect(serial.peak.samples).toBeGreaterThan(0);
+      expect(serial.peak.workerBytes).toEqual([]);
+      // A sort over 200k rows (≈ 20 MB) fills its 8 MB budget: the backend holds at least that much.
+      expect(serial.peak.leaderBytes).toBeGreaterThan(8 * MiB);
+
+      await client.query('SET max_parallel_workers_per_gather = 2');
+      const parallel = await sampleWhile(pid, monitor, () => client.query(sql));
+      const launched = planShape(parallel.result.rows[0]['QUERY PLAN']).workersLaunched;
+      expect(launched).toBeGreaterThan(0);
+      expect(parallel.peak.workerBytes).toHaveLength(launched!);
+      for (const worker of parallel.peak.workerBytes) expect(worker).toBeGreaterThan(1 * MiB);
+    });
   });
 
-  it('samples the peak of a sort in the backend and in each parallel worker', async () => {
-    await client.query('RESET ALL');
-    await client.query(
-      "SET work_mem = '8MB'; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0",
-    );
-    const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-    const sql = `EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${WORKLOADS[0]!.sql}`;
+  // Three of the probes at work_mem 16MB, three runs each in one session (on Debian's build with JIT on
+  // and off): a sort run again and again, a HashAggregate that spills, and a Parallel Hash whose workers
+  // are exhausted, whose table is in dynamic shared memory. Each must be bounded by pgmem's worst case
+  // for its shape, and must have held memory, or the bound proves nothing.
+  describe(`bench/backend-memory --probes on ${label}`, () => {
+    const only = ['sort', 'HashAggregate (text keys)', 'Parallel Hash, workers exhausted'];
+    let results: ProbeResult[] = [];
+    const lines: string[] = [];
 
-    await client.query('SET max_parallel_workers_per_gather = 0');
-    const serial = await sampleWhile(pid, monitor, () => client.query(sql));
-    expect(serial.peak.samples).toBeGreaterThan(0);
-    expect(serial.peak.workerBytes).toEqual([]);
-    // A sort over 200k rows (≈ 20 MB) fills its 8 MB budget: the backend holds at least that much.
-    expect(serial.peak.leaderBytes).toBeGreaterThan(8 * MiB);
+    beforeAll(async () => {
+      const id = `${build === 'distribution' ? 'debian' : 'embedded'}-${version}`;
+      results = await probeServer(
+        { id, build, version, binDir },
+        { workMems: ['16MB'], runs: 3, rows: 300_000, only, log: (line) => lines.push(line) },
+      );
+    }, 240_000);
 
-    await client.query('SET max_parallel_workers_per_gather = 2');
-    const parallel = await sampleWhile(pid, monitor, () => client.query(sql));
-    const launched = planShape(parallel.result.rows[0]['QUERY PLAN']).workersLaunched;
-    expect(launched).toBeGreaterThan(0);
-    expect(parallel.peak.workerBytes).toHaveLength(launched!);
-    for (const worker of parallel.peak.workerBytes) expect(worker).toBeGreaterThan(1 * MiB);
+    it('runs each probe (with and without JIT where the build has LLVM)', () => {
+      const ran = results.map((r) => `${r.probe} jit=${r.jit}`);
+      const jits = build === 'distribution' ? [true, false] : [false];
+      expect(ran.sort()).toEqual(only.flatMap((p) => jits.map((j) => `${p} jit=${j}`)).sort());
+    });
+
+    it('every probe is bounded: the backend, its workers and the DSM it maps', () => {
+      for (const r of results) {
+        expect({ probe: r.probe, jit: r.jit, bounded: bounded(r), log: lines }).toMatchObject({ bounded: true });
+      }
+    });
+
+    it('the probes held what their plans say: a sort and a HashAggregate over their budgets, a Parallel Hash in DSM', () => {
+      for (const r of results) {
+        if (r.probe === 'Parallel Hash, workers exhausted') {
+          expect(r.workersLaunched).toBe(0);
+          // hash_mem 32 MiB × (2 planned + 1): the shared table grows past one budget with no worker.
+          expect(r.dsmPeakBytes).toBeGreaterThan(16 * MiB);
+        } else {
+          // 16 MB of work_mem filled: the backend held at least 12 MiB over its idle size.
+          expect(leaderPeak(r) - r.idleBytes).toBeGreaterThan(12 * MiB);
+        }
+      }
+    });
   });
-});
+}

@@ -64,4 +64,14 @@ describe('missing servers', () => {
     expect(skipped.output).toContain('pgmem tests: shared memory oracle: skipping PostgreSQL 13 (embedded)');
     expect(skipped.output).toMatch(/Tests\s+\d+ skipped/);
   });
+
+  it("CI=true: the backend-memory bench's suite fails when Debian's server is missing", () => {
+    const failing = runSuite('test/bench/backend-memory.test.ts', {
+      CI: 'true',
+      PGMEM_TEST_HIDE_SERVERS: 'distribution:15',
+    });
+    expect(failing.status).toBe(1);
+    expect(failing.output).toContain("backend-memory bench: PostgreSQL 15 (Debian): Debian's postgresql-15");
+    expect(failing.output).toMatch(/Test Files\s+1 failed/);
+  });
 });
