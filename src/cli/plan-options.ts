@@ -199,14 +199,17 @@ function sharedOptions(failOnDefault: FailOn) {
     }),
     provider: oneOf(
       '--provider <provider>',
-      'managed PostgreSQL: apply its default parameter group (with --instance-class)',
-      ['rds', 'aurora'] as const,
+      'managed PostgreSQL: apply its default parameters (with --instance-class)',
+      ['rds', 'aurora', 'azure'] as const,
     ),
     instanceClass: text(
       '--instance-class <class>',
-      'the DB instance class, e.g. db.r6g.xlarge (its memory is the budget)',
+      'the DB instance class or Azure SKU, e.g. db.r6g.xlarge, Standard_D4ds_v5 (its memory is the budget)',
     ),
-    instanceMemory: size('--instance-memory <size>', 'DBInstanceClassMemory, instead of the estimate from the class'),
+    instanceMemory: size(
+      '--instance-memory <size>',
+      "the memory the defaults take: DBInstanceClassMemory instead of the estimate from the class; an unlisted Azure SKU's memory",
+    ),
     parameterGroup: text(
       '--parameter-group <file>',
       'an exported parameter group (aws rds describe-db-parameters JSON); formulas evaluated',

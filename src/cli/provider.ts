@@ -1,16 +1,10 @@
 /**
- * --provider rds|aurora with --instance-class: the default parameter group's memory settings, an
- * exported parameter group and --set values with AWS formulas, evaluated for the class.
+ * --provider rds|aurora|azure with --instance-class: the provider's default memory settings for the
+ * instance; on AWS also an exported parameter group and --set values with formulas, evaluated for the class.
  */
 import { InputError, UsageError } from '../errors.js';
-import {
-  DEFAULT_PARAMETER_GROUPS,
-  evaluateFormula,
-  instanceClass,
-  isFormula,
-  type FormulaVariables,
-} from '../core/rds.js';
-import { formatSize } from '../core/format.js';
+import { MANAGED_PROVIDERS } from '../core/managed.js';
+import { evaluateFormula, isFormula, type FormulaVariables } from '../core/rds.js';
 import type { SettingAssignment } from '../core/settings.js';
 import type { CliIo } from './io.js';
 import type { PlanFlags, SharedOptions } from './plan-options.js';
@@ -46,40 +40,41 @@ function parameterGroupValues(text: string, file: string): { name: string; value
 
 /** Applies --provider, --instance-class, --instance-memory and --parameter-group to the flags. */
 export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliIo): PlanFlags {
-  const { provider, instanceClass: className, instanceMemory, parameterGroup } = options;
-  if (!provider) {
+  const { provider: providerName, instanceClass: className, instanceMemory, parameterGroup } = options;
+  if (!providerName) {
     if (className || instanceMemory !== undefined || parameterGroup)
       throw new UsageError(
-        'needs --provider rds or aurora',
+        'needs --provider rds, aurora or azure',
         className ? '--instance-class' : instanceMemory !== undefined ? '--instance-memory' : '--parameter-group',
       );
     return flags;
   }
-  if (!className) throw new UsageError('needs --instance-class, e.g. db.r6g.large', '--provider');
-  const cls = instanceClass(className);
-  if (!cls)
+  const provider = MANAGED_PROVIDERS[providerName];
+  if (!className) throw new UsageError(`needs --instance-class, e.g. ${provider.example}`, '--provider');
+  const instance = provider.instance(className);
+  if (!instance && !(provider.memoryForUnknown && instanceMemory !== undefined))
     throw new UsageError(
-      `unknown class "${className}"; pgmem knows db.t3/t4g (micro … 2xlarge), db.m5/m6g/m6i/m7g and db.r5/r6g/r6i/r7g (large … 16xlarge)`,
+      `unknown ${provider.instanceKind} "${className}"; pgmem knows ${provider.knownInstances}` +
+        (provider.memoryForUnknown ? '; for another, give its memory with --instance-memory' : ''),
       '--instance-class',
     );
-  const classBytes = cls.memoryGiB * 2 ** 30;
-  // AWS subtracts an unpublished reserve for the OS and its agents; the class's whole memory is the
-  // estimate that never understates what the formulas give (AWS's own worked example uses it).
-  const memory = instanceMemory ?? classBytes;
-  io.stderr.write(
-    `pgmem: note: ${className}: ${cls.vcpus} vCPUs, ${formatSize(classBytes)}; DBInstanceClassMemory = ${memory}` +
-      (instanceMemory === undefined
-        ? ' (an estimate: the class memory; AWS keeps an unpublished share for the OS, --instance-memory sets the real figure)\n'
-        : ' (--instance-memory)\n'),
-  );
-  const vars: FormulaVariables = { DBInstanceClassMemory: memory, DBInstanceVCPU: cls.vcpus };
-  const group: SettingAssignment[] = Object.entries(DEFAULT_PARAMETER_GROUPS[provider]).map(([name, formula]) => ({
-    name,
-    value: evaluate(formula, vars, name, (m) => {
-      throw new Error(m);
-    }),
-    source: `${provider} default parameter group: ${name} = ${formula}`,
-  }));
+  if (parameterGroup && !provider.awsFormulas)
+    throw new UsageError(
+      'takes an exported AWS parameter group; give Azure server parameters with --set',
+      '--parameter-group',
+    );
+  const instanceBytes = instance ? instance.memoryGiB * 2 ** 30 : null;
+  const memory = instanceMemory ?? instanceBytes!;
+  io.stderr.write(`pgmem: note: ${provider.memoryNote(className, instance, memory, instanceMemory !== undefined)}\n`);
+  const group: SettingAssignment[] = provider.defaults(instance, memory, flags.version);
+  if (!provider.awsFormulas) {
+    return {
+      ...flags,
+      ramBytes: flags.ramBytes ?? instanceBytes ?? memory,
+      assignments: [...group, ...flags.assignments],
+    };
+  }
+  const vars: FormulaVariables = { DBInstanceClassMemory: memory, DBInstanceVCPU: instance!.vcpus };
   const exported: SettingAssignment[] = parameterGroup
     ? parameterGroupValues(readInputFile(parameterGroup, io), parameterGroup).map(({ name, value }) => ({
         name,
@@ -99,5 +94,5 @@ export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliI
         }
       : a,
   );
-  return { ...flags, ramBytes: flags.ramBytes ?? classBytes, assignments: [...group, ...exported, ...assignments] };
+  return { ...flags, ramBytes: flags.ramBytes ?? instanceBytes, assignments: [...group, ...exported, ...assignments] };
 }

@@ -127,7 +127,10 @@ describe('--provider through the CLI', () => {
     ]);
     expect(JSON.parse(set.stdout).settings.max_connections.setting).toBe('1802');
     const bad = await runCli(['plan', '--instance-class', 'db.r5.large']);
-    expect([bad.code, bad.stderr]).toEqual([2, 'pgmem: error: --instance-class: needs --provider rds or aurora\n']);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      'pgmem: error: --instance-class: needs --provider rds, aurora or azure\n',
+    ]);
   });
 });
 
