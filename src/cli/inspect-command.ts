@@ -27,6 +27,7 @@ import { addCommandOptions, readFormat, type CommandOptions, type PlanFlags } fr
 import { renderJson } from '../render/json.js';
 import { renderLiveMarkdown, renderLiveText } from '../render/live.js';
 import { renderReport } from './render-report.js';
+import { terminalText } from '../render/terminal.js';
 
 /** The connection and query helpers, loaded with the command so other commands do not pay for them. */
 type Live = typeof LiveModule;
@@ -69,6 +70,10 @@ export async function inspectCommand(
   if (options.pgVersion !== undefined) {
     throw new UsageError('inspect takes the version from the server', '--pg-version');
   }
+  if (options.statements !== undefined) {
+    const other = options.workload !== undefined ? '--workload' : options.sortOps !== undefined ? '--sort-ops' : options.hashOps !== undefined ? '--hash-ops' : options.opsPerQuery !== undefined ? '--ops-per-query' : null;
+    if (other !== null) throw new UsageError(`give either --statements or ${other}, not both`, '--statements');
+  }
   // The topology is read as plan reads it, before connecting: a file that cannot be read is exit 2.
   // The live server's settings stand for the topology's server.settings (flags still go on top).
   const { loadPlanFlags } = await import('./plan-input.js');
@@ -79,8 +84,13 @@ export async function inspectCommand(
   const live = await loadLive();
   const target = live.resolveTarget(conninfo, io.env, osUser(io.env));
   const timeoutSeconds = flagTimeout ?? target.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
-  const snapshot = await readLiveServer(target, { timeoutSeconds, io });
+  const snapshot = await readLiveServer(target, { timeoutSeconds, io, ...(options.statements !== undefined && { statements: options.statements }) });
   const report = await inspectReport(snapshot, flags);
+  const statements = report.live.statements;
+  if (statements && statements.planned === 0) {
+    const why = statements.message ?? `none of the ${statements.read} statements read could be planned`;
+    io.stderr.write(`pgmem: warning: --statements: ${terminalText(why)}; the workload is the one without them\n`);
+  }
 
   const color = useColor(io, flags.color);
   if (format === 'json') {
@@ -103,7 +113,10 @@ export async function inspectReport(snapshot: LiveSnapshot, flags: PlanFlags): P
   // The build comes from the server unless --build says otherwise.
   const detected = detectBuild(version, snapshot);
   const build = flags.buildFlag ? flags.build : detected.build;
-  const { report } = analyzePlan({ ...flags, version, build }, liveAssignments(version, snapshot.settings));
+  // The planned statements are queries of the workload, beside any --plans files' (plan-input.ts planWorkload).
+  const statements = snapshot.statements ? (await import('../input/statements.js')).statementsWorkload(snapshot.statements, version) : null;
+  const workload = statements && statements.queries.length > 0 ? { ...flags.workload, queries: statements.queries } : flags.workload;
+  const { report } = analyzePlan({ ...flags, version, build, workload }, liveAssignments(version, snapshot.settings));
   const live = liveSection(
     snapshot,
     { sharedBytes: report.sharedMemory.totalBytes, worstCaseBackends: report.connections.backends },
@@ -114,7 +127,7 @@ export async function inspectReport(snapshot: LiveSnapshot, flags: PlanFlags): P
       evidence: detected.evidence,
     },
   );
-  return { ...report, live };
+  return { ...report, live: statements ? { ...live, statements: statements.section } : live };
 }
 
 function osUser(env: CliIo['env']): string | null {
@@ -268,16 +281,17 @@ async function connect(live: Live, target: ConnectionTarget, timeoutSeconds: num
 
 /** Runs a query whose failure (a missing privilege) is not fatal, inside a savepoint. */
 async function optionalQuery<R>(client: PgClient, sql: string): Promise<{ rows: R[] } | { error: string }> {
-  await client.query('SAVEPOINT pgmem_optional');
+  const { tag } = await loadLive();
+  await client.query(tag('SAVEPOINT pgmem_optional'));
   try {
-    const result = await client.query(sql);
-    await client.query('RELEASE SAVEPOINT pgmem_optional');
+    const result = await client.query(tag(sql));
+    await client.query(tag('RELEASE SAVEPOINT pgmem_optional'));
     return { rows: result.rows as R[] };
   } catch (error) {
     const e = error as { code?: string; message?: string };
     // Only server-side errors (a SQLSTATE) are survivable; a broken connection is not.
     if (typeof e.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code)) throw error;
-    await client.query('ROLLBACK TO SAVEPOINT pgmem_optional');
+    await client.query(tag('ROLLBACK TO SAVEPOINT pgmem_optional'));
     return { error: e.message ?? e.code };
   }
 }
@@ -285,23 +299,25 @@ async function optionalQuery<R>(client: PgClient, sql: string): Promise<{ rows: 
 /** Connects and reads everything `inspect` needs, in one READ ONLY transaction. */
 export async function readLiveServer(
   target: ConnectionTarget,
-  { timeoutSeconds, io }: { timeoutSeconds: number; io: CliIo },
+  { timeoutSeconds, io, statements }: { timeoutSeconds: number; io: CliIo; statements?: number },
 ): Promise<LiveSnapshot> {
   const live = await loadLive();
-  const { ACTIVITY_QUERY, FILE_SETTINGS_QUERY, JIT_QUERY, SETTINGS_QUERY, SHMEM_QUERY, VERSION_QUERY } = live;
+  const { ACTIVITY_QUERY, FILE_SETTINGS_QUERY, JIT_QUERY, SETTINGS_QUERY, SHMEM_QUERY, VERSION_QUERY, tag } = live;
   const client = await connect(live, target, timeoutSeconds, io);
   try {
-    await client.query('BEGIN READ ONLY');
-    const versionRow = (await client.query(VERSION_QUERY)).rows[0] as { num: string; version: string };
+    await client.query(tag('BEGIN READ ONLY'));
+    const versionRow = (await client.query(tag(VERSION_QUERY))).rows[0] as { num: string; version: string };
     const serverVersionNum = Number(versionRow.num);
-    live.majorVersion(serverVersionNum, versionRow.version); // refuse unsupported versions before reading views they lack
-    const settings = (await client.query(SETTINGS_QUERY)).rows as PgSettingsRow[];
+    const version = live.majorVersion(serverVersionNum, versionRow.version); // refuse unsupported versions before reading views they lack
+    const settings = (await client.query(tag(SETTINGS_QUERY))).rows as PgSettingsRow[];
     const pending = settings.some((row) => row.pending_restart);
     const files = pending ? await optionalQuery<PgFileSettingsRow>(client, FILE_SETTINGS_QUERY) : null;
-    const activity = (await client.query(ACTIVITY_QUERY)).rows as ActivityRow[];
+    const activity = (await client.query(tag(ACTIVITY_QUERY))).rows as ActivityRow[];
     const shmem = await optionalQuery<{ bytes: string | null; gss: boolean | null }>(client, SHMEM_QUERY);
     const jit = await optionalQuery<{ available: boolean }>(client, JIT_QUERY);
-    await client.query('COMMIT');
+    // Last: it sets its own statement and lock timeouts for the rest of the transaction.
+    const read = statements === undefined ? undefined : await (await import('./statements.js')).readStatements(client, version, statements);
+    await client.query(tag('COMMIT'));
     const allocated = 'rows' in shmem && shmem.rows[0]?.bytes != null ? Number(shmem.rows[0].bytes) : null;
     return {
       serverVersion: versionRow.version,
@@ -315,6 +331,7 @@ export async function readLiveServer(
         'error' in shmem ? shmem.error : allocated === null ? 'pg_shmem_allocations returned nothing' : null,
       jitAvailable: 'rows' in jit && jit.rows[0]?.available === true,
       gssBuffer: 'rows' in shmem && allocated !== null ? shmem.rows[0]?.gss === true : null,
+      ...(read !== undefined && { statements: read }),
     };
   } catch (error) {
     if (error instanceof PgmemError) throw error;

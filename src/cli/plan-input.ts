@@ -149,11 +149,14 @@ export function readPlanFiles(flags: PlanFlags, io: CliIo): PlanFlags {
   return { ...flags, planTexts: flags.planFiles.map((file) => ({ file, text: readInputFile(file, io) })) };
 }
 
-/** The workload with the --plans files' queries, classified for the flags' version. */
+/**
+ * The workload with the --plans files' queries, classified for the flags' version, after any
+ * queries it already has (inspect --statements).
+ */
 export function planWorkload(flags: PlanFlags): PlanFlags['workload'] {
   if (!flags.planTexts?.length) return flags.workload;
   const queries = flags.planTexts.flatMap(({ file, text }) => readPlans(text, file, flags.version));
-  return { ...flags.workload, queries };
+  return { ...flags.workload, queries: [...(flags.workload.queries ?? []), ...queries] };
 }
 
 /** The configuration a plan reads: --config, else the one the topology names, else none. */

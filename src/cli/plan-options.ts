@@ -16,6 +16,7 @@ import { SOLVE_VARIABLES } from '../core/solve.js';
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
 import { parseAssignment, parseCount, parseRam, parseSize, parseVersion } from '../input/flags.js';
 import { FAIL_ON, type FailOn } from './exit-code.js';
+import { MAX_STATEMENTS } from '../input/statements.js';
 
 /** Formats each command writes. */
 export const FORMATS = {
@@ -293,6 +294,11 @@ export const COMMAND_OPTIONS = {
     build: buildOption('from the server'),
     ...outputOptions(FORMATS.inspect),
     connectTimeout: count('--connect-timeout <s>', 'seconds to wait for the connection (default 10)', { max: 86_400 }),
+    statements: count(
+      '--statements <n>',
+      'the workload from pg_stat_statements: its top n statements by total time, EXPLAINed (never run) on the server',
+      { min: 1, max: MAX_STATEMENTS },
+    ),
   },
   recommend: {
     ...CONNECTION_OPTIONS,

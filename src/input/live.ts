@@ -366,6 +366,8 @@ export function redactConninfo(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // The queries and their rows.
 
+export { QUERY_TAG, tag } from './statements.js';
+
 /** The server version, first of all: older servers lack views the later queries read. */
 export const VERSION_QUERY =
   "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version";
@@ -443,6 +445,8 @@ export interface LiveSnapshot {
   readonly jitAvailable: boolean;
   /** Whether pg_shmem_allocations lists the "Backend GSS Status Buffer"; null when it cannot be read. */
   readonly gssBuffer: boolean | null;
+  /** With --statements: pg_stat_statements' top statements and their plans. */
+  readonly statements?: StatementsSnapshot;
 }
 
 /**
@@ -530,6 +534,7 @@ export function detectBuild(version: PgVersion, snapshot: LiveSnapshot): { build
 }
 
 export { liveSectionSchema, type LiveSection } from '../core/live-schema.js';
+import type { StatementsSnapshot } from './statements.js';
 import type { LiveSection } from '../core/live-schema.js';
 
 /** Builds the `live` section from the snapshot and pgmem's figures for the same settings. */

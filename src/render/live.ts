@@ -2,6 +2,45 @@
 import { formatSize } from '../core/format.js';
 import type { LiveSection } from '../core/live-schema.js';
 import { markdownCell as cell } from './markdown.js';
+import { escapeControls } from './terminal.js';
+
+type Statements = NonNullable<LiveSection['statements']>;
+
+/** Characters of a statement's text the table and Markdown show. */
+const SHOWN_QUERY_CHARS = 72;
+
+/** A statement's text for a terminal or a Markdown cell: control characters escaped, then cut. */
+function shownQuery(query: string): string {
+  const text = escapeControls(query);
+  return text.length <= SHOWN_QUERY_CHARS ? text : `${text.slice(0, SHOWN_QUERY_CHARS - 1)}…`;
+}
+
+/** The summary line of --statements: what was read and what became the workload. */
+function statementsSummary(s: Statements): string {
+  if (s.status !== 'read') return `not used: ${escapeControls(s.message ?? s.status)}`;
+  const skipped = Object.entries(s.skipped)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
+  const method = s.method === 'generic-plan' ? 'EXPLAIN (GENERIC_PLAN)' : 'PREPARE + EXPLAIN EXECUTE, force_generic_plan';
+  const extra = [
+    s.hiddenStatements > 0 && `${s.hiddenStatements} hidden from this role (needs pg_read_all_stats)`,
+    s.otherDatabases > 0 && `${s.otherDatabases} of other databases not read`,
+  ].filter(Boolean);
+  return (
+    `top ${s.requested} by ${s.sortedBy} in database "${escapeControls(s.database)}": ${s.read} read, ${s.planned} planned` +
+    `${skipped ? `, skipped ${skipped}` : ''} (${method})${extra.length ? `; ${extra.join('; ')}` : ''}` +
+    (s.planned === 0 ? '; the workload is the one without them' : '')
+  );
+}
+
+function statementTime(ms: number): string {
+  return `${ms.toLocaleString('en', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} ms`;
+}
+
+function statementStatus(row: Statements['statements'][number]): string {
+  return row.planned ? 'planned' : `skipped: ${row.reason}`;
+}
 
 function shared(live: LiveSection): string {
   const predicted = `predicted ${formatSize(live.predictedSharedBytes)} (${live.predictedSharedBytes} bytes)`;
@@ -64,6 +103,13 @@ export function renderLiveText(live: LiveSection): string {
       ? '  Pending restart   none'
       : `  Pending restart   ${live.pendingRestart.map(pendingText).join('; ')}`,
   ];
+  const statements = live.statements;
+  if (statements) {
+    lines.push(`  Statements        ${statementsSummary(statements)}`);
+    for (const row of statements.statements) {
+      lines.push(`    ${row.queryid.padStart(20)}  ${statementStatus(row).padEnd(26)} ${statementTime(row.totalTimeMs).padStart(14)}  ${shownQuery(row.query)}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -80,6 +126,13 @@ export function renderLiveMarkdown(live: LiveSection): string {
     ['Worst case', `${live.worstCaseBackends} client backends`],
     ['Pending restart', live.pendingRestart.length === 0 ? 'none' : live.pendingRestart.map(pendingText).join('; ')],
   ];
+  const statements = live.statements;
+  if (statements) rows.push(['Statements', statementsSummary(statements)]);
   const body = rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`).join('\n');
-  return `#### Live server (PostgreSQL ${cell(live.serverVersion)})\n\n| | |\n| --- | --- |\n${body}\n`;
+  const table = `#### Live server (PostgreSQL ${cell(live.serverVersion)})\n\n| | |\n| --- | --- |\n${body}\n`;
+  if (!statements || statements.statements.length === 0) return table;
+  const list = statements.statements.map(
+    (row) => `| ${row.queryid} | ${cell(statementStatus(row))} | ${statementTime(row.totalTimeMs)} | ${row.calls} | ${cell(shownQuery(row.query))} |`,
+  );
+  return `${table}\n| queryid | Status | Total time | Calls | Statement |\n| ---: | --- | ---: | ---: | --- |\n${list.join('\n')}\n`;
 }
