@@ -71,7 +71,16 @@ export async function inspectCommand(
     throw new UsageError('inspect takes the version from the server', '--pg-version');
   }
   if (options.statements !== undefined) {
-    const other = options.workload !== undefined ? '--workload' : options.sortOps !== undefined ? '--sort-ops' : options.hashOps !== undefined ? '--hash-ops' : options.opsPerQuery !== undefined ? '--ops-per-query' : null;
+    const other =
+      options.workload !== undefined
+        ? '--workload'
+        : options.sortOps !== undefined
+          ? '--sort-ops'
+          : options.hashOps !== undefined
+            ? '--hash-ops'
+            : options.opsPerQuery !== undefined
+              ? '--ops-per-query'
+              : null;
     if (other !== null) throw new UsageError(`give either --statements or ${other}, not both`, '--statements');
   }
   // The topology is read as plan reads it, before connecting: a file that cannot be read is exit 2.
@@ -84,7 +93,11 @@ export async function inspectCommand(
   const live = await loadLive();
   const target = live.resolveTarget(conninfo, io.env, osUser(io.env));
   const timeoutSeconds = flagTimeout ?? target.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
-  const snapshot = await readLiveServer(target, { timeoutSeconds, io, ...(options.statements !== undefined && { statements: options.statements }) });
+  const snapshot = await readLiveServer(target, {
+    timeoutSeconds,
+    io,
+    ...(options.statements !== undefined && { statements: options.statements }),
+  });
   const report = await inspectReport(snapshot, flags);
   const statements = report.live.statements;
   if (statements && statements.planned === 0) {
@@ -114,8 +127,11 @@ export async function inspectReport(snapshot: LiveSnapshot, flags: PlanFlags): P
   const detected = detectBuild(version, snapshot);
   const build = flags.buildFlag ? flags.build : detected.build;
   // The planned statements are queries of the workload, beside any --plans files' (plan-input.ts planWorkload).
-  const statements = snapshot.statements ? (await import('../input/statements.js')).statementsWorkload(snapshot.statements, version) : null;
-  const workload = statements && statements.queries.length > 0 ? { ...flags.workload, queries: statements.queries } : flags.workload;
+  const statements = snapshot.statements
+    ? (await import('../input/statements.js')).statementsWorkload(snapshot.statements, version)
+    : null;
+  const workload =
+    statements && statements.queries.length > 0 ? { ...flags.workload, queries: statements.queries } : flags.workload;
   const { report } = analyzePlan({ ...flags, version, build, workload }, liveAssignments(version, snapshot.settings));
   const live = liveSection(
     snapshot,
@@ -316,7 +332,10 @@ export async function readLiveServer(
     const shmem = await optionalQuery<{ bytes: string | null; gss: boolean | null }>(client, SHMEM_QUERY);
     const jit = await optionalQuery<{ available: boolean }>(client, JIT_QUERY);
     // Last: it sets its own statement and lock timeouts for the rest of the transaction.
-    const read = statements === undefined ? undefined : await (await import('./statements.js')).readStatements(client, version, statements);
+    const read =
+      statements === undefined
+        ? undefined
+        : await (await import('./statements.js')).readStatements(client, version, statements);
     await client.query(tag('COMMIT'));
     const allocated = 'rows' in shmem && shmem.rows[0]?.bytes != null ? Number(shmem.rows[0].bytes) : null;
     return {

@@ -67,7 +67,15 @@ async function planStatement(client: PgClient, version: PgVersion, query: string
  */
 export async function readStatements(client: PgClient, version: PgVersion, limit: number): Promise<StatementsSnapshot> {
   const method = planMethod(version);
-  const empty = { requested: limit, extensionVersion: null, sortedBy: null, method, hidden: 0, otherDatabases: 0, statements: [] };
+  const empty = {
+    requested: limit,
+    extensionVersion: null,
+    sortedBy: null,
+    method,
+    hidden: 0,
+    otherDatabases: 0,
+    statements: [],
+  };
   await client.query(tag(`SAVEPOINT ${SAVEPOINT}`));
   const extension = (await client.query(tag(STATEMENTS_EXTENSION_QUERY))).rows[0] as StatementsExtensionRow | undefined;
   if (extension === undefined) {
@@ -93,7 +101,10 @@ export async function readStatements(client: PgClient, version: PgVersion, limit
     await client.query(tag(`RELEASE SAVEPOINT ${SAVEPOINT}`));
     // pg_stat_statements.c: "must be loaded via shared_preload_libraries", object_not_in_prerequisite_state.
     const status = sqlstate === '55000' ? 'not-loaded' : 'not-readable';
-    const text = status === 'not-loaded' ? unavailableMessage('not-loaded', database) : unavailableMessage('not-readable', database, message);
+    const text =
+      status === 'not-loaded'
+        ? unavailableMessage('not-loaded', database)
+        : unavailableMessage('not-readable', database, message);
     return { ...empty, database, extensionVersion: extension.version, sortedBy: column, status, message: text };
   }
 
@@ -103,7 +114,12 @@ export async function readStatements(client: PgClient, version: PgVersion, limit
   await client.query(tag(`SAVEPOINT ${SAVEPOINT}`));
   const statements: PlannedStatement[] = [];
   for (const row of rows) {
-    const base = { queryid: row.queryid, query: row.query, calls: Number(row.calls), totalTimeMs: Number(row.total_ms) };
+    const base = {
+      queryid: row.queryid,
+      query: row.query,
+      calls: Number(row.calls),
+      totalTimeMs: Number(row.total_ms),
+    };
     if (!isPlannable(row.query, version)) {
       statements.push({ ...base, plan: null, failure: { reason: 'utility' } });
       continue;

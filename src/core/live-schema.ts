@@ -46,15 +46,30 @@ export const statementsSectionSchema = z.object({
   message: z.string().optional().describe('Why the statements could not be read, in one line'),
   database: z.string().describe('The database connected to: only its statements are read and planned'),
   extensionVersion: z.string().nullable().describe('pg_extension.extversion of pg_stat_statements'),
-  sortedBy: z.enum(['total_exec_time', 'total_time']).nullable().describe('The column ranked by: total_exec_time from 1.8, total_time before'),
+  sortedBy: z
+    .enum(['total_exec_time', 'total_time'])
+    .nullable()
+    .describe('The column ranked by: total_exec_time from 1.8, total_time before'),
   method: z
     .enum(['generic-plan', 'prepared-generic'])
-    .describe('"generic-plan": EXPLAIN (GENERIC_PLAN) (16+); "prepared-generic": PREPARE, plan_cache_mode = force_generic_plan, EXPLAIN EXECUTE with NULLs (13–15)'),
+    .describe(
+      '"generic-plan": EXPLAIN (GENERIC_PLAN) (16+); "prepared-generic": PREPARE, plan_cache_mode = force_generic_plan, EXPLAIN EXECUTE with NULLs (13–15)',
+    ),
   read: z.number().int().nonnegative().describe('Statements read (at most requested), by total time'),
   planned: z.number().int().nonnegative().describe('Statements EXPLAINed, which became the workload'),
-  skipped: z.partialRecord(z.enum(STATEMENT_SKIP_REASONS), z.number().int().positive()).describe('Statements not planned, by reason'),
-  hiddenStatements: z.number().int().nonnegative().describe('Entries of this database whose text the role may not see (needs pg_read_all_stats), not ranked'),
-  otherDatabases: z.number().int().nonnegative().describe('Entries of other databases: inspect those databases to plan them'),
+  skipped: z
+    .partialRecord(z.enum(STATEMENT_SKIP_REASONS), z.number().int().positive())
+    .describe('Statements not planned, by reason'),
+  hiddenStatements: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Entries of this database whose text the role may not see (needs pg_read_all_stats), not ranked'),
+  otherDatabases: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Entries of other databases: inspect those databases to plan them'),
   statements: z.array(
     z.object({
       queryid: z.string().describe('pg_stat_statements.queryid (a 64-bit integer, as text)'),
@@ -109,7 +124,7 @@ export const liveSectionSchema = z.object({
       .record(z.string(), z.number().int().nonnegative())
       .describe('By state; "none" for processes without one'),
   }),
-  worstCaseBackends: z.number().int().nonnegative().describe('Client backends in pgmem\'s worst case'),
+  worstCaseBackends: z.number().int().nonnegative().describe("Client backends in pgmem's worst case"),
   statements: statementsSectionSchema.optional().describe('With --statements: the statements planned as the workload'),
   pendingRestart: z.array(
     z.object({

@@ -267,11 +267,19 @@ export interface PlannedStatement {
   readonly totalTimeMs: number;
   /** EXPLAIN (FORMAT JSON) as the server wrote it. */
   readonly plan: string | null;
-  readonly failure: { readonly reason: StatementSkipReason; readonly sqlstate?: string; readonly message?: string } | null;
+  readonly failure: {
+    readonly reason: StatementSkipReason;
+    readonly sqlstate?: string;
+    readonly message?: string;
+  } | null;
 }
 
 /** The message of each status but "read", for the report and the warning. */
-export function unavailableMessage(status: Exclude<StatementsSection['status'], 'read'>, database: string, detail?: string): string {
+export function unavailableMessage(
+  status: Exclude<StatementsSection['status'], 'read'>,
+  database: string,
+  detail?: string,
+): string {
   switch (status) {
     case 'not-installed':
       return `pg_stat_statements is not installed in database "${database}" (CREATE EXTENSION pg_stat_statements there; it also needs shared_preload_libraries)`;
@@ -287,7 +295,10 @@ export function unavailableMessage(status: Exclude<StatementsSection['status'], 
  * are, the statement's text standing in for auto_explain's "Query Text"), and the report section.
  * A plan the classifier refuses is skipped ("error"), never fatal.
  */
-export function statementsWorkload(snapshot: StatementsSnapshot, version: PgVersion): { queries: PlanWorkload[]; section: StatementsSection } {
+export function statementsWorkload(
+  snapshot: StatementsSnapshot,
+  version: PgVersion,
+): { queries: PlanWorkload[]; section: StatementsSection } {
   const queries: PlanWorkload[] = [];
   const skipped: Partial<Record<StatementSkipReason, number>> = {};
   const rows: StatementsSection['statements'] = [];
@@ -296,7 +307,11 @@ export function statementsWorkload(snapshot: StatementsSnapshot, version: PgVers
     const source = statementSource(statement.queryid);
     if (failure === null && statement.plan !== null) {
       try {
-        const docs = readPlanText(statement.plan, source).map((doc) => ({ ...doc, source, queryText: statement.query }));
+        const docs = readPlanText(statement.plan, source).map((doc) => ({
+          ...doc,
+          source,
+          queryText: statement.query,
+        }));
         queries.push(...classifyPlans(docs, version));
       } catch (error) {
         failure = { reason: 'error', message: (error as Error).message };

@@ -22,7 +22,8 @@ function statementsSummary(s: Statements): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([reason, n]) => `${n} ${reason}`)
     .join(', ');
-  const method = s.method === 'generic-plan' ? 'EXPLAIN (GENERIC_PLAN)' : 'PREPARE + EXPLAIN EXECUTE, force_generic_plan';
+  const method =
+    s.method === 'generic-plan' ? 'EXPLAIN (GENERIC_PLAN)' : 'PREPARE + EXPLAIN EXECUTE, force_generic_plan';
   const extra = [
     s.hiddenStatements > 0 && `${s.hiddenStatements} hidden from this role (needs pg_read_all_stats)`,
     s.otherDatabases > 0 && `${s.otherDatabases} of other databases not read`,
@@ -107,7 +108,9 @@ export function renderLiveText(live: LiveSection): string {
   if (statements) {
     lines.push(`  Statements        ${statementsSummary(statements)}`);
     for (const row of statements.statements) {
-      lines.push(`    ${row.queryid.padStart(20)}  ${statementStatus(row).padEnd(26)} ${statementTime(row.totalTimeMs).padStart(14)}  ${shownQuery(row.query)}`);
+      lines.push(
+        `    ${row.queryid.padStart(20)}  ${statementStatus(row).padEnd(26)} ${statementTime(row.totalTimeMs).padStart(14)}  ${shownQuery(row.query)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -132,7 +135,8 @@ export function renderLiveMarkdown(live: LiveSection): string {
   const table = `#### Live server (PostgreSQL ${cell(live.serverVersion)})\n\n| | |\n| --- | --- |\n${body}\n`;
   if (!statements || statements.statements.length === 0) return table;
   const list = statements.statements.map(
-    (row) => `| ${row.queryid} | ${cell(statementStatus(row))} | ${statementTime(row.totalTimeMs)} | ${row.calls} | ${cell(shownQuery(row.query))} |`,
+    (row) =>
+      `| ${row.queryid} | ${cell(statementStatus(row))} | ${statementTime(row.totalTimeMs)} | ${row.calls} | ${cell(shownQuery(row.query))} |`,
   );
   return `${table}\n| queryid | Status | Total time | Calls | Statement |\n| ---: | --- | ---: | ---: | --- |\n${list.join('\n')}\n`;
 }

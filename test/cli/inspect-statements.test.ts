@@ -15,7 +15,14 @@ import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
 import { STATEMENT_TIMEOUT_MS } from '../../src/input/statements.js';
 import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
 import { startServer, type RunningServer } from '../support/postgres.js';
-import { PLAN_BASE_SETTINGS, PLAN_FIXTURE_SQL, PLAN_SHAPES, kindCounts, shapeSettings, type PlanShape } from '../support/plan-shapes.js';
+import {
+  PLAN_BASE_SETTINGS,
+  PLAN_FIXTURE_SQL,
+  PLAN_SHAPES,
+  kindCounts,
+  shapeSettings,
+  type PlanShape,
+} from '../support/plan-shapes.js';
 import { runCli } from '../support/cli.js';
 
 const inspectSchema = planReportSchema.extend({ live: liveSectionSchema });
@@ -77,7 +84,11 @@ create function pgmem_slow() returns int immutable language plpgsql as
 create role monitor login;
 `;
 
-async function withClient<T>(server: RunningServer, database: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  server: RunningServer,
+  database: string,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ host: server.socketDir, port: server.port, user: 'postgres', database });
   await client.connect();
   try {
@@ -104,7 +115,10 @@ function queryOf(report: InspectReport, source: string | undefined) {
   return report.workload.queries.find((q) => q.source === source);
 }
 
-const servers = requireServers('inspect --statements', { embedded: SUPPORTED_VERSIONS, distribution: DISTRIBUTION_VERSIONS });
+const servers = requireServers('inspect --statements', {
+  embedded: SUPPORTED_VERSIONS,
+  distribution: DISTRIBUTION_VERSIONS,
+});
 
 describe.each(servers)('inspect --statements on $label', ({ version: major, build }) => {
   const version = major as PgVersion;
@@ -112,11 +126,17 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
 
   beforeAll(async () => {
     for (const shape of SHAPES) {
-      for (const [name, value] of shapeSettings(shape)) expect(SERVER_SETTINGS[name], `${shape.name}: ${name}`).toBe(value);
+      for (const [name, value] of shapeSettings(shape))
+        expect(SERVER_SETTINGS[name], `${shape.name}: ${name}`).toBe(value);
     }
     server = await startServer(
       version,
-      { shared_preload_libraries: 'pg_stat_statements', shared_buffers: '32MB', max_connections: '10', ...SERVER_SETTINGS },
+      {
+        shared_preload_libraries: 'pg_stat_statements',
+        shared_buffers: '32MB',
+        max_connections: '10',
+        ...SERVER_SETTINGS,
+      },
       { build },
     );
     await withClient(server, 'postgres', async (client) => {
@@ -185,13 +205,25 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
       expect(statement).toMatchObject({ planned: false, reason });
       expect(queryOf(report, `pg_stat_statements:${statement!.queryid}`)).toBeUndefined();
     }
-    const bySqlstate = Object.fromEntries(section.statements.filter((s) => s.sqlstate).map((s) => [s.reason, s.sqlstate]));
-    expect(bySqlstate).toMatchObject({ syntax: '42601', types: '42725', 'undefined-object': '42P01', 'would-write': '25006' });
-    for (const { reason } of FAILING) expect(section.skipped[reason as keyof typeof section.skipped], reason).toBeGreaterThanOrEqual(1);
+    const bySqlstate = Object.fromEntries(
+      section.statements.filter((s) => s.sqlstate).map((s) => [s.reason, s.sqlstate]),
+    );
+    expect(bySqlstate).toMatchObject({
+      syntax: '42601',
+      types: '42725',
+      'undefined-object': '42P01',
+      'would-write': '25006',
+    });
+    for (const { reason } of FAILING)
+      expect(section.skipped[reason as keyof typeof section.skipped], reason).toBeGreaterThanOrEqual(1);
     const skippedTotal = Object.values(section.skipped).reduce((a, b) => a + (b ?? 0), 0);
     expect(skippedTotal).toBe(section.read - section.planned);
     // The function that inserts was folded by the planner inside the READ ONLY transaction: refused.
-    const written = await withClient(server, 'postgres', async (c) => (await c.query('select count(*)::int AS n from written')).rows[0].n);
+    const written = await withClient(
+      server,
+      'postgres',
+      async (c) => (await c.query('select count(*)::int AS n from written')).rows[0].n,
+    );
     expect(written).toBe(0);
   });
 
@@ -211,7 +243,9 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
     expect(result.stdout).toContain('shape:sort');
     expect(result.stdout).toContain('/* \\e[2J */');
     expect(result.stdout).not.toContain('\u001b');
-    const markdown = await runCli(['inspect', conninfo(server), '--statements', '50', '--format', 'markdown'], { env: ENV });
+    const markdown = await runCli(['inspect', conninfo(server), '--statements', '50', '--format', 'markdown'], {
+      env: ENV,
+    });
     expect(markdown.code).toBe(0);
     expect(markdown.stdout).toMatch(/\| queryid \| Status \| Total time \| Calls \| Statement \|/);
     expect(markdown.stdout).not.toContain('\u001b');
@@ -219,7 +253,13 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
 
   it('says so when the extension is not installed in the database, and keeps the workload without it', async () => {
     const { report, stderr } = await inspectJson([conninfo(server, { database: 'nostats' }), '--statements', '10']);
-    expect(report.live.statements).toMatchObject({ status: 'not-installed', database: 'nostats', read: 0, planned: 0, statements: [] });
+    expect(report.live.statements).toMatchObject({
+      status: 'not-installed',
+      database: 'nostats',
+      read: 0,
+      planned: 0,
+      statements: [],
+    });
     expect(report.live.statements!.message).toMatch(/not installed in database "nostats"/);
     expect(stderr).toMatch(/^pgmem: warning: --statements: pg_stat_statements is not installed in database "nostats"/);
     const without = await inspectJson([conninfo(server, { database: 'nostats' })]);
@@ -227,7 +267,7 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
     expect(report.perBackend.worstCaseBytes).toBe(without.report.perBackend.worstCaseBytes);
   });
 
-  it('a role without pg_read_all_stats: other roles\' statements are hidden, counted, not ranked', async () => {
+  it("a role without pg_read_all_stats: other roles' statements are hidden, counted, not ranked", async () => {
     const { report } = await inspectJson([conninfo(server, { user: 'monitor' }), '--statements', '50']);
     const section = report.live.statements!;
     expect(section.status).toBe('read');
@@ -277,25 +317,29 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
 
   // Once: the statement timeout is the same code on every version, and the test waits for it.
   if (version === SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1] && build === 'embedded') {
-    it(
-    'a statement whose planning outlasts the timeout is skipped as timeout, and the rest are planned',
-    async () => {
+    it('a statement whose planning outlasts the timeout is skipped as timeout, and the rest are planned', async () => {
       await withClient(server, 'postgres', (c) => c.query('select /* fail:timeout */ pgmem_slow()'));
       const started = Date.now();
       const { report } = await inspectJson([conninfo(server), '--statements', '50']);
       expect(Date.now() - started).toBeGreaterThanOrEqual(STATEMENT_TIMEOUT_MS);
       const section = report.live.statements!;
-      expect(section.statements.find((s) => s.query.includes('fail:timeout'))).toMatchObject({ planned: false, reason: 'timeout', sqlstate: '57014' });
+      expect(section.statements.find((s) => s.query.includes('fail:timeout'))).toMatchObject({
+        planned: false,
+        reason: 'timeout',
+        sqlstate: '57014',
+      });
       expect(section.statements.find((s) => s.query.includes('shape:sort '))?.planned).toBe(true);
-    },
-    60_000,
-  );
+    }, 60_000);
   }
 });
 
 describe('inspect --statements: usage', () => {
   it('is refused with --workload or node counts, naming the flag', async () => {
-    for (const other of [['--workload', 'oltp'], ['--sort-ops', '3'], ['--ops-per-query', '2']]) {
+    for (const other of [
+      ['--workload', 'oltp'],
+      ['--sort-ops', '3'],
+      ['--ops-per-query', '2'],
+    ]) {
       const result = await runCli(['inspect', 'host=/nonexistent port=1', '--statements', '5', ...other], { env: ENV });
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(`pgmem: error: --statements: give either --statements or ${other[0]}, not both\n`);
