@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { z } from 'zod';
 import { installedVersions, startServer, type RunningServer } from '../support/postgres.js';
 import { projectRoot, runCli } from '../support/cli.js';
@@ -154,7 +155,16 @@ describe('inspect', () => {
   beforeAll(async () => {
     // In CI a missing server fails here rather than skipping: installedVersions() must find one.
     expect(version, 'no PostgreSQL server binaries found').toBeDefined();
-    server = await startServer(version!);
+    server = await startServer(version!, { shared_preload_libraries: 'pg_stat_statements' });
+    const client = new pg.Client({ host: server.socketDir, port: server.port, user: 'postgres', database: 'postgres' });
+    await client.connect();
+    try {
+      await client.query('create extension pg_stat_statements');
+      await client.query('select relname from pg_class order by relname');
+      await client.query('vacuum pg_class');
+    } finally {
+      await client.end();
+    }
   }, 60_000);
   afterAll(async () => server?.stop());
 
@@ -167,5 +177,19 @@ describe('inspect', () => {
     );
     expect(doc.live).toBeDefined();
     await expectValid('inspect', ['inspect', conninfo, '--pods', '2', '--pool', '5'], 0);
+  });
+
+  it('with --statements: planned and skipped statements, and a database without the extension', async () => {
+    const conninfo = `host=${server.socketDir} port=${server.port} user=postgres dbname=postgres`;
+    const doc = (await expectValid('inspect', ['inspect', conninfo, '--statements', '5'], 0)) as {
+      live: { statements: { planned: number; skipped: Record<string, number> } };
+    };
+    expect(doc.live.statements.planned).toBeGreaterThan(0);
+    expect(doc.live.statements.skipped.utility).toBeGreaterThanOrEqual(1);
+    const other = `host=${server.socketDir} port=${server.port} user=postgres dbname=template1`;
+    const missing = (await expectValid('inspect', ['inspect', other, '--statements', '5'], 0)) as {
+      live: { statements: { status: string } };
+    };
+    expect(missing.live.statements.status).toBe('not-installed');
   });
 });
