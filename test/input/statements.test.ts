@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { statementsSectionSchema } from '../../src/core/live-schema.js';
+import { type LiveSection, statementsSectionSchema } from '../../src/core/live-schema.js';
 import {
   executeExplainSql,
   firstKeyword,
@@ -222,7 +222,7 @@ describe('the workload and the section', () => {
       ]),
       17,
     );
-    const live = {
+    const live: LiveSection = {
       serverVersion: '17.2',
       predictedSharedBytes: 1,
       allocatedSharedBytes: 1,
@@ -238,7 +238,7 @@ describe('the workload and the section', () => {
       worstCaseBackends: 1,
       pendingRestart: [],
       statements: section,
-    } as const;
+    };
     const text = renderLiveText(live);
     expect(text).toContain(
       '  Statements        top 5 by total_exec_time in database "app": 2 read, 1 planned, skipped 1 utility (EXPLAIN (GENERIC_PLAN)); 2 hidden from this role (needs pg_read_all_stats); 7 of other databases not read',
