@@ -236,6 +236,16 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
     expect(kindCounts(report.workload.queries[0]!)).toEqual({ sort: 1 });
   });
 
+  it("with --plans: the files' plans and the statements are the workload together", async () => {
+    const file = `test/fixtures/plans/pg${version}/hash-aggregate.json`;
+    const { report } = await inspectJson([conninfo(server), '--statements', '1', '--plans', file]);
+    expect(report.workload.queries.map((q) => q.source)).toEqual([
+      report.live.statements!.statements[0]!.source,
+      `${file}#1`,
+    ]);
+    expect(report.workload.queries.map(kindCounts)).toEqual([{ sort: 1 }, { 'hash-aggregate': 1 }]);
+  });
+
   it('lists the statements in the table, their text escaped for the terminal', async () => {
     const result = await runCli(['inspect', conninfo(server), '--statements', '50'], { env: ENV });
     expect(result.code, result.stderr).toBe(0);
