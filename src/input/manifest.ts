@@ -451,6 +451,12 @@ function readPgoPgBouncer(
     );
   };
   const settings = section('global');
+  // config.files are mounted under /etc/pgbouncer and read first; pgmem cannot see what they set.
+  const files = at(pgBouncer, 'config', 'files');
+  if (Array.isArray(files) && files.length > 0)
+    notes.push(
+      `${field}.config.files: pgmem does not read the mounted files; pool settings they make and config.global does not repeat are taken at PgBouncer's defaults`,
+    );
   const warnings: IniWarning[] = [];
   for (const [key, entry] of settings)
     if (!isPgBouncerSetting(key))

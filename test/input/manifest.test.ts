@@ -135,6 +135,7 @@ describe('Kubernetes manifests', () => {
       '      config:',
       '        databases: { app: "host=big-primary pool_size=10" }',
       '        global: { no_such_setting: "1" }',
+      '        files: [{ configMap: { name: bouncer-extra } }]',
     ].join('\n');
     const m = readManifests([{ file: 'big.yaml', text }]);
     expect(m.document).toMatchObject({
@@ -155,6 +156,9 @@ describe('Kubernetes manifests', () => {
     expect(m.notes).toContain(
       'PostgresCluster/big spec.proxy.pgBouncer.config.global.no_such_setting: unknown PgBouncer setting, ignored',
     );
+    expect(
+      m.notes.some((n) => n.startsWith('PostgresCluster/big spec.proxy.pgBouncer.config.files: pgmem does not read')),
+    ).toBe(true);
     const ini = m.inis.get(0)![0]!;
     expect([ini.poolMode.value, ini.defaultPoolSize.value, ini.maxClientConn.value]).toEqual(['session', 20, 100]);
     expect(ini.databases).toMatchObject([
