@@ -17,7 +17,8 @@ import { readConfiguration, type ConfFileSystem, type ConfIssue } from '../input
 import { nodeConfFileSystem } from './conf-fs.js';
 import type { CliIo } from './io.js';
 import { readPlanFlags, type CommandOptions, type PlanFlags, type SharedOptions } from './plan-options.js';
-import { applyTopologyFlag } from './topology-loader.js';
+import { applyTopologyFlag, type TopologyFlagOptions } from './topology-loader.js';
+import { locateFindings } from './finding-locations.js';
 import type { FailOn } from './exit-code.js';
 import { readInputFile } from './read-input.js';
 import { readPlans } from '../input/plans/index.js';
@@ -134,9 +135,9 @@ export function assertConfigValid(config: LoadedConfig): void {
 export async function loadPlanFlags(
   options: SharedOptions,
   io: CliIo,
-  defaults: { failOnDefault: FailOn },
+  defaults: { failOnDefault: FailOn } & TopologyFlagOptions,
 ): Promise<PlanFlags> {
-  const flags = readPlanFiles(await applyTopologyFlag(readPlanFlags(options, defaults), io), io);
+  const flags = readPlanFiles(await applyTopologyFlag(readPlanFlags(options, defaults), io, defaults), io);
   if (!options.provider && !options.instanceClass && options.instanceMemory === undefined && !options.parameterGroup)
     return flags;
   const { applyProvider } = await import('./provider.js');
@@ -245,7 +246,10 @@ export function analyzeConfig(flags: PlanFlags, config: LoadedConfig): { analysi
   const analysis = analyzePlan(flags, config.assignments);
   const report: CheckReport = {
     ...analysis.report,
-    findings: [...config.issues.map(issueFinding), ...analysis.report.findings].sort(compareFindings),
+    findings: [
+      ...config.issues.map(issueFinding),
+      ...locateFindings(analysis.report.findings, analysis, flags.locations),
+    ].sort(compareFindings),
     config: {
       file: config.file,
       files: [...config.files],
@@ -257,6 +261,32 @@ export function analyzeConfig(flags: PlanFlags, config: LoadedConfig): { analysi
         message: i.message,
       })),
     },
+  };
+  return { analysis, report };
+}
+
+/**
+ * Analyses the flags' own inputs (a manifest, a pgbouncer.ini) as `check` judges a configuration
+ * file: the report names them in its config section, settings the server would refuse are its
+ * errors, and every finding points at the line that sets its value.
+ */
+export function analyzeInputs(flags: PlanFlags): { analysis: Analysis; report: CheckReport } {
+  const analysis = analyzePlan(flags, null);
+  const files = flags.inputFiles ?? [];
+  const refused = analysis.problems.filter((p) => p.source !== 'flag');
+  const errors = refused.map((p) => {
+    const at = flags.locations?.settings.get(p.name);
+    return {
+      file: at?.location.file ?? files[0] ?? '',
+      line: at?.location.line ?? null,
+      setting: p.name,
+      message: p.message,
+    };
+  });
+  const report: CheckReport = {
+    ...analysis.report,
+    findings: locateFindings(analysis.report.findings, analysis, flags.locations).sort(compareFindings),
+    config: { file: files[0] ?? '', files: [...files], valid: errors.length === 0, errors },
   };
   return { analysis, report };
 }

@@ -15,6 +15,7 @@ import type { SettingAssignment } from '../core/settings.js';
 import { SOLVE_VARIABLES } from '../core/solve.js';
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
 import { parseAssignment, parseCount, parseRam, parseSize, parseVersion } from '../input/flags.js';
+import type { InputLocations } from '../input/locations.js';
 import { FAIL_ON, type FailOn } from './exit-code.js';
 import { MAX_STATEMENTS } from '../input/statements.js';
 
@@ -430,6 +431,10 @@ export interface PlanFlags {
   readonly replicationConnections?: number;
   /** A postgresql.conf the topology names, relative to the current directory. */
   readonly topologyConfig?: string;
+  /** Where the manifests and pgbouncer.ini files read set each value, to point findings at it. */
+  readonly locations?: InputLocations;
+  /** The manifests and pgbouncer.ini files read (includes too), as shown. */
+  readonly inputFiles?: readonly string[];
 }
 
 /**

@@ -71,11 +71,21 @@ function registerCheckCommand(program: Command, io: CliIo, setExit: (code: numbe
   addCommandOptions(
     program
       .command('check')
-      .description('judge postgresql.conf files as the server reads them; exit 1 on findings (for CI)')
-      .argument('<file...>', 'postgresql.conf files, one per server'),
+      .description(
+        'judge postgresql.conf files, Kubernetes manifests or pgbouncer.ini files; exit 1 on findings (for CI)',
+      )
+      .argument(
+        '[file...]',
+        'postgresql.conf, manifest (.yaml) or pgbouncer.ini files, one per server; or name them with --manifest/--pgbouncer',
+      ),
     'check',
   )
-    .addHelpText('after', '\ngithub writes workflow annotations, sarif a SARIF 2.1.0 log for code scanning.')
+    .addHelpText(
+      'after',
+      '\nA file is a pgbouncer.ini by its .ini (or pgbouncer*.conf) name or a [section] line, a manifest by .yaml/.yml/.json or an apiVersion: line,' +
+        '\nelse a postgresql.conf. github writes workflow annotations, sarif a SARIF 2.1.0 log for code scanning, both on the' +
+        '\nline (and column) that sets each value.',
+    )
     .action(async (files: string[], options: CommandOptions<'check'>) => {
       const { checkCommand } = await import('./check-command.js');
       setExit(await checkCommand(files, options, io));

@@ -20,6 +20,7 @@ import type { TopologyDocument } from '../input/topology.js';
 import type { CliIo } from './io.js';
 import { readInputFile, readStdinText } from './read-input.js';
 import type { PlanFlags } from './plan-options.js';
+import { lineSource, type InputLocations, type SourceLocation } from '../input/locations.js';
 
 /** Reads the document at `file` ("-" for stdin), with the limits of configuration files. */
 export async function readTopologyText(file: string, io: CliIo): Promise<string> {
@@ -71,6 +72,7 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
     value,
     source: 'topology',
   }));
+  const locations = iniLocations(spec);
   const workloadFromFile = Object.fromEntries(Object.entries(doc.workload ?? {}).filter(([, v]) => v !== undefined));
   return {
     ...flags,
@@ -81,6 +83,7 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
     assignments: [...settings, ...flags.assignments],
     groups: topology.groups,
     topology,
+    ...(locations && { locations }),
     container,
     replicationConnections: doc.reserved.replication,
     ...(doc.server.config !== undefined && {
@@ -171,14 +174,26 @@ export function withPgBouncers(flags: PlanFlags, configs: readonly PgBouncerConf
     adminConnections: 0,
   };
   const topology = resolveOrFail(spec, '--pgbouncer');
-  return { ...flags, clients: null, groups: topology.groups, topology };
+  const locations = iniLocations(spec);
+  return {
+    ...flags,
+    clients: null,
+    groups: topology.groups,
+    topology,
+    ...(locations && { locations }),
+    inputFiles: configs.flatMap((c) => c.files),
+  };
 }
 
 /**
  * --manifest files (`-` for stdin) as a topology: each figure's source names the resource and
  * field it came from; what was read, skipped and defaulted goes to stderr.
  */
-export async function applyManifestFlags(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
+export async function applyManifestFlags(
+  flags: PlanFlags,
+  io: CliIo,
+  options: TopologyFlagOptions = {},
+): Promise<PlanFlags> {
   const files = await Promise.all(
     flags.manifestFiles.map(async (file) => ({
       file: file === '-' ? '<stdin>' : file,
@@ -195,10 +210,16 @@ export async function applyManifestFlags(flags: PlanFlags, io: CliIo): Promise<P
   const version = flags.versionFlag
     ? flags.version
     : ((doc.server.version as PlanFlags['version'] | undefined) ?? flags.version);
-  for (const [name, value] of Object.entries(doc.server.settings ?? {})) {
+  // A value the server refuses: for plan an input error on its line, for check a finding there.
+  for (const [name, value] of options.keepInvalidSettings ? [] : Object.entries(doc.server.settings ?? {})) {
     const problem = Settings.resolve(version, [{ name, value, source: 'manifest' }], 'boot', flags.build).problems[0];
+    const at = manifests.locations.settings.get(name.toLowerCase())?.location;
     if (problem)
-      throw new InputError(`${manifests.settingSources[name.toLowerCase()] ?? name}: ${problem.message}`, label);
+      throw new InputError(
+        `${manifests.settingSources[name.toLowerCase()] ?? name}: ${problem.message}`,
+        at?.file ?? label,
+        at?.line,
+      );
   }
   const merged = mergeTopology({ ...flags, topologyFile: label }, doc, topologySpec(doc, manifests.inis), label);
   io.stderr.write(
@@ -220,15 +241,48 @@ export async function applyManifestFlags(flags: PlanFlags, io: CliIo): Promise<P
         ? { ...a, source: manifests.settingSources[a.name]! }
         : a,
     ),
+    locations: manifests.locations,
+    inputFiles: files.map((f) => f.file),
   };
 }
 
+/** How the topology inputs are read: check keeps a manifest's refused values, to report them as findings. */
+export interface TopologyFlagOptions {
+  readonly keepInvalidSettings?: boolean;
+}
+
+/** The PgBouncer keys of the topology's pgbouncer.ini files, where each file sets them. */
+export function iniLocations(spec: TopologySpec): InputLocations | undefined {
+  const poolers = new Map<string, Map<string, SourceLocation>>();
+  for (const pooler of spec.poolers) {
+    const ini = pooler.ini;
+    if (!ini) continue;
+    const fields = new Map<string, SourceLocation>();
+    const keys = {
+      pool_mode: ini.poolMode,
+      default_pool_size: ini.defaultPoolSize,
+      max_client_conn: ini.maxClientConn,
+      max_db_connections: ini.maxDbConnections,
+    };
+    for (const [key, value] of Object.entries(keys)) {
+      const at = lineSource(value.source);
+      if (at) fields.set(key, at);
+    }
+    poolers.set(pooler.name, fields);
+  }
+  return poolers.size > 0 ? { settings: new Map(), poolers } : undefined;
+}
+
 /** Loads --topology (and the pgbouncer.ini files it names) or --pgbouncer when given. */
-export async function applyTopologyFlag(flags: PlanFlags, io: CliIo): Promise<PlanFlags> {
+export async function applyTopologyFlag(
+  flags: PlanFlags,
+  io: CliIo,
+  options: TopologyFlagOptions = {},
+): Promise<PlanFlags> {
   if (flags.manifestFiles.length > 0) {
     if (flags.topologyFile || flags.pgbouncerFiles.length > 0)
       throw new UsageError('give either --manifest or --topology/--pgbouncer', '--manifest');
-    return applyManifestFlags(flags, io);
+    return applyManifestFlags(flags, io, options);
   }
   if (!flags.topologyFile)
     return flags.pgbouncerFiles.length > 0

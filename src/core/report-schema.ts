@@ -37,6 +37,12 @@ export const findingSchema = z.object({
   setting: z.string().optional().describe('The setting the finding is about'),
   file: z.string().optional(),
   line: z.number().int().positive().optional(),
+  column: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Where on the line the value is written, when the reader knows (YAML manifests)'),
   data: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
 });
 

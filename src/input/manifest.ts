@@ -7,6 +7,7 @@
 import { InputError } from '../errors.js';
 import type { PgBouncerConfig } from '../core/pgbouncer.js';
 import { configFromSections, isPgBouncerSetting, type IniWarning, type RawEntry } from './pgbouncer.js';
+import type { InputLocations, SourceLocation } from './locations.js';
 import { parseYamlDocuments } from './yaml.js';
 
 /** The annotation (on a Deployment or its pod template) giving connections per pod. */
@@ -41,6 +42,8 @@ export interface ManifestTopology {
   readonly notes: string[];
   /** The PgBouncer configuration an operator generates, by index in `document.poolers`. */
   readonly inis: Map<number, PgBouncerConfig[]>;
+  /** Where each setting, pooler field and the memory limit is written (the resource itself for a default). */
+  readonly locations: InputLocations;
 }
 
 type Obj = Record<string, unknown>;
@@ -97,12 +100,26 @@ export function readManifests(files: readonly { file: string; text: string }[]):
   const hpas: { target: string; maxReplicas: number; source: string }[] = [];
   const deployments: { resource: Obj; id: string; file: string }[] = [];
   let database: string | null = null;
+  const settingLocations = new Map<string, { source: string; location: SourceLocation }>();
+  const poolerLocations = new Map<string, Map<string, SourceLocation>>();
+  let serverLocation: SourceLocation | undefined;
+  let budgetLocation: SourceLocation | undefined;
+  // Where the document being read writes a field (its resource's first line when it does not).
+  let locate: (path: readonly (string | number)[]) => SourceLocation = () => ({ file: '', line: 1 });
 
-  const setAll = (values: Record<string, unknown>, source: (name: string) => string): void => {
+  const setAll = (
+    values: Record<string, unknown>,
+    source: (name: string) => string,
+    path?: (name: string) => readonly string[],
+  ): void => {
     for (const [name, value] of Object.entries(values)) {
       settings[name.toLowerCase()] = String(value);
       settingSources[name.toLowerCase()] = source(name);
+      settingLocations.set(name.toLowerCase(), { source: source(name), location: locate(path ? path(name) : []) });
     }
+  };
+  const poolerFields = (pooler: string, fields: Record<string, readonly string[]>): void => {
+    poolerLocations.set(pooler, new Map(Object.entries(fields).map(([key, path]) => [key, locate(path)])));
   };
   const claimServer = (id: string, file: string): void => {
     if (database !== null)
@@ -111,8 +128,9 @@ export function readManifests(files: readonly { file: string; text: string }[]):
   };
 
   for (const { file, text } of files) {
-    for (const { data, line } of parseYamlDocuments(text, file)) {
+    for (const { data, line, locate: position } of parseYamlDocuments(text, file)) {
       if (data === null || data === undefined) continue;
+      locate = (path) => ({ file, ...position(path) });
       if (!isObj(data))
         throw new InputError('expected a Kubernetes resource (a mapping with apiVersion and kind)', file, line);
       const kind = String(data.kind ?? '');
@@ -126,10 +144,17 @@ export function readManifests(files: readonly { file: string; text: string }[]):
         claimServer(id, file);
         const version = versionOfImage(spec.imageName);
         if (version !== undefined) server.version = version;
+        serverLocation = locate([]);
         setAll(CNPG_DEFAULTS, () => `${id} (CloudNativePG default)`);
         const params = at(spec, 'postgresql', 'parameters');
-        if (isObj(params)) setAll(params, (n) => `${id} spec.postgresql.parameters.${n}`);
+        if (isObj(params))
+          setAll(
+            params,
+            (n) => `${id} spec.postgresql.parameters.${n}`,
+            (n) => ['spec', 'postgresql', 'parameters', n],
+          );
         const limit = at(spec, 'resources', 'limits', 'memory');
+        if (limit !== undefined) budgetLocation = locate(['spec', 'resources', 'limits', 'memory']);
         if (limit !== undefined) {
           const bytes = quantityBytes(limit, `${id} spec.resources.limits.memory`, file);
           // The shm emptyDir is memory-backed and charged to the pod: without a size limit, it is bounded by the pod's memory limit.
@@ -176,6 +201,15 @@ export function readManifests(files: readonly { file: string; text: string }[]):
         }
         poolers.push(pooler);
         poolerSources[name] = `${id} spec.instances, spec.pgbouncer`;
+        const param = (key: string): readonly string[] =>
+          params[key] === undefined ? ['spec', 'pgbouncer'] : ['spec', 'pgbouncer', 'parameters', key];
+        poolerFields(name, {
+          '': [],
+          pool_mode: ['spec', 'pgbouncer', 'poolMode'],
+          default_pool_size: param('default_pool_size'),
+          max_client_conn: param('max_client_conn'),
+          max_db_connections: param('max_db_connections'),
+        });
         read.push(id);
       } else if (group === 'acid.zalan.do' && kind === 'postgresql') {
         claimServer(id, file);
@@ -187,6 +221,9 @@ export function readManifests(files: readonly { file: string; text: string }[]):
           limitRaw === undefined ? 500 * 2 ** 20 : quantityBytes(limitRaw, `${id} spec.resources.limits.memory`, file);
         const limitSource =
           limitRaw === undefined ? `${id} (operator default_memory_limit 500Mi)` : `${id} spec.resources.limits.memory`;
+        serverLocation = locate([]);
+        const limitPath = ['spec', 'resources', 'limits', 'memory'];
+        if (limitRaw !== undefined) budgetLocation = locate(limitPath);
         // Spilo (configure_spilo.py) on Kubernetes: shared_buffers = memory/5 in whole MB; 1 connection per 30 MB, 100 to 1000.
         const mb = limit / 1048576;
         setAll(
@@ -195,9 +232,15 @@ export function readManifests(files: readonly { file: string; text: string }[]):
             max_connections: Math.min(Math.max(100, Math.floor(mb / 30)), 1000),
           },
           (n) => `${limitSource} → Spilo's ${n}`,
+          () => limitPath,
         );
         const params = at(spec, 'postgresql', 'parameters');
-        if (isObj(params)) setAll(params, (n) => `${id} spec.postgresql.parameters.${n}`);
+        if (isObj(params))
+          setAll(
+            params,
+            (n) => `${id} spec.postgresql.parameters.${n}`,
+            (n) => ['spec', 'postgresql', 'parameters', n],
+          );
         // enableShmVolume (default true) mounts a memory emptyDir without a size limit: bounded by the pod limit.
         server.container = { memoryLimit: limit, shmSize: spec.enableShmVolume === false ? 64 * 2 ** 20 : limit };
         const instances = typeof spec.numberOfInstances === 'number' ? spec.numberOfInstances : 1;
@@ -223,15 +266,33 @@ export function readManifests(files: readonly { file: string; text: string }[]):
             max_client_conn: 10000,
           });
           poolerSources[`${name}-${suffix}`] = `${id} spec.connectionPooler (operator defaults where absent)`;
+          const field = (key: string): readonly string[] =>
+            cp[key] !== undefined
+              ? ['spec', 'connectionPooler', key]
+              : isObj(spec.connectionPooler)
+                ? ['spec', 'connectionPooler']
+                : ['spec', flag];
+          poolerFields(`${name}-${suffix}`, {
+            '': ['spec', flag],
+            pool_mode: field('mode'),
+            default_pool_size: field('maxDBConnections'),
+            max_db_connections: field('maxDBConnections'),
+            max_client_conn: ['spec', flag],
+          });
         }
         read.push(id);
       } else if (group === PGO_GROUP && kind === 'PostgresCluster') {
         claimServer(id, file);
         const pgo = readPostgresCluster(spec, id, name, file);
         if (pgo.version !== undefined) server.version = pgo.version;
+        serverLocation = locate([]);
         for (const [setting, { value, source }] of Object.entries(pgo.settings)) {
           settings[setting] = value;
           settingSources[setting] = source;
+          // A field path in the source ("PostgresCluster/x spec.config.parameters.work_mem") is where it is written.
+          const written = PGO_PARAMETER_PATHS.find((path) => source.startsWith(`${id} ${path.join('.')}.`));
+          const key = written ? source.slice(`${id} ${written.join('.')}.`.length) : undefined;
+          settingLocations.set(setting, { source, location: locate(written && key ? [...written, key] : []) });
         }
         if (pgo.container) server.container = pgo.container;
         if (pgo.replication > 0) reserved.replication = pgo.replication;
@@ -239,6 +300,18 @@ export function readManifests(files: readonly { file: string; text: string }[]):
           inis.set(poolers.length, [pgo.pooler.config]);
           poolers.push({ name: pgo.pooler.name, replicas: pgo.pooler.replicas });
           poolerSources[pgo.pooler.name] = pgo.pooler.source;
+          const global = at(spec, 'proxy', 'pgBouncer', 'config', 'global');
+          const key = (k: string): readonly string[] =>
+            isObj(global) && global[k] !== undefined
+              ? ['spec', 'proxy', 'pgBouncer', 'config', 'global', k]
+              : ['spec', 'proxy', 'pgBouncer'];
+          poolerFields(pgo.pooler.name, {
+            '': ['spec', 'proxy', 'pgBouncer'],
+            pool_mode: key('pool_mode'),
+            default_pool_size: key('default_pool_size'),
+            max_client_conn: key('max_client_conn'),
+            max_db_connections: key('max_db_connections'),
+          });
         }
         notes.push(...pgo.notes);
         read.push(id);
@@ -301,11 +374,23 @@ export function readManifests(files: readonly { file: string; text: string }[]):
   if (Object.keys(settings).length > 0) server.settings = settings;
   const document: Obj = { server, apps, poolers };
   if (Object.keys(reserved).length > 0) document.reserved = reserved;
-  return { document, settingSources, poolerSources, read, skipped, notes, inis };
+  const locations: InputLocations = {
+    settings: settingLocations,
+    poolers: poolerLocations,
+    ...(serverLocation && { server: serverLocation }),
+    ...(budgetLocation && { budget: budgetLocation }),
+  };
+  return { document, settingSources, poolerSources, read, skipped, notes, inis, locations };
 }
 
 /** Crunchy PGO's API group (v1beta1, and v1 from PGO 6). */
 const PGO_GROUP = 'postgres-operator.crunchydata.com';
+
+/** Where a PostgresCluster writes parameters, as its settings' sources name them. */
+const PGO_PARAMETER_PATHS: readonly (readonly string[])[] = [
+  ['spec', 'config', 'parameters'],
+  ['spec', 'patroni', 'dynamicConfiguration', 'postgresql', 'parameters'],
+];
 
 /** What a PostgresCluster gives the topology: one server, its pods' budget, and its PgBouncer. */
 interface PostgresClusterTopology {

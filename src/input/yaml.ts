@@ -7,8 +7,11 @@
 import {
   isAlias,
   isCollection,
+  isMap,
   isNode,
   isPair,
+  isScalar,
+  isSeq,
   LineCounter,
   parseAllDocuments,
   type Alias,
@@ -86,16 +89,66 @@ export function parseYamlDocument(text: string, file: string): unknown {
   return doc === undefined ? null : documentData(doc, text, file, lineAt);
 }
 
-/** Every document of a multi-document stream (Kubernetes manifests), each with the line it starts on. */
-export function parseYamlDocuments(text: string, file: string): { data: unknown; line: number }[] {
-  const { list, lineAt } = parseDocuments(text);
-  return list.map((doc) => ({
-    data: documentData(doc, text, file, lineAt),
-    line: lineAt(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0),
-  }));
+/** A line and column (both from 1) in a YAML file. */
+export interface YamlPosition {
+  readonly line: number;
+  readonly column: number;
 }
 
-function parseDocuments(text: string): { list: Document[]; lineAt: (offset: number) => number } {
+/**
+ * Where a value of a document is written: the value itself for a scalar, its key for a mapping or
+ * a list (which start on the lines below), or the nearest enclosing field that is written when the
+ * path goes further than the text does (a default, a value merged in from an anchor).
+ */
+export type YamlLocate = (path: readonly (string | number)[]) => YamlPosition;
+
+/** One document of a multi-document stream, with the line it starts on and where its values are. */
+export interface YamlDocumentEntry {
+  readonly data: unknown;
+  readonly line: number;
+  readonly locate: YamlLocate;
+}
+
+/** Every document of a multi-document stream (Kubernetes manifests), each with the line it starts on. */
+export function parseYamlDocuments(text: string, file: string): YamlDocumentEntry[] {
+  const { list, lineAt, counter } = parseDocuments(text);
+  return list.map((doc) => {
+    const start = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+    return {
+      data: documentData(doc, text, file, lineAt),
+      line: lineAt(start),
+      locate: locator(doc, start, counter, lineAt),
+    };
+  });
+}
+
+/** The position of a path in a document, from the parser's ranges (character offsets) and the line counter. */
+function locator(doc: Document, start: number, counter: LineCounter, lineAt: (offset: number) => number): YamlLocate {
+  const position = (offset: number): YamlPosition => ({ line: lineAt(offset), column: counter.linePos(offset).col });
+  return (path) => {
+    let node: unknown = doc.contents;
+    let at = start;
+    for (const segment of path) {
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment);
+        if (!pair) break;
+        next = pair.value;
+        const written = isScalar(next) ? next : pair.key;
+        const range = isNode(written) ? written.range : undefined;
+        if (range) at = range[0];
+      } else if (isSeq(node) && typeof segment === 'number') {
+        next = node.items[segment];
+        if (isNode(next) && next.range) at = next.range[0];
+      }
+      if (next === undefined) break;
+      node = next;
+    }
+    return position(at);
+  };
+}
+
+function parseDocuments(text: string): { list: Document[]; lineAt: (offset: number) => number; counter: LineCounter } {
   const counter = new LineCounter();
   const documents = parseAllDocuments(text, {
     merge: true,
@@ -109,7 +162,7 @@ function parseDocuments(text: string): { list: Document[]; lineAt: (offset: numb
   // An error at the very end (an unclosed bracket) names the last line, not the one after it.
   const lastLine = Math.max(1, text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
   const lineAt = (offset: number): number => Math.min(counter.linePos(offset).line, lastLine);
-  return { list: Array.isArray(documents) ? documents : [], lineAt };
+  return { list: Array.isArray(documents) ? documents : [], lineAt, counter };
 }
 
 function documentData(doc: Document, text: string, file: string, lineAt: (offset: number) => number): unknown {

@@ -29,6 +29,7 @@ export function renderGithub(reports: readonly { config: { file: string }; findi
     for (const f of shown) {
       const props = [`file=${escapeProperty(terminalText(f.file ?? report.config.file))}`];
       if (f.line !== undefined) props.push(`line=${f.line}`);
+      if (f.line !== undefined && f.column !== undefined) props.push(`col=${f.column}`);
       props.push(`title=${escapeProperty(`pgmem ${f.id}`)}`);
       const message = f.fix ? `${terminalText(f.message)}\nfix: ${terminalText(f.fix)}` : terminalText(f.message);
       lines.push(`::${LEVEL[f.severity]} ${props.join(',')}::${escapeData(message)}`);

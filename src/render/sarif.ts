@@ -41,7 +41,9 @@ export function renderSarif(
               {
                 physicalLocation: {
                   artifactLocation: artifactLocation(f.file ?? report.config.file),
-                  ...(f.line !== undefined && { region: { startLine: f.line } }),
+                  ...(f.line !== undefined && {
+                    region: { startLine: f.line, ...(f.column !== undefined && { startColumn: f.column }) },
+                  }),
                 },
               },
             ],

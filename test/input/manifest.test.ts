@@ -237,7 +237,7 @@ describe('Kubernetes manifests', () => {
     });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /^pgmem: error: <stdin>: Cluster\/c spec\.postgresql\.parameters\.work_mem: invalid value for parameter "work_mem": "lots"/,
+      /^pgmem: error: <stdin>:4: Cluster\/c spec\.postgresql\.parameters\.work_mem: invalid value for parameter "work_mem": "lots"/,
     );
   });
 });

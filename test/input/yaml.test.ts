@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { parseYamlDocument } from '../../src/input/yaml.js';
+import { parseYamlDocument, parseYamlDocuments } from '../../src/input/yaml.js';
 import { parseTopology } from '../../src/input/topology.js';
 import { binPath } from '../support/cli.js';
 
@@ -80,6 +80,43 @@ describe('parseYamlDocument', () => {
   it('reads JSON and an empty document', () => {
     expect(parseYamlDocument('{"a": [1, "x", true, null]}', 'j')).toEqual({ a: [1, 'x', true, null] });
     expect(parseYamlDocument('', 'e')).toBeNull();
+  });
+});
+
+describe('parseYamlDocuments: where values are written', () => {
+  const text = [
+    '# a comment',
+    'kind: Cluster',
+    'spec:',
+    '  parameters:',
+    '    work_mem: 64MB',
+    '    "max_connections": "200"',
+    '  containers:',
+    '    - name: a',
+    '    - { name: b, image: x }',
+    '  defaults: &d',
+    '    shm: 1Gi',
+    '  merged:',
+    '    <<: *d',
+    '---',
+    'kind: Pooler',
+    '',
+  ].join('\n');
+  const [first, second] = parseYamlDocuments(text, 'm.yaml');
+
+  it('a scalar at its value, a collection at its key, a list item by index (lines and columns from 1)', () => {
+    expect(first!.line).toBe(2);
+    expect(first!.locate(['spec', 'parameters', 'work_mem'])).toEqual({ line: 5, column: 15 });
+    expect(first!.locate(['spec', 'parameters', 'max_connections'])).toEqual({ line: 6, column: 24 });
+    expect(first!.locate(['spec', 'parameters'])).toEqual({ line: 4, column: 3 });
+    expect(first!.locate(['spec', 'containers', 1, 'image'])).toEqual({ line: 9, column: 25 });
+    expect(second!.locate(['kind'])).toEqual({ line: 15, column: 7 });
+  });
+
+  it('a path the text does not write stops at the nearest field that is written (a merged key, a default)', () => {
+    expect(first!.locate(['spec', 'merged', 'shm'])).toEqual({ line: 12, column: 3 });
+    expect(first!.locate(['spec', 'parameters', 'shared_buffers'])).toEqual({ line: 4, column: 3 });
+    expect(first!.locate([])).toEqual({ line: 2, column: 1 });
   });
 });
 
