@@ -9,11 +9,12 @@ import type { z } from 'zod';
 import { InputError, UsageError } from '../errors.js';
 import { analyze, type Analysis } from '../core/analyze.js';
 import { compareFindings } from '../core/findings/index.js';
+import { createFinding, type FindingId } from '../core/findings/registry.js';
 import type { configSectionSchema, Finding, PlanReport } from '../core/report-schema.js';
 import { Settings, type DefaultsBase, type SettingAssignment } from '../core/settings.js';
 import type { PgVersion } from '../core/versions.js';
 import type { BuildName } from '../core/build.js';
-import { readConfiguration, type ConfFileSystem, type ConfIssue } from '../input/conf/index.js';
+import { readConfiguration, type ConfFileSystem, type ConfIssue, type ConfIssueKind } from '../input/conf/index.js';
 import { nodeConfFileSystem } from './conf-fs.js';
 import type { CliIo } from './io.js';
 import { readPlanFlags, type CommandOptions, type PlanFlags, type SharedOptions } from './plan-options.js';
@@ -221,24 +222,26 @@ export function analyzePlan(flags: PlanFlags, fileAssignments: readonly SettingA
   });
 }
 
-const ISSUE_FINDING: Record<string, string> = {
+/** The finding each kind of configuration issue is reported as. */
+export const CONF_ISSUE_FINDINGS: Readonly<Record<ConfIssueKind, FindingId>> = {
+  syntax: 'config-syntax-error',
+  include: 'config-include-error',
+  limit: 'config-too-large',
   'unknown-setting': 'invalid-setting',
   'invalid-value': 'invalid-setting',
-  syntax: 'config-syntax-error',
+  'cannot-change': 'invalid-setting',
 };
 
 /** A configuration issue as an error finding (the server would not start). */
 function issueFinding(issue: ConfIssue): Finding {
-  return {
-    id: ISSUE_FINDING[issue.kind] ?? 'config-include-error',
-    severity: 'error',
+  return createFinding(CONF_ISSUE_FINDINGS[issue.kind], {
     message: [issue.message, issue.detail, issue.hint].filter(Boolean).join('; '),
     ...(issue.setting !== undefined && { setting: issue.setting }),
     file: issue.file,
     // At the end of a file without a final newline the server names the line before ("line 0" for a
     // one-line file); a finding's line must be a real one (>= 1, as the report schema says).
     ...(issue.line !== null && { line: Math.max(1, issue.line) }),
-  };
+  });
 }
 
 /** Analyses a loaded configuration with the flags on top: the report with its config section. */

@@ -130,11 +130,12 @@ describe('pgmem check on hostile files', () => {
   it('a 100 MB file: refused as too large, as an error finding', () => {
     const f = errorFinding('huge.conf', { line: false });
     expect(f.file).toBe('huge.conf');
+    expect(f.id).toBe('config-too-large');
     expect(f.message).toMatch(/too large/);
   });
 
   it('an include cycle, direct or through another file: an include error', () => {
-    expect(errorFinding('self.conf').message).toMatch(/recursion/);
+    expect(errorFinding('self.conf')).toMatchObject({ id: 'config-include-error', message: expect.stringMatching(/recursion/) });
     expect(errorFinding('cycle-a.conf').message).toMatch(/recursion|maximum nesting depth exceeded/);
   });
 
@@ -143,7 +144,7 @@ describe('pgmem check on hostile files', () => {
   });
 
   it('an include of /dev/zero: bounded, refused as too large', () => {
-    expect(errorFinding('include-zero.conf').message).toMatch(/too large/);
+    expect(errorFinding('include-zero.conf')).toMatchObject({ id: 'config-too-large', message: expect.stringMatching(/too large/) });
   });
 
   it("includes nested 40 deep: the server's depth limit", () => {

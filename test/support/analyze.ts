@@ -2,11 +2,15 @@
 import { analyze, type Analysis, type AnalyzeInput } from '../../src/core/analyze.js';
 import { DEFAULT_WORKLOAD, type Workload } from '../../src/core/model.js';
 import type { PgVersion } from '../../src/core/versions.js';
+import { registryProblems } from './findings.js';
 
 export const MiB = 1024 ** 2;
 export const GiB = 1024 ** 3;
 
-/** Runs the engine with `settings` given as flags on top of a fresh initdb cluster. */
+/**
+ * Runs the engine with `settings` given as flags on top of a fresh initdb cluster. Every finding it
+ * gives must agree with the registry (id, level, data fields), or the test using it fails.
+ */
 export function plan(
   options: {
     version?: PgVersion;
@@ -16,7 +20,7 @@ export function plan(
     ramBytes?: number | null;
   } & Partial<Pick<AnalyzeInput, 'defaults' | 'build'>> = {},
 ): Analysis {
-  return analyze({
+  const analysis = analyze({
     version: options.version ?? 18,
     // The embedded build unless a test asks for another: its figures are the plain per-version ones.
     build: options.build ?? 'embedded',
@@ -26,6 +30,9 @@ export function plan(
     workload: { ...DEFAULT_WORKLOAD, ...options.workload },
     ramBytes: options.ramBytes ?? null,
   });
+  const problems = analysis.report.findings.flatMap(registryProblems);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return analysis;
 }
 
 /** A component's bytes by its stable id, failing loudly when it is missing. */

@@ -1,13 +1,12 @@
 import { formatSize } from '../format.js';
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Share of RAM above which the autovacuum budget deserves a look. */
 export const AUTOVACUUM_MAX_SHARE = 0.1;
 
 /** Autovacuum's memory budget: large against RAM, or set above what pre-17 vacuum can use. */
-export const autovacuumMemory: FindingRule = {
+export const autovacuumMemory = defineRule({
   id: 'autovacuum-memory',
-  title: 'Autovacuum memory budget',
   check({ model }) {
     const { workers, memoryPerWorker, configuredBytes } = model.autovacuum;
     const version = model.input.settings.version;
@@ -28,7 +27,6 @@ export const autovacuumMemory: FindingRule = {
     }
     if (ram !== null && total > ram * AUTOVACUUM_MAX_SHARE) {
       out.push({
-        severity: 'warning' as const,
         setting,
         message: `${workers} autovacuum workers × ${formatSize(memoryPerWorker)} = ${formatSize(total)}, ${Math.round((total / ram) * 100)}% of RAM`,
         fix: `set autovacuum_work_mem = ${Math.floor((ram * AUTOVACUUM_MAX_SHARE) / workers / 1048576)}MB so autovacuum stays within ${AUTOVACUUM_MAX_SHARE * 100}% of RAM and index builds keep maintenance_work_mem`,
@@ -37,4 +35,4 @@ export const autovacuumMemory: FindingRule = {
     }
     return out;
   },
-};
+});

@@ -1,17 +1,15 @@
 import { plural } from '../format.js';
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /** More client connections than non-reserved slots: the rest get "too many clients already". */
-export const clientsExceedSlots: FindingRule = {
+export const clientsExceedSlots = defineRule({
   id: 'clients-exceed-slots',
-  title: 'Clients exceed usable connection slots',
   check({ model }) {
     const { clients, usableSlots, maxConnections, refused } = model.connections;
     if (refused === 0) return [];
     const reserved = maxConnections - usableSlots;
     return [
       {
-        severity: 'error',
         setting: 'max_connections',
         message:
           `${plural(clients, 'client connection')} but only ${plural(usableSlots, 'usable slot')} ` +
@@ -22,4 +20,4 @@ export const clientsExceedSlots: FindingRule = {
       },
     ];
   },
-};
+});

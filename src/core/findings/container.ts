@@ -1,13 +1,13 @@
 import { formatSize } from '../format.js';
-import type { FindingBody, FindingRule } from './types.js';
+import type { FindingFields } from './registry.js';
+import { defineRule } from './types.js';
 
 /** Share of a container's limit above which shared memory alone leaves backends too little. */
 export const CONTAINER_SHARED_MAX_SHARE = 0.5;
 
 /** Shared memory counts against the cgroup limit once touched: near the limit, little is left. */
-export const containerSharedMemory: FindingRule = {
+export const containerSharedMemory = defineRule({
   id: 'container-shared-memory',
-  title: 'Shared memory approaches the container limit',
   check({ model, container }) {
     if (!container) return [];
     const shared = model.shared.totalBytes;
@@ -15,7 +15,6 @@ export const containerSharedMemory: FindingRule = {
     if (shared > limit || shared < limit * CONTAINER_SHARED_MAX_SHARE) return [];
     return [
       {
-        severity: 'warning',
         setting: 'shared_buffers',
         message: `shared memory ${formatSize(shared)} is ${Math.round((shared / limit) * 100)}% of the container limit ${formatSize(limit)}; pages count against the limit as they are touched`,
         fix: 'keep shared_buffers near 25% of the container limit',
@@ -23,7 +22,7 @@ export const containerSharedMemory: FindingRule = {
       },
     ];
   },
-};
+});
 
 /**
  * Parallel hash joins build one shared hash table of hash_mem × (Workers Planned + 1) in dynamic
@@ -31,9 +30,8 @@ export const containerSharedMemory: FindingRule = {
  * dynamic_shared_memory_type = posix it lives in /dev/shm, and a small /dev/shm fails them with
  * "No space left on device". Every backend may run such a query at once.
  */
-export const devShmTooSmall: FindingRule = {
+export const devShmTooSmall = defineRule({
   id: 'dev-shm-too-small',
-  title: '/dev/shm too small for parallel hash joins',
   check({ model, container }) {
     if (!container) return [];
     const s = model.input.settings;
@@ -43,9 +41,8 @@ export const devShmTooSmall: FindingRule = {
     const needed = running.reduce((total, g) => total + g.backends * g.perBackend.sharedHashBytes, 0);
     if (needed === 0 || needed <= container.shmBytes) return [];
     const perQuery = Math.max(...running.map((g) => g.perBackend.sharedHashBytes));
-    const out: FindingBody[] = [
+    const out: FindingFields<'dev-shm-too-small'>[] = [
       {
-        severity: 'warning',
         setting: 'max_parallel_workers_per_gather',
         message:
           `/dev/shm is ${formatSize(container.shmBytes)} but ${backends} backends running parallel hash joins can need ` +
@@ -56,4 +53,4 @@ export const devShmTooSmall: FindingRule = {
     ];
     return out;
   },
-};
+});

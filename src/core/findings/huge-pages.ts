@@ -1,5 +1,5 @@
 import { formatSize, plural } from '../format.js';
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /** From this much shared memory on, per-process page tables without huge pages become noticeable. */
 export const HUGE_PAGES_THRESHOLD_BYTES = 2 * 1024 ** 3;
@@ -28,9 +28,8 @@ export function hugePageTableFactor(pageBytes: number): number {
 }
 
 /** Huge pages: advisable for large segments, and the count to reserve when they are on. */
-export const hugePages: FindingRule = {
+export const hugePages = defineRule({
   id: 'huge-pages',
-  title: 'Huge pages',
   check({ model }) {
     const mode = model.input.settings.str('huge_pages');
     const { hugePages: pages, hugePageSizeBytes, totalBytes } = model.shared;
@@ -46,7 +45,6 @@ export const hugePages: FindingRule = {
     if (mode === 'on') {
       return [
         {
-          severity: 'info',
           setting: 'huge_pages',
           message: `huge_pages = on needs ${plural(pages, 'huge page')} of ${formatSize(hugePageSizeBytes)} reserved, or the server will not start`,
           fix: `${hugePagesReservation(pages, hugePageSizeBytes)} (more if other programs use huge pages of that size)`,
@@ -57,7 +55,6 @@ export const hugePages: FindingRule = {
     if (mode === 'off' || totalBytes < HUGE_PAGES_THRESHOLD_BYTES) return [];
     return [
       {
-        severity: 'info',
         setting: 'huge_pages',
         message:
           `${formatSize(totalBytes)} of shared memory in 4 kB pages costs up to ${formatSize(pageTables)} of page tables ` +
@@ -68,4 +65,4 @@ export const hugePages: FindingRule = {
       },
     ];
   },
-};
+});

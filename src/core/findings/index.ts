@@ -1,4 +1,4 @@
-/** The finding registry: every rule, and the ordering findings are reported in. */
+/** Every finding check pgmem runs (their metadata is in registry.ts), and the order findings are reported in. */
 import type { Finding } from '../report-schema.js';
 import { autovacuumMemory } from './autovacuum-memory.js';
 import { clientsExceedSlots } from './clients-exceed-slots.js';
@@ -53,5 +53,5 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** Runs every rule and orders the findings. */
 export function collectFindings(context: FindingContext, rules: readonly FindingRule[] = FINDING_RULES): Finding[] {
-  return rules.flatMap((rule) => rule.check(context).map((body) => ({ id: rule.id, ...body }))).sort(compareFindings);
+  return rules.flatMap((rule) => rule.check(context)).sort(compareFindings);
 }

@@ -1,13 +1,10 @@
-import type { FindingRule } from './types.js';
-import { sourceLocation } from './types.js';
+import { defineRule, sourceLocation } from './types.js';
 
 /** Values the server rejects at start: unknown names, bad values, values out of range. */
-export const invalidSetting: FindingRule = {
+export const invalidSetting = defineRule({
   id: 'invalid-setting',
-  title: 'Setting the server rejects',
   check({ problems }) {
     return problems.map((problem) => ({
-      severity: 'error' as const,
       setting: problem.name,
       message: [problem.message, problem.detail, problem.hint].filter(Boolean).join('; '),
       fix:
@@ -18,4 +15,4 @@ export const invalidSetting: FindingRule = {
       data: { kind: problem.kind, value: problem.value },
     }));
   },
-};
+});

@@ -1,13 +1,12 @@
 import { formatSize } from '../format.js';
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Share of RAM the worst case should leave for the kernel, other processes and the page cache. */
 export const MIN_HEADROOM_SHARE = 0.2;
 
 /** The worst case fits, but leaves the OS and page cache too little. */
-export const lowHeadroom: FindingRule = {
+export const lowHeadroom = defineRule({
   id: 'low-headroom',
-  title: 'Too little left for the OS and page cache',
   check({ model }) {
     const { ramBytes, headroomBytes, worstCaseBytes } = model.totals;
     if (ramBytes === null || headroomBytes === null || headroomBytes < 0) return [];
@@ -15,7 +14,6 @@ export const lowHeadroom: FindingRule = {
     if (headroomBytes >= wanted) return [];
     return [
       {
-        severity: 'warning',
         message:
           `worst case ${formatSize(worstCaseBytes)} leaves ${formatSize(headroomBytes)} of ${formatSize(ramBytes)} ` +
           `for the OS and page cache, less than ${MIN_HEADROOM_SHARE * 100}% (${formatSize(wanted)})`,
@@ -24,4 +22,4 @@ export const lowHeadroom: FindingRule = {
       },
     ];
   },
-};
+});

@@ -1,10 +1,9 @@
 import { formatSize, plural } from '../format.js';
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Parallel workers run the same plan nodes with their own work_mem each. */
-export const parallelWorkers: FindingRule = {
+export const parallelWorkers = defineRule({
   id: 'parallel-work-mem',
-  title: 'Parallel workers multiply work_mem',
   check({ model }) {
     const { workersPerQuery, instanceWorkers, bytesPerWorker } = model.parallel;
     if (workersPerQuery === 0 || model.perBackend.queryBytes === 0) return [];
@@ -23,4 +22,4 @@ export const parallelWorkers: FindingRule = {
       },
     ];
   },
-};
+});

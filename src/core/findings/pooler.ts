@@ -1,5 +1,6 @@
 import { plural } from '../format.js';
-import type { FindingBody, FindingRule } from './types.js';
+import type { FindingFields } from './registry.js';
+import { defineRule } from './types.js';
 
 /** PgBouncer's query_wait_timeout default, in seconds (doc/config.md: "Default: 120"; 0 waits forever). */
 export const PGBOUNCER_QUERY_WAIT_TIMEOUT = 120;
@@ -12,16 +13,14 @@ export const PGBOUNCER_QUERY_WAIT_TIMEOUT = 120;
  * beyond the pools wait for other sessions to end, and PgBouncer disconnects those that waited
  * query_wait_timeout.
  */
-export const poolerCapacity: FindingRule = {
+export const poolerCapacity = defineRule({
   id: 'pooler-clients-queue',
-  title: 'Pooler clients queue for server connections',
   check({ topology }) {
-    const out: FindingBody[] = [];
+    const out: FindingFields<'pooler-clients-queue'>[] = [];
     for (const pooler of topology?.poolers ?? []) {
       if (pooler.poolMode !== 'session' || pooler.clientConnections <= pooler.capacity) continue;
       const waiting = pooler.clientConnections - pooler.capacity;
       out.push({
-        severity: 'warning',
         message:
           `${pooler.name}: ${plural(pooler.clientConnections, 'client connection')} share ${plural(pooler.capacity, 'server connection')} ` +
           `(${plural(pooler.replicas, 'replica')}${pooler.processes > 1 ? ` × ${pooler.processes} processes` : ''}, pool_mode = session): each client holds a server connection for its whole session, ` +
@@ -35,17 +34,15 @@ export const poolerCapacity: FindingRule = {
     }
     return out;
   },
-};
+});
 
 /** PgBouncer refuses clients beyond max_client_conn per process. */
-export const poolerClientLimit: FindingRule = {
+export const poolerClientLimit = defineRule({
   id: 'pooler-client-limit',
-  title: 'More clients than PgBouncer accepts',
   check({ topology }) {
     return (topology?.poolers ?? [])
       .filter((p) => p.clientConnections > p.clientCapacity)
       .map((p) => ({
-        severity: 'error' as const,
         message:
           `${p.name}: ${plural(p.clientConnections, 'client connection')} but max_client_conn allows ${p.clientCapacity} ` +
           `(${p.replicas * p.processes} × ${p.clientCapacity / (p.replicas * p.processes)}); the rest get "no more connections allowed (max_client_conn)"`,
@@ -53,4 +50,4 @@ export const poolerClientLimit: FindingRule = {
         data: { pooler: p.name, clientConnections: p.clientConnections, clientCapacity: p.clientCapacity },
       }));
   },
-};
+});

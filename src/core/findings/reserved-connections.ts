@@ -1,12 +1,11 @@
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * The postmaster refuses to start when the reserved slots leave none for ordinary roles
  * (postmaster.c, PostmasterMain: "superuser_reserved_connections … must be less than max_connections").
  */
-export const reservedConnections: FindingRule = {
+export const reservedConnections = defineRule({
   id: 'reserved-connections-exceed-max',
-  title: 'Reserved connections leave no slots',
   check({ model }) {
     const s = model.input.settings;
     const superuser = s.num('superuser_reserved_connections');
@@ -20,7 +19,6 @@ export const reservedConnections: FindingRule = {
         : `superuser_reserved_connections (${superuser}) must be less than max_connections (${max})`;
     return [
       {
-        severity: 'error',
         setting: 'max_connections',
         message: `the server refuses to start: ${message}`,
         fix: `raise max_connections above ${superuser + reserved}`,
@@ -28,4 +26,4 @@ export const reservedConnections: FindingRule = {
       },
     ];
   },
-};
+});

@@ -1,5 +1,5 @@
 import { formatPgSize, formatSize } from '../format.js';
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Above this share of RAM, shared_buffers starves the page cache and double-buffers. */
 export const SHARED_BUFFERS_MAX_SHARE = 0.4;
@@ -7,9 +7,8 @@ export const SHARED_BUFFERS_MAX_SHARE = 0.4;
 export const SHARED_BUFFERS_MIN_SHARE = 0.1;
 
 /** shared_buffers outside the usual 10–40% of RAM (the docs suggest 25% as a start). */
-export const sharedBuffersShare: FindingRule = {
+export const sharedBuffersShare = defineRule({
   id: 'shared-buffers-share',
-  title: 'shared_buffers outside a sane share of RAM',
   check({ model }) {
     const ram = model.totals.ramBytes;
     const sharedBuffers = model.input.settings.bytes('shared_buffers') ?? 0;
@@ -21,7 +20,6 @@ export const sharedBuffersShare: FindingRule = {
     if (share > SHARED_BUFFERS_MAX_SHARE && sharedBuffers <= ram) {
       return [
         {
-          severity: 'warning',
           setting: 'shared_buffers',
           message: `shared_buffers ${formatSize(sharedBuffers)} is ${Math.round(share * 100)}% of RAM; above ${SHARED_BUFFERS_MAX_SHARE * 100}% it starves the page cache`,
           fix: `start from 25% of RAM: shared_buffers = ${suggested}`,
@@ -42,4 +40,4 @@ export const sharedBuffersShare: FindingRule = {
     }
     return [];
   },
-};
+});

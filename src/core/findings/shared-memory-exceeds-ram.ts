@@ -1,17 +1,15 @@
 import { formatSize } from '../format.js';
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Shared memory alone does not fit: the server cannot even start. */
-export const sharedMemoryExceedsRam: FindingRule = {
+export const sharedMemoryExceedsRam = defineRule({
   id: 'shared-memory-exceeds-ram',
-  title: 'Shared memory exceeds RAM',
   check({ model }) {
     const { ramBytes } = model.totals;
     const shared = model.shared.totalBytes;
     if (ramBytes === null || shared <= ramBytes) return [];
     return [
       {
-        severity: 'error',
         setting: 'shared_buffers',
         message:
           `shared memory ${formatSize(shared)} is more than RAM ${formatSize(ramBytes)}: the server fails at start ` +
@@ -21,4 +19,4 @@ export const sharedMemoryExceedsRam: FindingRule = {
       },
     ];
   },
-};
+});

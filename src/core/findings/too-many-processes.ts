@@ -1,18 +1,16 @@
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /** MAX_BACKENDS: 2^18 − 1 process slots (postmaster.h / proc.h). */
 const MAX_BACKENDS = 0x3ffff;
 
 /** The postmaster refuses more process slots than MAX_BACKENDS (InitializeMaxBackends in postinit.c). */
-export const tooManyProcesses: FindingRule = {
+export const tooManyProcesses = defineRule({
   id: 'too-many-processes',
-  title: 'Too many server processes configured',
   check({ model }) {
     const maxBackends = model.shared.maxBackends;
     if (maxBackends <= MAX_BACKENDS) return [];
     return [
       {
-        severity: 'error',
         setting: 'max_connections',
         message: `the server refuses to start: max_connections plus autovacuum, worker and walsender slots make ${maxBackends} process slots, more than ${MAX_BACKENDS}`,
         fix: 'lower max_connections, max_worker_processes or max_wal_senders',
@@ -20,4 +18,4 @@ export const tooManyProcesses: FindingRule = {
       },
     ];
   },
-};
+});

@@ -2,6 +2,7 @@ import type { MemoryModel } from '../model.js';
 import type { Finding } from '../report-schema.js';
 import type { SettingProblem } from '../settings.js';
 import type { ContainerSpec, ResolvedTopology } from '../topology.js';
+import { createFinding, type FindingFields, type FindingId } from './registry.js';
 
 /** What every finding check can look at. */
 export interface FindingContext {
@@ -14,14 +15,19 @@ export interface FindingContext {
   readonly replicationConnections?: number;
 }
 
-/** A finding without its id: the rule adds it. */
-export type FindingBody = Omit<Finding, 'id'>;
-
-/** One finding: metadata and a pure check. */
+/** One finding's check: its registered id and a pure function giving its findings. */
 export interface FindingRule {
-  readonly id: string;
-  readonly title: string;
-  check(context: FindingContext): FindingBody[];
+  readonly id: FindingId;
+  check(context: FindingContext): Finding[];
+}
+
+/**
+ * A rule for registered finding `id`: `check` writes each finding's fields (a level only where it
+ * differs from the registered default, and only one the finding takes); the rule adds id and level.
+ */
+export function defineRule<Id extends FindingId>(rule: { readonly id: Id; check(context: FindingContext): FindingFields<Id>[] }): FindingRule {
+  const { id } = rule;
+  return { id, check: (context) => rule.check(context).map((fields) => createFinding(id, fields)) };
 }
 
 /** Splits a "<file>:<line>" source into its parts; other sources give nothing. */

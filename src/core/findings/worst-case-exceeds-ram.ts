@@ -1,10 +1,9 @@
 import { formatSize, plural } from '../format.js';
-import type { FindingRule } from './types.js';
+import { defineRule } from './types.js';
 
 /** The worst case does not fit in RAM: the OOM killer decides. */
-export const worstCaseExceedsRam: FindingRule = {
+export const worstCaseExceedsRam = defineRule({
   id: 'worst-case-exceeds-ram',
-  title: 'Worst case exceeds RAM',
   check({ model }) {
     const { ramBytes, worstCaseBytes } = model.totals;
     if (ramBytes === null || worstCaseBytes <= ramBytes) return [];
@@ -19,7 +18,6 @@ export const worstCaseExceedsRam: FindingRule = {
     const [largest, largestBytes] = [...parts].sort((a, b) => b[1] - a[1])[0]!;
     return [
       {
-        severity: 'error',
         setting: 'work_mem',
         message:
           `worst case ${formatSize(worstCaseBytes)} exceeds RAM ${formatSize(ramBytes)} by ${formatSize(overBy)}; ` +
@@ -29,4 +27,4 @@ export const worstCaseExceedsRam: FindingRule = {
       },
     ];
   },
-};
+});
