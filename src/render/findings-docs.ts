@@ -3,10 +3,17 @@
  * anchor SARIF's helpUri points at) and the README's findings table. `npm run docs:findings`
  * writes both; a test fails when either is out of date.
  */
-import { FINDINGS, FINDINGS_DOC_PATH, type FindingCategory, type FindingDefinition, type FindingId } from '../core/findings/registry.js';
+import {
+  FINDINGS,
+  FINDINGS_DOC_PATH,
+  type FindingCategory,
+  type FindingDefinition,
+  type FindingId,
+} from '../core/findings/registry.js';
 
 /** The README's findings table sits between these two lines. */
-export const README_FINDINGS_START = '<!-- findings:start (generated from src/core/findings/registry.ts by npm run docs:findings) -->';
+export const README_FINDINGS_START =
+  '<!-- findings:start (generated from src/core/findings/registry.ts by npm run docs:findings) -->';
 export const README_FINDINGS_END = '<!-- findings:end -->';
 
 const CATEGORY_TITLE: Record<FindingCategory, string> = {
@@ -34,7 +41,9 @@ function cell(text: string): string {
 
 /** The README's findings table: one row per finding, its id linking to its docs. */
 export function renderFindingsTable(docsPath = FINDINGS_DOC_PATH): string {
-  const rows = definitions().map((d) => `| [\`${d.id}\`](${docsPath}#${d.id}) | ${levels(d)} | ${cell(d.description)} |`);
+  const rows = definitions().map(
+    (d) => `| [\`${d.id}\`](${docsPath}#${d.id}) | ${levels(d)} | ${cell(d.description)} |`,
+  );
   return ['| id | severity | when |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -59,7 +68,12 @@ export function renderFindingsDoc(): string {
       out.push(`### ${d.id}`, '', `**${d.title}** · severity: ${levels(d)}`, '', d.description, '', d.help, '');
       const fields = Object.entries(d.data);
       if (fields.length > 0) {
-        out.push('| `data` field | holds |', '| --- | --- |', ...fields.map(([key, text]) => `| \`${key}\` | ${cell(text)} |`), '');
+        out.push(
+          '| `data` field | holds |',
+          '| --- | --- |',
+          ...fields.map(([key, text]) => `| \`${key}\` | ${cell(text)} |`),
+          '',
+        );
       }
     }
   }
@@ -70,6 +84,7 @@ export function renderFindingsDoc(): string {
 export function replaceReadmeFindingsTable(readme: string): string {
   const start = readme.indexOf(README_FINDINGS_START);
   const end = readme.indexOf(README_FINDINGS_END);
-  if (start < 0 || end < start) throw new Error(`README has no ${README_FINDINGS_START} … ${README_FINDINGS_END} section`);
+  if (start < 0 || end < start)
+    throw new Error(`README has no ${README_FINDINGS_START} … ${README_FINDINGS_END} section`);
   return `${readme.slice(0, start + README_FINDINGS_START.length)}\n${renderFindingsTable()}\n${readme.slice(end)}`;
 }

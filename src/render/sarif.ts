@@ -1,6 +1,13 @@
 /** SARIF 2.1.0 for code scanning: one run, one result per finding. */
 import type { Finding } from '../core/report-schema.js';
-import { FINDING_LIST, type FindingDefinition, type FindingId, findingHelpUri, isFindingId, PROJECT_URL } from '../core/findings/registry.js';
+import {
+  FINDING_LIST,
+  type FindingDefinition,
+  type FindingId,
+  findingHelpUri,
+  isFindingId,
+  PROJECT_URL,
+} from '../core/findings/registry.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 

@@ -6,10 +6,21 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINDING_RULES } from '../../src/core/findings/index.js';
-import { FINDING_LIST, FINDINGS, FINDINGS_DOC_PATH, findingHelpUri, PROJECT_URL } from '../../src/core/findings/registry.js';
+import {
+  FINDING_LIST,
+  FINDINGS,
+  FINDINGS_DOC_PATH,
+  findingHelpUri,
+  PROJECT_URL,
+} from '../../src/core/findings/registry.js';
 import { KEBAB_ID } from '../../src/core/report-schema.js';
 import { CONF_ISSUE_FINDINGS } from '../../src/cli/plan-input.js';
-import { README_FINDINGS_END, README_FINDINGS_START, renderFindingsDoc, renderFindingsTable } from '../../src/render/findings-docs.js';
+import {
+  README_FINDINGS_END,
+  README_FINDINGS_START,
+  renderFindingsDoc,
+  renderFindingsTable,
+} from '../../src/render/findings-docs.js';
 import { projectRoot, runCli } from '../support/cli.js';
 import { registryProblems } from '../support/findings.js';
 import { memoryFs } from '../support/memory-fs.js';
@@ -51,14 +62,18 @@ describe('finding registry', () => {
   });
 
   it('every finding the examples and fixtures produce is registered, at a registered level, with registered data fields', async () => {
-    const confs = [...files('examples', /\.conf$/), ...files('test/fixtures', /\.conf$/), ...files('test/input/conf-corpus', /\.conf$/)].filter(
-      (f) => !f.includes('conf.d'),
-    );
+    const confs = [
+      ...files('examples', /\.conf$/),
+      ...files('test/fixtures', /\.conf$/),
+      ...files('test/input/conf-corpus', /\.conf$/),
+    ].filter((f) => !f.includes('conf.d'));
     const plans = files('test/fixtures/plans', /\.(json|log|jsonlog)$/);
     const findings = [
       ...(await findingsOf(['check', ...confs, '--ram', '4GB'])),
       ...(await findingsOf(['check', ...confs, '--ram', '256MB', '--pods', '20', '--pool', '20'])),
-      ...(await Promise.all(files('examples', /topology\.yaml$/).map((f) => findingsOf(['plan', '--topology', f])))).flat(),
+      ...(
+        await Promise.all(files('examples', /topology\.yaml$/).map((f) => findingsOf(['plan', '--topology', f])))
+      ).flat(),
       ...(await findingsOf(['plan', '--manifest', 'examples/cnpg/cluster.yaml', '--ram', '2GB'])),
       ...(await findingsOf(['plan', '--manifest', 'examples/zalando/postgresql.yaml'])),
       ...(await findingsOf(['plan', '--pgbouncer', 'examples/pgbouncer/pgbouncer.ini', '--ram', '8GB'])),
@@ -68,7 +83,9 @@ describe('finding registry', () => {
     expect(findings.length).toBeGreaterThan(20);
     expect(findings.flatMap(registryProblems)).toEqual([]);
     // The README's own outputs name registered findings only.
-    const named = [...read('README.md').matchAll(/title=pgmem ([a-z0-9-]+)::|"id": "([a-z0-9-]+)",\s+"severity"/g)].map((m) => m[1] ?? m[2]!);
+    const named = [...read('README.md').matchAll(/title=pgmem ([a-z0-9-]+)::|"id": "([a-z0-9-]+)",\s+"severity"/g)].map(
+      (m) => m[1] ?? m[2]!,
+    );
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((id) => !Object.hasOwn(FINDINGS, id))).toEqual([]);
   });
@@ -108,8 +125,12 @@ describe('configuration issues as findings', () => {
       '/work/fixed.conf': 'block_size = 16384\n',
       '/work/include.conf': "work_mem = 4MB\ninclude 'missing.conf'\n",
     });
-    const { stdout } = await runCli(['check', 'syntax.conf', 'unknown.conf', 'value.conf', 'fixed.conf', 'include.conf', '--json'], { cwd: '/work', confFs });
-    const results = (JSON.parse(stdout) as { results: { findings: { id: string; file?: string; line?: number }[] }[] }).results;
+    const { stdout } = await runCli(
+      ['check', 'syntax.conf', 'unknown.conf', 'value.conf', 'fixed.conf', 'include.conf', '--json'],
+      { cwd: '/work', confFs },
+    );
+    const results = (JSON.parse(stdout) as { results: { findings: { id: string; file?: string; line?: number }[] }[] })
+      .results;
     const found = results.flatMap((r) => r.findings).filter((f) => f.line !== undefined);
     expect(found.map((f) => [f.file, f.line, f.id])).toEqual([
       ['syntax.conf', 1, 'config-syntax-error'],

@@ -25,20 +25,34 @@ describe('sarif', () => {
     });
   });
 
-  it('rules are the registry, in id order; each result points at its rule by id and index, its help at the finding\'s docs', async () => {
-    const confFs = memoryFs({ '/work/postgresql.conf': "shared_buffers = '3GB'\nwork_mem = 64MB\nbogus = 1\nmax_connections = 300\n" });
-    const { stdout } = await runCli(['check', 'postgresql.conf', '--ram', '4GB', '--format', 'sarif'], { cwd: '/work', confFs });
+  it("rules are the registry, in id order; each result points at its rule by id and index, its help at the finding's docs", async () => {
+    const confFs = memoryFs({
+      '/work/postgresql.conf': "shared_buffers = '3GB'\nwork_mem = 64MB\nbogus = 1\nmax_connections = 300\n",
+    });
+    const { stdout } = await runCli(['check', 'postgresql.conf', '--ram', '4GB', '--format', 'sarif'], {
+      cwd: '/work',
+      confFs,
+    });
     const run = JSON.parse(stdout).runs[0];
-    const rules = run.tool.driver.rules as { id: string; helpUri: string; defaultConfiguration: { level: string }; shortDescription: { text: string } }[];
+    const rules = run.tool.driver.rules as {
+      id: string;
+      helpUri: string;
+      defaultConfiguration: { level: string };
+      shortDescription: { text: string };
+    }[];
     expect(rules.map((r) => r.id)).toEqual(FINDING_LIST.map((d) => d.id));
     for (const [index, rule] of rules.entries()) {
       const definition = FINDING_LIST[index]!;
       expect(rule.helpUri).toBe(`https://github.com/pgmem/pgmem/blob/main/docs/findings.md#${definition.id}`);
       expect(rule.shortDescription.text).toBe(definition.title);
-      expect(rule.defaultConfiguration.level).toBe({ error: 'error', warning: 'warning', info: 'note' }[definition.level]);
+      expect(rule.defaultConfiguration.level).toBe(
+        { error: 'error', warning: 'warning', info: 'note' }[definition.level],
+      );
     }
     const results = run.results as { ruleId: string; ruleIndex: number; level: string }[];
-    expect(results.map((r) => r.ruleId)).toEqual(expect.arrayContaining(['invalid-setting', 'worst-case-exceeds-ram', 'shared-buffers-share']));
+    expect(results.map((r) => r.ruleId)).toEqual(
+      expect.arrayContaining(['invalid-setting', 'worst-case-exceeds-ram', 'shared-buffers-share']),
+    );
     for (const result of results) expect(rules[result.ruleIndex]!.id).toBe(result.ruleId);
   });
 

@@ -135,7 +135,10 @@ describe('pgmem check on hostile files', () => {
   });
 
   it('an include cycle, direct or through another file: an include error', () => {
-    expect(errorFinding('self.conf')).toMatchObject({ id: 'config-include-error', message: expect.stringMatching(/recursion/) });
+    expect(errorFinding('self.conf')).toMatchObject({
+      id: 'config-include-error',
+      message: expect.stringMatching(/recursion/),
+    });
     expect(errorFinding('cycle-a.conf').message).toMatch(/recursion|maximum nesting depth exceeded/);
   });
 
@@ -144,7 +147,10 @@ describe('pgmem check on hostile files', () => {
   });
 
   it('an include of /dev/zero: bounded, refused as too large', () => {
-    expect(errorFinding('include-zero.conf')).toMatchObject({ id: 'config-too-large', message: expect.stringMatching(/too large/) });
+    expect(errorFinding('include-zero.conf')).toMatchObject({
+      id: 'config-too-large',
+      message: expect.stringMatching(/too large/),
+    });
   });
 
   it("includes nested 40 deep: the server's depth limit", () => {

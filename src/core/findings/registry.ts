@@ -44,7 +44,8 @@ const DEFINITIONS = {
     levels: ['error'],
     category: 'configuration',
     title: 'Syntax error in a configuration file',
-    description: 'A line the server cannot parse: the server refuses to start, naming the file, the line and the token.',
+    description:
+      'A line the server cannot parse: the server refuses to start, naming the file, the line and the token.',
     help:
       'The message is the one PostgreSQL logs (its own lexer rules: quoting, escapes, units glued to numbers). ' +
       'The server stops reading a file after 100 syntax errors, and so does pgmem. Fix the line; quote values that contain spaces or other ' +
@@ -60,7 +61,7 @@ const DEFINITIONS = {
     description:
       'An `include`, `include_dir` or `include_if_exists` that names a file or directory that cannot be read, an empty name, or includes itself: the server refuses to start.',
     help:
-      'The finding sits on the directive\'s line. A relative path is resolved against the directory of the file that holds the directive, as the server does. ' +
+      "The finding sits on the directive's line. A relative path is resolved against the directory of the file that holds the directive, as the server does. " +
       '`include_if_exists` skips a missing file (the server logs that it does); `include` and `include_dir` refuse it. Recursion and nesting deeper than ten levels are refused.',
     data: {},
   },
@@ -86,7 +87,7 @@ const DEFINITIONS = {
     description:
       'An unknown name, a bad value or unit, a value out of range, a setting that cannot be changed, or a value that breaks a rule across settings: the server refuses the configuration.',
     help:
-      'Values are validated as the server validates them, in the order it applies them, for the version given: the message, detail and hint are the server\'s. ' +
+      "Values are validated as the server validates them, in the order it applies them, for the version given: the message, detail and hint are the server's. " +
       'Custom settings need a dotted prefix (`myext.name`). The checks that look at other settings (such as `max_connections` + `autovacuum_max_workers` + ' +
       '`max_worker_processes` + `max_wal_senders` within 262,143 processes) see the values applied before them. Under `plan`, a bad `--set` is a usage error naming the flag instead.',
     data: {
@@ -100,9 +101,9 @@ const DEFINITIONS = {
     levels: ['error'],
     category: 'connections',
     title: 'Reserved connections leave no slots',
-    description: '`superuser_reserved_connections` + `reserved_connections` ≥ `max_connections`: the server does not start.',
-    help:
-      'The postmaster checks this at start (PostmasterMain in postmaster.c) and exits with the message pgmem quotes. Raise `max_connections` or lower the reserved slots.',
+    description:
+      '`superuser_reserved_connections` + `reserved_connections` ≥ `max_connections`: the server does not start.',
+    help: 'The postmaster checks this at start (PostmasterMain in postmaster.c) and exits with the message pgmem quotes. Raise `max_connections` or lower the reserved slots.',
     data: {
       superuserReserved: 'superuser_reserved_connections',
       reserved: 'reserved_connections (0 before 16)',
@@ -115,7 +116,8 @@ const DEFINITIONS = {
     levels: ['error'],
     category: 'connections',
     title: 'Too many server processes configured',
-    description: 'More than 262,143 process slots (`max_connections` plus autovacuum, worker and walsender slots): the server does not start.',
+    description:
+      'More than 262,143 process slots (`max_connections` plus autovacuum, worker and walsender slots): the server does not start.',
     help:
       'MAX_BACKENDS is 2^18 − 1 (postmaster.h); InitializeMaxBackends refuses more. Lower `max_connections`, `max_worker_processes` or `max_wal_senders`; ' +
       'a pooler serves many clients with few backends.',
@@ -130,7 +132,8 @@ const DEFINITIONS = {
     levels: ['error'],
     category: 'connections',
     title: 'Clients exceed usable connection slots',
-    description: 'The applications open more connections than the slots left after the reserved ones: the rest are refused.',
+    description:
+      'The applications open more connections than the slots left after the reserved ones: the rest are refused.',
     help:
       'Clients beyond the usable slots get "sorry, too many clients already" or "remaining connection slots are reserved". Raise `max_connections` ' +
       '(the fix names the value, and the worst case grows with it), put a pooler in front, or shrink the application pools.',
@@ -148,7 +151,8 @@ const DEFINITIONS = {
     levels: ['error'],
     category: 'memory',
     title: 'Shared memory exceeds RAM',
-    description: 'The shared memory segment alone is larger than the RAM (or container limit): the server fails at start.',
+    description:
+      'The shared memory segment alone is larger than the RAM (or container limit): the server fails at start.',
     help:
       'The postmaster maps the whole segment at start and fails with "could not map anonymous shared memory". `shared_buffers` is nearly all of it; ' +
       'start from about 25% of RAM.',
@@ -163,7 +167,8 @@ const DEFINITIONS = {
     levels: ['error'],
     category: 'memory',
     title: 'Worst case exceeds RAM',
-    description: 'The worst case is larger than the RAM or the container limit: under full load the OOM killer decides.',
+    description:
+      'The worst case is larger than the RAM or the container limit: under full load the OOM killer decides.',
     help:
       'The worst case is shared memory, every backend at its budget and the background processes. The message names the largest part. ' +
       'Lower `work_mem` or the memory nodes per query, cap connections with a pooler, or add memory; `pgmem recommend` and `--solve` find values that fit.',
@@ -184,8 +189,7 @@ const DEFINITIONS = {
     category: 'pooler',
     title: 'More clients than PgBouncer accepts',
     description: "More clients than PgBouncer's `max_client_conn` × replicas × processes: the rest are refused.",
-    help:
-      'PgBouncer refuses clients beyond `max_client_conn` per process with "no more connections allowed (max_client_conn)". Raise it (the fix names the value) or add replicas.',
+    help: 'PgBouncer refuses clients beyond `max_client_conn` per process with "no more connections allowed (max_client_conn)". Raise it (the fix names the value) or add replicas.',
     data: {
       pooler: 'the pooler',
       clientConnections: 'client connections to it',
@@ -199,8 +203,7 @@ const DEFINITIONS = {
     category: 'connections',
     title: 'More replication connections than max_wal_senders',
     description: 'The topology opens more replication connections than `max_wal_senders`: the rest are refused.',
-    help:
-      'Replication connections use walsender slots, not client slots; beyond `max_wal_senders` they get "number of requested standby connections exceeds max_wal_senders".',
+    help: 'Replication connections use walsender slots, not client slots; beyond `max_wal_senders` they get "number of requested standby connections exceeds max_wal_senders".',
     data: {
       replicationConnections: 'replication connections the topology opens',
       maxWalSenders: 'max_wal_senders',
@@ -212,7 +215,8 @@ const DEFINITIONS = {
     levels: ['warning'],
     category: 'memory',
     title: 'Too little left for the OS and page cache',
-    description: 'The worst case fits, but leaves less than 20% of the RAM to the kernel, other processes and the page cache.',
+    description:
+      'The worst case fits, but leaves less than 20% of the RAM to the kernel, other processes and the page cache.',
     help:
       'PostgreSQL reads through the page cache; a server whose worst case takes nearly all RAM runs from disk under load, and the kernel needs memory of its own. ' +
       'Lower `work_mem` or connections until the worst case stays under 80% of RAM.',
@@ -231,7 +235,7 @@ const DEFINITIONS = {
     title: 'shared_buffers outside a sane share of RAM',
     description: '`shared_buffers` above 40% of RAM (a warning), or below 10% of a machine of 4 GiB or more (info).',
     help:
-      'PostgreSQL\'s documentation suggests 25% of RAM as a start. Above 40% the page cache starves and pages are cached twice; far below 10% is usually a default left in place. ' +
+      "PostgreSQL's documentation suggests 25% of RAM as a start. Above 40% the page cache starves and pages are cached twice; far below 10% is usually a default left in place. " +
       'The fix names 25% of RAM in whole megabytes.',
     data: {
       sharedBuffersBytes: 'shared_buffers',
@@ -264,9 +268,10 @@ const DEFINITIONS = {
     levels: ['info', 'warning'],
     category: 'memory',
     title: 'Parallel workers multiply work_mem',
-    description: 'Parallel workers run the same plan nodes with their own `work_mem` each (a warning when they can take more than 10% of RAM).',
+    description:
+      'Parallel workers run the same plan nodes with their own `work_mem` each (a warning when they can take more than 10% of RAM).',
     help:
-      'A parallel query\'s workers each get the budget of every memory node they run. The instance-wide figure is `max_parallel_workers` workers at once. ' +
+      "A parallel query's workers each get the budget of every memory node they run. The instance-wide figure is `max_parallel_workers` workers at once. " +
       'Lower `max_parallel_workers_per_gather` or `max_parallel_workers` if it does not fit.',
     data: {
       workersPerQuery: 'max_parallel_workers_per_gather',
@@ -321,7 +326,7 @@ const DEFINITIONS = {
       'Docker gives containers 64 MB unless `--shm-size` says otherwise; in Kubernetes mount a memory-backed emptyDir at /dev/shm.',
     data: {
       shmBytes: 'the size of /dev/shm',
-      neededBytes: 'what every backend\'s parallel hash joins can need at once',
+      neededBytes: "what every backend's parallel hash joins can need at once",
       concurrentQueries: 'backends that may run them',
     },
   },
@@ -369,7 +374,9 @@ export type FindingFields<Id extends FindingId = FindingId> = Omit<Finding, 'id'
 };
 
 /** Every registered finding, ordered by id. */
-export const FINDING_LIST: readonly FindingDefinition<FindingId>[] = (Object.keys(FINDINGS) as FindingId[]).sort().map((id) => FINDINGS[id]);
+export const FINDING_LIST: readonly FindingDefinition<FindingId>[] = (Object.keys(FINDINGS) as FindingId[])
+  .sort()
+  .map((id) => FINDINGS[id]);
 
 /** Whether `id` is a registered finding id. */
 export function isFindingId(id: string): id is FindingId {

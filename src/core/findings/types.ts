@@ -25,7 +25,10 @@ export interface FindingRule {
  * A rule for registered finding `id`: `check` writes each finding's fields (a level only where it
  * differs from the registered default, and only one the finding takes); the rule adds id and level.
  */
-export function defineRule<Id extends FindingId>(rule: { readonly id: Id; check(context: FindingContext): FindingFields<Id>[] }): FindingRule {
+export function defineRule<Id extends FindingId>(rule: {
+  readonly id: Id;
+  check(context: FindingContext): FindingFields<Id>[];
+}): FindingRule {
   const { id } = rule;
   return { id, check: (context) => rule.check(context).map((fields) => createFinding(id, fields)) };
 }
