@@ -3,12 +3,29 @@ import type { PlanReport } from '../core/report-schema.js';
 import { formatSize } from '../core/format.js';
 import { headline, queryRows, summaryRows, topologyRows } from './summary.js';
 import type { RenderOptions } from './options.js';
+import { terminalText } from './terminal.js';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
-/** Escapes text for a Markdown table cell. */
+// Characters that start links, images, HTML, entities, emphasis, code or strikethrough, or split a table cell.
+const MARKDOWN_ACTIVE = /[\\`*[\]<>|~&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g;
+
+/**
+ * Text from files and arguments as Markdown shows it literally: control characters written as
+ * escapes and capped (as for terminals), then every Markdown-active character backslash-escaped, so a
+ * label or value cannot add links, images, HTML or table cells. Safe in table cells and list items.
+ */
 export function markdownCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return terminalText(text).replace(MARKDOWN_ACTIVE, (c) => `\\${c}`);
+}
+
+/** Text as a Markdown code span: a fence longer than any backtick run inside, controls escaped. */
+export function markdownCode(text: string): string {
+  const shown = terminalText(text).replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${shown}${pad}${fence}`;
 }
 
 /** Renders a plan report as a Markdown section. */
@@ -40,16 +57,16 @@ export function renderMarkdown(report: PlanReport, options: Pick<RenderOptions, 
   if (queries.length > 0) {
     for (const q of queries) {
       lines.push(
-        `- ${q.hungriest ? '**hungriest** ' : ''}\`${markdownCell(q.source)}\`: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.nodes.length ? `: ${q.nodes.map(markdownCell).join(', ')}` : ', no memory nodes'}`,
+        `- ${q.hungriest ? '**hungriest** ' : ''}${markdownCode(q.source)}: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.nodes.length ? `: ${q.nodes.map(markdownCell).join(', ')}` : ', no memory nodes'}`,
       );
     }
     lines.push('');
   }
   if (report.findings.length === 0) lines.push('No findings.');
   for (const f of report.findings) {
-    const where = f.file ? ` \`${f.file}${f.line ? `:${f.line}` : ''}\`` : '';
+    const where = f.file ? ` ${markdownCode(`${f.file}${f.line ? `:${f.line}` : ''}`)}` : '';
     lines.push(
-      `- ${ICON[f.severity]} **${f.severity}** \`${f.id}\`${where}: ${f.message}${f.fix ? ` — *fix:* ${f.fix}` : ''}`,
+      `- ${ICON[f.severity]} **${f.severity}** \`${f.id}\`${where}: ${markdownCell(f.message)}${f.fix ? ` — *fix:* ${markdownCell(f.fix)}` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;
