@@ -12,6 +12,7 @@ import pg from 'pg';
 import { planReportSchema } from '../../src/core/report-schema.js';
 import { liveSectionSchema } from '../../src/input/live.js';
 import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
+import { readPlans } from '../../src/input/plans/index.js';
 import { STATEMENT_TIMEOUT_MS } from '../../src/input/statements.js';
 import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
 import { startServer, type RunningServer } from '../support/postgres.js';
@@ -71,6 +72,9 @@ const FAILING: readonly { reason: string; sql: string }[] = [
   { reason: 'would-write', sql: 'select /* fail:would-write */ pgmem_writes()' },
   { reason: 'utility', sql: 'vacuum /* fail:utility */ u' },
 ];
+
+/** A parameter in the WHERE clause: a custom plan for NULL folds `t.k = NULL` to false and drops the join. */
+const PARAMETER_FILTER = 'select /* param:filter */ * from t join u using (id) where t.k = $1';
 
 const SETUP_SQL = `
 create extension pg_stat_statements;
@@ -150,6 +154,7 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
       const sort = SHAPES.find((s) => s.name === 'sort')!;
       for (let i = 0; i < 9; i++) await client.query(marked(sort));
       for (const { sql } of FAILING) await client.query(sql);
+      await client.query(PARAMETER_FILTER.replace('$1', '42'));
       await client.query('drop table gone');
       await client.query('truncate written');
       // A control character in a comment the text keeps.
@@ -193,6 +198,25 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
     expect(hungriest.source).toMatch(/^pg_stat_statements:-?\d+$/);
     expect(report.workload.queries.every((q) => q.source.startsWith('pg_stat_statements:'))).toBe(true);
     expect(report.workload.queries.length).toBe(section.planned);
+  });
+
+  it('plans a parameter generically: the hash join a custom plan for NULL would fold away', async () => {
+    const { report } = await inspectJson([conninfo(server), '--statements', '50']);
+    const statement = report.live.statements!.statements.find((s) => s.query.includes('param:filter'));
+    expect(statement?.query).toContain('t.k = $1');
+    expect(statement?.planned).toBe(true);
+    const nodes = queryOf(report, statement!.source)!.nodes;
+    expect(kindCounts({ nodes })['hash-join']).toBe(1);
+    // The same statement planned for NULL: a Result with a false one-time filter, no memory node.
+    const custom = await withClient(server, 'postgres', async (c) => {
+      const result = await c.query({
+        text: `EXPLAIN (FORMAT JSON) ${PARAMETER_FILTER.replace('$1', 'NULL')}`,
+        rowMode: 'array',
+        types: { getTypeParser: () => (t: string) => t },
+      });
+      return readPlans(result.rows[0][0], 'custom.json', version);
+    });
+    expect(custom[0]!.nodes).toEqual([]);
   });
 
   it('skips and counts the statements it cannot plan, by reason, and writes nothing', async () => {
