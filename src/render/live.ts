@@ -1,7 +1,7 @@
 /** The "Live server" section of `pgmem inspect`, for the table and Markdown formats. */
 import { formatSize } from '../core/format.js';
 import type { LiveSection } from '../core/live-schema.js';
-import { markdownCell as cell } from './markdown.js';
+import { markdownCell as cell, markdownCode } from './markdown.js';
 import { escapeControls } from './terminal.js';
 
 type Statements = NonNullable<LiveSection['statements']>;
@@ -136,7 +136,7 @@ export function renderLiveMarkdown(live: LiveSection): string {
   if (!statements || statements.statements.length === 0) return table;
   const list = statements.statements.map(
     (row) =>
-      `| ${row.queryid} | ${cell(statementStatus(row))} | ${statementTime(row.totalTimeMs)} | ${row.calls} | ${cell(shownQuery(row.query))} |`,
+      `| ${row.queryid} | ${cell(statementStatus(row))} | ${statementTime(row.totalTimeMs)} | ${row.calls} | ${markdownCode(shownQuery(row.query))} |`,
   );
   return `${table}\n| queryid | Status | Total time | Calls | Statement |\n| ---: | --- | ---: | ---: | --- |\n${list.join('\n')}\n`;
 }
