@@ -10,7 +10,8 @@
  * postmaster logs at DEBUG3, changing one setting at a time). See test/support/shmem-oracle.mjs.
  */
 import { BUILD_FEATURES, type BuildName } from './build.js';
-import type { PgVersion } from './versions.js';
+import type { VersionFeatures } from './profiles.js';
+import { SUPPORTED_VERSIONS, versionProfile, type PgVersion } from './versions.js';
 
 /** Settings that size shared memory, in pg_settings base units; enum/bool ones as strings. */
 export type ShmemSettings = Readonly<Record<string, number | string>>;
@@ -54,8 +55,6 @@ const MAXIMUM_ALIGNOF = 8;
 const ALIGNOF_BUFFER = 32;
 /** PG_CACHE_LINE_SIZE (pg_config_manual.h). */
 const PG_CACHE_LINE_SIZE = 128;
-/** PG_IO_ALIGN_SIZE (pg_config_manual.h, 16+). */
-const PG_IO_ALIGN_SIZE = 4096;
 /** sizeof(LWLockPadded) (lwlock.h): LWLOCK_PADDED_SIZE = PG_CACHE_LINE_SIZE. */
 const LWLOCK_PADDED_SIZE = 128;
 /** NAMEDATALEN (pg_config_manual.h). */
@@ -72,213 +71,6 @@ function nextPow2(n: number): number {
   return p;
 }
 
-/** Per-version sizes of the structs the *ShmemSize() functions multiply (x86-64). */
-interface VersionSizes {
-  /** MAXALIGN(sizeof(HASHHDR)) (dynahash.c); 13 still had the ffactor field. */
-  hashHeader: number;
-  /** sizeof(XLogCtlData) (xlog.c). */
-  xlogCtl: number;
-  /** MAXALIGN(sizeof(SlruSharedData)) (slru.h). */
-  slruShared: number;
-  /** sizeof(PROC_HDR) (proc.h). */
-  procHdr: number;
-  /** sizeof(PGPROC) (proc.h). */
-  pgproc: number;
-  /** Per-PGPROC dense arrays: PGXACT (13) or xids + subxidStates + statusFlags (14+). */
-  perProcDense: number;
-  /** PredXactListElementDataSize (13–15) or sizeof(SERIALIZABLEXACT) (16+) (predicate.c). */
-  sxactElement: number;
-  /** sizeof(SerialControlData) (predicate.c). */
-  serialControl: number;
-  /** NUM_INDIVIDUAL_LWLOCKS (lwlocknames.txt). */
-  individualLWLocks: number;
-  /** sizeof(GlobalTransactionData) (twophase.c). */
-  globalTransaction: number;
-  /** sizeof(BackgroundWorkerSlot) (bgworker.c). */
-  bgworkerSlot: number;
-  /** sizeof(PgBackendStatus), sizeof(PgBackendSSLStatus) (backend_status.h). */
-  backendStatus: number;
-  backendSslStatus: number;
-  /** sizeof(PgBackendGSSStatus) (backend_status.h; pgstat.h in 13): gss_princ[NAMEDATALEN], gss_auth, gss_enc, 16+ gss_deleg. */
-  backendGssStatus: number;
-  /** sizeof(ProcSignalSlot) (procsignal.c). */
-  procSignalSlot: number;
-  /** sizeof(AutoVacuumShmemStruct) MAXALIGNed, sizeof(WorkerInfoData) (autovacuum.c). */
-  autovacuumBase: number;
-  autovacuumWorker: number;
-  /** sizeof(ReplicationSlot) (slot.h). */
-  replicationSlot: number;
-  /** offsetof(WalSndCtlData, walsnds), sizeof(WalSnd) (walsender_private.h). */
-  walSndBase: number;
-  walSnd: number;
-  /** sizeof(WalRcvData) (walreceiver.h). */
-  walRcv: number;
-  /** MAXALIGN(sizeof(LogicalRepCtxStruct)), sizeof(LogicalRepWorker) (launcher.c). */
-  launcherBase: number;
-  launcherWorker: number;
-  /** StatsShmemSize() (pgstat_shmem.c, 15+): MAXALIGN(sizeof(PgStat_ShmemControl)) + 256 kB DSA area. */
-  stats: number;
-}
-
-const SIZES: Record<PgVersion, VersionSizes> = {
-  13: {
-    hashHeader: 856,
-    xlogCtl: 528,
-    slruShared: 88,
-    procHdr: 104,
-    pgproc: 856,
-    perProcDense: 12,
-    sxactElement: 168,
-    serialControl: 12,
-    individualLWLocks: 48,
-    globalTransaction: 256,
-    bgworkerSlot: 560,
-    backendStatus: 424,
-    backendSslStatus: 328,
-    backendGssStatus: 66,
-    procSignalSlot: 64,
-    autovacuumBase: 5176,
-    autovacuumWorker: 64,
-    replicationSlot: 248,
-    walSndBase: 80,
-    walSnd: 96,
-    walRcv: 2248,
-    launcherBase: 8,
-    launcherWorker: 104,
-    stats: 0,
-  },
-  14: {
-    hashHeader: 848,
-    xlogCtl: 544,
-    slruShared: 88,
-    procHdr: 120,
-    pgproc: 880,
-    perProcDense: 7,
-    sxactElement: 168,
-    serialControl: 12,
-    individualLWLocks: 48,
-    globalTransaction: 256,
-    bgworkerSlot: 560,
-    backendStatus: 432,
-    backendSslStatus: 324,
-    backendGssStatus: 66,
-    procSignalSlot: 80,
-    autovacuumBase: 5176,
-    autovacuumWorker: 64,
-    replicationSlot: 264,
-    walSndBase: 80,
-    walSnd: 96,
-    walRcv: 2264,
-    launcherBase: 8,
-    launcherWorker: 104,
-    stats: 0,
-  },
-  15: {
-    hashHeader: 848,
-    xlogCtl: 456,
-    slruShared: 88,
-    procHdr: 104,
-    pgproc: 880,
-    perProcDense: 7,
-    sxactElement: 168,
-    serialControl: 12,
-    individualLWLocks: 48,
-    globalTransaction: 256,
-    bgworkerSlot: 560,
-    backendStatus: 432,
-    backendSslStatus: 324,
-    backendGssStatus: 66,
-    procSignalSlot: 80,
-    autovacuumBase: 5176,
-    autovacuumWorker: 64,
-    replicationSlot: 264,
-    walSndBase: 80,
-    walSnd: 96,
-    walRcv: 2264,
-    launcherBase: 8,
-    launcherWorker: 112,
-    stats: 263312,
-  },
-  16: {
-    hashHeader: 848,
-    xlogCtl: 456,
-    slruShared: 88,
-    procHdr: 136,
-    pgproc: 880,
-    perProcDense: 7,
-    sxactElement: 168,
-    serialControl: 12,
-    individualLWLocks: 48,
-    globalTransaction: 256,
-    bgworkerSlot: 560,
-    backendStatus: 432,
-    backendSslStatus: 324,
-    backendGssStatus: 67,
-    procSignalSlot: 88,
-    autovacuumBase: 5184,
-    autovacuumWorker: 48,
-    replicationSlot: 264,
-    walSndBase: 104,
-    walSnd: 104,
-    walRcv: 2264,
-    launcherBase: 16,
-    launcherWorker: 120,
-    stats: 277880,
-  },
-  17: {
-    hashHeader: 848,
-    xlogCtl: 456,
-    slruShared: 104,
-    procHdr: 136,
-    pgproc: 888,
-    perProcDense: 7,
-    sxactElement: 168,
-    serialControl: 16,
-    individualLWLocks: 53,
-    globalTransaction: 256,
-    bgworkerSlot: 1488,
-    backendStatus: 432,
-    backendSslStatus: 324,
-    backendGssStatus: 67,
-    procSignalSlot: 88,
-    autovacuumBase: 5184,
-    autovacuumWorker: 48,
-    replicationSlot: 280,
-    walSndBase: 112,
-    walSnd: 104,
-    walRcv: 2264,
-    launcherBase: 16,
-    launcherWorker: 128,
-    stats: 279992,
-  },
-  18: {
-    hashHeader: 848,
-    xlogCtl: 456,
-    slruShared: 104,
-    procHdr: 128,
-    pgproc: 832,
-    perProcDense: 7,
-    sxactElement: 168,
-    serialControl: 16,
-    individualLWLocks: 54,
-    globalTransaction: 256,
-    bgworkerSlot: 1488,
-    backendStatus: 440,
-    backendSslStatus: 324,
-    backendGssStatus: 67,
-    procSignalSlot: 128,
-    autovacuumBase: 5192,
-    autovacuumWorker: 48,
-    replicationSlot: 288,
-    walSndBase: 112,
-    walSnd: 96,
-    walRcv: 2248,
-    launcherBase: 16,
-    launcherWorker: 128,
-    stats: 315552,
-  },
-};
-
 const COMMON_SETTINGS = [
   'shared_buffers',
   'wal_buffers',
@@ -293,59 +85,31 @@ const COMMON_SETTINGS = [
   'max_logical_replication_workers',
   'hot_standby',
 ];
-const SLRU_SETTINGS_17 = [
-  'transaction_buffers',
-  'commit_timestamp_buffers',
-  'subtransaction_buffers',
-  'multixact_offset_buffers',
-  'multixact_member_buffers',
-  'notify_buffers',
-  'serializable_buffers',
+/** The SLRU buffer settings of versions with SLRU banks (17+). */
+const SLRU_SETTINGS = [
+  'transaction_buffers', 'commit_timestamp_buffers', 'subtransaction_buffers', 'multixact_offset_buffers',
+  'multixact_member_buffers', 'notify_buffers', 'serializable_buffers',
 ];
 
+/** The settings a version's computation reads (names as in pg_settings), from its profile's features. */
+function shmemSettingsOf(version: PgVersion): readonly string[] {
+  const f = versionProfile(version).features;
+  return [
+    ...COMMON_SETTINGS,
+    f.autovacuumWorkerSlots ? 'autovacuum_worker_slots' : 'autovacuum_max_workers',
+    ...(f.oldSnapshotThreshold ? ['old_snapshot_threshold'] : []),
+    ...(f.dsmReserve ? ['min_dynamic_shared_memory'] : []),
+    ...(f.hugePageSize ? ['huge_page_size'] : []),
+    ...(f.slruBanks ? SLRU_SETTINGS : []),
+    ...(f.maxActiveReplicationOrigins ? ['max_active_replication_origins'] : []),
+    ...(f.asyncIo ? ['io_method', 'io_max_concurrency', 'io_max_combine_limit'] : []),
+  ];
+}
+
 /** The settings each version's computation reads (names as in pg_settings). */
-export const SHMEM_SETTINGS_BY_VERSION: Readonly<Record<PgVersion, readonly string[]>> = {
-  13: [...COMMON_SETTINGS, 'autovacuum_max_workers', 'old_snapshot_threshold'],
-  14: [
-    ...COMMON_SETTINGS,
-    'autovacuum_max_workers',
-    'old_snapshot_threshold',
-    'min_dynamic_shared_memory',
-    'huge_page_size',
-  ],
-  15: [
-    ...COMMON_SETTINGS,
-    'autovacuum_max_workers',
-    'old_snapshot_threshold',
-    'min_dynamic_shared_memory',
-    'huge_page_size',
-  ],
-  16: [
-    ...COMMON_SETTINGS,
-    'autovacuum_max_workers',
-    'old_snapshot_threshold',
-    'min_dynamic_shared_memory',
-    'huge_page_size',
-  ],
-  17: [
-    ...COMMON_SETTINGS,
-    'autovacuum_max_workers',
-    'min_dynamic_shared_memory',
-    'huge_page_size',
-    ...SLRU_SETTINGS_17,
-  ],
-  18: [
-    ...COMMON_SETTINGS,
-    'autovacuum_worker_slots',
-    'min_dynamic_shared_memory',
-    'huge_page_size',
-    ...SLRU_SETTINGS_17,
-    'max_active_replication_origins',
-    'io_method',
-    'io_max_concurrency',
-    'io_max_combine_limit',
-  ],
-};
+export const SHMEM_SETTINGS_BY_VERSION: Readonly<Record<PgVersion, readonly string[]>> = Object.fromEntries(
+  SUPPORTED_VERSIONS.map((v) => [v, shmemSettingsOf(v)]),
+) as Record<PgVersion, readonly string[]>;
 
 /** Every setting any version's computation reads (union over SHMEM_SETTINGS_BY_VERSION). */
 export const SHMEM_SETTINGS: readonly string[] = [...new Set(Object.values(SHMEM_SETTINGS_BY_VERSION).flat())];
@@ -401,24 +165,21 @@ export function hashEstimateSize(version: PgVersion, numEntries: number, entrySi
   } while (nelemAlloc < 32);
   const nElementAllocs = div(numEntries - 1, nelemAlloc) + 1;
   return (
-    SIZES[version].hashHeader +
-    nDirEntries * 8 +
-    nSegments * maxAlign(DEF_SEGSIZE * 8) +
-    nElementAllocs * nelemAlloc * elementSize
+    versionProfile(version).structs.hashHeader + nDirEntries * 8 + nSegments * maxAlign(DEF_SEGSIZE * 8) + nElementAllocs * nelemAlloc * elementSize
   );
 }
 
 /** SimpleLruShmemSize() (src/backend/access/transam/slru.c); 17+ adds banks and 64-bit page numbers. */
 function slruShmemSize(version: PgVersion, nslots: number, nlsns: number): number {
-  const s = SIZES[version];
+  const { structs: s, features } = versionProfile(version);
   let sz = s.slruShared;
   sz += maxAlign(nslots * 8); // page_buffer[]
   sz += maxAlign(nslots * 4); // page_status[]
   sz += maxAlign(nslots * 1); // page_dirty[]
-  sz += maxAlign(nslots * (version >= 17 ? 8 : 4)); // page_number[]
+  sz += maxAlign(nslots * s.slruPageNumber); // page_number[]
   sz += maxAlign(nslots * 4); // page_lru_count[]
   sz += maxAlign(nslots * LWLOCK_PADDED_SIZE); // buffer_locks[]
-  if (version >= 17) {
+  if (features.slruBanks) {
     const nbanks = div(nslots, 16); // SLRU_BANK_SIZE
     sz += maxAlign(nbanks * LWLOCK_PADDED_SIZE); // bank_locks[]
     sz += maxAlign(nbanks * 4); // bank_cur_lru_count[]
@@ -447,27 +208,18 @@ export function effectiveSlruBuffers(settings: ShmemSettings, name: string): num
 
 /** MaxBackends per InitializeMaxBackends() (src/backend/utils/init/postinit.c). */
 export function computeMaxBackends(version: PgVersion, settings: ShmemSettings): number {
-  const base =
-    num(settings, 'max_connections') + num(settings, 'max_worker_processes') + num(settings, 'max_wal_senders');
-  // 13–16: + autovacuum_max_workers + 1 (launcher); 17: + 2 (launcher, slot sync worker, NUM_SPECIAL_WORKER_PROCS);
-  // 18: autovacuum_worker_slots replaces autovacuum_max_workers.
-  if (version <= 16) return base + num(settings, 'autovacuum_max_workers') + 1;
-  if (version === 17) return base + num(settings, 'autovacuum_max_workers') + 2;
-  return base + num(settings, 'autovacuum_worker_slots') + 2;
+  const { processes, features } = versionProfile(version);
+  // + the autovacuum workers (18: autovacuum_worker_slots replaces autovacuum_max_workers) + the launcher,
+  // 17+ also the slot sync worker (NUM_SPECIAL_WORKER_PROCS).
+  return (
+    num(settings, 'max_connections') + num(settings, 'max_worker_processes') + num(settings, 'max_wal_senders') +
+    num(settings, autovacuumSlotsSetting(features)) + processes.specialWorkers
+  );
 }
 
-/** NUM_AUXILIARY_PROCS (src/include/storage/proc.h). */
-function auxiliaryProcs(version: PgVersion): number {
-  if (version === 13) return 4;
-  if (version <= 16) return 5;
-  if (version === 17) return 6;
-  return 38; // 6 + MAX_IO_WORKERS (32)
-}
-
-/** NumBackendStatSlots / NumProcSignalSlots: MaxBackends + NUM_AUXPROCTYPES (13–16) or NUM_AUXILIARY_PROCS (17+). */
-function statusSlots(version: PgVersion, maxBackends: number): number {
-  const extra: Record<PgVersion, number> = { 13: 7, 14: 8, 15: 6, 16: 6, 17: 6, 18: 38 };
-  return maxBackends + extra[version];
+/** The setting that sizes autovacuum's slots: autovacuum_worker_slots where the version has it. */
+function autovacuumSlotsSetting(features: VersionFeatures): string {
+  return features.autovacuumWorkerSlots ? 'autovacuum_worker_slots' : 'autovacuum_max_workers';
 }
 
 /**
@@ -567,12 +319,8 @@ type Group = Exclude<keyof typeof GROUP_IDS, 'Other (allowance and rounding)'>;
  * Computes the main shared memory segment for a version, its settings (pg_settings base units) and the
  * build the server runs.
  */
-export function estimateSharedMemory(
-  version: PgVersion,
-  settings: ShmemSettings,
-  build: BuildName,
-): SharedMemoryEstimate {
-  const s = SIZES[version];
+export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings, build: BuildName): SharedMemoryEstimate {
+  const { structs: s, processes, features: f, fixedSlruBuffers } = versionProfile(version);
   const parts = new Map<Group, number>();
   const add = (group: Group, bytes: number): void => {
     parts.set(group, (parts.get(group) ?? 0) + bytes);
@@ -580,13 +328,14 @@ export function estimateSharedMemory(
 
   const nbuffers = num(settings, 'shared_buffers');
   const maxBackends = computeMaxBackends(version, settings);
-  const aux = auxiliaryProcs(version);
+  const aux = processes.auxiliaryProcs;
   const prepared = num(settings, 'max_prepared_transactions');
   const maxWorkers = num(settings, 'max_worker_processes');
   const walSenders = num(settings, 'max_wal_senders');
-  const avWorkers = num(settings, version >= 18 ? 'autovacuum_worker_slots' : 'autovacuum_max_workers');
+  const avWorkers = num(settings, autovacuumSlotsSetting(f));
   const replicationSlots = num(settings, 'max_replication_slots');
-  const slots = statusSlots(version, maxBackends);
+  // NumBackendStatSlots / NumProcSignalSlots.
+  const slots = maxBackends + processes.statusSlotsExtra;
 
   // ipci.c: "100K for the stuff that's too small to bother with estimating".
   add('Fixed allowance for small structures', 100_000);
@@ -599,19 +348,17 @@ export function estimateSharedMemory(
   add('Other fixed structures', hashEstimateSize(version, 64, 72));
 
   // dsm_estimate_size() (dsm.c, 14+): min_dynamic_shared_memory MB pre-reserved in the main segment.
-  if (version >= 14) add('Dynamic shared memory reserve', num(settings, 'min_dynamic_shared_memory') * 1024 * 1024);
+  if (f.dsmReserve) add('Dynamic shared memory reserve', num(settings, 'min_dynamic_shared_memory') * 1024 * 1024);
 
   // BufferShmemSize() (bufmgr/buf_init.c): descriptors (64 B, cache-line padded) + alignment, pages (+ I/O
   // alignment in 16+), I/O locks (13: LWLockMinimallyPadded 32 B) or condition variables (14+: 16 B) + alignment,
   // checkpoint sort array (CkptSortItem, 20 B); StrategyShmemSize() (freelist.c): buffer lookup hash table for
   // NBuffers + NUM_BUFFER_PARTITIONS entries of BufferLookupEnt (24 B) + BufferStrategyControl.
-  add('Buffer pool pages', nbuffers * BLCKSZ + (version >= 16 ? PG_IO_ALIGN_SIZE : 0));
+  add('Buffer pool pages', nbuffers * BLCKSZ + s.bufferPoolAlignment);
   add(
     'Buffer descriptors and lookup table',
-    nbuffers * 64 +
-      PG_CACHE_LINE_SIZE +
-      nbuffers * (version === 13 ? 32 : 16) +
-      PG_CACHE_LINE_SIZE +
+    nbuffers * 64 + PG_CACHE_LINE_SIZE +
+      nbuffers * s.bufferIoLock + PG_CACHE_LINE_SIZE +
       nbuffers * 20 +
       hashEstimateSize(version, nbuffers + 128, 24) +
       maxAlign(28),
@@ -640,7 +387,7 @@ export function estimateSharedMemory(
     size += 16; // FinishedSerializableTransactions list head
     size += s.serialControl;
     add('Predicate lock tables', size);
-    add('SLRU caches', slruShmemSize(version, version >= 17 ? num(settings, 'serializable_buffers') : 16, 0));
+    add('SLRU caches', slruShmemSize(version, f.slruBanks ? num(settings, 'serializable_buffers') : 16, 0));
   }
 
   // ProcGlobalShmemSize() (lmgr/proc.c): PROC_HDR, PGPROCs for MaxBackends + auxiliary processes + prepared
@@ -649,7 +396,7 @@ export function estimateSharedMemory(
   {
     const totalProcs = maxBackends + aux + prepared;
     let size = s.procHdr + totalProcs * s.pgproc + 1 + totalProcs * s.perProcDense;
-    if (version >= 18) {
+    if (f.fastPathLockGroups) {
       // InitializeFastPathLocks() (postinit.c): groups of 16 slots, a power of two covering max_locks_per_transaction,
       // at most 1024; FastPathLockShmemSize(): a uint64 bitmap per group and an Oid per slot, each MAXALIGNed.
       const mlpx = num(settings, 'max_locks_per_transaction');
@@ -678,7 +425,7 @@ export function estimateSharedMemory(
     let mxOffsets: number;
     let mxMembers: number;
     let notify: number;
-    if (version >= 17) {
+    if (fixedSlruBuffers === null) {
       clog = effectiveSlruBuffers(settings, 'transaction_buffers');
       commitTs = effectiveSlruBuffers(settings, 'commit_timestamp_buffers');
       subtrans = effectiveSlruBuffers(settings, 'subtransaction_buffers');
@@ -687,8 +434,8 @@ export function estimateSharedMemory(
       notify = num(settings, 'notify_buffers');
     } else {
       clog = Math.min(128, Math.max(4, div(nbuffers, 512)));
-      commitTs =
-        version <= 14 ? Math.min(16, Math.max(4, div(nbuffers, 1024))) : Math.min(256, Math.max(4, div(nbuffers, 256)));
+      const { commitTsMax, commitTsDivisor } = fixedSlruBuffers;
+      commitTs = Math.min(commitTsMax, Math.max(4, div(nbuffers, commitTsDivisor)));
       subtrans = 32;
       mxOffsets = 8;
       mxMembers = 16;
@@ -702,7 +449,7 @@ export function estimateSharedMemory(
     add('SLRU caches', size);
     add(
       'Other fixed structures',
-      version >= 17 ? 48 + 4 * (2 * maxBackends + prepared) : 52 + 8 * (maxBackends + prepared),
+      s.multixactHeader + s.multixactPerBackend * maxBackends + s.multixactPerPrepared * prepared,
     );
   }
 
@@ -720,7 +467,7 @@ export function estimateSharedMemory(
   // valid flags for (PGPROC_MAX_CACHED_SUBXIDS + 1) xids per proc.
   {
     const procs = maxBackends + prepared;
-    let size = (version >= 17 ? 36 : 40) + 4 * procs;
+    let size = s.procArrayHeader + 4 * procs;
     if (bool(settings, 'hot_standby')) size += 65 * procs * 4 + 65 * procs;
     add('PGPROC and per-backend arrays', size);
   }
@@ -736,14 +483,14 @@ export function estimateSharedMemory(
   if (BUILD_FEATURES[build].gssapi) add('PGPROC and per-backend arrays', slots * s.backendGssStatus);
 
   // SInvalShmemSize() (sinvaladt.c): 4096-message ring + ProcState per backend (13–16) or per proc (17+).
-  add('PGPROC and per-backend arrays', version >= 17 ? 65568 + 20 * (maxBackends + aux) : 65560 + 32 * maxBackends);
+  add('PGPROC and per-backend arrays', s.sinvalHeader + s.sinvalProcState * (maxBackends + (processes.sinvalPerProc ? aux : 0)));
 
   // PMSignalShmemSize() (pmsignal.c): a flag per possible postmaster child, MaxLivePostmasterChildren().
   {
+    const c = processes.postmasterChildren;
     const children =
-      version >= 18
-        ? 2 * (num(settings, 'max_connections') + walSenders) + avWorkers + maxWorkers + 32 + 12
-        : 2 * (num(settings, 'max_connections') + avWorkers + 1 + walSenders + maxWorkers);
+      c.connections * num(settings, 'max_connections') + c.walSenders * walSenders + c.autovacuumWorkers * avWorkers +
+      c.workerProcesses * maxWorkers + c.constant;
     add('PGPROC and per-backend arrays', 40 + 4 * children);
   }
 
@@ -754,7 +501,7 @@ export function estimateSharedMemory(
   // MAX_CHECKPOINT_REQUESTS (10,000,000; in the current minor releases of every supported branch).
   {
     const requests = Math.min(nbuffers, 10_000_000);
-    add('Other fixed structures', version >= 17 ? 56 + 32 * requests : 64 + 24 * requests);
+    add('Other fixed structures', s.checkpointerHeader + s.checkpointerRequest * requests);
   }
 
   // AutoVacuumShmemSize() (autovacuum.c).
@@ -765,21 +512,21 @@ export function estimateSharedMemory(
   // 17+: SlotSyncShmemSize() (slotsync.c).
   {
     let size = replicationSlots > 0 ? replicationSlots * s.replicationSlot : 0;
-    const origins = version >= 18 ? num(settings, 'max_active_replication_origins') : replicationSlots;
+    const origins = f.maxActiveReplicationOrigins ? num(settings, 'max_active_replication_origins') : replicationSlots;
     if (origins > 0) size += 8 + 56 * origins;
     size += s.walSndBase + walSenders * s.walSnd;
     size += s.walRcv;
     size += s.launcherBase + num(settings, 'max_logical_replication_workers') * s.launcherWorker;
-    if (version >= 17) size += 24;
+    size += s.slotSync;
     add('Replication', size);
   }
 
   // PgArchShmemSize() (pgarch.c, 14+).
-  if (version >= 14) add('Other fixed structures', 8);
+  add('Other fixed structures', s.pgArch);
 
   // SnapMgrShmemSize() (snapmgr.c, 13–16): OldSnapshotControlData, plus the xid-by-minute map when
   // old_snapshot_threshold > 0 (threshold + OLD_SNAPSHOT_PADDING_ENTRIES entries).
-  if (version <= 16) {
+  if (f.oldSnapshotThreshold) {
     const ost = num(settings, 'old_snapshot_threshold');
     add('Other fixed structures', 68 + (ost > 0 ? 4 * (ost + 10) : 0));
   }
@@ -789,28 +536,23 @@ export function estimateSharedMemory(
   // SyncScanShmemSize() (syncscan.c): 20 scan locations.
   add('Other fixed structures', 656);
   // AsyncShmemSize() (async.c): AsyncQueueControl with a QueueBackendStatus per backend + 1.
-  add('Other fixed structures', version >= 17 ? 24 + 32 * (maxBackends + 1) : 32 + 20 * (maxBackends + 1));
+  add('Other fixed structures', s.asyncHeader + s.asyncBackend * (maxBackends + 1));
 
   // 15+: XLogPrefetchShmemSize() (xlogprefetcher.c), XLogRecoveryShmemSize() (xlogrecovery.c), StatsShmemSize().
-  if (version >= 15) {
-    add('Other fixed structures', 72 + 104);
-    add('Shared statistics', s.stats);
-  }
+  add('Other fixed structures', s.xlogPrefetch + s.xlogRecovery);
+  if (f.sharedStatistics) add('Shared statistics', s.stats);
 
   // 17+: VarsupShmemSize() (varsup.c), DSMRegistryShmemSize() (dsm_registry.c), WalSummarizerShmemSize()
   // (walsummarizer.c), WaitEventCustomShmemSize() (wait_event.c: counter + two 128-entry hash tables).
-  if (version >= 17) {
-    add('Other fixed structures', 72 + 16 + 48);
+  add('Other fixed structures', s.varsup + s.dsmRegistry + s.walSummarizer);
+  if (f.customWaitEvents) {
     add('Other fixed structures', 8 + hashEstimateSize(version, 128, 72) + hashEstimateSize(version, 128, 72));
   }
 
   // AioShmemSize() (storage/aio/aio_init.c, 18): control struct, a PgAioBackend per process, io_max_concurrency
   // handles per process (auto: NBuffers / processes, between 1 and 64), an iovec and a uint64 per handle per
-  // io_max_combine_limit page, plus the method's own part: pgaio_worker_shmem_size() (method_worker.c) for
-  // io_method = worker, the submission queue (16 B + 64 ints) and control (8 B + MAX_IO_WORKERS 32 × 16 B slots);
-  // nothing for sync; pgaio_uring_shmem_size() for io_uring (ioUringShmem()).
-  let uring: IoUringShmem | undefined;
-  if (version >= 18) {
+  // io_max_combine_limit page, plus the worker submission queue and control for io_method = worker.
+  if (f.asyncIo) {
     const procs = maxBackends + aux;
     const concurrency = effectiveIoMaxConcurrency(settings, maxBackends);
     const handles = procs * concurrency;
@@ -841,7 +583,7 @@ export function estimateSharedMemory(
     bytes: totalBytes - sum + 100_000,
   });
 
-  const hugePageKb = version >= 14 ? num(settings, 'huge_page_size') : 0;
+  const hugePageKb = f.hugePageSize ? num(settings, 'huge_page_size') : 0;
   const hugePageSizeBytes = hugePageKb > 0 ? hugePageKb * 1024 : DEFAULT_HUGE_PAGE_SIZE;
   return {
     totalBytes,
