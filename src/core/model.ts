@@ -21,15 +21,8 @@ import { estimateSharedMemory, SHMEM_SETTINGS, type SharedMemoryEstimate, type S
 import type { MemoryComponent } from './report-schema.js';
 import { formatSize } from './format.js';
 import { BUILD_FEATURES } from './build.js';
-import {
-  countsShape,
-  NODE_BUDGET,
-  type NodeBudget,
-  type NodeKind,
-  type QueryShape,
-  type WorkloadNode,
-} from './workload.js';
-import type { PgVersion } from './versions.js';
+import { countsShape, NODE_BUDGET, type NodeBudget, type NodeKind, type QueryShape, type WorkloadNode } from './workload.js';
+import { versionProfile, type PgVersion } from './versions.js';
 
 /** What the queries do: how many memory-hungry plan nodes run at once, and what else runs. */
 export interface Workload {
@@ -330,8 +323,9 @@ export function computeModel(input: ModelInput): MemoryModel {
 
   // Background: autovacuum workers (autovacuum.c; PG18 runs at most autovacuum_max_workers of
   // autovacuum_worker_slots), each with autovacuum_work_mem, else maintenance_work_mem (vacuumlazy.c).
+  const features = versionProfile(version).features;
   const autovacuumWorkers =
-    version >= 18
+    features.autovacuumWorkerSlots
       ? Math.min(s.num('autovacuum_max_workers'), s.num('autovacuum_worker_slots'))
       : s.num('autovacuum_max_workers');
   const autovacuumSetting = s.num('autovacuum_work_mem');
@@ -339,7 +333,8 @@ export function computeModel(input: ModelInput): MemoryModel {
     autovacuumSetting === -1 ? (s.bytes('maintenance_work_mem') ?? 0) : autovacuumSetting * 1024;
   // Before 17 the dead-tuple array is one allocation capped at MaxAllocSize (1 GB), and
   // autovacuum_work_mem below 1 MB is raised to 1 MB; 17's TidStore grows up to the setting.
-  const vacuumMem = version < 17 ? Math.max(Math.min(configuredVacuumBytes, GiB), 1024 * 1024) : configuredVacuumBytes;
+  const vacuumMem =
+    features.tidStore ? configuredVacuumBytes : Math.max(Math.min(configuredVacuumBytes, GiB), 1024 * 1024);
   // An autovacuum worker is a backend of its own (catalog caches and all): a backend's baseline.
   const autovacuumPerWorker = baselineBytes + vacuumMem;
 
@@ -735,15 +730,15 @@ function sum(components: readonly MemoryComponent[]): number {
 
 /** The processes every instance runs besides backends and workers, with their idle private memory. */
 function fixedProcesses(s: Settings): { name: string; count: number; bytes: number }[] {
-  const v = s.version;
-  const each = AUX_PROCESS_BYTES[v];
+  const each = AUX_PROCESS_BYTES[s.version];
+  const features = versionProfile(s.version).features;
   const names = ['postmaster', 'checkpointer', 'background writer', 'walwriter', 'autovacuum launcher'];
-  if (v <= 14) names.push('stats collector'); // cumulative statistics moved to shared memory in 15
+  if (!features.sharedStatistics) names.push('stats collector');
   if (s.num('max_logical_replication_workers') > 0) names.push('logical replication launcher');
   if (s.str('archive_mode') !== 'off') names.push('archiver');
-  if (v >= 17 && s.str('summarize_wal') === 'on') names.push('WAL summarizer');
+  if (features.walSummarizer && s.str('summarize_wal') === 'on') names.push('WAL summarizer');
   const processes = names.map((name) => ({ name, count: 1, bytes: each }));
-  if (v >= 18 && s.str('io_method') === 'worker') {
+  if (features.asyncIo && s.str('io_method') === 'worker') {
     const ioWorkers = s.num('io_workers');
     processes.push({ name: `${ioWorkers} I/O workers`, count: ioWorkers, bytes: ioWorkers * each });
   }

@@ -5,7 +5,7 @@
  * hooks of the memory and connection settings. Pure: no I/O.
  */
 import type { GucDefinition, GucUnit } from './catalog/types.js';
-import type { PgVersion } from './versions.js';
+import { versionProfile, type PgVersion } from './versions.js';
 
 /** The outcome of reading one value: the base-unit setting, or the server's error lines. */
 export type ParsedSetting =
@@ -313,7 +313,7 @@ function outOfRange(
   const u = unitSuffix(def.unit);
   const lo = format(def.min!);
   const hi = format(def.max!);
-  const range = version >= 17 ? `${lo}${u} .. ${hi}${u}` : `${lo} .. ${hi}`;
+  const range = versionProfile(version).messages.rangeWithUnits ? `${lo}${u} .. ${hi}${u}` : `${lo} .. ${hi}`;
   return { ok: false, message: `${shown}${u} is outside the valid range for parameter "${def.name}" (${range})` };
 }
 
@@ -325,7 +325,7 @@ function hookFailure(def: GucDefinition, value: number, detail?: string): Parsed
 
 /** 18 ends GUC_check_errdetail sentences with a period; 16–17 did not. */
 function sentence(version: PgVersion, text: string): string {
-  return version >= 18 ? `${text}.` : text;
+  return versionProfile(version).messages.detailPeriod ? `${text}.` : text;
 }
 
 const SLRU_AUTOTUNED = new Set(['transaction_buffers', 'subtransaction_buffers', 'commit_timestamp_buffers']);
@@ -354,15 +354,16 @@ function checkHook(
   others: OtherSettings,
 ): number | ParsedSetting {
   const name = def.name;
+  const { features, limits } = versionProfile(version);
   // access/transam/slru.c check_slru_buffers (17+): SLRU sizes are whole banks; 0 = autotune for some.
-  if (version >= 17 && (SLRU_AUTOTUNED.has(name) || SLRU_FIXED.has(name)) && value % SLRU_BANK_SIZE !== 0) {
+  if (features.slruBanks && (SLRU_AUTOTUNED.has(name) || SLRU_FIXED.has(name)) && value % SLRU_BANK_SIZE !== 0) {
     return hookFailure(def, value, sentence(version, `"${name}" must be a multiple of ${SLRU_BANK_SIZE}`));
   }
   // access/transam/xlog.c check_wal_buffers: -1 stays (autotuned later), below 4 is raised to 4.
   if (name === 'wal_buffers') return value === -1 ? value : Math.max(value, 4);
   // commands/vacuum.c check_autovacuum_work_mem: -1 falls back to maintenance_work_mem; small values
   // are raised to the minimum of maintenance_work_mem (1 MB in 13–16, 64 kB from 17).
-  if (name === 'autovacuum_work_mem') return value === -1 ? value : Math.max(value, version >= 17 ? 64 : 1024);
+  if (name === 'autovacuum_work_mem') return value === -1 ? value : Math.max(value, limits.autovacuumWorkMemMinKb);
   // commands/vacuum.c check_vacuum_buffer_usage_limit (16+): 0 or MIN/MAX_BAS_VAC_RING_SIZE_KB.
   if (name === 'vacuum_buffer_usage_limit' && value !== 0 && (value < 128 || value > 16777216)) {
     return hookFailure(
@@ -374,7 +375,7 @@ function checkHook(
   // guc.c / postmaster check_max_connections & co. (13–17): the regular backends, autovacuum workers,
   // the autovacuum launcher, background workers and WAL senders must fit in MAX_BACKENDS. 18 checks
   // this at postmaster start instead ("too many server processes configured").
-  if (version <= 17 && BACKEND_SLOTS.includes(name)) {
+  if (features.backendSlotCheckHooks && BACKEND_SLOTS.includes(name)) {
     let total = value + 1;
     for (const other of BACKEND_SLOTS) if (other !== name) total += others[other] ?? BACKEND_SLOT_BOOT[other]!;
     if (total > MAX_BACKENDS) return hookFailure(def, value);

@@ -1,4 +1,5 @@
 import { formatSize } from '../format.js';
+import { versionProfile } from '../versions.js';
 import { defineRule } from './types.js';
 
 /** Share of RAM above which the autovacuum budget deserves a look. */
@@ -9,14 +10,14 @@ export const autovacuumMemory = defineRule({
   id: 'autovacuum-memory',
   check({ model }) {
     const { workers, memoryPerWorker, configuredBytes } = model.autovacuum;
-    const version = model.input.settings.version;
+    const { features } = versionProfile(model.input.settings.version);
     const total = workers * memoryPerWorker;
     const ram = model.totals.ramBytes;
     const setting =
       model.input.settings.num('autovacuum_work_mem') === -1 ? 'maintenance_work_mem' : 'autovacuum_work_mem';
     const data = { workers, bytesPerWorker: memoryPerWorker, totalBytes: total, configuredBytes, ramBytes: ram };
     const out = [];
-    if (version < 17 && configuredBytes > 1024 ** 3) {
+    if (!features.tidStore && configuredBytes > 1024 ** 3) {
       out.push({
         severity: 'info' as const,
         setting,

@@ -1,3 +1,4 @@
+import { versionProfile } from '../versions.js';
 import { defineRule } from './types.js';
 
 /**
@@ -12,9 +13,10 @@ export const reservedConnections = defineRule({
     const reserved = s.numOr('reserved_connections', 0);
     const max = s.num('max_connections');
     if (superuser + reserved < max) return [];
-    const quote = (name: string): string => (s.version >= 18 ? `"${name}"` : name);
+    const { features, messages } = versionProfile(s.version);
+    const quote = (name: string): string => (messages.quotedNames ? `"${name}"` : name);
     const message =
-      s.version >= 16
+      features.reservedConnections
         ? `${quote('superuser_reserved_connections')} (${superuser}) plus ${quote('reserved_connections')} (${reserved}) must be less than ${quote('max_connections')} (${max})`
         : `superuser_reserved_connections (${superuser}) must be less than max_connections (${max})`;
     return [
