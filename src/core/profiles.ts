@@ -143,6 +143,10 @@ export interface VersionFeatures {
   readonly asyncIo: boolean;
   /** check_max_connections & co. reject a MAX_BACKENDS overflow per setting (13–17); 18 checks at start. */
   readonly backendSlotCheckHooks: boolean;
+  /** The planner may sort an Aggregate's input for one ordered aggregate (aggpresorted, 16+). */
+  readonly presortedAggregates: boolean;
+  /** canonicalize_path() (path.c) resolves every "." and ".." component (15+); before, only trailing ones. */
+  readonly canonicalizeInnerDots: boolean;
 }
 
 /** How the server words the messages pgmem reproduces. */
@@ -153,6 +157,8 @@ export interface MessageStyle {
   readonly detailPeriod: boolean;
   /** Setting names in double quotes (18's postmaster messages). */
   readonly quotedNames: boolean;
+  /** set_config_option names a parameter by its own name (18); before, as the file wrote it. */
+  readonly canonicalSettingNames: boolean;
 }
 
 /** Limits of settings that changed between versions. */
@@ -202,8 +208,9 @@ export const VERSION_PROFILES = {
       dsmReserve: false, hugePageSize: false, oldSnapshotThreshold: true, sharedStatistics: false, reservedConnections: false,
       slruBanks: false, tidStore: false, walSummarizer: false, customWaitEvents: false, autovacuumWorkerSlots: false,
       maxActiveReplicationOrigins: false, fastPathLockGroups: false, asyncIo: false, backendSlotCheckHooks: true,
+      presortedAggregates: false, canonicalizeInnerDots: false,
     },
-    messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false },
+    messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 1024 },
   },
   14: {
@@ -223,8 +230,9 @@ export const VERSION_PROFILES = {
       dsmReserve: true, hugePageSize: true, oldSnapshotThreshold: true, sharedStatistics: false, reservedConnections: false,
       slruBanks: false, tidStore: false, walSummarizer: false, customWaitEvents: false, autovacuumWorkerSlots: false,
       maxActiveReplicationOrigins: false, fastPathLockGroups: false, asyncIo: false, backendSlotCheckHooks: true,
+      presortedAggregates: false, canonicalizeInnerDots: false,
     },
-    messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false },
+    messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 1024 },
   },
   15: {
@@ -244,8 +252,9 @@ export const VERSION_PROFILES = {
       dsmReserve: true, hugePageSize: true, oldSnapshotThreshold: true, sharedStatistics: true, reservedConnections: false,
       slruBanks: false, tidStore: false, walSummarizer: false, customWaitEvents: false, autovacuumWorkerSlots: false,
       maxActiveReplicationOrigins: false, fastPathLockGroups: false, asyncIo: false, backendSlotCheckHooks: true,
+      presortedAggregates: false, canonicalizeInnerDots: true,
     },
-    messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false },
+    messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 1024 },
   },
   16: {
@@ -265,8 +274,9 @@ export const VERSION_PROFILES = {
       dsmReserve: true, hugePageSize: true, oldSnapshotThreshold: true, sharedStatistics: true, reservedConnections: true,
       slruBanks: false, tidStore: false, walSummarizer: false, customWaitEvents: false, autovacuumWorkerSlots: false,
       maxActiveReplicationOrigins: false, fastPathLockGroups: false, asyncIo: false, backendSlotCheckHooks: true,
+      presortedAggregates: true, canonicalizeInnerDots: true,
     },
-    messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false },
+    messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 1024 },
   },
   17: {
@@ -286,8 +296,9 @@ export const VERSION_PROFILES = {
       dsmReserve: true, hugePageSize: true, oldSnapshotThreshold: false, sharedStatistics: true, reservedConnections: true,
       slruBanks: true, tidStore: true, walSummarizer: true, customWaitEvents: true, autovacuumWorkerSlots: false,
       maxActiveReplicationOrigins: false, fastPathLockGroups: false, asyncIo: false, backendSlotCheckHooks: true,
+      presortedAggregates: true, canonicalizeInnerDots: true,
     },
-    messages: { rangeWithUnits: true, detailPeriod: false, quotedNames: false },
+    messages: { rangeWithUnits: true, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 64 },
   },
   18: {
@@ -315,8 +326,9 @@ export const VERSION_PROFILES = {
       dsmReserve: true, hugePageSize: true, oldSnapshotThreshold: false, sharedStatistics: true, reservedConnections: true,
       slruBanks: true, tidStore: true, walSummarizer: true, customWaitEvents: true, autovacuumWorkerSlots: true,
       maxActiveReplicationOrigins: true, fastPathLockGroups: true, asyncIo: true, backendSlotCheckHooks: false,
+      presortedAggregates: true, canonicalizeInnerDots: true,
     },
-    messages: { rangeWithUnits: true, detailPeriod: true, quotedNames: true },
+    messages: { rangeWithUnits: true, detailPeriod: true, quotedNames: true, canonicalSettingNames: true },
     limits: { autovacuumWorkMemMinKb: 64 },
   },
 } satisfies Readonly<Record<number, VersionProfile>>;

@@ -6,8 +6,9 @@
 import { ConnectionError } from '../errors.js';
 import { DEFAULT_BUILD, type BuildFeatures, type BuildName } from '../core/build.js';
 import { findGuc } from '../core/catalog/index.js';
+import { BUILD_ENUM_VALUES } from '../core/catalog/build-values.js';
 import type { SettingAssignment } from '../core/settings.js';
-import { isSupportedVersion, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
+import { isSupportedVersion, MIN_VERSION, VERSION_RANGE, type PgVersion } from '../core/versions.js';
 
 /** Connection keywords pgmem understands, as libpq names them (fe-connect.c PQconninfoOptions). */
 export const CONNINFO_KEYWORDS = [
@@ -456,8 +457,8 @@ export interface LiveSnapshot {
 export function majorVersion(serverVersionNum: number, serverVersion: string): PgVersion {
   const major = Math.floor(serverVersionNum / 10000);
   if (isSupportedVersion(major)) return major;
-  const supported = `${SUPPORTED_VERSIONS[0]}–${SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]}`;
-  if (serverVersionNum < 130000) {
+  const supported = VERSION_RANGE;
+  if (major < MIN_VERSION) {
     throw new ConnectionError(`the server runs PostgreSQL ${serverVersion}; pgmem models PostgreSQL ${supported} only`);
   }
   throw new ConnectionError(`the server runs PostgreSQL ${serverVersion}, newer than pgmem knows (${supported})`);
@@ -515,18 +516,20 @@ export type BuildEvidence = { readonly [K in keyof BuildFeatures]: boolean | nul
 export function detectBuild(version: PgVersion, snapshot: LiveSnapshot): { build: BuildName; evidence: BuildEvidence } {
   const enumvals = (name: string): readonly string[] | null =>
     snapshot.settings.find((row) => row.name === name)?.enumvals ?? null;
-  const offers = (name: string, value: string, since: PgVersion): boolean | null => {
-    if (version < since) return null;
-    const values = enumvals(name);
-    return values === null ? null : values.includes(value);
+  // The first setting whose enum list a build option extends with the option's value.
+  const offers = (feature: keyof BuildFeatures): boolean | null => {
+    const entry = BUILD_ENUM_VALUES.find((e) => e.values.some((v) => v.feature === feature))!;
+    if (version < entry.since) return null;
+    const values = enumvals(entry.setting);
+    return values === null ? null : values.includes(entry.values.find((v) => v.feature === feature)!.value);
   };
   const jit = snapshot.settings.find((row) => row.name === 'jit')?.setting;
   const evidence: BuildEvidence = {
     llvm: snapshot.jitAvailable ? true : jit === 'on' ? false : null,
-    lz4: offers('default_toast_compression', 'lz4', 14),
-    zstd: offers('wal_compression', 'zstd', 15),
+    lz4: offers('lz4'),
+    zstd: offers('zstd'),
     gssapi: snapshot.gssBuffer,
-    liburing: offers('io_method', 'io_uring', 18),
+    liburing: offers('liburing'),
   };
   const shown = Object.values(evidence);
   const build: BuildName = shown.includes(true) ? 'distribution' : shown.includes(false) ? 'embedded' : DEFAULT_BUILD;

@@ -3,7 +3,7 @@
  * canonicalize_path, join_path_components, get_parent_directory; utils/misc/conffiles.c
  * AbsoluteConfigLocation). Pure string code: the names PostgreSQL prints in its messages depend on it.
  */
-import type { PgVersion } from '../../core/versions.js';
+import { versionProfile, type PgVersion } from '../../core/versions.js';
 
 /** True for an absolute POSIX path (path.c is_absolute_path). */
 export function isAbsolutePath(path: string): boolean {
@@ -43,7 +43,7 @@ export function joinPathComponents(head: string, tail: string): string {
 export function canonicalizePath(version: PgVersion, path: string): string {
   // Remove a trailing slash and collapse adjacent separators (both versions).
   const collapsed = trimTrailingSeparator(path).replace(/\/{2,}/g, '/');
-  return version >= 15 ? canonicalizeModern(collapsed) : canonicalizeLegacy(collapsed);
+  return versionProfile(version).features.canonicalizeInnerDots ? canonicalizeModern(collapsed) : canonicalizeLegacy(collapsed);
 }
 
 function canonicalizeLegacy(input: string): string {

@@ -8,7 +8,7 @@ import { DEFAULT_BUILD, type BuildName } from '../../core/build.js';
 import { findGuc } from '../../core/catalog/index.js';
 import type { GucDefinition } from '../../core/catalog/types.js';
 import { SettingValidator } from '../../core/settings.js';
-import type { PgVersion } from '../../core/versions.js';
+import { versionProfile, type PgVersion } from '../../core/versions.js';
 import { asciiLower, parseConfBytes, type IncludeKind } from './parse.js';
 import { absoluteConfigLocation, canonicalizePath, isAbsolutePath, joinPathComponents, trimDirectory } from './path.js';
 import {
@@ -276,6 +276,8 @@ export function readConfiguration(
   // Second pass: set_config_option for every remaining item, in order; errors do not stop the pass.
   const effective = new Map<string, EffectiveSetting>();
   const validator = new SettingValidator(version);
+  // set_config_option names the parameter as written, or by its own name where the version does.
+  const canonicalNames = versionProfile(version).messages.canonicalSettingNames;
   for (let i = 0; i < items.length; i++) {
     if (ignored[i]) continue;
     const item = items[i]!;
@@ -286,8 +288,7 @@ export function readConfiguration(
       effective.set(asciiLower(item.name), { ...base, setting: item.rawValue, known: false });
       continue;
     }
-    // set_config_option names the parameter as written in 13–17, by its own name from 18 on.
-    const shownName = version <= 17 ? item.name : def.name;
+    const shownName = canonicalNames ? def.name : item.name;
     if (def.context === 'internal') {
       reader.issue({
         kind: 'cannot-change',

@@ -31,7 +31,7 @@
  */
 import { InputError } from '../../errors.js';
 import type { NodeKind, QueryShape, WorkloadNode } from '../../core/workload.js';
-import type { PgVersion } from '../../core/versions.js';
+import { versionProfile, type PgVersion } from '../../core/versions.js';
 import type { PlanDocument } from './read.js';
 
 /** A plan's memory nodes plus what the report says about it. */
@@ -350,10 +350,8 @@ function classifyAggregate(
   let ordered = orderedAggregates(exprs);
   // 16+: the planner may sort the input for one such aggregate (aggpresorted); its Sort node shows
   // keys beyond the group keys.
-  if (version >= 16 && ordered > 0) {
-    const child = (node.Plans as Record<string, unknown>[] | undefined)?.find(
-      (c) => c['Parent Relationship'] === 'Outer',
-    );
+  if (versionProfile(version).features.presortedAggregates && ordered > 0) {
+    const child = (node.Plans as Record<string, unknown>[] | undefined)?.find((c) => c['Parent Relationship'] === 'Outer');
     const groupKeys = Array.isArray(node['Group Key']) ? node['Group Key'].length : 0;
     const sortKeys =
       child &&
