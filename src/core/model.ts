@@ -21,7 +21,14 @@ import { estimateSharedMemory, SHMEM_SETTINGS, type SharedMemoryEstimate, type S
 import type { MemoryComponent } from './report-schema.js';
 import { formatSize } from './format.js';
 import { BUILD_FEATURES } from './build.js';
-import { countsShape, NODE_BUDGET, type NodeBudget, type NodeKind, type QueryShape, type WorkloadNode } from './workload.js';
+import {
+  countsShape,
+  NODE_BUDGET,
+  type NodeBudget,
+  type NodeKind,
+  type QueryShape,
+  type WorkloadNode,
+} from './workload.js';
 import { versionProfile, type PgVersion } from './versions.js';
 
 /** What the queries do: how many memory-hungry plan nodes run at once, and what else runs. */
@@ -324,17 +331,17 @@ export function computeModel(input: ModelInput): MemoryModel {
   // Background: autovacuum workers (autovacuum.c; PG18 runs at most autovacuum_max_workers of
   // autovacuum_worker_slots), each with autovacuum_work_mem, else maintenance_work_mem (vacuumlazy.c).
   const features = versionProfile(version).features;
-  const autovacuumWorkers =
-    features.autovacuumWorkerSlots
-      ? Math.min(s.num('autovacuum_max_workers'), s.num('autovacuum_worker_slots'))
-      : s.num('autovacuum_max_workers');
+  const autovacuumWorkers = features.autovacuumWorkerSlots
+    ? Math.min(s.num('autovacuum_max_workers'), s.num('autovacuum_worker_slots'))
+    : s.num('autovacuum_max_workers');
   const autovacuumSetting = s.num('autovacuum_work_mem');
   const configuredVacuumBytes =
     autovacuumSetting === -1 ? (s.bytes('maintenance_work_mem') ?? 0) : autovacuumSetting * 1024;
   // Before 17 the dead-tuple array is one allocation capped at MaxAllocSize (1 GB), and
   // autovacuum_work_mem below 1 MB is raised to 1 MB; 17's TidStore grows up to the setting.
-  const vacuumMem =
-    features.tidStore ? configuredVacuumBytes : Math.max(Math.min(configuredVacuumBytes, GiB), 1024 * 1024);
+  const vacuumMem = features.tidStore
+    ? configuredVacuumBytes
+    : Math.max(Math.min(configuredVacuumBytes, GiB), 1024 * 1024);
   // An autovacuum worker is a backend of its own (catalog caches and all): a backend's baseline.
   const autovacuumPerWorker = baselineBytes + vacuumMem;
 

@@ -87,8 +87,13 @@ const COMMON_SETTINGS = [
 ];
 /** The SLRU buffer settings of versions with SLRU banks (17+). */
 const SLRU_SETTINGS = [
-  'transaction_buffers', 'commit_timestamp_buffers', 'subtransaction_buffers', 'multixact_offset_buffers',
-  'multixact_member_buffers', 'notify_buffers', 'serializable_buffers',
+  'transaction_buffers',
+  'commit_timestamp_buffers',
+  'subtransaction_buffers',
+  'multixact_offset_buffers',
+  'multixact_member_buffers',
+  'notify_buffers',
+  'serializable_buffers',
 ];
 
 /** The settings a version's computation reads (names as in pg_settings), from its profile's features. */
@@ -165,7 +170,10 @@ export function hashEstimateSize(version: PgVersion, numEntries: number, entrySi
   } while (nelemAlloc < 32);
   const nElementAllocs = div(numEntries - 1, nelemAlloc) + 1;
   return (
-    versionProfile(version).structs.hashHeader + nDirEntries * 8 + nSegments * maxAlign(DEF_SEGSIZE * 8) + nElementAllocs * nelemAlloc * elementSize
+    versionProfile(version).structs.hashHeader +
+    nDirEntries * 8 +
+    nSegments * maxAlign(DEF_SEGSIZE * 8) +
+    nElementAllocs * nelemAlloc * elementSize
   );
 }
 
@@ -212,8 +220,11 @@ export function computeMaxBackends(version: PgVersion, settings: ShmemSettings):
   // + the autovacuum workers (18: autovacuum_worker_slots replaces autovacuum_max_workers) + the launcher,
   // 17+ also the slot sync worker (NUM_SPECIAL_WORKER_PROCS).
   return (
-    num(settings, 'max_connections') + num(settings, 'max_worker_processes') + num(settings, 'max_wal_senders') +
-    num(settings, autovacuumSlotsSetting(features)) + processes.specialWorkers
+    num(settings, 'max_connections') +
+    num(settings, 'max_worker_processes') +
+    num(settings, 'max_wal_senders') +
+    num(settings, autovacuumSlotsSetting(features)) +
+    processes.specialWorkers
   );
 }
 
@@ -319,7 +330,11 @@ type Group = Exclude<keyof typeof GROUP_IDS, 'Other (allowance and rounding)'>;
  * Computes the main shared memory segment for a version, its settings (pg_settings base units) and the
  * build the server runs.
  */
-export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings, build: BuildName): SharedMemoryEstimate {
+export function estimateSharedMemory(
+  version: PgVersion,
+  settings: ShmemSettings,
+  build: BuildName,
+): SharedMemoryEstimate {
   const { structs: s, processes, features: f, fixedSlruBuffers } = versionProfile(version);
   const parts = new Map<Group, number>();
   const add = (group: Group, bytes: number): void => {
@@ -357,8 +372,10 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
   add('Buffer pool pages', nbuffers * BLCKSZ + s.bufferPoolAlignment);
   add(
     'Buffer descriptors and lookup table',
-    nbuffers * 64 + PG_CACHE_LINE_SIZE +
-      nbuffers * s.bufferIoLock + PG_CACHE_LINE_SIZE +
+    nbuffers * 64 +
+      PG_CACHE_LINE_SIZE +
+      nbuffers * s.bufferIoLock +
+      PG_CACHE_LINE_SIZE +
       nbuffers * 20 +
       hashEstimateSize(version, nbuffers + 128, 24) +
       maxAlign(28),
@@ -483,14 +500,20 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
   if (BUILD_FEATURES[build].gssapi) add('PGPROC and per-backend arrays', slots * s.backendGssStatus);
 
   // SInvalShmemSize() (sinvaladt.c): 4096-message ring + ProcState per backend (13–16) or per proc (17+).
-  add('PGPROC and per-backend arrays', s.sinvalHeader + s.sinvalProcState * (maxBackends + (processes.sinvalPerProc ? aux : 0)));
+  add(
+    'PGPROC and per-backend arrays',
+    s.sinvalHeader + s.sinvalProcState * (maxBackends + (processes.sinvalPerProc ? aux : 0)),
+  );
 
   // PMSignalShmemSize() (pmsignal.c): a flag per possible postmaster child, MaxLivePostmasterChildren().
   {
     const c = processes.postmasterChildren;
     const children =
-      c.connections * num(settings, 'max_connections') + c.walSenders * walSenders + c.autovacuumWorkers * avWorkers +
-      c.workerProcesses * maxWorkers + c.constant;
+      c.connections * num(settings, 'max_connections') +
+      c.walSenders * walSenders +
+      c.autovacuumWorkers * avWorkers +
+      c.workerProcesses * maxWorkers +
+      c.constant;
     add('PGPROC and per-backend arrays', 40 + 4 * children);
   }
 
@@ -551,7 +574,10 @@ export function estimateSharedMemory(version: PgVersion, settings: ShmemSettings
 
   // AioShmemSize() (storage/aio/aio_init.c, 18): control struct, a PgAioBackend per process, io_max_concurrency
   // handles per process (auto: NBuffers / processes, between 1 and 64), an iovec and a uint64 per handle per
-  // io_max_combine_limit page, plus the worker submission queue and control for io_method = worker.
+  // io_max_combine_limit page, plus the method's own part: pgaio_worker_shmem_size() (method_worker.c) for
+  // io_method = worker, the submission queue (16 B + 64 ints) and control (8 B + MAX_IO_WORKERS 32 × 16 B slots);
+  // nothing for sync; pgaio_uring_shmem_size() for io_uring (ioUringShmem()).
+  let uring: IoUringShmem | undefined;
   if (f.asyncIo) {
     const procs = maxBackends + aux;
     const concurrency = effectiveIoMaxConcurrency(settings, maxBackends);

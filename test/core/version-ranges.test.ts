@@ -91,7 +91,8 @@ function offendingLines(patterns: readonly RegExp[]): string[] {
     code(readFileSync(file, 'utf8'))
       .split('\n')
       .forEach((line, i) => {
-        if (patterns.some((r) => r.test(line))) offenders.push(`${relative(projectRoot, file)}:${i + 1}: ${line.trim()}`);
+        if (patterns.some((r) => r.test(line)))
+          offenders.push(`${relative(projectRoot, file)}:${i + 1}: ${line.trim()}`);
       });
   }
   return offenders;
@@ -137,7 +138,11 @@ describe('version profiles', () => {
     ]) {
       expect([line, hits(COMPARISON, line)]).toEqual([line, true]);
     }
-    for (const line of ['if (version < entry.since) return null;', 'const n = versions.length > 0;', 'if (value >= 17) x();']) {
+    for (const line of [
+      'if (version < entry.since) return null;',
+      'const n = versions.length > 0;',
+      'if (value >= 17) x();',
+    ]) {
       expect([line, hits(COMPARISON, line)]).toEqual([line, false]);
     }
     expect(hits(VERSION_TABLE, '  13: 7,')).toBe(true);

@@ -15,10 +15,9 @@ export const reservedConnections = defineRule({
     if (superuser + reserved < max) return [];
     const { features, messages } = versionProfile(s.version);
     const quote = (name: string): string => (messages.quotedNames ? `"${name}"` : name);
-    const message =
-      features.reservedConnections
-        ? `${quote('superuser_reserved_connections')} (${superuser}) plus ${quote('reserved_connections')} (${reserved}) must be less than ${quote('max_connections')} (${max})`
-        : `superuser_reserved_connections (${superuser}) must be less than max_connections (${max})`;
+    const message = features.reservedConnections
+      ? `${quote('superuser_reserved_connections')} (${superuser}) plus ${quote('reserved_connections')} (${reserved}) must be less than ${quote('max_connections')} (${max})`
+      : `superuser_reserved_connections (${superuser}) must be less than max_connections (${max})`;
     return [
       {
         setting: 'max_connections',

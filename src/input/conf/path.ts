@@ -43,7 +43,9 @@ export function joinPathComponents(head: string, tail: string): string {
 export function canonicalizePath(version: PgVersion, path: string): string {
   // Remove a trailing slash and collapse adjacent separators (both versions).
   const collapsed = trimTrailingSeparator(path).replace(/\/{2,}/g, '/');
-  return versionProfile(version).features.canonicalizeInnerDots ? canonicalizeModern(collapsed) : canonicalizeLegacy(collapsed);
+  return versionProfile(version).features.canonicalizeInnerDots
+    ? canonicalizeModern(collapsed)
+    : canonicalizeLegacy(collapsed);
 }
 
 function canonicalizeLegacy(input: string): string {

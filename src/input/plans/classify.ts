@@ -351,7 +351,9 @@ function classifyAggregate(
   // 16+: the planner may sort the input for one such aggregate (aggpresorted); its Sort node shows
   // keys beyond the group keys.
   if (versionProfile(version).features.presortedAggregates && ordered > 0) {
-    const child = (node.Plans as Record<string, unknown>[] | undefined)?.find((c) => c['Parent Relationship'] === 'Outer');
+    const child = (node.Plans as Record<string, unknown>[] | undefined)?.find(
+      (c) => c['Parent Relationship'] === 'Outer',
+    );
     const groupKeys = Array.isArray(node['Group Key']) ? node['Group Key'].length : 0;
     const sortKeys =
       child &&
