@@ -104,6 +104,8 @@ export interface PostmasterChildren {
 export interface ProcessLayout {
   /** NUM_AUXILIARY_PROCS (proc.h): PGPROCs of auxiliary processes (18: 6 + MAX_IO_WORKERS). */
   readonly auxiliaryProcs: number;
+  /** MAX_IO_WORKERS (aio_subsys.h, 18): the I/O worker PGPROCs among the auxiliary ones; 0 before. */
+  readonly maxIoWorkers: number;
   /** NumBackendStatSlots / NumProcSignalSlots beyond MaxBackends: NUM_AUXPROCTYPES (13–16) or NUM_AUXILIARY_PROCS (17+). */
   readonly statusSlotsExtra: number;
   /** Workers InitializeMaxBackends() (postinit.c) adds: the autovacuum launcher, 17+ also the slot sync worker (NUM_SPECIAL_WORKER_PROCS). */
@@ -247,6 +249,7 @@ export const VERSION_PROFILES = {
     fixedSlruBuffers: { commitTsMax: 16, commitTsDivisor: 1024 },
     processes: {
       auxiliaryProcs: 4,
+      maxIoWorkers: 0,
       statusSlotsExtra: 7,
       specialWorkers: 1,
       sinvalPerProc: false,
@@ -323,6 +326,7 @@ export const VERSION_PROFILES = {
     fixedSlruBuffers: { commitTsMax: 16, commitTsDivisor: 1024 },
     processes: {
       auxiliaryProcs: 5,
+      maxIoWorkers: 0,
       statusSlotsExtra: 8,
       specialWorkers: 1,
       sinvalPerProc: false,
@@ -399,6 +403,7 @@ export const VERSION_PROFILES = {
     fixedSlruBuffers: { commitTsMax: 256, commitTsDivisor: 256 },
     processes: {
       auxiliaryProcs: 5,
+      maxIoWorkers: 0,
       statusSlotsExtra: 6,
       specialWorkers: 1,
       sinvalPerProc: false,
@@ -475,6 +480,7 @@ export const VERSION_PROFILES = {
     fixedSlruBuffers: { commitTsMax: 256, commitTsDivisor: 256 },
     processes: {
       auxiliaryProcs: 5,
+      maxIoWorkers: 0,
       statusSlotsExtra: 6,
       specialWorkers: 1,
       sinvalPerProc: false,
@@ -551,6 +557,7 @@ export const VERSION_PROFILES = {
     fixedSlruBuffers: null,
     processes: {
       auxiliaryProcs: 6,
+      maxIoWorkers: 0,
       statusSlotsExtra: 6,
       specialWorkers: 2,
       sinvalPerProc: true,
@@ -629,6 +636,7 @@ export const VERSION_PROFILES = {
     fixedSlruBuffers: null,
     processes: {
       auxiliaryProcs: 38,
+      maxIoWorkers: 32,
       statusSlotsExtra: 38,
       specialWorkers: 2,
       sinvalPerProc: true,

@@ -237,10 +237,11 @@ function autovacuumSlotsSetting(features: VersionFeatures): string {
  * io_max_concurrency as the server sets it (AioChooseMaxConcurrency(), storage/aio/aio_init.c, 18): -1 is
  * NBuffers / (MaxBackends + NUM_AUXILIARY_PROCS), between 1 and 64.
  */
-export function effectiveIoMaxConcurrency(settings: ShmemSettings, maxBackends: number): number {
+export function effectiveIoMaxConcurrency(version: PgVersion, settings: ShmemSettings, maxBackends: number): number {
   const configured = num(settings, 'io_max_concurrency');
   if (configured !== -1) return configured;
-  return Math.min(64, Math.max(1, div(num(settings, 'shared_buffers'), maxBackends + auxiliaryProcs(18))));
+  const procs = maxBackends + versionProfile(version).processes.auxiliaryProcs;
+  return Math.min(64, Math.max(1, div(num(settings, 'shared_buffers'), procs)));
 }
 
 /** The system page size, sysconf(_SC_PAGESIZE) on x86-64 Linux. */
@@ -283,8 +284,9 @@ interface IoUringShmem {
  * in the segment too, after one page of alignment. Where it does not, the kernel maps each ring on its own, about
  * as large: counted here all the same, so the figure bounds the memory either way.
  */
-function ioUringShmem(maxBackends: number, concurrency: number): IoUringShmem {
-  const processes = maxBackends + auxiliaryProcs(18) - 32;
+function ioUringShmem(version: PgVersion, maxBackends: number, concurrency: number): IoUringShmem {
+  const { auxiliaryProcs, maxIoWorkers } = versionProfile(version).processes;
+  const processes = maxBackends + auxiliaryProcs - maxIoWorkers;
   const ringBytes = ioUringRingBytes(concurrency);
   return {
     bytes: processes * IO_URING_CONTEXT_BYTES + OS_PAGE_SIZE + processes * ringBytes,
@@ -580,14 +582,14 @@ export function estimateSharedMemory(
   let uring: IoUringShmem | undefined;
   if (f.asyncIo) {
     const procs = maxBackends + aux;
-    const concurrency = effectiveIoMaxConcurrency(settings, maxBackends);
+    const concurrency = effectiveIoMaxConcurrency(version, settings, maxBackends);
     const handles = procs * concurrency;
     let size = 56 + procs * 328 + handles * 144 + handles * num(settings, 'io_max_combine_limit') * (16 + 8);
     const method = String(settings.io_method ?? 'worker');
     if (method === 'worker') size += 272 + 520;
     add('Asynchronous I/O', size);
     if (method === 'io_uring') {
-      uring = ioUringShmem(maxBackends, concurrency);
+      uring = ioUringShmem(version, maxBackends, concurrency);
       add('io_uring contexts and rings', uring.bytes);
     }
   }
