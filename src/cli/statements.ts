@@ -6,7 +6,7 @@
  * what planning itself runs (functions the planner folds) cannot write in a READ ONLY transaction.
  */
 import type { Client as PgClient } from 'pg';
-import type { PgVersion } from '../core/versions.js';
+import { versionProfile, type PgVersion } from '../core/versions.js';
 import {
   CURRENT_DATABASE_QUERY,
   DEALLOCATE_SQL,
@@ -49,7 +49,7 @@ async function explainText(client: PgClient, sql: string): Promise<string> {
 
 /** Plans one statement; the caller has a savepoint to roll back to. */
 async function planStatement(client: PgClient, version: PgVersion, query: string): Promise<string> {
-  if (version >= 16) return explainText(client, genericExplainSql(query));
+  if (versionProfile(version).features.explainGenericPlan) return explainText(client, genericExplainSql(query));
   await client.query(tag(prepareSql(query)));
   try {
     const parameters = Number((await client.query(tag(PREPARED_PARAMETERS_QUERY))).rows[0]?.parameters ?? 0);

@@ -85,6 +85,11 @@ export interface AzureDefault {
   readonly formula: string;
 }
 
+/** Azure sets reserved_connections (read-only, 5) on the versions that have it, 16 on. */
+const AZURE_RESERVED_CONNECTIONS_FROM = 16;
+/** Azure's server parameter default for jit is off through 17. */
+const AZURE_JIT_OFF_THROUGH = 17;
+
 /**
  * The memory defaults Azure computes at provisioning from the SKU's memory (and does not recompute
  * on a later change of SKU), and the fixed values its parameter tables list:
@@ -130,8 +135,10 @@ export function azureDefaults(memoryBytes: number, version: number): AzureDefaul
       formula: '(long)(82.5 * ln(memoryGiB) + 40) * 1024 kB',
     },
     { name: 'superuser_reserved_connections', value: '10', formula: 'read-only' },
-    ...(version >= 16 ? [{ name: 'reserved_connections', value: '5', formula: 'read-only' }] : []),
+    ...(version >= AZURE_RESERVED_CONNECTIONS_FROM
+      ? [{ name: 'reserved_connections', value: '5', formula: 'read-only' }]
+      : []),
     { name: 'huge_pages', value: 'try', formula: 'default' },
-    ...(version <= 17 ? [{ name: 'jit', value: 'off', formula: 'default' }] : []),
+    ...(version <= AZURE_JIT_OFF_THROUGH ? [{ name: 'jit', value: 'off', formula: 'default' }] : []),
   ];
 }

@@ -149,6 +149,10 @@ export interface VersionFeatures {
   readonly presortedAggregates: boolean;
   /** canonicalize_path() (path.c) resolves every "." and ".." component (15+); before, only trailing ones. */
   readonly canonicalizeInnerDots: boolean;
+  /** MERGE exists and EXPLAIN can plan it (15+). */
+  readonly mergeStatement: boolean;
+  /** EXPLAIN (GENERIC_PLAN) plans a statement with parameters without values (16+). */
+  readonly explainGenericPlan: boolean;
 }
 
 /** How the server words the messages pgmem reproduces. */
@@ -272,6 +276,8 @@ export const VERSION_PROFILES = {
       backendSlotCheckHooks: true,
       presortedAggregates: false,
       canonicalizeInnerDots: false,
+      mergeStatement: false,
+      explainGenericPlan: false,
     },
     messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 1024 },
@@ -349,6 +355,8 @@ export const VERSION_PROFILES = {
       backendSlotCheckHooks: true,
       presortedAggregates: false,
       canonicalizeInnerDots: false,
+      mergeStatement: false,
+      explainGenericPlan: false,
     },
     messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 1024 },
@@ -426,6 +434,8 @@ export const VERSION_PROFILES = {
       backendSlotCheckHooks: true,
       presortedAggregates: false,
       canonicalizeInnerDots: true,
+      mergeStatement: true,
+      explainGenericPlan: false,
     },
     messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 1024 },
@@ -503,6 +513,8 @@ export const VERSION_PROFILES = {
       backendSlotCheckHooks: true,
       presortedAggregates: true,
       canonicalizeInnerDots: true,
+      mergeStatement: true,
+      explainGenericPlan: true,
     },
     messages: { rangeWithUnits: false, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 1024 },
@@ -580,6 +592,8 @@ export const VERSION_PROFILES = {
       backendSlotCheckHooks: true,
       presortedAggregates: true,
       canonicalizeInnerDots: true,
+      mergeStatement: true,
+      explainGenericPlan: true,
     },
     messages: { rangeWithUnits: true, detailPeriod: false, quotedNames: false, canonicalSettingNames: false },
     limits: { autovacuumWorkMemMinKb: 64 },
@@ -659,6 +673,8 @@ export const VERSION_PROFILES = {
       backendSlotCheckHooks: false,
       presortedAggregates: true,
       canonicalizeInnerDots: true,
+      mergeStatement: true,
+      explainGenericPlan: true,
     },
     messages: { rangeWithUnits: true, detailPeriod: true, quotedNames: true, canonicalSettingNames: true },
     limits: { autovacuumWorkMemMinKb: 64 },

@@ -14,7 +14,7 @@
  * plan-only start (EXEC_FLAG_EXPLAIN_ONLY) skips the read-only check, so EXPLAIN of an INSERT plans in
  * a READ ONLY transaction, while a function the planner folds that writes still fails there.
  */
-import type { PgVersion } from '../core/versions.js';
+import { versionProfile, type PgVersion } from '../core/versions.js';
 import type { StatementSkipReason, StatementsSection } from '../core/live-schema.js';
 import type { PlanWorkload } from './plans/classify.js';
 import { classifyPlans, readPlanText } from './plans/index.js';
@@ -162,7 +162,7 @@ export function firstKeyword(query: string): string {
 /** Whether EXPLAIN can plan the statement (MERGE from 15). */
 export function isPlannable(query: string, version: PgVersion): boolean {
   const keyword = firstKeyword(query);
-  return PLANNABLE.has(keyword) && (keyword !== 'merge' || version >= 15);
+  return PLANNABLE.has(keyword) && (keyword !== 'merge' || versionProfile(version).features.mergeStatement);
 }
 
 /** The transaction-level settings before the statements are planned (SET LOCAL: they end with the transaction). */
@@ -172,13 +172,13 @@ export function planningSettings(version: PgVersion): string[] {
     `SET LOCAL lock_timeout = ${STATEMENT_LOCK_TIMEOUT_MS}`,
     // 13–15: EXECUTE plans generically whatever the values; with custom plans NULL parameters fold
     // (`id = NULL` is false) and the plan loses its nodes.
-    ...(version < 16 ? ['SET LOCAL plan_cache_mode = force_generic_plan'] : []),
+    ...(versionProfile(version).features.explainGenericPlan ? [] : ['SET LOCAL plan_cache_mode = force_generic_plan']),
   ];
 }
 
 /** How statements are planned on a version. */
 export function planMethod(version: PgVersion): StatementsSection['method'] {
-  return version >= 16 ? 'generic-plan' : 'prepared-generic';
+  return versionProfile(version).features.explainGenericPlan ? 'generic-plan' : 'prepared-generic';
 }
 
 /** EXPLAIN options: VERBOSE shows aggregates' DISTINCT / ORDER BY and each function of ROWS FROM. */
