@@ -32,8 +32,7 @@ import type { PgVersion } from '../src/core/versions.js';
 // The bundle runs from .tmp/gen, so the repository root is the working directory.
 const root = process.cwd();
 if (!existsSync(join(root, 'src', 'core', 'catalog', 'types.ts'))) throw new Error('run from the repository root');
-const COMMAND =
-  'npx rolldown ./scripts/generate-catalog.ts -p node -f esm -e pg -o .tmp/gen/generate-catalog.mjs && node .tmp/gen/generate-catalog.mjs';
+const COMMAND = 'npm run catalog:generate';
 
 /**
  * GUC_NO_SHOW_ALL entries of the core GUC tables, identical in 13–18 (guc.c ConfigureNames* in
