@@ -3,9 +3,9 @@
  * manifests and pgbouncer.ini files as pgmem reads them, for CI. Each file is one server; every
  * finding points at the line that sets its value.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, InputError, UsageError } from '../errors.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
 import {
@@ -56,7 +56,7 @@ export function checkInputKind(file: string, head: string | null): CheckInputKin
   return 'conf';
 }
 
-/** The start of a file, or null when it cannot be read (the reader of its kind then says why). */
+/** The start of a regular file, or null when it cannot be read (the reader of its kind then says why); a pipe is refused. */
 function readHead(file: string, io: CliIo): string | null {
   const path = resolve(io.cwd, file);
   if (io.confFs) {
@@ -65,6 +65,14 @@ function readHead(file: string, io: CliIo): string | null {
     } catch {
       return null;
     }
+  }
+  // Looking at a pipe's first lines would consume them, and its reader would see only the rest.
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats && !stats.isFile()) {
+    throw new InputError(
+      'not a regular file, so its kind cannot be told; give a pipe as --manifest or --pgbouncer',
+      file,
+    );
   }
   let fd: number | undefined;
   try {

@@ -3,13 +3,14 @@
  * --pgbouncer: each finding points at the line (and, in YAML, the column) that sets its value, in
  * the JSON, the GitHub annotations and the SARIF regions.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkInputKind } from '../../src/cli/check-command.js';
 import { checkReportSchema } from '../../src/core/report-schema.js';
-import { runCli } from '../support/cli.js';
+import { binPath, projectRoot, runCli } from '../support/cli.js';
 
 const cnpg = 'test/fixtures/check/cnpg-orders.yaml';
 const ini = 'test/fixtures/check/pgbouncer-session.ini';
@@ -257,5 +258,27 @@ describe('check usage errors: exit 2, one line', () => {
     const t = await runCli(['check', ini, '--topology', 'examples/vm-two-apps/topology.yaml']);
     expect([t.code, t.stderr.split('\n').length]).toEqual([2, 2]);
     expect(t.stderr).toContain(`${ini} is a pgbouncer.ini, checked on its own`);
+  });
+
+  it('a pipe as an argument: its kind cannot be told without consuming it, so it is refused; --manifest reads it', () => {
+    // bash's <(...) names a pipe /dev/fd/N: no extension, and looking at its first lines would eat them.
+    const shell = (args: string) =>
+      spawnSync('bash', ['-c', `"${process.execPath}" "${binPath}" ${args}`], {
+        cwd: projectRoot,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+        // Not a socket on stdin: bash would take itself for a remote shell and read ~/.bashrc.
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    const refused = shell(`check <(cat ${cnpg})`);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(
+      /^pgmem: error: \/dev\/fd\/\d+: not a regular file, so its kind cannot be told; give a pipe as --manifest or --pgbouncer\n$/,
+    );
+    const read = shell(`check --manifest <(cat ${cnpg}) --json`);
+    expect(read.status).toBe(1);
+    const report = checkReportSchema.parse(JSON.parse(read.stdout));
+    expect(report.findings.find((f) => f.id === 'clients-exceed-slots')?.line).toBe(14);
   });
 });
