@@ -137,6 +137,10 @@ describe('parallel-work-mem', () => {
     expect(ids(plan())).toContain('parallel-work-mem');
     expect(ids(plan({ workload: { parallel: false } }))).not.toContain('parallel-work-mem');
   });
+  it('stays quiet when no backend can start workers (no clients: "0 workers at once add 0 B")', () => {
+    expect(plan({ clients: 0 }).model.parallel.instanceWorkers).toBe(0);
+    expect(ids(plan({ clients: 0 }))).not.toContain('parallel-work-mem');
+  });
   it('is a warning when the workers can take more than 10% of RAM', () => {
     expect(find(plan({ settings: { work_mem: '256MB' }, ramBytes: 16 * GiB }), 'parallel-work-mem')[0]?.severity).toBe(
       'warning',

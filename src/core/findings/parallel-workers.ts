@@ -6,7 +6,8 @@ export const parallelWorkers = defineRule({
   id: 'parallel-work-mem',
   check({ model }) {
     const { workersPerQuery, instanceWorkers, bytesPerWorker } = model.parallel;
-    if (workersPerQuery === 0 || model.perBackend.queryBytes === 0) return [];
+    // No backend to start workers (a manifest without apps): nothing to warn of.
+    if (workersPerQuery === 0 || instanceWorkers === 0 || model.perBackend.queryBytes === 0) return [];
     const total = instanceWorkers * bytesPerWorker;
     const ram = model.totals.ramBytes;
     const heavy = ram !== null && total > ram * 0.1;
