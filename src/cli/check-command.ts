@@ -56,7 +56,7 @@ export function checkInputKind(file: string, head: string | null): CheckInputKin
   return 'conf';
 }
 
-/** The start of a regular file, or null when it cannot be read (the reader of its kind then says why); a pipe is refused. */
+/** The start of a file, or null when it cannot be read (the reader of its kind then says why); a pipe is refused. */
 function readHead(file: string, io: CliIo): string | null {
   const path = resolve(io.cwd, file);
   if (io.confFs) {
@@ -68,9 +68,9 @@ function readHead(file: string, io: CliIo): string | null {
   }
   // Looking at a pipe's first lines would consume them, and its reader would see only the rest.
   const stats = statSync(path, { throwIfNoEntry: false });
-  if (stats && !stats.isFile()) {
+  if (stats?.isFIFO() || stats?.isSocket()) {
     throw new InputError(
-      'not a regular file, so its kind cannot be told; give a pipe as --manifest or --pgbouncer',
+      'a pipe, so its kind cannot be told without consuming it; give it as --manifest or --pgbouncer',
       file,
     );
   }

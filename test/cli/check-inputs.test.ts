@@ -274,7 +274,7 @@ describe('check usage errors: exit 2, one line', () => {
     expect(refused.status).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(
-      /^pgmem: error: \/dev\/fd\/\d+: not a regular file, so its kind cannot be told; give a pipe as --manifest or --pgbouncer\n$/,
+      /^pgmem: error: \/dev\/fd\/\d+: a pipe, so its kind cannot be told without consuming it; give it as --manifest or --pgbouncer\n$/,
     );
     const read = shell(`check --manifest <(cat ${cnpg}) --json`);
     expect(read.status).toBe(1);
