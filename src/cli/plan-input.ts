@@ -14,7 +14,14 @@ import type { configSectionSchema, Finding, PlanReport } from '../core/report-sc
 import { Settings, type DefaultsBase, type SettingAssignment } from '../core/settings.js';
 import type { PgVersion } from '../core/versions.js';
 import type { BuildName } from '../core/build.js';
-import { readConfiguration, type ConfFileSystem, type ConfIssue, type ConfIssueKind } from '../input/conf/index.js';
+import {
+  readConfiguration,
+  type ConfAssignment,
+  type ConfFileSystem,
+  type ConfIssue,
+  type ConfIssueKind,
+} from '../input/conf/index.js';
+import { evaluateFormula, isFormula } from '../core/rds.js';
 import { nodeConfFileSystem } from './conf-fs.js';
 import type { CliIo } from './io.js';
 import { readPlanFlags, type CommandOptions, type PlanFlags, type SharedOptions } from './plan-options.js';
@@ -66,7 +73,7 @@ const OPEN_FAILURES: Readonly<Record<string, string>> = {
  */
 export function loadConfig(
   file: string,
-  server: { readonly version: PgVersion; readonly build: BuildName },
+  server: Pick<PlanFlags, 'version' | 'build' | 'provider' | 'formulaVariables'>,
   autoConf: string | null | undefined,
   io: CliIo,
 ): LoadedConfig {
@@ -84,7 +91,11 @@ export function loadConfig(
         autoConf,
       );
   }
-  const result = readConfiguration(server.version, file, fs, { autoConf, build: server.build });
+  const result = readConfiguration(server.version, file, fs, {
+    autoConf,
+    build: server.build,
+    evaluate: (item, setting) => evaluateConfFormula(item, setting, server, displayPath(io.cwd, item.file)),
+  });
   const mainFailure =
     result.files.length === 0 ? result.issues.find((i) => i.line === null && i.kind === 'include') : undefined;
   if (mainFailure) {
@@ -116,6 +127,37 @@ export function loadConfig(
       message: i.message.split(i.file).join(shown(i.file)),
     })),
   };
+}
+
+/**
+ * A numeric value of a configuration file as the server gets it: an AWS parameter formula
+ * (`{DBInstanceClassMemory/32768}`, `LEAST(…)`) evaluated for --provider rds|aurora's instance class,
+ * anything else as written. A formula with no instance class to take, or one that does not parse,
+ * is an input error naming its line (exit 2).
+ */
+function evaluateConfFormula(
+  item: ConfAssignment,
+  setting: string,
+  server: Pick<PlanFlags, 'provider' | 'formulaVariables'>,
+  shownFile: string,
+): string {
+  if (!isFormula(item.rawValue)) return item.rawValue;
+  const vars = server.formulaVariables;
+  if (!vars) {
+    throw new InputError(
+      `${item.name} = '${item.rawValue}' is an AWS parameter formula; ` +
+        (server.provider
+          ? `--provider ${server.provider} does not evaluate them (--provider rds or aurora does)`
+          : 'give --provider rds or aurora and --instance-class to evaluate it'),
+      shownFile,
+      item.line,
+    );
+  }
+  try {
+    return String(evaluateFormula(item.rawValue, vars));
+  } catch (error) {
+    throw new InputError(`${setting}: ${(error as Error).message}`, shownFile, item.line);
+  }
 }
 
 /** The first issue of a configuration as an input error (exit 2): for answers a broken file cannot give. */
@@ -200,7 +242,7 @@ export function analyzePlan(flags: PlanFlags, fileAssignments: readonly SettingA
     );
   }
   const defaults: DefaultsBase = fileAssignments ? 'boot' : 'initdb';
-  const base = [...(fileAssignments ?? []), ...topologySettings];
+  const base = [...(flags.providerAssignments ?? []), ...(fileAssignments ?? []), ...topologySettings];
   checkFlagAssignments(
     flags,
     base,
@@ -210,7 +252,7 @@ export function analyzePlan(flags: PlanFlags, fileAssignments: readonly SettingA
   return analyze({
     version: flags.version,
     build: flags.build,
-    assignments: [...(fileAssignments ?? []), ...flags.assignments],
+    assignments: [...(flags.providerAssignments ?? []), ...(fileAssignments ?? []), ...flags.assignments],
     defaults,
     clients: flags.clients,
     groups: flags.groups ?? null,

@@ -11,6 +11,8 @@ import type { ClientGroup, Workload } from '../core/model.js';
 import type { ContainerSpec, ResolvedTopology } from '../core/topology.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
 import { presetWorkload, WORKLOAD_KINDS, type WorkloadKind } from '../core/presets.js';
+import type { ManagedProviderName } from '../core/managed.js';
+import type { FormulaVariables } from '../core/rds.js';
 import type { SettingAssignment } from '../core/settings.js';
 import { SOLVE_VARIABLES } from '../core/solve.js';
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
@@ -435,6 +437,15 @@ export interface PlanFlags {
   readonly locations?: InputLocations;
   /** The manifests and pgbouncer.ini files read (includes too), as shown. */
   readonly inputFiles?: readonly string[];
+  /**
+   * --provider's default parameters and --parameter-group's values, in order: beneath a
+   * configuration file's, the topology's and the flags' own values.
+   */
+  readonly providerAssignments?: readonly SettingAssignment[];
+  /** --provider, when given. */
+  readonly provider?: ManagedProviderName;
+  /** What AWS parameter formulas take for the instance class (--provider rds or aurora). */
+  readonly formulaVariables?: FormulaVariables;
 }
 
 /**

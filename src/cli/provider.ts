@@ -71,7 +71,8 @@ export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliI
     return {
       ...flags,
       ramBytes: flags.ramBytes ?? instanceBytes ?? memory,
-      assignments: [...group, ...flags.assignments],
+      provider: providerName,
+      providerAssignments: group,
     };
   }
   const vars: FormulaVariables = { DBInstanceClassMemory: memory, DBInstanceVCPU: instance!.vcpus };
@@ -94,5 +95,12 @@ export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliI
         }
       : a,
   );
-  return { ...flags, ramBytes: flags.ramBytes ?? instanceBytes, assignments: [...group, ...exported, ...assignments] };
+  return {
+    ...flags,
+    ramBytes: flags.ramBytes ?? instanceBytes,
+    assignments,
+    provider: providerName,
+    providerAssignments: [...group, ...exported],
+    formulaVariables: vars,
+  };
 }

@@ -299,7 +299,11 @@ export function readConfiguration(
       });
       continue;
     }
-    const parsed = validator.check(def, item.rawValue);
+    const value =
+      options.evaluate && (def.type === 'integer' || def.type === 'real')
+        ? options.evaluate(item, def.name)
+        : item.rawValue;
+    const parsed = validator.check(def, value);
     if (!parsed.ok) {
       reader.issue({
         kind: 'invalid-value',
@@ -312,7 +316,12 @@ export function readConfiguration(
       });
       continue;
     }
-    effective.set(def.name, { ...base, setting: parsed.setting, known: true });
+    effective.set(def.name, {
+      ...base,
+      setting: parsed.setting,
+      known: true,
+      ...(value !== item.rawValue && { rawValue: value, written: item.rawValue }),
+    });
   }
   return result(effective);
 }

@@ -40,6 +40,8 @@ export interface EffectiveSetting extends ConfAssignment {
   readonly setting: string;
   /** False for a custom (dotted) name the server keeps as a placeholder. */
   readonly known: boolean;
+  /** The value as written, when ReadConfigurationOptions.evaluate replaced it (an AWS parameter formula). */
+  readonly written?: string;
 }
 
 /** What makes the server refuse the configuration. */
@@ -82,4 +84,10 @@ export interface ReadConfigurationOptions {
   readonly dataDir?: string;
   /** The server's build, which decides some accepted values (wal_compression = lz4). Default: distribution. */
   readonly build?: BuildName;
+  /**
+   * Replaces a numeric setting's value before it is validated (AWS parameter formulas such as
+   * `{DBInstanceClassMemory/32768}`, evaluated for an instance class); may throw to refuse it.
+   * Called for the assignments that take effect, in order. Default: values are taken as written.
+   */
+  readonly evaluate?: (item: ConfAssignment, setting: string) => string;
 }
