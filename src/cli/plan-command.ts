@@ -12,11 +12,19 @@ import {
   configFileOf,
   loadConfig,
   loadPlanFlags,
+  readPlanFiles,
+  withProvider,
 } from './plan-input.js';
 import { readFormat, readPlanFlags, type FormatOf, type PlanFlags, type PlanOptions } from './plan-options.js';
 import { renderCheckReports, renderReport } from './render-report.js';
 import { renderJson } from '../render/json.js';
-import { loadTopologyDocument, mergeTopology, readPgBouncerFiles, withPgBouncers } from './topology-loader.js';
+import {
+  loadManifestFlags,
+  loadTopologyDocument,
+  mergeTopology,
+  readPgBouncerFiles,
+  withPgBouncers,
+} from './topology-loader.js';
 import type { TopologyDocument } from '../input/topology.js';
 import type { TopologySpec } from '../core/topology.js';
 import { findGuc } from '../core/catalog/index.js';
@@ -68,29 +76,28 @@ interface PlanEvaluator {
 
 /** Reads flags, topology and configuration file once; evaluates variations without reading again. */
 async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly string[]): Promise<PlanEvaluator> {
-  // Not read here yet: refused rather than ignored.
-  const unread = options.manifest?.length
-    ? '--manifest'
-    : options.provider
-      ? '--provider'
-      : options.parameterGroup
-        ? '--parameter-group'
-        : null;
-  if (unread)
-    throw new UsageError(`--solve and --vary do not take ${unread} yet; use a topology file and --set`, unread);
   // --pods alone is incomplete for plan, but complete when the pool is what varies.
   const poolVaries = knobs.includes('pool') && options.pods !== undefined && options.pool === undefined;
   const parsed = readPlanFlags(poolVaries ? { ...options, pool: 1 } : options, { failOnDefault: 'none' });
   const { pool: _placeholder, ...withoutPool } = parsed;
-  const raw: PlanFlags = poolVaries ? { ...withoutPool, clients: null } : parsed;
+  const raw: PlanFlags = readPlanFiles(poolVaries ? { ...withoutPool, clients: null } : parsed, io);
   let doc: TopologyDocument | null = null;
   let spec: TopologySpec | null = null;
-  if (raw.topologyFile) {
+  let manifests: ((flags: PlanFlags) => PlanFlags) | null = null;
+  if (raw.manifestFiles.length > 0) {
+    if (raw.topologyFile || raw.pgbouncerFiles.length > 0)
+      throw new UsageError('give either --manifest or --topology/--pgbouncer', '--manifest');
+    manifests = await loadManifestFlags(raw, io);
+  } else if (raw.topologyFile) {
     if (raw.pgbouncerFiles.length > 0)
       throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
     ({ doc, spec } = await loadTopologyDocument(raw.topologyFile, io));
   }
-  const bouncers = !doc && raw.pgbouncerFiles.length > 0 ? readPgBouncerFiles(raw.pgbouncerFiles, io) : null;
+  const bouncers =
+    !doc && !manifests && raw.pgbouncerFiles.length > 0 ? readPgBouncerFiles(raw.pgbouncerFiles, io) : null;
+  const hasTopology = doc !== null || manifests !== null;
+  // The topology merged for one variation; --provider's part is the same for all, applied once.
+  let provided: PlanFlags | null = null;
   const merge = (v: Variation): PlanFlags => {
     let f: PlanFlags = raw;
     if (v.clients !== undefined) {
@@ -103,15 +110,18 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
         ...raw,
         ...(pods !== undefined && { pods }),
         ...(pool !== undefined && { pool }),
-        clients: doc ? null : (pods ?? 1) * pool!,
+        clients: hasTopology ? null : (pods ?? 1) * pool!,
       };
     }
-    if (doc && spec) f = mergeTopology(f, doc, spec, raw.topologyFile!);
+    if (manifests) f = manifests(f);
+    else if (doc && spec) f = mergeTopology(f, doc, spec, raw.topologyFile!);
     else if (bouncers) f = withPgBouncers(f, bouncers);
+    if (provided) f = withProviderOf(f, provided);
     if (v.settings?.length) f = { ...f, assignments: [...f.assignments, ...v.settings] };
     return f;
   };
-  const flags = merge({});
+  provided = await withProvider(merge({}), options, io);
+  const flags = provided;
   const configFile = configFileOf(options, flags);
   let fileAssignments: readonly SettingAssignment[] | null = null;
   if (configFile !== undefined) {
@@ -120,7 +130,20 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
     assertConfigValid(config);
     fileAssignments = config.assignments;
   }
-  return { flags, hasTopology: doc !== null, evaluate: (v) => analyzePlan(merge(v), fileAssignments) };
+  return { flags, hasTopology, evaluate: (v) => analyzePlan(merge(v), fileAssignments) };
+}
+
+/** A variation's flags with what --provider gave the plan: its budget, defaults and evaluated formulas. */
+function withProviderOf(flags: PlanFlags, provided: PlanFlags): PlanFlags {
+  if (provided.provider === undefined) return flags;
+  return {
+    ...flags,
+    ramBytes: provided.ramBytes,
+    assignments: provided.assignments,
+    provider: provided.provider,
+    ...(provided.providerAssignments && { providerAssignments: provided.providerAssignments }),
+    ...(provided.formulaVariables && { formulaVariables: provided.formulaVariables }),
+  };
 }
 
 /** Search cap for pods and pool when nothing else binds (e.g. a pooler caps the server connections). */

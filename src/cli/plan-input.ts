@@ -181,6 +181,11 @@ export async function loadPlanFlags(
   defaults: { failOnDefault: FailOn } & TopologyFlagOptions,
 ): Promise<PlanFlags> {
   const flags = readPlanFiles(await applyTopologyFlag(readPlanFlags(options, defaults), io, defaults), io);
+  return withProvider(flags, options, io);
+}
+
+/** The flags with --provider's defaults, memory and formulas applied (and its note written once). */
+export async function withProvider(flags: PlanFlags, options: SharedOptions, io: CliIo): Promise<PlanFlags> {
   if (!options.provider && !options.instanceClass && options.instanceMemory === undefined && !options.parameterGroup)
     return flags;
   const { applyProvider } = await import('./provider.js');

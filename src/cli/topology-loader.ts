@@ -194,6 +194,18 @@ export async function applyManifestFlags(
   io: CliIo,
   options: TopologyFlagOptions = {},
 ): Promise<PlanFlags> {
+  return (await loadManifestFlags(flags, io, options))(flags);
+}
+
+/**
+ * Reads the --manifest files once (notes to stderr once) and returns what merges them into flags:
+ * `plan --solve` and `--vary` merge them into each variation of pods, pool and settings.
+ */
+export async function loadManifestFlags(
+  flags: PlanFlags,
+  io: CliIo,
+  options: TopologyFlagOptions = {},
+): Promise<(flags: PlanFlags) => PlanFlags> {
   const files = await Promise.all(
     flags.manifestFiles.map(async (file) => ({
       file: file === '-' ? '<stdin>' : file,
@@ -221,29 +233,35 @@ export async function applyManifestFlags(
         at?.line,
       );
   }
-  const merged = mergeTopology({ ...flags, topologyFile: label }, doc, topologySpec(doc, manifests.inis), label);
+  const spec = topologySpec(doc, manifests.inis);
+  const apply = (given: PlanFlags): PlanFlags => {
+    const merged = mergeTopology({ ...given, topologyFile: label }, doc, spec, label);
+    const topology = merged.topology && {
+      ...merged.topology,
+      poolers: merged.topology.poolers.map((p) => ({ ...p, source: manifests.poolerSources[p.name] ?? p.source })),
+    };
+    return {
+      ...merged,
+      ...(topology && { topology }),
+      topologyFile: null,
+      assignments: merged.assignments.map((a) =>
+        a.source === 'topology' && manifests.settingSources[a.name]
+          ? { ...a, source: manifests.settingSources[a.name]! }
+          : a,
+      ),
+      locations: manifests.locations,
+      inputFiles: files.map((f) => f.file),
+    };
+  };
+  // Merged before the notes, so that an error in the manifests comes first.
+  const first = apply(flags);
   io.stderr.write(
     `pgmem: note: read ${manifests.read.length} resource${manifests.read.length === 1 ? '' : 's'}` +
       (manifests.read.length ? ` (${manifests.read.join(', ')})` : '') +
       `, skipped ${manifests.skipped.length}${manifests.skipped.length ? ` (${manifests.skipped.join(', ')})` : ''}\n`,
   );
   for (const note of manifests.notes) io.stderr.write(`pgmem: note: ${note}\n`);
-  const topology = merged.topology && {
-    ...merged.topology,
-    poolers: merged.topology.poolers.map((p) => ({ ...p, source: manifests.poolerSources[p.name] ?? p.source })),
-  };
-  return {
-    ...merged,
-    ...(topology && { topology }),
-    topologyFile: null,
-    assignments: merged.assignments.map((a) =>
-      a.source === 'topology' && manifests.settingSources[a.name]
-        ? { ...a, source: manifests.settingSources[a.name]! }
-        : a,
-    ),
-    locations: manifests.locations,
-    inputFiles: files.map((f) => f.file),
-  };
+  return (given) => (given === flags ? first : apply(given));
 }
 
 /** How the topology inputs are read: check keeps a manifest's refused values, to report them as findings. */

@@ -123,3 +123,152 @@ describe('the order values apply in', () => {
     });
   });
 });
+
+/** The plain plan's JSON report for the same inputs. */
+async function planJson(args: readonly string[], cwd?: string) {
+  const r = await runCli(['plan', ...args, '--json'], cwd ? { cwd } : {});
+  expect(r.code, r.stderr).toBeLessThan(2);
+  return JSON.parse(r.stdout);
+}
+
+describe('--solve and --vary take --provider, --parameter-group and --manifest as plain plan does', () => {
+  it('--solve work_mem with --provider: the class memory is the budget, the default group the settings', async () => {
+    const args = ['--provider', 'rds', '--instance-class', 'db.r6g.xlarge', '--pods', '4', '--pool', '20'];
+    const r = await runCli(['plan', ...args, '--solve', 'work_mem', '--json']);
+    expect(r.code).toBe(0);
+    const solved = JSON.parse(r.stdout);
+    expect(solved.solve).toMatchObject({ variable: 'work_mem', limitedBy: 'ram', ramBytes: 32 * GiB });
+    expect(solved.settings.max_connections.setting).toBe('3604');
+    const kB = solved.solve.value as number;
+    // The answer fits in plain plan and one kB more does not.
+    const fits = await planJson([...args, '--work-mem', `${kB}kB`]);
+    expect(fits.totals.worstCaseBytes).toBe(solved.solve.worstCaseBytes);
+    expect(fits.totals.worstCaseBytes).toBeLessThanOrEqual(32 * GiB);
+    const over = await planJson([...args, '--work-mem', `${kB + 1}kB`]);
+    expect(over.totals.worstCaseBytes).toBeGreaterThan(32 * GiB);
+    // The provider's note is written once, not once per evaluation.
+    expect(r.stderr.match(/pgmem: note: db\.r6g\.xlarge/g)).toHaveLength(1);
+  });
+
+  it('--solve pods with --provider and --instance-memory', async () => {
+    const args = ['--provider', 'rds', '--instance-class', 'db.r5.large', '--instance-memory', String(1660 * 9531392)];
+    const r = await runCli(['plan', ...args, '--pool', '10', '--solve', 'pods', '--json']);
+    const solved = JSON.parse(r.stdout);
+    expect(solved.settings.max_connections.setting).toBe('1660');
+    // The budget stays the class's memory; --instance-memory is what the formulas take.
+    expect(solved.solve.ramBytes).toBe(16 * GiB);
+    const n = solved.solve.value as number;
+    expect(n).toBeGreaterThan(0);
+    const plain = await planJson([...args, '--pods', String(n), '--pool', '10']);
+    expect(plain.totals.worstCaseBytes).toBe(solved.solve.worstCaseBytes);
+    const next = await planJson([...args, '--pods', String(n + 1), '--pool', '10']);
+    expect(next.totals.worstCaseBytes).toBe(solved.solve.next.worstCaseBytes);
+  });
+
+  it('--vary with --provider and --parameter-group: each cell is the plain plan of its values', async () => {
+    const cwd = dir({
+      'group.json': JSON.stringify({
+        Parameters: [
+          { ParameterName: 'max_connections', ParameterValue: 'LEAST({DBInstanceClassMemory/19062784},5000)' },
+        ],
+      }),
+    });
+    const args = ['--provider', 'aurora', '--instance-class', 'db.r6g.large', '--parameter-group', 'group.json'];
+    const r = await runCli(
+      ['plan', ...args, '--pods', '2', '--vary', 'pool=5,10', '--vary', 'work_mem=1MB,4MB', '--json'],
+      {
+        cwd,
+      },
+    );
+    expect(r.code).toBe(0);
+    const grid = JSON.parse(r.stdout).grid;
+    expect(grid.ramBytes).toBe(16 * GiB);
+    expect(grid.cells).toHaveLength(4);
+    for (const cell of grid.cells) {
+      const plain = await planJson(
+        [...args, '--pods', '2', '--pool', cell.values.pool, '--work-mem', cell.values.work_mem],
+        cwd,
+      );
+      expect(plain.settings.max_connections.setting).toBe('901');
+      expect(cell.worstCaseBytes).toBe(plain.totals.worstCaseBytes);
+    }
+  });
+
+  it('--vary and --solve with a postgresql.conf of formulas and --provider', async () => {
+    const cwd = dir({ 'postgresql.conf': FORMULA_CONF });
+    const args = ['--config', 'postgresql.conf', ...RDS_R5_LARGE, '--pods', '2', '--pool', '10'];
+    const r = await runCli(['plan', ...args, '--vary', 'shared_buffers=1GB,2GB', '--json'], { cwd });
+    expect(r.code).toBe(0);
+    const [first] = JSON.parse(r.stdout).grid.cells;
+    expect(first.worstCaseBytes).toBe(
+      (await planJson([...args, '--shared-buffers', '1GB'], cwd)).totals.worstCaseBytes,
+    );
+    const solved = await runCli(['plan', ...args, '--solve', 'work_mem', '--json'], { cwd });
+    expect(JSON.parse(solved.stdout).settings.max_connections).toMatchObject({
+      setting: '1802',
+      source: 'postgresql.conf:3',
+    });
+  });
+
+  it('--manifest: the topology, settings and container limit of the manifests', async () => {
+    const manifest = ['--manifest', 'examples/cnpg/cluster.yaml'];
+    const solved = await runCli(['plan', ...manifest, '--solve', 'work_mem', '--json']);
+    expect(solved.code).toBe(0);
+    const result = JSON.parse(solved.stdout);
+    // The Cluster's 8Gi limit is the budget, its max_connections 200 the slots.
+    expect(result.solve).toMatchObject({ ramBytes: 8 * GiB, limitedBy: 'ram' });
+    expect(result.settings.max_connections.setting).toBe('200');
+    const kB = result.solve.value as number;
+    expect((await planJson([...manifest, '--work-mem', `${kB}kB`])).totals.worstCaseBytes).toBe(
+      result.solve.worstCaseBytes,
+    );
+    // The manifests' notes once.
+    expect(solved.stderr.match(/pgmem: note: read 4 resources/g)).toHaveLength(1);
+
+    const varied = await runCli(['plan', ...manifest, '--vary', 'work_mem=2MB,4MB', '--json']);
+    expect(varied.code).toBe(0);
+    for (const cell of JSON.parse(varied.stdout).grid.cells) {
+      const plain = await planJson([...manifest, '--work-mem', cell.values.work_mem]);
+      expect(cell.worstCaseBytes).toBe(plain.totals.worstCaseBytes);
+    }
+  });
+
+  it('--manifest with --topology: one line naming the flag, exit 2', async () => {
+    const r = await runCli([
+      'plan',
+      '--manifest',
+      'examples/cnpg/cluster.yaml',
+      '--topology',
+      'examples/kubernetes/topology.yaml',
+      '--solve',
+      'work_mem',
+    ]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'pgmem: error: --manifest: give either --manifest or --topology/--pgbouncer\n',
+    ]);
+  });
+});
+
+describe('--solve and --vary read --plans', () => {
+  it('the plans are the workload, as in plain plan (they were ignored)', async () => {
+    const args = [
+      '--ram',
+      '16GB',
+      '--pods',
+      '4',
+      '--pool',
+      '20',
+      '--plans',
+      'test/fixtures/plans/pg18/auto-explain.jsonlog',
+    ];
+    const solved = JSON.parse((await runCli(['plan', ...args, '--solve', 'work_mem', '--json'])).stdout);
+    const kB = solved.solve.value as number;
+    const plain = await planJson([...args, '--work-mem', `${kB}kB`]);
+    expect(plain.totals.worstCaseBytes).toBe(solved.solve.worstCaseBytes);
+    const without = JSON.parse(
+      (await runCli(['plan', '--ram', '16GB', '--pods', '4', '--pool', '20', '--solve', 'work_mem', '--json'])).stdout,
+    );
+    expect(kB).not.toBe(without.solve.value);
+  });
+});

@@ -133,23 +133,3 @@ describe('--provider through the CLI', () => {
     ]);
   });
 });
-
-describe('--solve and --vary', () => {
-  it('refuse --provider and --manifest rather than ignore them', async () => {
-    const r = await runCli([
-      'plan',
-      '--provider',
-      'rds',
-      '--instance-class',
-      'db.r5.large',
-      '--solve',
-      'pods',
-      '--pool',
-      '10',
-    ]);
-    expect([r.code, r.stderr]).toEqual([
-      2,
-      'pgmem: error: --provider: --solve and --vary do not take --provider yet; use a topology file and --set\n',
-    ]);
-  });
-});
