@@ -66,7 +66,7 @@ export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliI
   const instanceBytes = instance ? instance.memoryGiB * 2 ** 30 : null;
   const memory = instanceMemory ?? instanceBytes!;
   io.stderr.write(`pgmem: note: ${provider.memoryNote(className, instance, memory, instanceMemory !== undefined)}\n`);
-  const group: SettingAssignment[] = provider.defaults(instance, memory, flags.version);
+  const group: SettingAssignment[] = provider.defaults(instance, memory, flags.version, className);
   if (!provider.awsFormulas) {
     return {
       ...flags,

@@ -4,7 +4,7 @@
  */
 import { AZURE_SKU_RANGE, azureDefaults, azureSku } from './azure.js';
 import { formatSize, plural } from './format.js';
-import { DEFAULT_PARAMETER_GROUPS, evaluateFormula, instanceClass } from './rds.js';
+import { DEFAULT_PARAMETER_GROUPS, evaluateFormula, instanceClass, rdsHugePagesOn } from './rds.js';
 
 /** An instance size: its CPUs and memory as the provider publishes them. */
 export interface ManagedInstance {
@@ -32,8 +32,8 @@ export interface ManagedProvider {
   /** Whether an unknown instance is usable once --instance-memory gives its memory. */
   readonly memoryForUnknown: boolean;
   instance(name: string): ManagedInstance | null;
-  /** The defaults for `memoryBytes`, the figure the provider's formulas take. */
-  defaults(instance: ManagedInstance | null, memoryBytes: number, version: number): ManagedDefault[];
+  /** The defaults for `memoryBytes`, the figure the provider's formulas take, on the instance named `name`. */
+  defaults(instance: ManagedInstance | null, memoryBytes: number, version: number, name: string): ManagedDefault[];
   /** The note saying which memory figure the defaults used. */
   memoryNote(name: string, instance: ManagedInstance | null, memoryBytes: number, fromFlag: boolean): string;
 }
@@ -51,14 +51,24 @@ function awsProvider(group: 'rds' | 'aurora'): ManagedProvider {
       const cls = instanceClass(name);
       return cls && { vcpus: cls.vcpus, memoryGiB: cls.memoryGiB };
     },
-    defaults: (instance, memoryBytes) =>
-      Object.entries(DEFAULT_PARAMETER_GROUPS[group]).map(([name, formula]) => ({
+    defaults: (instance, memoryBytes, _version, className) => [
+      ...Object.entries(DEFAULT_PARAMETER_GROUPS[group]).map(([name, formula]) => ({
         name,
         value: String(
           evaluateFormula(formula, { DBInstanceClassMemory: memoryBytes, DBInstanceVCPU: instance?.vcpus ?? 0 }),
         ),
         source: `${group} default parameter group: ${name} = ${formula}`,
       })),
+      ...(group === 'rds' && rdsHugePagesOn(className)
+        ? [
+            {
+              name: 'huge_pages',
+              value: 'on',
+              source: 'rds default parameter group: huge_pages = on (every class but micro, small and medium)',
+            },
+          ]
+        : []),
+    ],
     // AWS subtracts an unpublished reserve for the OS and its agents; the class's whole memory is the
     // estimate that never understates what the formulas give (AWS's own worked example uses it).
     memoryNote: (name, instance, memoryBytes, fromFlag) =>

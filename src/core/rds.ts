@@ -169,5 +169,14 @@ export const DEFAULT_PARAMETER_GROUPS = {
   },
 } as const satisfies Record<string, Record<string, string>>;
 
+/**
+ * Whether RDS for PostgreSQL turns huge_pages on for the class: "on by default for all the DB
+ * instance classes other than micro, small, and medium" (RDS User Guide, PostgreSQL.Concepts.General.
+ * FeatureSupport.HugePages).
+ */
+export function rdsHugePagesOn(className: string): boolean {
+  return !/\.(micro|small|medium)$/.test(className);
+}
+
 /** The providers pgmem knows. */
 export type Provider = keyof typeof DEFAULT_PARAMETER_GROUPS;

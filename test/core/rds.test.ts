@@ -1,10 +1,16 @@
 /** AWS parameter formulas and default groups, against AWS's documented worked examples. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMETER_GROUPS, evaluateFormula, instanceClass, isFormula } from '../../src/core/rds.js';
-import { runCli } from '../support/cli.js';
+import {
+  DEFAULT_PARAMETER_GROUPS,
+  evaluateFormula,
+  instanceClass,
+  isFormula,
+  rdsHugePagesOn,
+} from '../../src/core/rds.js';
+import { projectRoot, runCli } from '../support/cli.js';
 
 const GiB = 2 ** 30;
 
@@ -131,5 +137,78 @@ describe('--provider through the CLI', () => {
       2,
       'pgmem: error: --instance-class: needs --provider rds, aurora or azure\n',
     ]);
+  });
+});
+
+describe('examples/rds/parameter-group.json, the README worked example', () => {
+  const file = 'examples/rds/parameter-group.json';
+
+  it('is as aws rds describe-db-parameters --output json prints it', () => {
+    const text = readFileSync(join(projectRoot, file), 'utf8');
+    const doc = JSON.parse(text) as { Parameters: Record<string, unknown>[] };
+    // The CLI's JSON: four-space indentation, each parameter's keys in the API's order.
+    expect(text).toBe(`${JSON.stringify(doc, null, 4)}\n`);
+    const order = [
+      'ParameterName',
+      'ParameterValue',
+      'Description',
+      'Source',
+      'ApplyType',
+      'DataType',
+      'AllowedValues',
+      'IsModifiable',
+      'ApplyMethod',
+    ];
+    for (const p of doc.Parameters) {
+      const keys = Object.keys(p);
+      expect(keys).toEqual(order.filter((k) => keys.includes(k)));
+      expect(['system', 'user', 'engine-default']).toContain(p.Source);
+    }
+    expect(doc.Parameters.some((p) => p.ParameterValue === undefined)).toBe(true);
+  });
+
+  it("gives the README's figures on db.r6g.xlarge", async () => {
+    const r = await runCli([
+      'plan',
+      '--provider',
+      'rds',
+      '--instance-class',
+      'db.r6g.xlarge',
+      '--parameter-group',
+      file,
+      '--pg-version',
+      '16',
+      '--pods',
+      '6',
+      '--pool',
+      '25',
+      '--json',
+    ]);
+    const { settings, totals } = JSON.parse(r.stdout);
+    expect(settings.shared_buffers).toMatchObject({
+      setting: '1048576',
+      bytes: 8 * GiB,
+      source: `${file}: shared_buffers = {DBInstanceClassMemory/32768}`,
+    });
+    expect(settings.max_connections.setting).toBe('3604');
+    expect(settings.maintenance_work_mem.setting).toBe('550072');
+    expect(settings.work_mem).toMatchObject({ setting: '32768', source: `${file}: work_mem = 32768` });
+    // Left unset in the group: PostgreSQL's own value.
+    expect(settings.temp_buffers.source).toBe('default');
+    expect(settings.huge_pages).toMatchObject({ setting: 'on', source: expect.stringContaining('rds default') });
+    expect(totals.ramBytes).toBe(32 * GiB);
+  });
+});
+
+describe('huge_pages on RDS', () => {
+  it('on for every class but micro, small and medium', async () => {
+    const huge = async (cls: string) =>
+      JSON.parse((await runCli(['plan', '--provider', 'rds', '--instance-class', cls, '--json'])).stdout).settings
+        .huge_pages.setting;
+    expect(await huge('db.r5.large')).toBe('on');
+    expect(await huge('db.t4g.large')).toBe('on');
+    expect(await huge('db.t4g.medium')).toBe('try');
+    expect(await huge('db.t3.micro')).toBe('try');
+    expect(rdsHugePagesOn('db.m6i.16xlarge')).toBe(true);
   });
 });
