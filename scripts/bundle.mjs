@@ -178,3 +178,48 @@ await build({
   }
   recorder.writeCaches();
 }
+
+// The library (package.json "exports"): src/index.ts as one ES module, dist/lib/index.js, and the
+// declarations tsc wrote for it (npm run build runs tsc first), copied with every declaration file
+// they import. They must import no package: an installed @pgmem/cli has none of its devDependencies
+// (zod, yaml), so the report types are generated from the JSON Schemas (src/api/report-types.ts).
+{
+  await rm('dist/lib', { recursive: true, force: true });
+  await build({
+    entryPoints: { index: 'src/index.ts' },
+    outdir: 'dist/lib',
+    bundle: true,
+    minify: common.minify,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['pg'],
+    logLevel: 'warning',
+    // The bundled CommonJS (commander) calls require().
+    banner: {
+      js: "import { createRequire as __pgmemCreateRequire } from 'node:module'; const require = __pgmemCreateRequire(import.meta.url);",
+    },
+  });
+  const { dirname: dirOf } = await import('node:path');
+  const { existsSync } = await import('node:fs');
+  const seen = new Set();
+  const pending = ['index.d.ts'];
+  while (pending.length > 0) {
+    const file = pending.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = join('dist', file);
+    if (!existsSync(source)) throw new Error(`bundle: ${source} is missing; run tsc -p tsconfig.build.json first`);
+    const text = await readFile(source, 'utf8');
+    for (const m of text.matchAll(
+      /^\s*(?:import|export)\b[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm,
+    )) {
+      const spec = m[1] ?? m[2];
+      if (!spec.startsWith('.'))
+        throw new Error(`bundle: ${source} imports "${spec}", which an installed package lacks`);
+      pending.push(join(dirOf(file), spec.replace(/\.js$/, '.d.ts')));
+    }
+    await mkdir(join('dist/lib', dirOf(file)), { recursive: true });
+    await writeFile(join('dist/lib', file), text);
+  }
+}

@@ -14,7 +14,10 @@ export interface CliIo {
   readonly stdin?: NodeJS.ReadableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  /** Where configuration files are read from; node:fs (relative to cwd) unless a test hands one in. */
+  /**
+   * Where input files (configurations, topologies, pgbouncer.ini, plans) are read from; node:fs
+   * (relative to cwd) unless a test or the library hands one in.
+   */
   readonly confFs?: ConfFileSystem;
 }
 

@@ -5,13 +5,12 @@ import type { SettingAssignment } from '../core/settings.js';
 import { exitCodeFor } from './exit-code.js';
 import { useColor, type CliIo } from './io.js';
 import {
-  analyzeConfig,
   analyzePlan,
   assertConfigValid,
   autoConfChoice,
   configFileOf,
   loadConfig,
-  loadPlanFlags,
+  planReport,
   readPlanFiles,
   withProvider,
 } from './plan-input.js';
@@ -46,16 +45,13 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<numb
       ? solveCommand(options.solve, options, io, format)
       : varyCommand(vary, options, io, format);
   }
-  const flags = await loadPlanFlags(options, io, { failOnDefault: 'none' });
+  const { flags, report } = await planReport(options, io);
   const color = useColor(io, flags.color);
-  const configFile = configFileOf(options, flags);
-  if (configFile !== undefined) {
-    const { report } = analyzeConfig(flags, loadConfig(configFile, flags, autoConfChoice(options), io));
-    io.stdout.write(await renderCheckReports([report], format, { color }));
-    return exitCodeFor(report.findings, flags.failOn);
-  }
-  const { report } = analyzePlan(flags, null);
-  io.stdout.write(await renderReport(report, format, { color }));
+  io.stdout.write(
+    'config' in report
+      ? await renderCheckReports([report], format, { color })
+      : await renderReport(report, format, { color }),
+  );
   return exitCodeFor(report.findings, flags.failOn);
 }
 

@@ -291,6 +291,21 @@ function issueFinding(issue: ConfIssue): Finding {
   });
 }
 
+/**
+ * The report `plan` writes (without --solve or --vary), and the flags it was made from: with the
+ * configuration's `config` section when one is read (--config, or the topology's server.config).
+ * `plan --json` prints it as it is; the library's analyze() returns it.
+ */
+export async function planReport(
+  options: CommandOptions<'plan'>,
+  io: CliIo,
+): Promise<{ flags: PlanFlags; report: PlanReport | CheckReport }> {
+  const flags = await loadPlanFlags(options, io, { failOnDefault: 'none' });
+  const configFile = configFileOf(options, flags);
+  if (configFile === undefined) return { flags, report: analyzePlan(flags, null).report };
+  return { flags, report: analyzeConfig(flags, loadConfig(configFile, flags, autoConfChoice(options), io)).report };
+}
+
 /** Analyses a loaded configuration with the flags on top: the report with its config section. */
 export function analyzeConfig(flags: PlanFlags, config: LoadedConfig): { analysis: Analysis; report: CheckReport } {
   const analysis = analyzePlan(flags, config.assignments);

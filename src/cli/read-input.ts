@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { ConfFsError } from '../input/conf/types.js';
+import { ConfFsError, type ConfFileSystem } from '../input/conf/types.js';
 import { CONF_MAX_FILE_BYTES, readBounded } from './conf-fs.js';
 import type { CliIo } from './io.js';
 
@@ -36,6 +36,7 @@ export async function readStdinText(io: CliIo, flag: string, limit = CONF_MAX_FI
 /** A named input file as text: a regular file or a pipe, at most `limit` bytes. */
 export function readInputFile(file: string, io: CliIo, limit = CONF_MAX_FILE_BYTES): string {
   const path = resolve(io.cwd, file);
+  if (io.confFs) return readFromFileSystem(io.confFs, file, path, limit);
   let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(path);
@@ -54,6 +55,22 @@ export function readInputFile(file: string, io: CliIo, limit = CONF_MAX_FILE_BYT
       file,
     );
   }
+}
+
+/** The same from the file system the caller handed in (the library's in-memory files). */
+function readFromFileSystem(fs: ConfFileSystem, file: string, path: string, limit: number): string {
+  const stat = fs.stat(path);
+  if (stat === null) throw new InputError('no such file', file);
+  if (stat.kind === 'directory') throw new InputError('is a directory', file);
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFile(path);
+  } catch (error) {
+    if (error instanceof ConfFsError && error.code === 'EFBIG') throw tooLarge(file, limit);
+    throw new InputError(readFailure(error instanceof ConfFsError ? error.code : undefined), file);
+  }
+  if (bytes.length > limit) throw tooLarge(file, limit);
+  return Buffer.from(bytes).toString('utf8');
 }
 
 function readFailure(code: string | undefined): string {

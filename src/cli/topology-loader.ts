@@ -105,7 +105,7 @@ function resolveOrFail(spec: TopologySpec, file: string): ResolvedTopology {
 
 /** Reads pgbouncer.ini files; their warnings (unknown keys and sections) go to stderr. */
 export function readPgBouncerFiles(files: readonly string[], io: CliIo): PgBouncerConfig[] {
-  const fs = nodeConfFileSystem(io.cwd);
+  const fs = io.confFs ?? nodeConfFileSystem(io.cwd);
   return files.map((file) => {
     const { config, warnings } = readPgBouncerIni(fs, file, (path) => displayPath(io.cwd, path));
     for (const w of warnings) io.stderr.write(`pgmem: warning: ${w.file}:${w.line}: ${w.message}\n`);

@@ -49,6 +49,9 @@ describe('npm pack', () => {
       /^dist\/bin\/(run|errors)\.cjs(\.v8cache)?$/,
       /^dist\/bin\/lazy\/\w+\.cjs(\.v8cache)?$/,
       /^dist\/bin\/catalog\/pg1[3-8]\.json$/,
+      // The library (package.json "exports"): one ES module and its declarations.
+      /^dist\/lib\/index\.js$/,
+      /^dist\/lib\/([\w-]+\/)*[\w-]+\.d\.ts$/,
     ];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
     expect(files).toEqual(
@@ -62,7 +65,13 @@ describe('npm pack', () => {
       ]),
     );
     expect(
-      files.some((f) => f.endsWith('.map') || f.endsWith('.ts') || f.startsWith('test/') || f.startsWith('src/')),
+      files.some(
+        (f) =>
+          f.endsWith('.map') ||
+          (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
+          f.startsWith('test/') ||
+          f.startsWith('src/'),
+      ),
     ).toBe(false);
   });
 

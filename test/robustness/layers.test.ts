@@ -46,6 +46,17 @@ describe('layers', () => {
     });
   }
 
+  it('src/cli imports nothing from the library (src/api, src/index.ts), which is built on it', () => {
+    const offenders = sources(join(projectRoot, 'src/cli')).flatMap((file) =>
+      imports(file)
+        .filter((spec) => spec.startsWith('.'))
+        .map((spec) => relative(projectRoot, resolve(dirname(file), spec)))
+        .filter((target) => target.startsWith('src/api/') || target === 'src/index.js')
+        .map((target) => `${relative(projectRoot, file)} → ${target}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('the import scanner sees static, type-only and dynamic imports', () => {
     expect(imports(join(projectRoot, 'src/cli/run.ts'))).toEqual(
       expect.arrayContaining(['commander', './completion.js', './plan-command.js']),

@@ -1,0 +1,282 @@
+/**
+ * The library: the report `pgmem plan --json` prints, for options that say what its flags say, and
+ * the configuration and topology readers on their own. Nothing here prints or exits: failures are
+ * thrown as pgmem's error classes (src/errors.ts), each with its `code`, `exitCode` and, for files,
+ * `file` and `line`. Options go through the flags' own parsers, so a wrong value is refused with
+ * the message the flag gives (naming the flag, e.g. `--pods: expected a whole number, got "x"`).
+ */
+import { UsageError } from '../errors.js';
+import { COMMAND_OPTIONS, type PlanOptions } from '../cli/plan-options.js';
+import { loadConfig, planReport } from '../cli/plan-input.js';
+import type { CliIo, TextSink } from '../cli/io.js';
+import { parseVersion } from '../input/flags.js';
+import { parseTopology as parseTopologyText } from '../input/topology.js';
+import { readInputFile } from '../cli/read-input.js';
+import type { ConfIssue } from '../input/conf/types.js';
+import { fileSystemFor, memoryFileSystem, type MemoryFiles } from './files.js';
+import type { CheckReport, PlanReport, TopologyInput } from './report-types.js';
+
+export type { MemoryFiles };
+
+/** PostgreSQL major versions pgmem knows. */
+export type PgMajor = 13 | 14 | 15 | 16 | 17 | 18;
+
+/** Where files are read from: the working directory, and in-memory files in front of the disk. */
+export interface FileOptions {
+  /** The directory relative paths are taken from (default: process.cwd()). */
+  readonly cwd?: string;
+  /**
+   * In-memory files by path (relative to `cwd`, or absolute): read instead of the disk, e.g. a
+   * postgresql.conf and the files it includes, a topology and the pgbouncer.ini files it names.
+   */
+  readonly files?: MemoryFiles;
+}
+
+/** What to analyse: the options of `pgmem plan`, named as its flags are (camelCase, without `--`). */
+export interface AnalyzeOptions extends FileOptions {
+  /** PostgreSQL major version (--pg-version; default 18). */
+  readonly version?: PgMajor;
+  /** The server's build profile (--build; default "distribution"). */
+  readonly build?: 'distribution' | 'embedded';
+  /** Memory of the machine or container: bytes, or a size such as "16GB" (--ram). */
+  readonly ram?: number | string;
+  /** Application pods that each keep a pool (--pods, with --pool). */
+  readonly pods?: number;
+  /** Connections in each pod's pool (--pool). */
+  readonly pool?: number;
+  /** Total client connections, instead of pods × pool (--clients). */
+  readonly clients?: number;
+  /** Settings in postgresql.conf syntax, each as --set name=value. */
+  readonly settings?: Readonly<Record<string, string | number>>;
+  /** A postgresql.conf to read, with its includes and postgresql.auto.conf (--config). */
+  readonly config?: string;
+  /** The postgresql.auto.conf to apply last (--auto-conf), or false for none (--no-auto-conf). */
+  readonly autoConf?: string | false;
+  /** A topology file (--topology), or the document itself. */
+  readonly topology?: string | TopologyInput;
+  /** pgbouncer.ini files the clients connect through (--pgbouncer). */
+  readonly pgbouncer?: readonly string[];
+  /** Kubernetes manifests (--manifest). */
+  readonly manifest?: readonly string[];
+  /** EXPLAIN (FORMAT JSON) output or auto_explain logs: the queries the backends run (--plans). */
+  readonly plans?: readonly string[];
+  /** Plan nodes per query as a preset (--workload). */
+  readonly workload?: 'oltp' | 'olap' | 'mixed';
+  /** Sort-like nodes per query (--sort-ops). */
+  readonly sortOps?: number;
+  /** Hash nodes per query (--hash-ops). */
+  readonly hashOps?: number;
+  /** The rule of thumb's single knob (--ops-per-query). */
+  readonly opsPerQuery?: number;
+  /** Concurrent CREATE INDEX / VACUUM commands (--maintenance-ops). */
+  readonly maintenanceOps?: number;
+  /** Walsenders doing logical decoding (--logical-senders). */
+  readonly logicalSenders?: number;
+  /** False: no parallel query workers (--no-parallel). */
+  readonly parallel?: boolean;
+  /** False: sessions use no temporary tables (--no-temp-buffers). */
+  readonly tempBuffers?: boolean;
+  /** Private memory of an idle backend: bytes or a size (--backend-baseline). */
+  readonly backendBaseline?: number | string;
+  /** Managed PostgreSQL whose default parameters apply (--provider, with instanceClass). */
+  readonly provider?: 'rds' | 'aurora' | 'azure';
+  /** The DB instance class or Azure SKU (--instance-class). */
+  readonly instanceClass?: string;
+  /** The memory the provider's defaults take: bytes or a size (--instance-memory). */
+  readonly instanceMemory?: number | string;
+  /** An exported parameter group (--parameter-group). */
+  readonly parameterGroup?: string;
+  /** Receives the notes and warnings the CLI writes to standard error (e.g. pgbouncer.ini keys it ignores). */
+  readonly onMessage?: (line: string) => void;
+}
+
+/** The report analyze() returns: `config` is there when a configuration file is read. */
+export type AnalyzeReport = PlanReport | CheckReport;
+
+/** The name the topology document handed in as an object is read under. */
+const TOPOLOGY_DOCUMENT = '<topology>';
+
+const PLAN = COMMAND_OPTIONS.plan;
+
+/** A value through the flag's own parser, as if given on the command line. */
+function parsed<T>(
+  spec: { readonly flags: string; readonly parse?: (raw: string, flag: string, previous: T | undefined) => T },
+  value: string | number,
+): T {
+  const flag = spec.flags.split(' ')[0]!;
+  return spec.parse!(String(value), flag, undefined);
+}
+
+/** A size given as bytes (a number) or as text ("16GB"). */
+function sizeOption(spec: Parameters<typeof parsed<number>>[0], value: number | string): number {
+  if (typeof value === 'string') return parsed(spec, value);
+  const flag = spec.flags.split(' ')[0]!;
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new UsageError(`expected bytes as a whole number, got ${value}`, flag);
+  return value;
+}
+
+function list(name: string, value: readonly string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new UsageError(`${name}: expected a list of file names`);
+  return [...value];
+}
+
+/** The plan options (as commander would hand them to `plan`) for the library's options. */
+function planOptions(options: AnalyzeOptions): { plan: PlanOptions; topologyText?: string } {
+  const o = options;
+  const plan: { -readonly [K in keyof PlanOptions]: PlanOptions[K] } = { json: true };
+  if (o.version !== undefined) plan.pgVersion = parsed(PLAN.pgVersion, o.version);
+  if (o.build !== undefined) plan.build = parsed(PLAN.build, o.build);
+  if (o.ram !== undefined) plan.ram = sizeOption(PLAN.ram, o.ram);
+  if (o.pods !== undefined) plan.pods = parsed(PLAN.pods, o.pods);
+  if (o.pool !== undefined) plan.pool = parsed(PLAN.pool, o.pool);
+  if (o.clients !== undefined) plan.clients = parsed(PLAN.clients, o.clients);
+  if (o.settings !== undefined) plan.set = Object.entries(o.settings).map(([name, value]) => `${name}=${value}`);
+  if (o.config !== undefined) plan.config = o.config;
+  if (o.autoConf !== undefined) plan.autoConf = o.autoConf;
+  let topologyText: string | undefined;
+  if (typeof o.topology === 'string') plan.topology = o.topology;
+  else if (o.topology !== undefined) {
+    plan.topology = TOPOLOGY_DOCUMENT;
+    topologyText = JSON.stringify(o.topology);
+  }
+  const pgbouncer = list('pgbouncer', o.pgbouncer);
+  if (pgbouncer) plan.pgbouncer = pgbouncer;
+  const manifest = list('manifest', o.manifest);
+  if (manifest) plan.manifest = manifest;
+  const plans = list('plans', o.plans);
+  if (plans) plan.plans = plans;
+  if (o.workload !== undefined) plan.workload = parsed(PLAN.workload, o.workload);
+  if (o.sortOps !== undefined) plan.sortOps = parsed(PLAN.sortOps, o.sortOps);
+  if (o.hashOps !== undefined) plan.hashOps = parsed(PLAN.hashOps, o.hashOps);
+  if (o.opsPerQuery !== undefined) plan.opsPerQuery = parsed(PLAN.opsPerQuery, o.opsPerQuery);
+  if (o.maintenanceOps !== undefined) plan.maintenanceOps = parsed(PLAN.maintenanceOps, o.maintenanceOps);
+  if (o.logicalSenders !== undefined) plan.logicalSenders = parsed(PLAN.logicalSenders, o.logicalSenders);
+  if (o.parallel === false) plan.parallel = false;
+  if (o.tempBuffers === false) plan.tempBuffers = false;
+  if (o.backendBaseline !== undefined) plan.backendBaseline = sizeOption(PLAN.backendBaseline, o.backendBaseline);
+  if (o.provider !== undefined) plan.provider = parsed(PLAN.provider, o.provider);
+  if (o.instanceClass !== undefined) plan.instanceClass = o.instanceClass;
+  if (o.instanceMemory !== undefined) plan.instanceMemory = sizeOption(PLAN.instanceMemory, o.instanceMemory);
+  if (o.parameterGroup !== undefined) plan.parameterGroup = o.parameterGroup;
+  return topologyText === undefined ? { plan } : { plan, topologyText };
+}
+
+/** The process surface the CLI's loaders take: no terminal, messages to the callback. */
+function libraryIo(options: FileOptions & { readonly onMessage?: (line: string) => void }, extra?: MemoryFiles): CliIo {
+  const cwd = options.cwd ?? process.cwd();
+  const files = extra ? { ...options.files, ...extra } : options.files;
+  const confFs = fileSystemFor(cwd, files);
+  let pending = '';
+  const stderr: TextSink = {
+    write: (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) options.onMessage?.(line);
+      return true;
+    },
+  };
+  const stdout: TextSink = { write: () => true };
+  return { stdout, stderr, env: {}, cwd, ...(confFs && { confFs }) };
+}
+
+/**
+ * The worst case for the options: the report `pgmem plan --json` prints for the same inputs
+ * (without --solve and --vary), as a plain object. Throws UsageError for an option the flag would
+ * refuse and InputError for a file that cannot be read or understood.
+ */
+export async function analyze(options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
+  const { plan, topologyText } = planOptions(options);
+  const io = libraryIo(options, topologyText === undefined ? undefined : { [TOPOLOGY_DOCUMENT]: topologyText });
+  const { report } = await planReport(plan, io);
+  // The document as the JSON output carries it: no shared objects, no undefined fields.
+  const document: AnalyzeReport = JSON.parse(JSON.stringify(report));
+  return document;
+}
+
+/** One effective setting of a configuration: its value as written, and where. */
+export interface ConfSetting {
+  readonly name: string;
+  readonly value: string;
+  /** "<file>:<line>" */
+  readonly source: string;
+}
+
+/** What the server would refuse in a configuration: the kind, the file and line, and its message. */
+export type ConfError = ConfIssue;
+
+/** A configuration file set as the server reads it (includes followed, postgresql.auto.conf last). */
+export interface ConfResult {
+  /** The main file, relative to the working directory when below it. */
+  readonly file: string;
+  /** Every file read, in order. */
+  readonly files: readonly string[];
+  /** Whether the server would start with it: no errors. */
+  readonly valid: boolean;
+  /** The effective value of each setting the server knows, last assignment winning. */
+  readonly settings: readonly ConfSetting[];
+  /** What the server would refuse, each with its file and line, in the server's order. */
+  readonly errors: readonly ConfError[];
+}
+
+/** Options of readConf and parseConf. */
+export interface ConfOptions extends FileOptions {
+  /** The major version whose settings and value syntax apply (default 18). */
+  readonly version?: PgMajor;
+  /** The build profile (default "distribution"). */
+  readonly build?: 'distribution' | 'embedded';
+  /** The postgresql.auto.conf to read last; null for none; default: the one beside the file. */
+  readonly autoConf?: string | null;
+}
+
+function confResult(file: string, options: ConfOptions, io: CliIo): ConfResult {
+  const version = parseVersion('version', String(options.version ?? 18));
+  const build = options.build === undefined ? 'distribution' : parsed(PLAN.build, options.build);
+  const config = loadConfig(file, { version, build }, options.autoConf, io);
+  return {
+    file: config.file,
+    files: [...config.files],
+    valid: config.issues.length === 0,
+    settings: config.assignments.map(({ name, value, source }) => ({ name, value, source })),
+    errors: config.issues.map((issue) => ({ ...issue })),
+  };
+}
+
+/**
+ * Reads a postgresql.conf (and what it includes) from the disk, or from `files` where they hold
+ * it. What the server would refuse is in `errors`; a main file that cannot be read throws InputError.
+ */
+export function readConf(path: string, options: ConfOptions = {}): ConfResult {
+  return confResult(path, options, libraryIo(options));
+}
+
+/**
+ * Reads a postgresql.conf given as text, named `file` (default "postgresql.conf"); the files it
+ * includes come from `files` only, never from the disk. No postgresql.auto.conf unless named.
+ */
+export function parseConf(text: string, options: ConfOptions & { readonly file?: string } = {}): ConfResult {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ?? 'postgresql.conf';
+  const io: CliIo = {
+    ...libraryIo({ cwd }),
+    confFs: memoryFileSystem({ ...options.files, [file]: text }, cwd, null),
+  };
+  return confResult(file, { ...options, autoConf: options.autoConf ?? null }, io);
+}
+
+/**
+ * Parses and validates a topology document (YAML or JSON), with defaults filled in. Throws
+ * InputError naming `file` (default "<topology>") and every problem's path in the document.
+ */
+export function parseTopology(text: string, file = TOPOLOGY_DOCUMENT): TopologyInput {
+  const document: TopologyInput = parseTopologyText(text, file);
+  return document;
+}
+
+/** Reads and validates a topology file (from `files` where they hold it, else the disk). */
+export function readTopology(path: string, options: FileOptions = {}): TopologyInput {
+  return parseTopology(readInputFile(path, libraryIo(options)), path);
+}

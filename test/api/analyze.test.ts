@@ -1,0 +1,283 @@
+/**
+ * The library (src/index.ts): analyze() returns what `pgmem plan --json` prints for the same inputs,
+ * from files on disk or in memory; the readers give their errors typed, with file and line; the
+ * report types are what the published JSON Schemas say.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { checkReportSchema, planReportSchema } from '../../src/core/report-schema.js';
+import type { topologySchema } from '../../src/input/topology.js';
+import {
+  analyze,
+  ExitCode,
+  InputError,
+  parseConf,
+  parseTopology,
+  PgmemError,
+  readConf,
+  readTopology,
+  UsageError,
+  type AnalyzeOptions,
+  type CheckReport,
+  type PlanReport,
+  type TopologyInput,
+} from '../../src/index.js';
+import { API_TYPES_PATH, apiTypesSource } from '../../scripts/generate-api-types.js';
+import { projectRoot, runCli } from '../support/cli.js';
+
+/** `pgmem plan ARGS --json`, run in the project directory, as the JSON it prints. */
+async function planJson(args: readonly string[]): Promise<unknown> {
+  const result = await runCli(['plan', ...args, '--json'], { cwd: projectRoot });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout);
+}
+
+/** Every file below `dir` (relative to the project), as text: an in-memory copy of an example. */
+function filesBelow(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (path: string): void => {
+    for (const name of readdirSync(path)) {
+      const full = join(path, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files[relative(projectRoot, full)] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(join(projectRoot, dir));
+  return files;
+}
+
+const PLANS = 'test/fixtures/plans/pg18';
+
+const CASES: { name: string; args: string[]; options: AnalyzeOptions }[] = [
+  { name: 'nothing: initdb defaults', args: [], options: {} },
+  {
+    name: 'flags only',
+    args: ['--pods', '5', '--pool', '10', '--ram', '4GB', '--pg-version', '16', '--work-mem', '64MB'],
+    options: { pods: 5, pool: 10, ram: '4GB', version: 16, settings: { work_mem: '64MB' } },
+  },
+  {
+    name: 'settings, sizes as bytes, the workload and the build',
+    args: [
+      '--clients',
+      '120',
+      '--ram',
+      '8GB',
+      '--set',
+      'max_connections=200',
+      '--set',
+      'shared_buffers=2GB',
+      '--sort-ops',
+      '3',
+      '--hash-ops',
+      '1',
+      '--no-parallel',
+      '--build',
+      'embedded',
+    ],
+    options: {
+      clients: 120,
+      ram: 8 * 1024 ** 3,
+      settings: { max_connections: 200, shared_buffers: '2GB' },
+      sortOps: 3,
+      hashOps: 1,
+      parallel: false,
+      build: 'embedded',
+    },
+  },
+  {
+    name: 'a configuration with includes and postgresql.auto.conf',
+    args: ['--config', 'examples/conf-d/postgresql.conf', '--pods', '4', '--pool', '20', '--ram', '16GB'],
+    options: { config: 'examples/conf-d/postgresql.conf', pods: 4, pool: 20, ram: '16GB' },
+  },
+  {
+    name: 'a configuration the server would refuse (findings, no error)',
+    args: ['--config', 'test/fixtures/broken.conf', '--clients', '10'],
+    options: { config: 'test/fixtures/broken.conf', clients: 10 },
+  },
+  {
+    name: 'a topology file naming its postgresql.conf',
+    args: ['--topology', 'examples/kubernetes/topology.yaml'],
+    options: { topology: 'examples/kubernetes/topology.yaml' },
+  },
+  {
+    name: 'a topology file with pgbouncer.ini files',
+    args: ['--topology', 'examples/pgbouncer/topology.yaml', '--ram', '32GB'],
+    options: { topology: 'examples/pgbouncer/topology.yaml', ram: '32GB' },
+  },
+  {
+    name: 'EXPLAIN plans as the workload',
+    args: ['--pods', '3', '--pool', '10', '--plans', `${PLANS}/hash-aggregate.json`, `${PLANS}/auto-explain.log`],
+    options: { pods: 3, pool: 10, plans: [`${PLANS}/hash-aggregate.json`, `${PLANS}/auto-explain.log`] },
+  },
+  {
+    name: 'a workload preset and maintenance commands',
+    args: ['--pods', '2', '--pool', '50', '--workload', 'olap', '--maintenance-ops', '2', '--no-temp-buffers'],
+    options: { pods: 2, pool: 50, workload: 'olap', maintenanceOps: 2, tempBuffers: false },
+  },
+];
+
+describe('analyze() is plan --json', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const report = await analyze({ ...c.options, cwd: projectRoot });
+      expect(report).toStrictEqual(await planJson(c.args));
+    });
+  }
+
+  it('reads a configuration and its includes from memory as from the disk', async () => {
+    const files = filesBelow('examples/conf-d');
+    const options = { config: 'examples/conf-d/postgresql.conf', pods: 4, pool: 20 };
+    // Another working directory, where none of these files exist on disk.
+    const inMemory = await analyze({ ...options, cwd: '/nonexistent/pgmem', files });
+    expect(inMemory).toStrictEqual(
+      await planJson(['--config', 'examples/conf-d/postgresql.conf', '--pods', '4', '--pool', '20']),
+    );
+    expect('config' in inMemory && inMemory.config.files).toEqual([
+      'examples/conf-d/postgresql.conf',
+      'examples/conf-d/conf.d/10-memory.conf',
+      'examples/conf-d/conf.d/20-connections.conf',
+      'examples/conf-d/postgresql.auto.conf',
+    ]);
+  });
+
+  it('takes a topology as a document, with its files in memory', async () => {
+    const text = readFileSync(join(projectRoot, 'examples/pgbouncer/topology.yaml'), 'utf8');
+    const files = filesBelow('examples/pgbouncer');
+    const fromDisk = await analyze({ topology: 'examples/pgbouncer/topology.yaml', cwd: projectRoot });
+    const fromMemory = await analyze({ topology: 'examples/pgbouncer/topology.yaml', cwd: '/nonexistent', files });
+    expect(fromMemory).toStrictEqual(fromDisk);
+    // A document object: its relative paths (pgbouncer.ini) are taken from the working directory.
+    const doc = parseTopology(text);
+    const fromObject = await analyze({ topology: doc, cwd: join(projectRoot, 'examples/pgbouncer') });
+    expect(fromObject.totals).toEqual(fromDisk.totals);
+    expect(fromObject.topology).toEqual(
+      (await analyze({ topology: 'topology.yaml', cwd: join(projectRoot, 'examples/pgbouncer') })).topology,
+    );
+  });
+
+  it('hands the notes the CLI prints on standard error to onMessage, and prints nothing', async () => {
+    const messages: string[] = [];
+    const files = { 'pgbouncer.ini': '[databases]\n* = host=db\n[pgbouncer]\nmax_client_conn = 50\nbogus_key = 1\n' };
+    const cli = await runCli(['plan', '--pgbouncer', 'pgbouncer.ini', '--json'], {
+      cwd: '/work',
+      confFs: (await import('../support/memory-fs.js')).memoryFs({ '/work/pgbouncer.ini': files['pgbouncer.ini'] }),
+    });
+    const report = await analyze({
+      pgbouncer: ['pgbouncer.ini'],
+      cwd: '/work',
+      files,
+      onMessage: (m) => messages.push(m),
+    });
+    expect(report).toStrictEqual(JSON.parse(cli.stdout));
+    expect(messages.map((m) => `${m}\n`).join('')).toBe(cli.stderr);
+    expect(messages).toEqual([expect.stringContaining('bogus_key')]);
+  });
+});
+
+describe('errors are typed', () => {
+  it('a bad configuration line: an error with its file and line', () => {
+    const result = parseConf("shared_buffers = 1GB\ninclude 'memory.conf'\n", {
+      files: { 'memory.conf': 'work_mem = 4MB\nwork_mem = = 8MB\n' },
+    });
+    expect(result.valid).toBe(false);
+    expect(result.files).toEqual(['postgresql.conf', 'memory.conf']);
+    expect(result.errors).toEqual([
+      {
+        kind: 'syntax',
+        file: 'memory.conf',
+        line: 2,
+        message: 'syntax error in file "memory.conf" line 2, near token "="',
+      },
+    ]);
+  });
+
+  it('an invalid value and an unknown setting, as the server names them', () => {
+    const invalid = parseConf('shared_buffers = 1GB\nwork_mem = lots\n', { version: 17 });
+    expect(invalid.errors.map((e) => [e.kind, e.file, e.line, e.setting])).toEqual([
+      ['invalid-value', 'postgresql.conf', 2, 'work_mem'],
+    ]);
+    const unknown = parseConf('shared_bufers = 1GB\n', { file: 'conf/main.conf' });
+    expect(unknown.errors.map((e) => [e.kind, e.file, e.line, e.setting])).toEqual([
+      ['unknown-setting', 'conf/main.conf', 1, 'shared_bufers'],
+    ]);
+  });
+
+  it('a valid configuration: its effective settings, each with file and line', () => {
+    const result = readConf('examples/conf-d/postgresql.conf', { cwd: projectRoot });
+    expect(result.valid).toBe(true);
+    expect(result.errors).toEqual([]);
+    expect(result.settings.find((s) => s.name === 'shared_buffers')).toEqual({
+      name: 'shared_buffers',
+      value: expect.any(String),
+      source: expect.stringMatching(/^examples\/conf-d\/.+:\d+$/),
+    });
+  });
+
+  it('a file that cannot be read: InputError with the file, exit code 2', () => {
+    let error: unknown;
+    try {
+      readConf('missing.conf', { cwd: projectRoot });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toBeInstanceOf(PgmemError);
+    expect(error).toMatchObject({
+      code: 'input',
+      exitCode: ExitCode.Usage,
+      file: 'missing.conf',
+      message: 'missing.conf: no such file',
+    });
+  });
+
+  it('analyze: an option the flag would refuse is a UsageError naming the flag', async () => {
+    await expect(analyze({ pods: 5 })).rejects.toThrow(new UsageError('needs --pool (connections per pod)', '--pods'));
+    await expect(analyze({ pods: -1, pool: 2 })).rejects.toBeInstanceOf(UsageError);
+    await expect(analyze({ ram: 'big' })).rejects.toMatchObject({ code: 'usage', flag: '--ram', exitCode: 2 });
+    await expect(analyze({ settings: { work_mem: 'lots' } })).rejects.toMatchObject({
+      message: '--set work_mem=lots: invalid value for parameter "work_mem": "lots"',
+    });
+    await expect(analyze({ version: 12 as 13 })).rejects.toMatchObject({ flag: '--pg-version' });
+  });
+
+  it('analyze: a missing file is an InputError with the file', async () => {
+    await expect(analyze({ config: 'missing.conf', cwd: projectRoot })).rejects.toMatchObject({
+      code: 'input',
+      file: 'missing.conf',
+    });
+    await expect(analyze({ topology: 'missing.yaml', cwd: projectRoot })).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('topology documents: validated, every problem named by its path', () => {
+    expect(parseTopology('apps: [{ name: web, pods: 2, pool: 10 }]').apps).toEqual([
+      { name: 'web', pods: 2, pool: 10 },
+    ]);
+    expect(() => parseTopology('apps: [{ name: web, pods: 2 }]\nbogus: 1\n', 'topology.yaml')).toThrow(
+      expect.objectContaining({
+        name: 'InputError',
+        file: 'topology.yaml',
+        message: expect.stringMatching(/^topology\.yaml: .*apps\[0\]\.pool/),
+      }),
+    );
+    expect(readTopology('examples/vm-two-apps/topology.yaml', { cwd: projectRoot }).server?.version).toBe(16);
+    expect(() => readTopology('missing.yaml', { cwd: projectRoot })).toThrow(InputError);
+  });
+});
+
+describe('report types', () => {
+  it(`${API_TYPES_PATH} is what the published JSON Schemas give (npm run api:types)`, () => {
+    expect(readFileSync(join(projectRoot, API_TYPES_PATH), 'utf8')).toBe(apiTypesSource());
+  });
+
+  it('are the zod schemas’ types, both ways (checked by tsc)', () => {
+    expectTypeOf<PlanReport>().toExtend<z.output<typeof planReportSchema>>();
+    expectTypeOf<z.output<typeof planReportSchema>>().toExtend<PlanReport>();
+    expectTypeOf<CheckReport>().toExtend<z.output<typeof checkReportSchema>>();
+    expectTypeOf<z.output<typeof checkReportSchema>>().toExtend<CheckReport>();
+    expectTypeOf<TopologyInput>().toExtend<z.input<typeof topologySchema>>();
+    expectTypeOf<z.input<typeof topologySchema>>().toExtend<TopologyInput>();
+    expectTypeOf<z.output<typeof topologySchema>>().toExtend<TopologyInput>();
+  });
+});
