@@ -12,6 +12,7 @@ import type { ClientConfig, Client as PgClient } from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import { ConnectionError, PgmemError, UsageError } from '../errors.js';
 import type { PlanReport } from '../core/report-schema.js';
+import type { WorkloadSource } from '../core/workload.js';
 import type {
   ActivityRow,
   ConnectionTarget,
@@ -130,9 +131,25 @@ export async function inspectReport(snapshot: LiveSnapshot, flags: PlanFlags): P
   const statements = snapshot.statements
     ? (await import('../input/statements.js')).statementsWorkload(snapshot.statements, version)
     : null;
-  const workload =
-    statements && statements.queries.length > 0 ? { ...flags.workload, queries: statements.queries } : flags.workload;
-  const { report } = analyzePlan({ ...flags, version, build, workload }, liveAssignments(version, snapshot.settings));
+  const planned = statements !== null && statements.queries.length > 0;
+  const workload = planned ? { ...flags.workload, queries: statements.queries } : flags.workload;
+  const workloadSource: WorkloadSource = planned
+    ? { kind: 'statements', origin: 'flags', ...(flags.planFiles.length > 0 && { files: [...flags.planFiles] }) }
+    : flags.workloadSource;
+  // The statements are the workload of every group, as a workload given as flags is (flags win over the topology).
+  const groups = planned ? flags.groups?.map(({ workload: _own, ...group }) => group) : flags.groups;
+  const { report } = analyzePlan(
+    {
+      ...flags,
+      version,
+      build,
+      workload,
+      workloadSource,
+      ...(groups && { groups }),
+      ...(planned && { topologyPlans: undefined }),
+    },
+    liveAssignments(version, snapshot.settings),
+  );
   const live = liveSection(
     snapshot,
     { sharedBytes: report.sharedMemory.totalBytes, worstCaseBackends: report.connections.backends },

@@ -25,7 +25,7 @@ import { evaluateFormula, isFormula } from '../core/rds.js';
 import { nodeConfFileSystem } from './conf-fs.js';
 import type { CliIo } from './io.js';
 import { readPlanFlags, type CommandOptions, type PlanFlags, type SharedOptions } from './plan-options.js';
-import { applyTopologyFlag, type TopologyFlagOptions } from './topology-loader.js';
+import { applyTopologyFlag, reclassifyTopology, type TopologyFlagOptions } from './topology-loader.js';
 import { locateFindings } from './finding-locations.js';
 import type { FailOn } from './exit-code.js';
 import { readInputFile } from './read-input.js';
@@ -237,7 +237,8 @@ function checkFlagAssignments(
 }
 
 /** Analyses flags (merged with a topology) on top of initdb defaults or a configuration's assignments. */
-export function analyzePlan(flags: PlanFlags, fileAssignments: readonly SettingAssignment[] | null): Analysis {
+export function analyzePlan(given: PlanFlags, fileAssignments: readonly SettingAssignment[] | null): Analysis {
+  const flags = reclassifyTopology(given);
   const topologySettings = flags.assignments.filter((a) => a.source === 'topology');
   const topologyProblem = Settings.resolve(flags.version, topologySettings, 'boot', flags.build).problems[0];
   if (topologyProblem) {
@@ -265,6 +266,7 @@ export function analyzePlan(flags: PlanFlags, fileAssignments: readonly SettingA
     container: flags.container ?? null,
     replicationConnections: flags.replicationConnections ?? 0,
     workload: planWorkload(flags),
+    workloadSource: flags.workloadSource,
     ramBytes: flags.ramBytes,
   });
 }

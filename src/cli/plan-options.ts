@@ -8,11 +8,12 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { BUILD_NAMES, DEFAULT_BUILD, type BuildName } from '../core/build.js';
 import type { ClientGroup, Workload } from '../core/model.js';
-import type { ContainerSpec, ResolvedTopology } from '../core/topology.js';
+import type { ContainerSpec, ResolvedTopology, TopologySpec } from '../core/topology.js';
 import { DEFAULT_WORKLOAD } from '../core/model.js';
 import { presetWorkload, WORKLOAD_KINDS, type WorkloadKind } from '../core/presets.js';
 import type { ManagedProviderName } from '../core/managed.js';
 import type { FormulaVariables } from '../core/rds.js';
+import { DEFAULT_WORKLOAD_SOURCE, type WorkloadSource } from '../core/workload.js';
 import type { SettingAssignment } from '../core/settings.js';
 import { SOLVE_VARIABLES } from '../core/solve.js';
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type PgVersion } from '../core/versions.js';
@@ -412,6 +413,8 @@ export interface PlanFlags {
   readonly workloadFlags: Partial<Workload>;
   /** --workload, when given. */
   readonly workloadKind: WorkloadKind | null;
+  /** Where the server's workload comes from (flags, the topology's workload section, the default). */
+  readonly workloadSource: WorkloadSource;
   /** --plans files, as given; read by the loader, classified once the version is known. */
   readonly planFiles: readonly string[];
   /** The --plans files' text. */
@@ -428,6 +431,13 @@ export interface PlanFlags {
   readonly manifestFiles: readonly string[];
   /** Filled in from a topology file. */
   readonly groups?: readonly ClientGroup[];
+  /** The topology's apps with plan files, to classify them again for another version (inspect). */
+  readonly topologyPlans?: {
+    readonly spec: TopologySpec;
+    readonly texts: ReadonlyMap<number, readonly { readonly file: string; readonly text: string }[]>;
+    readonly label: string;
+    readonly version: PgVersion;
+  };
   readonly topology?: ResolvedTopology;
   readonly container?: ContainerSpec | null;
   readonly replicationConnections?: number;
@@ -522,6 +532,14 @@ export function readPlanFlags(options: SharedOptions, { failOnDefault }: { failO
     workload: { ...DEFAULT_WORKLOAD, ...workloadFlags },
     workloadFlags,
     workloadKind: kind ?? null,
+    workloadSource:
+      kind !== undefined
+        ? { kind: 'preset', origin: 'flags', preset: kind }
+        : counted
+          ? { kind: 'flags', origin: 'flags' }
+          : plans !== undefined
+            ? { kind: 'plans', origin: 'flags', files: [...plans] }
+            : DEFAULT_WORKLOAD_SOURCE,
     planFiles: plans ?? [],
     assignments: flagAssignments(options),
     failOn: options.failOn ?? failOnDefault,

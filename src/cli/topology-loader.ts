@@ -21,14 +21,129 @@ import type { CliIo } from './io.js';
 import { readInputFile, readStdinText } from './read-input.js';
 import type { PlanFlags } from './plan-options.js';
 import { lineSource, type InputLocations, type SourceLocation } from '../input/locations.js';
+import { readPlans } from '../input/plans/index.js';
+import type { QueryShape, WorkloadSource } from '../core/workload.js';
+import type { PgVersion } from '../core/versions.js';
 
 /** Reads the document at `file` ("-" for stdin), with the limits of configuration files. */
 export async function readTopologyText(file: string, io: CliIo): Promise<string> {
   return file === '-' ? readStdinText(io, '--topology') : readInputFile(file, io);
 }
 
+/** The plan files an app's workload names, read: their paths as shown and their text. */
+export type AppPlanTexts = ReadonlyMap<number, readonly { readonly file: string; readonly text: string }[]>;
+
+/** An error about an app's plan files: one line naming the topology file, the app and the plan file. */
+function appPlanError(label: string, index: number, app: string, error: unknown): never {
+  if (error instanceof InputError)
+    throw new InputError(`apps[${index}] (${app}).workload.plans: ${error.message}`, label);
+  throw error;
+}
+
+/** Reads the plan files each app's workload names, relative to the topology file. */
+function readAppPlanTexts(
+  doc: TopologyDocument,
+  file: string,
+  io: CliIo,
+  files: (app: TopologyDocument['apps'][number]) => readonly string[],
+): AppPlanTexts {
+  const label = file === '-' ? '<stdin>' : file;
+  const texts = new Map<number, { file: string; text: string }[]>();
+  doc.apps.forEach((app, i) => {
+    const names = files(app);
+    if (names.length === 0) return;
+    texts.set(
+      i,
+      names.map((name) => {
+        const path = file === '-' || name.startsWith('/') ? name : join(dirname(file), name);
+        try {
+          return { file: path, text: readInputFile(path, io) };
+        } catch (error) {
+          return appPlanError(label, i, app.name, error);
+        }
+      }),
+    );
+  });
+  return texts;
+}
+
+/**
+ * The apps' plans classified for the server's version: each plans workload gets its queries. Bad
+ * plans are an input error naming the topology file, the app and the plan file.
+ */
+export function classifyAppPlans(
+  spec: TopologySpec,
+  texts: AppPlanTexts,
+  version: PgVersion,
+  label: string,
+): TopologySpec {
+  if (texts.size === 0) return spec;
+  return {
+    ...spec,
+    apps: spec.apps.map((app, i) => {
+      const files = texts.get(i);
+      if (!files || app.workload?.kind !== 'plans') return app;
+      let queries: QueryShape[];
+      try {
+        queries = files.flatMap(({ file, text }) => readPlans(text, file, version));
+      } catch (error) {
+        return appPlanError(label, i, app.name, error);
+      }
+      return { ...app, workload: { ...app.workload, files: files.map((f) => f.file), queries } };
+    }),
+  };
+}
+
+/**
+ * Resolves the topology again when the version its apps' plans were classified for is not the
+ * server's (inspect takes the version from the server).
+ */
+export function reclassifyTopology(flags: PlanFlags): PlanFlags {
+  const plans = flags.topologyPlans;
+  if (!plans || plans.version === flags.version) return flags;
+  const topology = resolveOrFail(classifyAppPlans(plans.spec, plans.texts, flags.version, plans.label), plans.label);
+  return { ...flags, groups: topology.groups, topology, topologyPlans: { ...plans, version: flags.version } };
+}
+
+/**
+ * Flags win over the topology, apps' own workloads too: a workload given as flags (--workload, node
+ * counts, --plans) replaces every app's, and --no-parallel / --no-temp-buffers apply to every app.
+ * Returns the apps whose workload was replaced.
+ */
+export function workloadFlagsOverApps(
+  spec: TopologySpec,
+  flags: Pick<PlanFlags, 'workloadSource' | 'workloadFlags'>,
+): { spec: TopologySpec; replaced: string[] } {
+  const replace = flags.workloadSource.origin === 'flags';
+  const { parallel, tempBuffers } = flags.workloadFlags;
+  const replaced: string[] = [];
+  const apps = spec.apps.map((app) => {
+    if (!app.workload) return app;
+    if (replace) {
+      replaced.push(app.name);
+      const { workload: _replaced, ...rest } = app;
+      return rest;
+    }
+    return {
+      ...app,
+      workload: {
+        ...app.workload,
+        ...(parallel === false && { parallel }),
+        ...(tempBuffers === false && { tempBuffers }),
+      },
+    };
+  });
+  return { spec: { ...spec, apps }, replaced };
+}
+
 /** Merges a topology document (and its spec, `topologySpec(doc)`) into the flags; the flags keep priority. */
-export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: TopologySpec, file: string): PlanFlags {
+export function mergeTopology(
+  flags: PlanFlags,
+  doc: TopologyDocument,
+  docSpec: TopologySpec,
+  file: string,
+  planTexts: AppPlanTexts = new Map(),
+): PlanFlags {
   const label = file === '-' ? '<stdin>' : file;
   const version = flags.versionFlag
     ? flags.version
@@ -54,7 +169,7 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
     }
     spec = { ...spec, apps: [{ ...only, pods: flags.pods ?? only.pods, pool: flags.pool ?? only.pool }] };
   }
-  const topology = resolveOrFail(spec, label);
+  const topology = resolveOrFail(classifyAppPlans(spec, planTexts, version, label), label);
 
   const container = doc.server.container
     ? {
@@ -74,9 +189,17 @@ export function mergeTopology(flags: PlanFlags, doc: TopologyDocument, docSpec: 
   }));
   const locations = iniLocations(spec);
   const workloadFromFile = Object.fromEntries(Object.entries(doc.workload ?? {}).filter(([, v]) => v !== undefined));
+  // The server's workload: flags, else the topology's workload section's node counts, else the default.
+  const countsFromFile = doc.workload?.sortOps !== undefined || doc.workload?.hashOps !== undefined;
+  const workloadSource: WorkloadSource =
+    flags.workloadSource.origin === 'default' && countsFromFile
+      ? { kind: 'counts', origin: 'topology' }
+      : flags.workloadSource;
   return {
     ...flags,
     version,
+    workloadSource,
+    ...(planTexts.size > 0 && { topologyPlans: { spec, texts: planTexts, label, version } }),
     clients: null,
     ramBytes,
     workload: { ...DEFAULT_WORKLOAD, ...workloadFromFile, ...flags.workloadFlags },
@@ -134,11 +257,15 @@ function topologyInis(doc: TopologyDocument, file: string, io: CliIo): Map<numbe
 export async function loadTopologyDocument(
   file: string,
   io: CliIo,
-): Promise<{ doc: TopologyDocument; spec: TopologySpec }> {
+): Promise<{ doc: TopologyDocument; spec: TopologySpec; planTexts: AppPlanTexts }> {
   const text = await readTopologyText(file, io);
-  const { parseTopology, topologySpec } = await import('../input/topology.js');
+  const { parseTopology, topologySpec, appPlanFiles } = await import('../input/topology.js');
   const doc = parseTopology(text, file === '-' ? '<stdin>' : file);
-  return { doc, spec: topologySpec(doc, topologyInis(doc, file, io)) };
+  return {
+    doc,
+    spec: topologySpec(doc, topologyInis(doc, file, io)),
+    planTexts: readAppPlanTexts(doc, file, io, appPlanFiles),
+  };
 }
 
 /**
@@ -308,6 +435,13 @@ export async function applyTopologyFlag(
       : flags;
   if (flags.pgbouncerFiles.length > 0)
     throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
-  const { doc, spec } = await loadTopologyDocument(flags.topologyFile, io);
-  return mergeTopology(flags, doc, spec, flags.topologyFile);
+  const { doc, spec, planTexts } = await loadTopologyDocument(flags.topologyFile, io);
+  const { spec: merged, replaced } = workloadFlagsOverApps(spec, flags);
+  if (replaced.length > 0) {
+    const flag = flags.workloadKind ? '--workload' : flags.planFiles.length > 0 ? '--plans' : 'the node count flags';
+    io.stderr.write(
+      `pgmem: note: ${flag} replaces the own workload of ${replaced.length === 1 ? 'app' : 'apps'} ${replaced.join(', ')} (flags win over the topology)\n`,
+    );
+  }
+  return mergeTopology(flags, doc, merged, flags.topologyFile, replaced.length > 0 ? new Map() : planTexts);
 }

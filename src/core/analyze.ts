@@ -2,7 +2,15 @@
  * The engine's entry point: settings assignments, topology and workload in, the JSON report out.
  */
 import { collectFindings } from './findings/index.js';
-import { computeModel, type ClientGroup, type MemoryModel, type Workload } from './model.js';
+import {
+  computeModel,
+  DEFAULT_WORKLOAD,
+  type ClientGroup,
+  type MemoryModel,
+  type QueryCost,
+  type Workload,
+} from './model.js';
+import { DEFAULT_WORKLOAD_SOURCE, type WorkloadSource } from './workload.js';
 import type { Finding, PlanReport } from './report-schema.js';
 import { SCHEMA_VERSION } from './schema-version.js';
 import { Settings, type DefaultsBase, type SettingAssignment, type SettingProblem } from './settings.js';
@@ -67,6 +75,8 @@ export interface AnalyzeInput {
   /** Client groups with role overrides (a topology); when given, `clients` is ignored. */
   readonly groups?: readonly ClientGroup[] | null;
   readonly workload: Workload;
+  /** Where the server's workload came from; absent, taken from the workload itself. */
+  readonly workloadSource?: WorkloadSource;
   readonly ramBytes: number | null;
   /** The topology behind the groups, echoed in the report. */
   readonly topology?: ResolvedTopology | null;
@@ -112,7 +122,67 @@ export function analyze(input: AnalyzeInput): Analysis {
       replicationConnections: input.replicationConnections ?? 0,
     }),
   ];
-  return { report: toReport(model, findings, topology, container), model, problems };
+  const sources = workloadSources(input);
+  return { report: toReport(model, findings, topology, container, sources), model, problems };
+}
+
+/** The server's workload source and each group's (in the model's group order). */
+interface Sources {
+  readonly server: WorkloadSource;
+  readonly groups: readonly (readonly WorkloadSource[])[];
+}
+
+function workloadSources(input: AnalyzeInput): Sources {
+  const { workload } = input;
+  const server: WorkloadSource =
+    input.workloadSource ??
+    (workload.queries
+      ? {
+          kind: 'plans',
+          origin: 'flags',
+          files: [...new Set(workload.queries.map((q) => q.source.replace(/#\d+$/, '')))],
+        }
+      : workload.sortOps === DEFAULT_WORKLOAD.sortOps && workload.hashOps === DEFAULT_WORKLOAD.hashOps
+        ? DEFAULT_WORKLOAD_SOURCE
+        : { kind: 'flags', origin: 'flags' });
+  const groups = (input.groups ?? []).map((g) => {
+    const own = g.workload;
+    if (!own) return [server];
+    const sources = own.sources ?? [];
+    return own.withServerQueries ? [...sources, server] : sources;
+  });
+  return { server, groups };
+}
+
+function sourceReport(source: WorkloadSource): PlanReport['workload']['source'] {
+  return {
+    kind: source.kind,
+    origin: source.origin,
+    app: source.app ?? null,
+    preset: source.preset ?? null,
+    files: [...(source.files ?? [])],
+  };
+}
+
+function queryReport(q: QueryCost, hungriest: boolean): PlanReport['workload']['queries'][number] {
+  return {
+    source: q.source,
+    planUnknown: q.planUnknown,
+    hungriest,
+    backendBytes: q.queryBytes,
+    workers: q.workers,
+    workersBytes: q.workersBytes,
+    nodes: q.nodes.map((n) => ({
+      kind: n.kind,
+      nodeType: n.nodeType,
+      budget: n.budget,
+      budgetBytes: n.budgetBytes,
+      workers: n.workers,
+      processes: n.processes,
+      ...(n.path !== undefined && { path: n.path }),
+      ...(n.measuredBytes !== undefined && { measuredBytes: n.measuredBytes }),
+    })),
+  };
 }
 
 /** Maps the model to the report field by field, so a refactor cannot change the contract by accident. */
@@ -121,6 +191,7 @@ function toReport(
   findings: Finding[],
   topology: ResolvedTopology | null,
   container: ContainerSpec | null,
+  sources: Sources,
 ): PlanReport {
   const s = model.input.settings;
   const settings: PlanReport['settings'] = {};
@@ -153,23 +224,14 @@ function toReport(
       maintenanceOps: workload.maintenanceOps,
       logicalSenders: model.logicalSenders,
       backendBaselineBytes: model.perBackend.baselineBytes,
-      queries: server.queries.map((q, i) => ({
-        source: q.source,
-        planUnknown: q.planUnknown,
-        hungriest: i === server.hungriest,
-        backendBytes: q.queryBytes,
-        workers: q.workers,
-        workersBytes: q.workersBytes,
-        nodes: q.nodes.map((n) => ({
-          kind: n.kind,
-          nodeType: n.nodeType,
-          budget: n.budget,
-          budgetBytes: n.budgetBytes,
-          workers: n.workers,
-          processes: n.processes,
-          ...(n.path !== undefined && { path: n.path }),
-          ...(n.measuredBytes !== undefined && { measuredBytes: n.measuredBytes }),
-        })),
+      source: sourceReport(sources.server),
+      queries: server.queries.map((q, i) => queryReport(q, i === server.hungriest)),
+      groups: model.groups.map((g, i) => ({
+        name: g.name,
+        sources: (sources.groups[i] ?? [sources.server]).map(sourceReport),
+        perBackendBytes: g.perBackend.worstCaseBytes,
+        hungriestQuery: g.perBackend.queries[g.perBackend.hungriest]!.source,
+        queries: g.ownWorkload ? g.perBackend.queries.map((q, j) => queryReport(q, j === g.perBackend.hungriest)) : [],
       })),
     },
     connections: { ...model.connections },

@@ -28,6 +28,7 @@ import {
   type NodeKind,
   type QueryShape,
   type WorkloadNode,
+  type WorkloadSource,
 } from './workload.js';
 import { versionProfile, type PgVersion } from './versions.js';
 
@@ -77,6 +78,10 @@ export interface GroupWorkload {
   readonly parallel?: boolean;
   /** Whether this group's sessions may fill temp_buffers. */
   readonly tempBuffers?: boolean;
+  /** Its backends may also run the model's workload (a pool shared with apps that have none of their own). */
+  readonly withServerQueries?: boolean;
+  /** Where its queries came from, for the report. */
+  readonly sources?: readonly WorkloadSource[];
 }
 
 /** Everything the model needs. */
@@ -288,7 +293,7 @@ export function computeModel(input: ModelInput): MemoryModel {
     const cost = backendCost(
       settings,
       {
-        queries: own ? own.queries : serverQueries,
+        queries: own ? (own.withServerQueries ? [...own.queries, ...serverQueries] : own.queries) : serverQueries,
         parallel: own?.parallel ?? workload.parallel,
         tempBuffers: own?.tempBuffers ?? workload.tempBuffers,
       },

@@ -89,6 +89,20 @@ export const queryShapeSchema = z.object({
   nodes: z.array(queryNodeSchema),
 });
 
+export const workloadSourceSchema = z.object({
+  kind: z
+    .enum(['flags', 'preset', 'counts', 'plans', 'statements'])
+    .describe(
+      '"flags": --sort-ops/--hash-ops/--ops-per-query; "preset": a --workload or app preset (or the default, mixed); "counts": node counts of a topology; "plans": EXPLAIN plans; "statements": inspect --statements',
+    ),
+  origin: z
+    .enum(['flags', 'topology', 'app', 'default'])
+    .describe("Who gave it: flags, the topology's workload section, an app of the topology, or pgmem's default"),
+  app: z.string().nullable().describe('The app whose own workload it is (origin "app")'),
+  preset: z.enum(['oltp', 'olap', 'mixed']).nullable().describe('The preset (kind "preset")'),
+  files: z.array(z.string()).describe('The plan files read (kind "plans", or "statements" with --plans)'),
+});
+
 export const workloadSchema = z.object({
   sortOps: z.number().int().nonnegative().describe('work_mem nodes of the hungriest query, each up to work_mem'),
   hashOps: z
@@ -102,7 +116,29 @@ export const workloadSchema = z.object({
   maintenanceOps: z.number().int().nonnegative().describe('Concurrent CREATE INDEX / manual VACUUM commands'),
   logicalSenders: z.number().int().nonnegative().describe('Walsenders doing logical decoding'),
   backendBaselineBytes: bytes.describe('Private memory of an idle backend'),
+  source: workloadSourceSchema.describe(
+    "Where the server's workload came from: the queries of every group without a workload of its own",
+  ),
   queries: z.array(queryShapeSchema).describe("The query shapes the server's backends run, costed with its settings"),
+  groups: z
+    .array(
+      z.object({
+        name: z.string().describe('The client group, as topology.groups names it'),
+        sources: z
+          .array(workloadSourceSchema)
+          .describe(
+            "Where its queries came from: its app's own workload, the server's, or several for a pool shared by apps",
+          ),
+        perBackendBytes: bytes.describe('Its per-backend worst case, at its role settings'),
+        hungriestQuery: z.string().describe('Source of the query that sets it'),
+        queries: z
+          .array(queryShapeSchema)
+          .describe(
+            "Its own queries costed at its role settings; empty when it runs the server's workload (workload.queries)",
+          ),
+      }),
+    )
+    .describe("Each client group's workload"),
 });
 
 export const planReportSchema = z.object({

@@ -2,7 +2,9 @@
  * Connection topology: app groups with pools, autoscalers and rollouts, PgBouncer in between,
  * admin sessions. Turns a validated topology into client groups for the model. Pure.
  */
-import type { ClientGroup } from './model.js';
+import type { ClientGroup, GroupWorkload } from './model.js';
+import { WORKLOAD_PROFILES, type WorkloadKind } from './presets.js';
+import { countsShape, type QueryShape } from './workload.js';
 import { derivePools, maxServerConnections, type PoolerSpec, type PoolSpec } from './pgbouncer.js';
 import type { SettingAssignment } from './settings.js';
 
@@ -20,6 +22,25 @@ export interface RoleSpec {
   readonly settings: Readonly<Record<string, string>>;
 }
 
+/** What an app's own workload may say beside its queries. */
+interface AppWorkloadOptions {
+  /** Whether parallel query may run for its queries; absent, as the server's workload says. */
+  readonly parallel?: boolean;
+  /** Whether its sessions may fill temp_buffers; absent, as the server's workload says. */
+  readonly tempBuffers?: boolean;
+}
+
+/**
+ * An app's own workload: a preset (what --workload means), node counts, or the plans of its queries
+ * (read and classified by the caller, with their files as shown).
+ */
+export type AppWorkload = AppWorkloadOptions &
+  (
+    | { readonly kind: 'preset'; readonly preset: WorkloadKind }
+    | { readonly kind: 'counts'; readonly sortOps: number; readonly hashOps: number }
+    | { readonly kind: 'plans'; readonly files: readonly string[]; readonly queries: readonly QueryShape[] }
+  );
+
 /** One application tier that keeps a connection pool per pod. */
 export interface AppSpec {
   readonly name: string;
@@ -34,6 +55,8 @@ export interface AppSpec {
   readonly database?: string;
   /** Its clients connect as any users (unknown): no per-user pool limits them. */
   readonly anyUser?: boolean;
+  /** Its own queries; absent, its backends run the server's workload (flags, the topology's `workload:`). */
+  readonly workload?: AppWorkload;
 }
 
 /** The application side of a topology. */
@@ -122,6 +145,63 @@ export function worstCasePods(pods: PodCount, surge: Surge | undefined): { pods:
   return { pods: max + extra, surge: extra };
 }
 
+/** The query shapes and source of one app's own workload. */
+export function appGroupWorkload(app: AppSpec): GroupWorkload | null {
+  const w = app.workload;
+  if (!w) return null;
+  const options = {
+    ...(w.parallel !== undefined && { parallel: w.parallel }),
+    ...(w.tempBuffers !== undefined && { tempBuffers: w.tempBuffers }),
+  };
+  switch (w.kind) {
+    case 'preset': {
+      const profile = WORKLOAD_PROFILES[w.preset];
+      return {
+        queries: [countsShape(profile.sortOps, profile.hashOps, `${app.name}: ${w.preset}`)],
+        sources: [{ kind: 'preset', origin: 'app', app: app.name, preset: w.preset }],
+        ...options,
+      };
+    }
+    case 'counts':
+      return {
+        queries: [countsShape(w.sortOps, w.hashOps, `${app.name}: sortOps ${w.sortOps}, hashOps ${w.hashOps}`)],
+        sources: [{ kind: 'counts', origin: 'app', app: app.name }],
+        ...options,
+      };
+    case 'plans':
+      return {
+        queries: w.queries,
+        sources: [{ kind: 'plans', origin: 'app', app: app.name, files: [...w.files] }],
+        ...options,
+      };
+  }
+}
+
+/**
+ * The workload of backends that serve several apps (a PgBouncer pool): any of their queries, and the
+ * server's workload too when one of them has none of its own. Parallel query and temp_buffers are
+ * allowed when any of them allows them; null when none has its own workload.
+ */
+export function sharedGroupWorkload(apps: readonly AppSpec[]): GroupWorkload | null {
+  const own = apps.map(appGroupWorkload);
+  const given = own.filter((w): w is GroupWorkload => w !== null);
+  if (given.length === 0) return null;
+  if (given.length === 1 && own.length === 1) return given[0]!;
+  const either = (pick: (w: GroupWorkload | null) => boolean | undefined): boolean | undefined => {
+    const values = own.map(pick);
+    return values.includes(true) ? true : values.every((v) => v === false) ? false : undefined;
+  };
+  const parallel = either((w) => w?.parallel);
+  const tempBuffers = either((w) => w?.tempBuffers);
+  return {
+    queries: given.flatMap((w) => w.queries),
+    sources: given.flatMap((w) => w.sources ?? []),
+    ...(given.length < own.length && { withServerQueries: true }),
+    ...(parallel !== undefined && { parallel }),
+    ...(tempBuffers !== undefined && { tempBuffers }),
+  };
+}
+
 function roleOverrides(app: AppSpec, source: string): SettingAssignment[] {
   return Object.entries(app.role?.settings ?? {}).map(([name, value]) => ({ name, value, source }));
 }
@@ -145,10 +225,12 @@ export function resolveTopology(spec: TopologySpec): ResolvedTopology {
 
   spec.apps.forEach((app, i) => {
     if (app.via) return;
+    const workload = appGroupWorkload(app);
     groups.push({
       name: app.name,
       connections: apps[i]!.connections,
       overrides: roleOverrides(app, `topology:apps[${i}].role`),
+      ...(workload && { workload }),
     });
   });
 
@@ -193,6 +275,8 @@ function resolvePooler(
     source: string | null;
     /** The app whose role settings the pool's backends run with. */
     app: (typeof through)[number] | undefined;
+    /** Every app whose clients it serves: its backends run their queries. */
+    clientApps: readonly AppSpec[];
   }
   let pools: Pool[];
   if (pooler.ini) {
@@ -210,6 +294,7 @@ function resolvePooler(
       ...p,
       clients: p.clients.reduce((sum, i) => sum + through[i]!.summary.connections, 0),
       app: through[p.clients[0]!],
+      clientApps: p.clients.map((i) => through[i]!.app),
     }));
   } else {
     const specPools: PoolSpec[] = pooler.pools?.length
@@ -237,6 +322,7 @@ function resolvePooler(
         poolMode: pooler.poolMode,
         source: pooler.source ?? null,
         app: users[0],
+        clientApps: users.map((u) => u.app),
       };
     });
   }
@@ -252,10 +338,12 @@ function resolvePooler(
   );
   const poolSummaries: PoolSummary[] = pools.map((pool, i) => {
     const serverConnections = served[i]!;
+    const workload = sharedGroupWorkload(pool.clientApps);
     groups.push({
       name: poolGroupName(pooler.name, pool.database, pool.user),
       connections: serverConnections,
       overrides: pool.app ? roleOverrides(pool.app.app, `topology:apps[${pool.app.index}].role`) : [],
+      ...(workload && { workload }),
     });
     return {
       database: pool.database,

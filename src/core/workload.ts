@@ -123,3 +123,31 @@ export function budgetCounts(shape: QueryShape): { readonly workMem: number; rea
   for (const node of shape.nodes) if (NODE_BUDGET[node.kind] === 'work_mem') workMem++;
   return { workMem, hashMem: shape.nodes.length - workMem };
 }
+
+/**
+ * Where a workload came from, as the report records it per group:
+ * - `flags`: node counts given as flags (--sort-ops, --hash-ops, --ops-per-query);
+ * - `preset`: a preset (--workload, an app's `workload: olap`, or pgmem's default, mixed);
+ * - `counts`: node counts a topology gives (its `workload:` section or an app's sortOps/hashOps);
+ * - `plans`: EXPLAIN plans (--plans, an app's `workload.plans`);
+ * - `statements`: the server's own statements (inspect --statements), with any --plans files.
+ */
+export type WorkloadSourceKind = 'flags' | 'preset' | 'counts' | 'plans' | 'statements';
+
+/** Who gave the workload: flags, the topology's `workload:` section, an app of the topology, or nobody. */
+export type WorkloadOrigin = 'flags' | 'topology' | 'app' | 'default';
+
+/** A workload's source. */
+export interface WorkloadSource {
+  readonly kind: WorkloadSourceKind;
+  readonly origin: WorkloadOrigin;
+  /** The app whose workload it is (origin `app`). */
+  readonly app?: string;
+  /** The preset (kind `preset`). */
+  readonly preset?: 'oltp' | 'olap' | 'mixed';
+  /** The plan files read (kind `plans`, and `statements` with --plans). */
+  readonly files?: readonly string[];
+}
+
+/** The workload pgmem assumes when nothing says otherwise: the mixed preset's node counts. */
+export const DEFAULT_WORKLOAD_SOURCE: WorkloadSource = { kind: 'preset', origin: 'default', preset: 'mixed' };

@@ -4,10 +4,12 @@
  */
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import type { TopologySpec } from '../core/topology.js';
+import type { AppWorkload, TopologySpec } from '../core/topology.js';
 import { MAX_VERSION, MIN_VERSION } from '../core/versions.js';
 import { parseYamlDocument } from './yaml.js';
 import { poolerFromIni, type PgBouncerConfig } from '../core/pgbouncer.js';
+import { WORKLOAD_KINDS } from '../core/presets.js';
+import type { QueryShape } from '../core/workload.js';
 
 const count = (what = 'a whole number') => z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` });
 const positive = count('a positive integer').positive({ error: 'expected a positive integer' });
@@ -38,6 +40,50 @@ const role = z
   .strict()
   .describe('Role-level settings, as ALTER ROLE … SET gives them');
 
+const planFiles = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+    error: 'expected a file name or a list of them',
+  })
+  .describe('EXPLAIN (FORMAT JSON) files or auto_explain logs of its queries, relative to this file');
+
+const appWorkloadObject = z
+  .object({
+    preset: z.enum(WORKLOAD_KINDS, { error: 'expected oltp, olap or mixed' }).optional().describe('As --workload'),
+    sortOps: nonNegative.optional().describe('work_mem nodes per query (with hashOps)'),
+    hashOps: nonNegative.optional().describe('hash_mem nodes per query (with sortOps)'),
+    plans: planFiles.optional(),
+    parallel: z.boolean().optional().describe("Whether its queries may run parallel workers (default: the server's)"),
+    tempBuffers: z.boolean().optional().describe("Whether its sessions may fill temp_buffers (default: the server's)"),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    const counts = w.sortOps !== undefined || w.hashOps !== undefined;
+    const given = [w.preset !== undefined && 'preset', counts && 'sortOps/hashOps', w.plans !== undefined && 'plans'];
+    const named = given.filter((g): g is string => typeof g === 'string');
+    if (named.length === 0)
+      ctx.addIssue({ code: 'custom', path: [], message: 'give a preset, sortOps and hashOps, or plans', input: w });
+    if (named.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: [named[1] === 'plans' ? 'plans' : named[1] === 'sortOps/hashOps' ? 'sortOps' : 'preset'],
+        message: `give either ${named.join(' or ')}, not both: each sets the query's nodes`,
+        input: w,
+      });
+    if (counts && (w.sortOps === undefined || w.hashOps === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [w.sortOps === undefined ? 'sortOps' : 'hashOps'],
+        message: `give ${w.sortOps === undefined ? 'sortOps with hashOps' : 'hashOps with sortOps'} (0 for none)`,
+        input: w,
+      });
+  });
+
+const appWorkload = z
+  .union([z.enum(WORKLOAD_KINDS), appWorkloadObject], {
+    error: 'expected oltp, olap, mixed or { preset | sortOps, hashOps | plans, parallel, tempBuffers }',
+  })
+  .describe("This app's own queries; absent, it runs the server's workload (flags, then the top-level workload)");
+
 const app = z
   .object({
     name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a name' }),
@@ -59,6 +105,7 @@ const app = z
     role: role.optional(),
     via: z.string().min(1).optional().describe('Name of the pooler this app connects through'),
     database: z.string().min(1).optional().describe('The database it connects to (picks its PgBouncer pool)'),
+    workload: appWorkload.optional(),
   })
   .strict();
 
@@ -237,6 +284,32 @@ export function validateTopology(raw: unknown, file: string): TopologyDocument {
   return result.data;
 }
 
+/** The plan files an app's workload names, as given (relative to the topology file). */
+export function appPlanFiles(app: TopologyDocument['apps'][number]): readonly string[] {
+  const plans = typeof app.workload === 'object' ? app.workload.plans : undefined;
+  return plans === undefined ? [] : typeof plans === 'string' ? [plans] : plans;
+}
+
+/** An app's plans, read and classified by the caller: the files as shown and their queries. */
+export interface AppPlans {
+  readonly files: readonly string[];
+  readonly queries: readonly QueryShape[];
+}
+
+function appWorkloadSpec(w: NonNullable<TopologyDocument['apps'][number]['workload']>, plans?: AppPlans): AppWorkload {
+  if (typeof w === 'string') return { kind: 'preset', preset: w };
+  const options = {
+    ...(w.parallel !== undefined && { parallel: w.parallel }),
+    ...(w.tempBuffers !== undefined && { tempBuffers: w.tempBuffers }),
+  };
+  if (w.preset !== undefined) return { kind: 'preset', preset: w.preset, ...options };
+  if (w.plans !== undefined) {
+    const files = typeof w.plans === 'string' ? [w.plans] : w.plans;
+    return { kind: 'plans', files: plans?.files ?? files, queries: plans?.queries ?? [], ...options };
+  }
+  return { kind: 'counts', sortOps: w.sortOps ?? 0, hashOps: w.hashOps ?? 0, ...options };
+}
+
 /**
  * The application side of a document, for the engine. `inis` holds the pgbouncer.ini files each
  * pooler names (by pooler index), read by the caller.
@@ -244,9 +317,10 @@ export function validateTopology(raw: unknown, file: string): TopologyDocument {
 export function topologySpec(
   doc: TopologyDocument,
   inis: ReadonlyMap<number, readonly PgBouncerConfig[]> = new Map(),
+  plans: ReadonlyMap<number, AppPlans> = new Map(),
 ): TopologySpec {
   return {
-    apps: doc.apps.map((a) => ({
+    apps: doc.apps.map((a, i) => ({
       name: a.name,
       pods: a.pods,
       pool: a.pool,
@@ -261,6 +335,7 @@ export function topologySpec(
           ) as Record<string, string>,
         },
       }),
+      ...(a.workload !== undefined && { workload: appWorkloadSpec(a.workload, plans.get(i)) }),
     })),
     poolers: doc.poolers.map((p, i) => {
       const configs = inis.get(i);

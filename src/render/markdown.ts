@@ -34,14 +34,15 @@ export function renderMarkdown(report: PlanReport, options: Pick<RenderOptions, 
   lines.push(`### pgmem${options.title ? `: ${markdownCell(options.title)}` : ''}`, '', headline(report), '');
   const groups = topologyRows(report);
   if (groups.length > 0) {
+    const workload = groups.some((g) => g.workload !== null);
     lines.push(
-      '| Group | Pods | Pool | Connections | Backends | Memory |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      `| Group | Pods | Pool | Connections | Backends | Memory |${workload ? ' Workload |' : ''}`,
+      `| --- | ---: | ---: | ---: | ---: | ---: |${workload ? ' --- |' : ''}`,
     );
     for (const g of groups) {
       const memory = g.bytes === null ? '' : formatSize(g.bytes);
       lines.push(
-        `| ${markdownCell(g.name)} | ${g.pods} | ${g.pool} | ${g.connections} | ${g.backends ?? 'via pooler'} | ${memory} |`,
+        `| ${markdownCell(g.name)} | ${g.pods} | ${g.pool} | ${g.connections} | ${g.backends ?? 'via pooler'} | ${memory} |${workload ? ` ${markdownCell(g.workload ?? '')} |` : ''}`,
       );
     }
     lines.push('');
@@ -57,7 +58,7 @@ export function renderMarkdown(report: PlanReport, options: Pick<RenderOptions, 
   if (queries.length > 0) {
     for (const q of queries) {
       lines.push(
-        `- ${q.hungriest ? '**hungriest** ' : ''}${markdownCode(q.source)}: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.nodes.length ? `: ${q.nodes.map(markdownCell).join(', ')}` : ', no memory nodes'}`,
+        `- ${q.group !== null ? `${markdownCell(q.group)}: ` : ''}${q.hungriest ? '**hungriest** ' : ''}${markdownCode(q.source)}: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.nodes.length ? `: ${q.nodes.map(markdownCell).join(', ')}` : ', no memory nodes'}`,
       );
     }
     lines.push('');

@@ -127,6 +127,30 @@ export interface TopologyRow {
   readonly connections: number;
   readonly backends: number | null;
   readonly bytes: number | null;
+  /** Where its queries come from ("3 plans", "olap", "mixed (default)"); null when no group has its own. */
+  readonly workload: string | null;
+}
+
+type WorkloadSourceReport = PlanReport['workload']['source'];
+
+/** A workload source in a few words, for the connections table. */
+export function describeWorkloadSource(source: WorkloadSourceReport): string {
+  switch (source.kind) {
+    case 'preset':
+      return source.origin === 'default'
+        ? `${source.preset} (default)`
+        : source.origin === 'flags'
+          ? `--workload ${source.preset}`
+          : `${source.preset}`;
+    case 'flags':
+      return 'node count flags';
+    case 'counts':
+      return source.origin === 'topology' ? 'topology workload' : 'sortOps/hashOps';
+    case 'plans':
+      return `${source.origin === 'flags' ? '--plans: ' : ''}${plural(source.files.length, 'plan file')}`;
+    case 'statements':
+      return 'statements';
+  }
 }
 
 /** Rows for the connections table; empty when no topology file was given. */
@@ -134,6 +158,15 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
   const t = report.topology;
   if (t.apps.length === 0 && t.poolers.length === 0) return [];
   const group = (name: string) => t.groups.find((g) => g.name === name);
+  const groupWorkloads = report.workload.groups ?? [];
+  const own = groupWorkloads.some((g) => g.sources.some((source) => source.origin === 'app'));
+  const describe = (sources: readonly WorkloadSourceReport[] | undefined): string | null =>
+    own ? (sources ?? [report.workload.source]).map(describeWorkloadSource).join(' + ') : null;
+  const sourcesOf = (name: string) => groupWorkloads.find((g) => g.name === name)?.sources;
+  const appSource = (name: string): WorkloadSourceReport[] | undefined => {
+    const found = groupWorkloads.flatMap((g) => g.sources).find((source) => source.app === name);
+    return found ? [found] : undefined;
+  };
   const rows: TopologyRow[] = [];
   for (const app of t.apps) {
     const g = app.via ? undefined : group(app.name);
@@ -145,11 +178,13 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
       connections: app.connections,
       backends: g ? g.backends : null,
       bytes: g ? g.bytes : null,
+      workload: describe(app.via ? appSource(app.name) : sourcesOf(app.name)),
     });
   }
   for (const pooler of t.poolers) {
     for (const pool of pooler.pools) {
-      const g = group(poolGroupName(pooler.name, pool.database, pool.user));
+      const name = poolGroupName(pooler.name, pool.database, pool.user);
+      const g = group(name);
       const processes = pooler.replicas * pooler.processes;
       rows.push({
         name: `${pooler.name} ${pool.database}/${pool.user} (${pool.poolMode})`,
@@ -158,6 +193,7 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
         connections: pool.serverConnections,
         backends: g?.backends ?? null,
         bytes: g?.bytes ?? null,
+        workload: describe(sourcesOf(name)),
       });
     }
   }
@@ -170,12 +206,15 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
       connections: admin.connections,
       backends: admin.backends,
       bytes: admin.bytes,
+      workload: describe(sourcesOf('admin')),
     });
   return rows;
 }
 
 /** One query of the workload as reports list it: its source, memory nodes and bytes. */
 export interface QueryRow {
+  /** The group whose own query it is; null for the server's workload. */
+  readonly group: string | null;
   readonly source: string;
   readonly hungriest: boolean;
   readonly backendBytes: number;
@@ -184,10 +223,17 @@ export interface QueryRow {
   readonly nodes: readonly string[];
 }
 
-/** The queries from plans (not flag counts), for the report's plan list; empty without plans. */
+/**
+ * The queries from plans (not node counts), for the report's plan lists: the server's, then each
+ * group's own (at its role settings); empty without plans.
+ */
 export function queryRows(report: PlanReport): QueryRow[] {
-  const queries = report.workload.queries.filter((q) => !q.planUnknown);
-  return queries.map((q) => ({
+  const server = report.workload.queries.filter((q) => !q.planUnknown).map((q) => ({ group: null, q }));
+  const own = (report.workload.groups ?? []).flatMap((g) =>
+    g.queries.filter((q) => !q.planUnknown).map((q) => ({ group: g.name, q })),
+  );
+  return [...server, ...own].map(({ group, q }) => ({
+    group,
     source: q.source,
     hungriest: q.hungriest,
     backendBytes: q.backendBytes,
@@ -196,10 +242,10 @@ export function queryRows(report: PlanReport): QueryRow[] {
       const processes = n.processes > 1 ? ` × ${n.processes} processes` : '';
       const measured = n.measuredBytes !== undefined ? ` (measured ${formatSize(n.measuredBytes)})` : '';
       const flag =
-        n.budget === 'estimate'
-          ? " (bounded by the planner's estimate only)"
-          : n.kind === 'unknown'
-            ? ' (unknown node type, counted at hash_mem)'
+        n.kind === 'unknown'
+          ? ' (unknown node type, counted at hash_mem)'
+          : n.budget === 'estimate'
+            ? " (bounded by the planner's estimate only)"
             : '';
       return `${n.nodeType} ${formatSize(n.budgetBytes)}${processes}${measured}${flag}`;
     }),

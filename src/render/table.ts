@@ -42,22 +42,32 @@ export function renderTable(report: PlanReport, options: RenderOptions): string 
 function renderQueries(report: PlanReport, chalk: ChalkInstance): string {
   const rows = queryRows(report);
   if (rows.length === 0) return '';
-  const lines = rows.map((q) => {
+  const sections = new Map<string | null, string[]>();
+  for (const q of rows) {
     const head = `${q.hungriest ? chalk.bold('▶ ') : '  '}${terminalText(q.source, 120)}: ${formatSize(q.backendBytes)} per backend${q.workers ? `, ${q.workers} workers` : ''}${q.hungriest ? chalk.bold(' (hungriest)') : ''}`;
-    return [
+    const lines = sections.get(q.group) ?? [];
+    lines.push(
       head,
       ...(q.nodes.length
         ? q.nodes.map((n) => `      ${chalk.dim(terminalText(n, 160))}`)
         : [`      ${chalk.dim('no memory nodes')}`]),
-    ].join('\n');
-  });
-  return `${chalk.bold('Queries')}\n${lines.join('\n')}\n\n`;
+    );
+    sections.set(q.group, lines);
+  }
+  return [...sections]
+    .map(
+      ([group, lines]) =>
+        `${chalk.bold(group === null ? 'Queries' : `Queries of ${terminalText(group, 80)}`)}\n${lines.join('\n')}\n\n`,
+    )
+    .join('');
 }
 
 /** The connections table: pods, pools, connections, backends and memory per group. */
 function renderTopology(report: PlanReport, chalk: ChalkInstance): string {
   const rows = topologyRows(report);
   if (rows.length === 0) return '';
+  // The workload column only when some app has its own workload.
+  const workload = rows.some((row) => row.workload !== null);
   const cells = rows.map((row) => [
     terminalText(row.name, 80),
     row.pods,
@@ -65,9 +75,13 @@ function renderTopology(report: PlanReport, chalk: ChalkInstance): string {
     String(row.connections),
     row.backends === null ? chalk.dim('via pooler') : String(row.backends),
     row.bytes === null ? '' : formatSize(row.bytes),
+    ...(workload ? [terminalText(row.workload ?? '', 60)] : []),
   ]);
-  const head = ['Group', 'Pods', 'Pool', 'Connections', 'Backends', 'Memory'].map((h) => chalk.bold(h));
-  return `${drawLongTable(head, ['left', 'right', 'right', 'right', 'right', 'right'], cells)}\n`;
+  const head = ['Group', 'Pods', 'Pool', 'Connections', 'Backends', 'Memory', ...(workload ? ['Workload'] : [])].map(
+    (h) => chalk.bold(h),
+  );
+  const aligns = ['left', 'right', 'right', 'right', 'right', 'right', 'left'] as const;
+  return `${drawLongTable(head, aligns.slice(0, head.length), cells)}\n`;
 }
 
 /**

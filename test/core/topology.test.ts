@@ -270,3 +270,138 @@ describe('report', () => {
     expect(component(report.perBackend.components, 'sort-nodes')).toBe(2 * 4 * MiB);
   });
 });
+
+describe('per-app workloads', () => {
+  const plan = (nodes: { kind: 'sort' | 'hash-join' | 'parallel-hash'; workers?: number }[], source: string) => ({
+    source,
+    nodes: nodes.map((n, i) => ({
+      kind: n.kind,
+      nodeType: n.kind === 'sort' ? 'Sort' : 'Hash',
+      workers: n.workers ?? 0,
+      path: `Plan.Plans[${i}]`,
+      ...((n.workers ?? 0) > 0 && { gather: 'Plan' }),
+    })),
+  });
+  const lookup = plan([], 'api/lookup.json#1');
+  const report1 = plan([{ kind: 'sort' }, { kind: 'hash-join' }, { kind: 'hash-join' }], 'reporting/a.json#1');
+  const report2 = plan([{ kind: 'sort' }], 'reporting/b.json#1');
+
+  it("each app group's per-backend worst case comes from its own queries: the hungriest of its plans", () => {
+    const { report } = planTopology(
+      spec({
+        apps: [
+          {
+            name: 'api',
+            pods: 10,
+            pool: 5,
+            workload: { kind: 'plans', files: ['api/lookup.json'], queries: [lookup] },
+          },
+          {
+            name: 'reporting',
+            pods: 1,
+            pool: 2,
+            workload: { kind: 'plans', files: ['reporting/a.json', 'reporting/b.json'], queries: [report1, report2] },
+          },
+          { name: 'cron', pods: 1, pool: 1 },
+        ],
+      }),
+      { work_mem: '64MB' },
+    );
+    const group = (name: string) => report.topology.groups.find((g) => g.name === name)!;
+    const workload = (name: string) => report.workload.groups.find((g) => g.name === name)!;
+    // No memory node: an idle backend and the temp buffers the test turned off.
+    expect(group('api').perBackendBytes).toBeLessThan(8 * MiB);
+    expect(group('api').hungriestQuery).toBe('api/lookup.json#1');
+    expect(group('reporting').hungriestQuery).toBe('reporting/a.json#1');
+    // 64 MB sort + 2 × 128 MB hash: more than the default 2 sorts + 2 hashes of cron (384 MB of budgets).
+    expect(group('reporting').perBackendBytes).toBeGreaterThan(320 * MiB);
+    expect(group('cron').hungriestQuery).toBe('flags');
+    expect(group('api').ownWorkload).toBe(true);
+    expect(group('cron').ownWorkload).toBe(false);
+    expect(workload('reporting').sources).toEqual([
+      { kind: 'plans', origin: 'app', app: 'reporting', preset: null, files: ['reporting/a.json', 'reporting/b.json'] },
+    ]);
+    expect(workload('reporting').queries.map((q) => [q.source, q.hungriest])).toEqual([
+      ['reporting/a.json#1', true],
+      ['reporting/b.json#1', false],
+    ]);
+    expect(workload('cron').sources).toEqual([
+      { kind: 'preset', origin: 'default', app: null, preset: 'mixed', files: [] },
+    ]);
+    expect(workload('cron').queries).toEqual([]);
+    expect(report.workload.source).toEqual(workload('cron').sources[0]);
+  });
+
+  it('a preset means what --workload means; counts are node counts', () => {
+    const { report } = planTopology(
+      spec({
+        apps: [
+          { name: 'web', pods: 1, pool: 1, workload: { kind: 'preset', preset: 'olap' } },
+          { name: 'job', pods: 1, pool: 1, workload: { kind: 'counts', sortOps: 3, hashOps: 0 } },
+        ],
+      }),
+    );
+    const queries = (name: string) => report.workload.groups.find((g) => g.name === name)!.queries;
+    expect(queries('web')[0]!.nodes.map((n) => n.kind)).toEqual([
+      ...Array(4).fill('generic-sort'),
+      ...Array(4).fill('generic-hash'),
+    ]);
+    expect(queries('job')[0]!.nodes.map((n) => n.kind)).toEqual(Array(3).fill('generic-sort'));
+    expect(report.workload.groups.find((g) => g.name === 'web')!.sources[0]).toMatchObject({
+      kind: 'preset',
+      origin: 'app',
+      preset: 'olap',
+    });
+  });
+
+  it("a pool's backends run any of its client apps' queries, and the server's when one app has none", () => {
+    const resolved = resolveTopology(
+      spec({
+        apps: [
+          { name: 'api', pods: 2, pool: 5, via: 'pgbouncer', workload: { kind: 'preset', preset: 'oltp' } },
+          { name: 'api2', pods: 2, pool: 5, via: 'pgbouncer', role: { name: 'api', settings: {} } },
+        ],
+        poolers: [bouncer({ pools: [{ database: 'app', user: 'api' }] })],
+      }),
+    );
+    const pool = resolved.groups.find((g) => g.name === 'pgbouncer: app/api')!;
+    expect(pool.workload?.withServerQueries).toBe(true);
+    expect(pool.workload?.queries.map((q) => q.source)).toEqual(['api: oltp']);
+  });
+
+  it('parallel workers of every group together stay within max_parallel_workers', () => {
+    const parallelPlan = plan(
+      [
+        { kind: 'sort', workers: 4 },
+        { kind: 'parallel-hash', workers: 4 },
+      ],
+      'reporting/parallel.json#1',
+    );
+    const resolved = resolveTopology(
+      spec({
+        apps: [
+          {
+            name: 'reporting',
+            pods: 5,
+            pool: 4,
+            workload: { kind: 'plans', files: ['reporting/parallel.json'], queries: [parallelPlan], parallel: true },
+          },
+        ],
+      }),
+    );
+    const { model } = analyze({
+      version: 18,
+      build: 'embedded',
+      assignments: [{ name: 'max_parallel_workers', value: '6', source: 'flag' }],
+      defaults: 'initdb',
+      clients: null,
+      groups: resolved.groups,
+      topology: resolved,
+      workload: { ...DEFAULT_WORKLOAD, parallel: false, tempBuffers: false },
+      ramBytes: null,
+    });
+    // 20 backends × 4 planned workers = 80, but the instance starts at most max_parallel_workers = 6.
+    expect(model.groups[0]!.perBackend.workers).toBe(4);
+    expect(model.parallel.instanceWorkers).toBe(6);
+  });
+});

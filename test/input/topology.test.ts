@@ -74,3 +74,47 @@ describe('topology validation', () => {
     expect(doc.apps[0]).toMatchObject({ name: 'web', pods: { min: 1, max: 4 }, pool: 5, maxSurge: '25%' });
   });
 });
+
+describe('an app workload', () => {
+  const app = (workload: string) => `apps:\n  - { name: api, pods: 2, pool: 5, workload: ${workload} }\n`;
+  const specOf = (workload: string) => topologySpec(parseTopology(app(workload), 'topology.yaml')).apps[0]!.workload;
+
+  it('is a preset, node counts or plan files, with parallel and tempBuffers beside them', () => {
+    expect(specOf('olap')).toEqual({ kind: 'preset', preset: 'olap' });
+    expect(specOf('{ preset: oltp, parallel: false }')).toEqual({ kind: 'preset', preset: 'oltp', parallel: false });
+    expect(specOf('{ sortOps: 3, hashOps: 0, tempBuffers: false }')).toEqual({
+      kind: 'counts',
+      sortOps: 3,
+      hashOps: 0,
+      tempBuffers: false,
+    });
+    // Plans are read by the caller; the spec names the files until then.
+    expect(specOf('{ plans: plans/a.json }')).toEqual({ kind: 'plans', files: ['plans/a.json'], queries: [] });
+    expect(specOf('{ plans: [a.json, b.log] }')).toEqual({ kind: 'plans', files: ['a.json', 'b.log'], queries: [] });
+    expect(
+      topologySpec(parseTopology('apps:\n  - { name: api, pods: 2, pool: 5 }\n', 't.yaml')).apps[0],
+    ).not.toHaveProperty('workload');
+  });
+
+  it('refuses what it cannot mean, naming the app path', () => {
+    expect(problem(app('fast'))).toBe(
+      'topology.yaml: apps[0].workload: expected oltp, olap, mixed or { preset | sortOps, hashOps | plans, parallel, tempBuffers }, got "fast"',
+    );
+    expect(problem(app('{ parallel: false }'))).toBe(
+      'topology.yaml: apps[0].workload: give a preset, sortOps and hashOps, or plans',
+    );
+    expect(problem(app('{ sortOps: 2 }'))).toBe(
+      'topology.yaml: apps[0].workload.hashOps: give hashOps with sortOps (0 for none)',
+    );
+    expect(problem(app('{ preset: olap, plans: [a.json] }'))).toBe(
+      "topology.yaml: apps[0].workload.plans: give either preset or plans, not both: each sets the query's nodes",
+    );
+    expect(problem(app('{ sortOps: 1, hashOps: 1, plans: a.json }'))).toContain(
+      'apps[0].workload.plans: give either sortOps/hashOps or plans, not both',
+    );
+    expect(problem(app('{ plans: [] }'))).toContain('apps[0].workload');
+    expect(problem(app('{ plans: a.json, maintenanceOps: 2 }'))).toBe(
+      'topology.yaml: apps[0].workload: unknown key "maintenanceOps"',
+    );
+  });
+});

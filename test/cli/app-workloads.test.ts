@@ -1,0 +1,157 @@
+/** Per-app workloads in a topology: each app's backends cost what its own queries cost (the built CLI). */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot, spawnCli } from '../support/cli.js';
+import { scratchDir } from '../support/postgres.js';
+
+interface Source {
+  kind: string;
+  origin: string;
+  app: string | null;
+  preset: string | null;
+  files: string[];
+}
+interface Query {
+  source: string;
+  hungriest: boolean;
+  backendBytes: number;
+  nodes: { nodeType: string; kind: string }[];
+}
+interface Report {
+  workload: {
+    source: Source;
+    groups: { name: string; sources: Source[]; perBackendBytes: number; hungriestQuery: string; queries: Query[] }[];
+  };
+  topology: { groups: { name: string; perBackendBytes: number; bytes: number; ownWorkload: boolean }[] };
+  totals: { worstCaseBytes: number };
+  findings: { id: string; message: string }[];
+}
+
+const tiers = 'examples/tiers/topology.yaml';
+const fixtures = join(projectRoot, 'test/fixtures/plans/pg18');
+
+function json(args: string[]): { report: Report; stderr: string } {
+  const { code, stdout, stderr } = spawnCli([...args, '--json']);
+  expect(code, stderr).toBe(0);
+  return { report: JSON.parse(stdout) as Report, stderr };
+}
+
+/** A topology in a scratch directory, with plan files beside it. */
+function scratchTopology(yaml: string, files: Record<string, string> = {}): string {
+  const dir = scratchDir('pgmem-apps-');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  writeFileSync(join(dir, 'topology.yaml'), yaml);
+  return join(dir, 'topology.yaml');
+}
+
+describe('apps[].workload', () => {
+  it("the tiers example: the API's lookups hold no memory node, the reporting tier's plans several", () => {
+    const { report, stderr } = json(['plan', '--topology', tiers]);
+    expect(stderr).toBe('');
+    const group = (name: string) => report.workload.groups.find((g) => g.name === name)!;
+    expect(group('api').sources).toEqual([
+      {
+        kind: 'plans',
+        origin: 'app',
+        app: 'api',
+        preset: null,
+        files: [
+          'examples/tiers/api/customer-by-email.json',
+          'examples/tiers/api/order-by-id.json',
+          'examples/tiers/api/order-lines.json',
+        ],
+      },
+    ]);
+    expect(group('api').queries.every((q) => q.nodes.length === 0)).toBe(true);
+    const reporting = group('reporting');
+    expect(reporting.queries).toHaveLength(3);
+    expect(reporting.queries.filter((q) => q.hungriest).map((q) => q.source)).toEqual([reporting.hungriestQuery]);
+    const hungriest = reporting.queries.find((q) => q.hungriest)!;
+    expect(hungriest.backendBytes).toBe(Math.max(...reporting.queries.map((q) => q.backendBytes)));
+    expect(hungriest.nodes.length).toBeGreaterThan(4);
+    // The admin sessions run the server's workload: pgmem's default.
+    expect(group('admin').sources).toEqual([report.workload.source]);
+    expect(report.workload.source).toMatchObject({ kind: 'preset', origin: 'default', preset: 'mixed' });
+    const cost = (name: string) => report.topology.groups.find((g) => g.name === name)!.perBackendBytes;
+    expect(cost('api')).toBeLessThan(cost('admin') / 10);
+    expect(cost('reporting')).toBeGreaterThan(cost('admin'));
+  });
+
+  it("flags win over the topology: --workload replaces the apps' own workloads, and says so", () => {
+    const own = json(['plan', '--topology', tiers]).report;
+    const { report, stderr } = json(['plan', '--topology', tiers, '--workload', 'mixed']);
+    expect(stderr).toBe(
+      'pgmem: note: --workload replaces the own workload of apps api, reporting (flags win over the topology)\n',
+    );
+    expect(report.workload.groups.every((g) => g.sources[0]!.origin === 'flags')).toBe(true);
+    expect(report.topology.groups.every((g) => !g.ownWorkload)).toBe(true);
+    // 300 API backends with 2 sorts + 2 hashes each cost far more than index lookups.
+    expect(report.totals.worstCaseBytes).toBeGreaterThan(own.totals.worstCaseBytes * 2);
+  });
+
+  it('reads plan files relative to the topology file, presets and counts beside them', () => {
+    const file = scratchTopology(
+      [
+        'server: { version: 18 }',
+        'apps:',
+        '  - { name: api, pods: 2, pool: 5, workload: { plans: plans/sort.json } }',
+        '  - { name: web, pods: 1, pool: 5, workload: oltp }',
+        '  - { name: jobs, pods: 1, pool: 1, workload: { sortOps: 3, hashOps: 0, parallel: false } }',
+        'workload: { sortOps: 1, hashOps: 1 }',
+        'reserved: { admin: 2 }',
+      ].join('\n'),
+      { 'plans/sort.json': `${fixtureText(join(fixtures, 'sort.json'))}` },
+    );
+    const { report } = json(['plan', '--topology', file]);
+    const sources = Object.fromEntries(report.workload.groups.map((g) => [g.name, g.sources]));
+    expect(sources.api![0]!.files).toEqual([join(file, '..', 'plans/sort.json')]);
+    expect(sources.web).toEqual([{ kind: 'preset', origin: 'app', app: 'web', preset: 'oltp', files: [] }]);
+    expect(sources.jobs).toEqual([{ kind: 'counts', origin: 'app', app: 'jobs', preset: null, files: [] }]);
+    // The topology's workload section is the server's workload: the admin sessions run it.
+    expect(sources.admin).toEqual([{ kind: 'counts', origin: 'topology', app: null, preset: null, files: [] }]);
+  });
+
+  it.each([
+    ['a missing plan file', null, 'no such file'],
+    ['a file that is not an EXPLAIN plan', '{"rows": [1, 2]}\n', 'not an EXPLAIN (FORMAT JSON) plan'],
+    ['a truncated plan', '[\n  {\n    "Plan": {\n      "Node Type": "Sort",\n', 'truncated JSON'],
+  ])('%s is one line naming the topology file, the app and the plan file, exit 2', (_what, text, reason) => {
+    const file = scratchTopology(
+      'apps:\n  - { name: api, pods: 1, pool: 1 }\n  - { name: reporting, pods: 1, pool: 1, workload: { plans: [q.json] } }\n',
+      text === null ? {} : { 'q.json': text },
+    );
+    const shown = relative(projectRoot, file);
+    const { code, stdout, stderr } = spawnCli(['plan', '--topology', shown]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^pgmem: error: ${escapeRe(shown)}: apps\\[1\\] \\(reporting\\)\\.workload\\.plans: ${escapeRe(join(shown, '..', 'q.json'))}(:\\d+)?: ${escapeRe(reason)}`,
+      ),
+    );
+  });
+
+  it("a plan of a node type the topology's version lacks names the app", () => {
+    const file = scratchTopology(
+      'server: { version: 13 }\napps:\n  - { name: api, pods: 1, pool: 1, workload: { plans: memoize.json } }\n',
+      { 'memoize.json': fixtureText(join(fixtures, 'memoize.json')) },
+    );
+    const { code, stderr } = spawnCli(['plan', '--topology', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(': apps[0] (api).workload.plans: ');
+    expect(stderr).toContain('Memoize nodes exist from PostgreSQL 14, not in 13');
+  });
+});
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function fixtureText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
