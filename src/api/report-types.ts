@@ -49,6 +49,19 @@ export type WorkloadReport = {
   logicalSenders: number;
   /** Private memory of an idle backend */
   backendBaselineBytes: number;
+  /** Where the server's workload came from: the queries of every group without a workload of its own */
+  source: {
+    /** "flags": --sort-ops/--hash-ops/--ops-per-query; "preset": a --workload or app preset (or the default, mixed); "counts": node counts of a topology; "plans": EXPLAIN plans; "statements": inspect --statements */
+    kind: "flags" | "preset" | "counts" | "plans" | "statements";
+    /** Who gave it: flags, the topology's workload section, an app of the topology, or pgmem's default */
+    origin: "flags" | "topology" | "app" | "default";
+    /** The app whose own workload it is (origin "app") */
+    app: string | null;
+    /** The preset (kind "preset") */
+    preset: ("oltp" | "olap" | "mixed") | null;
+    /** The plan files read (kind "plans", or "statements" with --plans) */
+    files: string[];
+  };
   /** The query shapes the server's backends run, costed with its settings */
   queries: {
     /** Where the shape came from: "flags", a preset, a file and plan index */
@@ -79,6 +92,60 @@ export type WorkloadReport = {
       path?: string;
       /** What EXPLAIN ANALYZE reported for it */
       measuredBytes?: number;
+    }[];
+  }[];
+  /** Each client group's workload */
+  groups: {
+    /** The client group, as topology.groups names it */
+    name: string;
+    /** Where its queries came from: its app's own workload, the server's, or several for a pool shared by apps */
+    sources: {
+      /** "flags": --sort-ops/--hash-ops/--ops-per-query; "preset": a --workload or app preset (or the default, mixed); "counts": node counts of a topology; "plans": EXPLAIN plans; "statements": inspect --statements */
+      kind: "flags" | "preset" | "counts" | "plans" | "statements";
+      /** Who gave it: flags, the topology's workload section, an app of the topology, or pgmem's default */
+      origin: "flags" | "topology" | "app" | "default";
+      /** The app whose own workload it is (origin "app") */
+      app: string | null;
+      /** The preset (kind "preset") */
+      preset: ("oltp" | "olap" | "mixed") | null;
+      /** The plan files read (kind "plans", or "statements" with --plans) */
+      files: string[];
+    }[];
+    /** Its per-backend worst case, at its role settings */
+    perBackendBytes: number;
+    /** Source of the query that sets it */
+    hungriestQuery: string;
+    /** Its own queries costed at its role settings; empty when it runs the server's workload (workload.queries) */
+    queries: {
+      /** Where the shape came from: "flags", a preset, a file and plan index */
+      source: string;
+      /** Node counts without a plan: any node may run in every parallel worker */
+      planUnknown: boolean;
+      /** Whether it sets the per-backend worst case */
+      hungriest: boolean;
+      /** Node memory of the backend running it, overheads included */
+      backendBytes: number;
+      /** Parallel workers it launches */
+      workers: number;
+      /** All its workers together, baselines included */
+      workersBytes: number;
+      nodes: {
+        /** The node class, which sets its budget and allowance */
+        kind: "sort" | "incremental-sort" | "hash-join" | "parallel-hash" | "hash-aggregate" | "memoize" | "tuplestore" | "bitmap" | "hashed-estimate" | "generic-sort" | "generic-hash" | "unknown";
+        /** As EXPLAIN names it, or the flag it came from */
+        nodeType: string;
+        budget: "work_mem" | "hash_mem" | "estimate";
+        /** work_mem, or work_mem × hash_mem_multiplier */
+        budgetBytes: number;
+        /** Workers Planned of the Gather above it (0 outside parallel plans) */
+        workers: number;
+        /** Processes holding it: the backend and its Gather's workers */
+        processes: number;
+        /** Where it sits in its plan */
+        path?: string;
+        /** What EXPLAIN ANALYZE reported for it */
+        measuredBytes?: number;
+      }[];
     }[];
   }[];
 };
@@ -692,6 +759,21 @@ export type TopologyInput = {
     via?: string;
     /** The database it connects to (picks its PgBouncer pool) */
     database?: string;
+    /** This app's own queries; absent, it runs the server's workload (flags, then the top-level workload) */
+    workload?: ("oltp" | "olap" | "mixed") | {
+      /** As --workload */
+      preset?: "oltp" | "olap" | "mixed";
+      /** work_mem nodes per query (with hashOps) */
+      sortOps?: number;
+      /** hash_mem nodes per query (with sortOps) */
+      hashOps?: number;
+      /** EXPLAIN (FORMAT JSON) files or auto_explain logs of its queries, relative to this file */
+      plans?: string | string[];
+      /** Whether its queries may run parallel workers (default: the server's) */
+      parallel?: boolean;
+      /** Whether its sessions may fill temp_buffers (default: the server's) */
+      tempBuffers?: boolean;
+    };
   }[];
   poolers?: {
     name: string;

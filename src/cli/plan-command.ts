@@ -22,7 +22,9 @@ import {
   loadTopologyDocument,
   mergeTopology,
   readPgBouncerFiles,
+  underFlags,
   withPgBouncers,
+  type AppPlanTexts,
 } from './topology-loader.js';
 import type { TopologyDocument } from '../input/topology.js';
 import type { TopologySpec } from '../core/topology.js';
@@ -79,6 +81,7 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
   const raw: PlanFlags = readPlanFiles(poolVaries ? { ...withoutPool, clients: null } : parsed, io);
   let doc: TopologyDocument | null = null;
   let spec: TopologySpec | null = null;
+  let planTexts: AppPlanTexts = new Map();
   let manifests: ((flags: PlanFlags) => PlanFlags) | null = null;
   if (raw.manifestFiles.length > 0) {
     if (raw.topologyFile || raw.pgbouncerFiles.length > 0)
@@ -87,7 +90,7 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
   } else if (raw.topologyFile) {
     if (raw.pgbouncerFiles.length > 0)
       throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
-    ({ doc, spec } = await loadTopologyDocument(raw.topologyFile, io));
+    ({ doc, spec, planTexts } = underFlags(await loadTopologyDocument(raw.topologyFile, io), raw, io));
   }
   const bouncers =
     !doc && !manifests && raw.pgbouncerFiles.length > 0 ? readPgBouncerFiles(raw.pgbouncerFiles, io) : null;
@@ -110,7 +113,7 @@ async function planEvaluator(options: PlanOptions, io: CliIo, knobs: readonly st
       };
     }
     if (manifests) f = manifests(f);
-    else if (doc && spec) f = mergeTopology(f, doc, spec, raw.topologyFile!);
+    else if (doc && spec) f = mergeTopology(f, doc, spec, raw.topologyFile!, planTexts);
     else if (bouncers) f = withPgBouncers(f, bouncers);
     if (provided) f = withProviderOf(f, provided);
     if (v.settings?.length) f = { ...f, assignments: [...f.assignments, ...v.settings] };

@@ -136,6 +136,21 @@ export function workloadFlagsOverApps(
   return { spec: { ...spec, apps }, replaced };
 }
 
+/** A loaded topology with the workload flags applied to its apps (workloadFlagsOverApps); a note names the apps replaced. */
+export function underFlags<T extends { spec: TopologySpec; planTexts: AppPlanTexts }>(
+  loaded: T,
+  flags: PlanFlags,
+  io: CliIo,
+): T {
+  const { spec, replaced } = workloadFlagsOverApps(loaded.spec, flags);
+  if (replaced.length === 0) return { ...loaded, spec };
+  const flag = flags.workloadKind ? '--workload' : flags.planFiles.length > 0 ? '--plans' : 'the node count flags';
+  io.stderr.write(
+    `pgmem: note: ${flag} replaces the own workload of ${replaced.length === 1 ? 'app' : 'apps'} ${replaced.join(', ')} (flags win over the topology)\n`,
+  );
+  return { ...loaded, spec, planTexts: new Map() };
+}
+
 /** Merges a topology document (and its spec, `topologySpec(doc)`) into the flags; the flags keep priority. */
 export function mergeTopology(
   flags: PlanFlags,
@@ -435,13 +450,6 @@ export async function applyTopologyFlag(
       : flags;
   if (flags.pgbouncerFiles.length > 0)
     throw new UsageError('with --topology, name the pgbouncer.ini in poolers[].ini', '--pgbouncer');
-  const { doc, spec, planTexts } = await loadTopologyDocument(flags.topologyFile, io);
-  const { spec: merged, replaced } = workloadFlagsOverApps(spec, flags);
-  if (replaced.length > 0) {
-    const flag = flags.workloadKind ? '--workload' : flags.planFiles.length > 0 ? '--plans' : 'the node count flags';
-    io.stderr.write(
-      `pgmem: note: ${flag} replaces the own workload of ${replaced.length === 1 ? 'app' : 'apps'} ${replaced.join(', ')} (flags win over the topology)\n`,
-    );
-  }
-  return mergeTopology(flags, doc, merged, flags.topologyFile, replaced.length > 0 ? new Map() : planTexts);
+  const { doc, spec, planTexts } = underFlags(await loadTopologyDocument(flags.topologyFile, io), flags, io);
+  return mergeTopology(flags, doc, spec, flags.topologyFile, planTexts);
 }
