@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { planReportSchema } from '../../src/core/report-schema.js';
 import { projectRoot } from '../support/cli.js';
 
@@ -111,47 +110,5 @@ describe('npm pack', () => {
     writeFileSync(join(project, 'postgresql.conf'), 'work_mem = 8MB\n');
     const check = run(['check', 'postgresql.conf', '--format', 'sarif', '--fail-on', 'none']);
     expect([check.status, JSON.parse(check.stdout).version]).toEqual([0, '2.1.0']);
-  }, 300_000);
-
-  it('action.yml: its step, run as GitHub runs it, annotates the line of a finding and fails the job', () => {
-    const action = parseYaml(readFileSync(join(projectRoot, 'action.yml'), 'utf8')) as {
-      inputs: Record<string, { default?: string }>;
-      runs: { using: string; steps: { shell: string; env: Record<string, string>; run: string }[] };
-    };
-    expect(action.runs.using).toBe('composite');
-    const [step] = action.runs.steps;
-    const repo = join(work, 'repo');
-    execFileSync('mkdir', ['-p', repo]);
-    writeFileSync(join(repo, 'postgresql.conf'), 'shared_buffers = 12GB\nwork_mem = lots\n');
-    const inputs: Record<string, string> = {
-      files: 'postgresql.conf',
-      args: '--ram 16GB --pods 10 --pool 20',
-      package: tarball,
-    };
-    // ${{ inputs.x }} in env is GitHub's expression syntax; the runner substitutes it before the step runs.
-    const env = Object.fromEntries(
-      Object.entries(step!.env).map(([k, v]) => [
-        k,
-        v.replace(
-          /\$\{\{\s*inputs\.(\w+)\s*\}\}/g,
-          (_, name: string) => inputs[name] ?? action.inputs[name]?.default ?? '',
-        ),
-      ]),
-    );
-    expect(step!.run).not.toContain('${{');
-    const result = spawnSync('bash', ['-e', '-c', step!.run], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: work,
-        npm_config_cache: join(work, 'npm-cache'),
-        NO_COLOR: '1',
-        ...env,
-      },
-    });
-    expect(result.status).toBe(1);
-    expect(result.stdout).toContain('::error file=postgresql.conf,line=2,title=pgmem invalid-setting::');
-    expect(action.inputs.package?.default).toBe('@pgmem/cli@latest');
   }, 300_000);
 });
