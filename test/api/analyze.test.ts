@@ -26,6 +26,7 @@ import {
 } from '../../src/index.js';
 import { API_TYPES_PATH, apiTypesSource } from '../../scripts/generate-api-types.js';
 import { projectRoot, runCli } from '../support/cli.js';
+import { matchesExcerpt, readmeExamples, readmeScripts, runReadmeCommand } from '../support/readme.js';
 
 /** `pgmem plan ARGS --json`, run in the project directory, as the JSON it prints. */
 async function planJson(args: readonly string[]): Promise<unknown> {
@@ -279,5 +280,34 @@ describe('report types', () => {
     expectTypeOf<TopologyInput>().toExtend<z.input<typeof topologySchema>>();
     expectTypeOf<z.input<typeof topologySchema>>().toExtend<TopologyInput>();
     expectTypeOf<z.output<typeof topologySchema>>().toExtend<TopologyInput>();
+  });
+});
+
+describe('docs/api.md', () => {
+  const text = readFileSync(join(projectRoot, 'docs/api.md'), 'utf8');
+
+  it('describes every function, class, constant and type src/index.ts exports', () => {
+    const index = readFileSync(join(projectRoot, 'src/index.ts'), 'utf8');
+    const names = [...index.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
+      m[1]!
+        .split(',')
+        .map((n) => n.replace(/^\s*type\s+/, '').trim())
+        .filter(Boolean),
+    );
+    expect(names.length).toBeGreaterThan(20);
+    const missing = names.filter((name) => !text.includes(`\`${name}\``) && !text.includes(`\`${name}(`));
+    expect(missing).toEqual([]);
+  });
+
+  it('its example runs against the built package and prints what the page shows', () => {
+    const scripts = readmeScripts(text);
+    const examples = readmeExamples(text);
+    expect(scripts.size).toBeGreaterThan(0);
+    expect(examples.map((e) => e.command)).toEqual([...scripts.keys()].map((name) => `node ${name}`));
+    for (const example of examples) {
+      const actual = runReadmeCommand(example.command, scripts);
+      if (!matchesExcerpt(actual, example.expected))
+        expect(actual.replace(/\n$/, '')).toBe(example.expected.join('\n'));
+    }
   });
 });

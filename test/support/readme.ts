@@ -1,8 +1,11 @@
 /**
  * The README's examples as data: every ```console block is a list of `$ command` lines, each followed
- * by the output it prints. A line `…` in the output stands for lines left out.
+ * by the output it prints. A line `…` in the output stands for lines left out. A ```js block whose
+ * first line is `// NAME.mjs` is a script that `$ node NAME.mjs` in a later console block runs,
+ * importing the package by its name (`@pgmem/cli`, the built library).
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, spawnCli } from './cli.js';
 
@@ -53,12 +56,48 @@ export function splitCommand(command: string): string[] {
   return args;
 }
 
+/** The ```js blocks named by a first line `// NAME.mjs`: their source by name. */
+export function readmeScripts(text = readFileSync(readmePath, 'utf8')): Map<string, string> {
+  const scripts = new Map<string, string>();
+  for (const m of text.matchAll(/^```js\n\/\/ ([\w.-]+\.mjs)\n([\s\S]*?)^```$/gm)) scripts.set(m[1]!, m[2]!);
+  return scripts;
+}
+
+/**
+ * Runs a script in the project directory, where Node resolves `@pgmem/cli` to the package itself
+ * (its "exports": the built dist/lib): as a user who installed it would import it.
+ */
+function runScript(name: string, source: string): { code: number; output: string } {
+  const root = join(projectRoot, '.tmp');
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, 'readme-'));
+  try {
+    writeFileSync(join(dir, name), source);
+    const result = spawnSync(process.execPath, [join(dir, name)], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
+    return { code: result.status ?? -1, output: result.stdout + result.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 let lastExitCode = 0;
 
-/** Runs a README command (`pgmem …`, `npx pgmem …` or `echo $?`) and returns what it prints. */
-export function runReadmeCommand(command: string): string {
+/**
+ * Runs a README command (`pgmem …`, `npx pgmem …`, `echo $?`, or `node NAME.mjs` for a script of
+ * `scripts`) and returns what it prints.
+ */
+export function runReadmeCommand(command: string, scripts: ReadonlyMap<string, string> = readmeScripts()): string {
   const args = splitCommand(command);
   if (args[0] === 'echo' && args[1] === '$?') return `${lastExitCode}\n`;
+  if (args[0] === 'node' && args.length === 2 && scripts.has(args[1]!)) {
+    const { code, output } = runScript(args[1]!, scripts.get(args[1]!)!);
+    lastExitCode = code;
+    return output;
+  }
   if (args[0] === 'npx') args.shift();
   if (args[0] !== 'pgmem') throw new Error(`README command not runnable here: ${command}`);
   const result = spawnCli(args.slice(1), { env: { NO_COLOR: '1', COLUMNS: '120' } });
