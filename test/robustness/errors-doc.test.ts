@@ -55,6 +55,8 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pgmem-errors-'));
   writeFileSync(join(dir, 'bad.conf'), 'work_mem = = 4MB\n');
+  writeFileSync(join(dir, 'bad.yaml'), 'apps:\n  - name: web\n    pods: 2\nbogus: 1\n');
+  writeFileSync(join(dir, 'broken.yaml'), 'apps: [\n');
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
