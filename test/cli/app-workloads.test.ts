@@ -25,7 +25,7 @@ interface Report {
   };
   topology: { groups: { name: string; perBackendBytes: number; bytes: number; ownWorkload: boolean }[] };
   totals: { worstCaseBytes: number };
-  findings: { id: string; message: string }[];
+  findings: { id: string; message: string; file?: string }[];
 }
 
 const tiers = 'examples/tiers/topology.yaml';
@@ -134,6 +134,28 @@ describe('apps[].workload', () => {
         `^pgmem: error: ${escapeRe(shown)}: apps\\[1\\] \\(reporting\\)\\.workload\\.plans: ${escapeRe(join(shown, '..', 'q.json'))}(:\\d+)?: ${escapeRe(reason)}`,
       ),
     );
+  });
+
+  it("an app's plan nodes bounded only by the estimate, and node types pgmem does not know, are findings", () => {
+    const unknown = JSON.stringify([{ Plan: { 'Node Type': 'Columnar Scan', 'Total Cost': 1 } }]);
+    const file = scratchTopology(
+      'apps:\n  - { name: api, pods: 1, pool: 1, workload: { plans: [setop.json, columnar.json] } }\n',
+      { 'setop.json': fixtureText(join(fixtures, 'hashed-setop.json')), 'columnar.json': unknown },
+    );
+    const { report } = json(['plan', '--topology', file]);
+    const dir = join(file, '..');
+    expect(report.findings.filter((f) => f.id === 'estimate-bound-node')).toMatchObject([
+      {
+        file: join(dir, 'setop.json'),
+        message: expect.stringContaining('plan 1, Plan: SetOp (hashed) has no memory limit'),
+      },
+    ]);
+    expect(report.findings.filter((f) => f.id === 'unknown-node-type')).toMatchObject([
+      {
+        file: join(dir, 'columnar.json'),
+        message: expect.stringContaining('does not know the node type "Columnar Scan"'),
+      },
+    ]);
   });
 
   it("a plan of a node type the topology's version lacks names the app", () => {

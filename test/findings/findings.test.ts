@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/core/analyze.js';
 import { FINDING_RULES } from '../../src/core/findings/index.js';
 import { DEFAULT_WORKLOAD } from '../../src/core/model.js';
-import { GiB, plan } from '../support/analyze.js';
+import { GiB, MiB, plan } from '../support/analyze.js';
 
 const ids = (analysis: ReturnType<typeof plan>) => analysis.report.findings.map((f) => f.id);
 const find = (analysis: ReturnType<typeof plan>, id: string) => analysis.report.findings.filter((f) => f.id === id);
@@ -211,5 +211,49 @@ describe('custom settings', () => {
     });
     expect(analysis.problems).toEqual([]);
     expect(ids(analysis)).not.toContain('invalid-setting');
+  });
+});
+
+describe('estimate-bound-node and unknown-node-type', () => {
+  const query = (source: string, nodes: { kind: 'hashed-estimate' | 'unknown' | 'sort'; nodeType: string }[]) => ({
+    source,
+    nodes: nodes.map((n, i) => ({ ...n, workers: 0, path: `Plan.Plans[${i}]` })),
+  });
+
+  it('name each plan node bounded only by the estimate, and each node type pgmem does not know, once', () => {
+    const analysis = plan({
+      clients: 10,
+      workload: {
+        queries: [
+          query('plans/report.json#2', [
+            { kind: 'sort', nodeType: 'Sort' },
+            { kind: 'hashed-estimate', nodeType: 'SubPlan (hashed)' },
+          ]),
+          query('pg_stat_statements:42', [{ kind: 'unknown', nodeType: 'Custom Thing' }]),
+        ],
+      },
+    });
+    const estimate = find(analysis, 'estimate-bound-node');
+    expect(estimate).toHaveLength(1);
+    expect(estimate[0]).toMatchObject({
+      severity: 'info',
+      file: 'plans/report.json',
+      message:
+        "plan 2, Plan.Plans[1]: SubPlan (hashed) has no memory limit but the planner's estimate; counted at hash_mem 8 MiB, it holds more when the estimate is wrong",
+      data: { query: 'plans/report.json#2', nodeType: 'SubPlan (hashed)', path: 'Plan.Plans[1]', budgetBytes: 8 * MiB },
+    });
+    expect(estimate[0]!.fix).toContain('NOT EXISTS');
+    const unknown = find(analysis, 'unknown-node-type');
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toMatchObject({ severity: 'warning', data: { nodeType: 'Custom Thing' } });
+    expect(unknown[0]).not.toHaveProperty('file');
+    expect(unknown[0]!.message).toMatch(
+      /^pg_stat_statements:42, Plan\.Plans\[0\]: pgmem does not know the node type "Custom Thing"/,
+    );
+  });
+
+  it('say nothing for node counts (flags, presets), which have no plan', () => {
+    expect(ids(plan({ workload: { sortOps: 5, hashOps: 5 } }))).not.toContain('estimate-bound-node');
+    expect(ids(plan({ workload: { sortOps: 5, hashOps: 5 } }))).not.toContain('unknown-node-type');
   });
 });

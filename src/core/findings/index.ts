@@ -8,6 +8,7 @@ import { hugePages } from './huge-pages.js';
 import { invalidSetting } from './invalid-setting.js';
 import { lowHeadroom } from './low-headroom.js';
 import { parallelWorkers } from './parallel-workers.js';
+import { estimateBoundNode, unknownNodeType } from './plan-nodes.js';
 import { replicationSlots } from './replication.js';
 import { reservedConnections } from './reserved-connections.js';
 import { sharedBuffersShare } from './shared-buffers-share.js';
@@ -36,6 +37,8 @@ export const FINDING_RULES: readonly FindingRule[] = [
   containerSharedMemory,
   devShmTooSmall,
   replicationSlots,
+  estimateBoundNode,
+  unknownNodeType,
 ];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;

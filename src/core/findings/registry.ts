@@ -350,6 +350,43 @@ const DEFINITIONS = {
       pageTableFactor: 'how many times fewer page-table entries huge pages need',
     },
   },
+  'estimate-bound-node': {
+    id: 'estimate-bound-node',
+    level: 'info',
+    levels: ['info'],
+    category: 'memory',
+    title: "A plan node bounded only by the planner's estimate",
+    description:
+      "A plan's hashed SetOp, hashed SubPlan or the hash table of a recursive UNION: its hash table has no memory limit, and pgmem counts it at `hash_mem` as the planner sized it.",
+    help:
+      'The executor builds these hash tables without a memory limit (nodeSetOp.c, nodeSubplan.c buildSubPlanHash, nodeRecursiveunion.c); the planner chooses them only when its estimate of the rows fits `work_mem × hash_mem_multiplier`. ' +
+      'When the estimate is wrong the table grows past that, and pgmem cannot see how far. Keep statistics current (`ANALYZE`); `NOT IN (subquery)` written as `NOT EXISTS` becomes a hash anti-join, which stays within `hash_mem` by spilling; ' +
+      '`enable_hashagg = off` makes the planner sort for `INTERSECT` and `EXCEPT` instead.',
+    data: {
+      query: 'the plan (file and plan index)',
+      nodeType: 'the node as pgmem names it, e.g. "SubPlan (hashed)"',
+      path: 'where it sits in the plan',
+      budgetBytes: 'the hash_mem it is counted at',
+    },
+  },
+  'unknown-node-type': {
+    id: 'unknown-node-type',
+    level: 'warning',
+    levels: ['warning'],
+    category: 'memory',
+    title: 'A plan node type pgmem does not know',
+    description:
+      "A plan has a node type that is not one of PostgreSQL's own (an extension's, or a newer version's): pgmem counts it at `hash_mem` with the largest overhead it measured.",
+    help:
+      "pgmem knows how much memory each of PostgreSQL's node types may hold, from their executor code. A node it does not know may hold nothing, or more than `hash_mem`; " +
+      "it is counted as one `hash_mem` node, which may be wrong either way. Check what the node does (its extension's documentation), and give the plan of the version the server runs (`--pg-version`).",
+    data: {
+      query: 'the plan (file and plan index)',
+      nodeType: 'the node type as EXPLAIN names it',
+      path: 'where it sits in the plan',
+      budgetBytes: 'the hash_mem it is counted at',
+    },
+  },
 } as const satisfies Record<string, FindingDefinition>;
 
 /** Every finding id pgmem can report. */
