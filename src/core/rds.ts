@@ -20,9 +20,16 @@ export function isFormula(value: string): boolean {
   return /[{}]|\b(GREATEST|LEAST|SUM)\s*\(|\bDBInstance(ClassMemory|VCPU)\b/i.test(value);
 }
 
+/** How deep braces, parentheses and function calls may nest (AWS's own formulas nest 2 deep). */
+export const MAX_FORMULA_DEPTH = 64;
+
 /** Evaluates a formula; throws an Error whose message says what is wrong. */
 export function evaluateFormula(text: string, vars: FormulaVariables): number {
   let i = 0;
+  let depth = 0;
+  const enter = (): void => {
+    if (++depth > MAX_FORMULA_DEPTH) fail(`nested more than ${MAX_FORMULA_DEPTH} deep`);
+  };
   const ws = (): void => {
     while (/\s/.test(text[i] ?? '')) i++;
   };
@@ -33,17 +40,25 @@ export function evaluateFormula(text: string, vars: FormulaVariables): number {
     ws();
     const c = text[i];
     if (c === '{' || c === '(') {
+      enter();
       i++;
       const v = expression();
       ws();
       if (text[i] !== (c === '{' ? '}' : ')')) fail(`expected "${c === '{' ? '}' : ')'}"`);
       i++;
+      depth--;
       return v;
     }
     if (c === '-' || c === '+') {
-      i++;
+      // Signs in a row, counted rather than recursed into.
+      let negative = false;
+      while (text[i] === '-' || text[i] === '+') {
+        if (text[i] === '-') negative = !negative;
+        i++;
+        ws();
+      }
       const v = primary();
-      return c === '-' ? -v : v;
+      return negative ? -v : v;
     }
     const num = /^\d+(\.\d+)?/.exec(text.slice(i));
     if (num) {
@@ -56,6 +71,7 @@ export function evaluateFormula(text: string, vars: FormulaVariables): number {
     const name = word[1]!;
     ws();
     if (text[i] === '(') {
+      enter();
       i++;
       const args: number[] = [];
       for (;;) {
@@ -71,6 +87,7 @@ export function evaluateFormula(text: string, vars: FormulaVariables): number {
         }
         fail('expected "," or ")"');
       }
+      depth--;
       switch (name.toUpperCase()) {
         case 'GREATEST':
           return Math.max(...args);
@@ -98,6 +115,7 @@ export function evaluateFormula(text: string, vars: FormulaVariables): number {
       if (op !== '*' && op !== '/') return value;
       i++;
       const right = primary();
+      if (op === '/' && right === 0) fail('division by zero');
       // Each product and quotient is truncated to an integer, as AWS does.
       value = Math.trunc(op === '*' ? value * right : value / right);
     }

@@ -86,6 +86,23 @@ describe('AWS parameter formulas in a postgresql.conf', () => {
     ]);
   });
 
+  it('a division by zero or a hostile nesting: one line naming the line, exit 2', async () => {
+    const cwd = dir({
+      'zero.conf': "work_mem = '{DBInstanceClassMemory/0}'\n",
+      'deep.conf': `shared_buffers = '${'{'.repeat(50_000)}1${'}'.repeat(50_000)}'\n`,
+    });
+    const zero = await runCli(['check', 'zero.conf', ...RDS_R5_LARGE], { cwd });
+    expect([zero.code, zero.stderr.split('\n').at(-2)]).toEqual([
+      2,
+      'pgmem: error: zero.conf:1: work_mem: division by zero at "}"',
+    ]);
+    const deep = await runCli(['check', 'deep.conf', ...RDS_R5_LARGE], { cwd });
+    expect([deep.code, deep.stderr.split('\n').at(-2)]).toEqual([
+      2,
+      expect.stringMatching(/^pgmem: error: deep\.conf:1: shared_buffers: nested more than 64 deep at "\{+"$/),
+    ]);
+  });
+
   it('a string setting with braces is not a formula', async () => {
     const cwd = dir({ 'postgresql.conf': "log_line_prefix = '{%m} [%p] '\n" });
     const r = await runCli(['plan', '--config', 'postgresql.conf', '--json'], { cwd });

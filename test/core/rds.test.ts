@@ -8,6 +8,7 @@ import {
   evaluateFormula,
   instanceClass,
   isFormula,
+  MAX_FORMULA_DEPTH,
   rdsHugePagesOn,
 } from '../../src/core/rds.js';
 import { projectRoot, runCli } from '../support/cli.js';
@@ -55,6 +56,19 @@ describe('AWS parameter formulas', () => {
       ).toBe(n);
     expect(() => evaluateFormula('LEAST({DBInstanceClassMemory/9531392},5000', vars)).toThrow('expected "," or ")"');
     expect(() => evaluateFormula('{Memory/2}', vars)).toThrow('unknown variable Memory');
+    expect(() => evaluateFormula('{DBInstanceClassMemory/0}', vars)).toThrow('division by zero');
+    expect(() => evaluateFormula('GREATEST({DBInstanceClassMemory/(DBInstanceVCPU/8)},1)', vars)).toThrow(
+      'division by zero',
+    );
+    // Nesting is bounded (no stack overflow on a hostile value); signs in a row are not nesting.
+    expect(() => evaluateFormula(`${'{'.repeat(100_000)}1${'}'.repeat(100_000)}`, vars)).toThrow(
+      `nested more than ${MAX_FORMULA_DEPTH} deep`,
+    );
+    expect(() => evaluateFormula(`${'LEAST('.repeat(100_000)}1${')'.repeat(100_000)}`, vars)).toThrow(
+      'nested more than',
+    );
+    expect(evaluateFormula(`${'-'.repeat(100_001)}5`, vars)).toBe(-5);
+    expect(evaluateFormula(`${'{'.repeat(MAX_FORMULA_DEPTH)}7${'}'.repeat(MAX_FORMULA_DEPTH)}`, vars)).toBe(7);
     expect(isFormula('4MB')).toBe(false);
     expect(isFormula('{DBInstanceClassMemory/32768}')).toBe(true);
   });
