@@ -8,6 +8,7 @@ export {
   parseTopology,
   readConf,
   readTopology,
+  solve,
   type AnalyzeOptions,
   type AnalyzeReport,
   type ConfError,
@@ -17,6 +18,8 @@ export {
   type FileOptions,
   type MemoryFiles,
   type PgMajor,
+  type SolveOptions,
+  type SolveReport,
 } from './api/analyze.js';
 export type {
   CheckReport,

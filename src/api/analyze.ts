@@ -8,13 +8,14 @@
 import { UsageError } from '../errors.js';
 import { COMMAND_OPTIONS, type PlanOptions } from '../cli/plan-options.js';
 import { loadConfig, planReport } from '../cli/plan-input.js';
+import { solvePlan } from '../cli/plan-command.js';
 import type { CliIo, TextSink } from '../cli/io.js';
 import { parseVersion } from '../input/flags.js';
 import { parseTopology as parseTopologyText } from '../input/topology.js';
 import { readInputFile } from '../cli/read-input.js';
 import type { ConfIssue } from '../input/conf/types.js';
 import { fileSystemFor, memoryFileSystem, type MemoryFiles } from './files.js';
-import type { CheckReport, PlanReport, TopologyInput } from './report-types.js';
+import type { CheckReport, PlanReport, SolveSection, TopologyInput } from './report-types.js';
 
 export type { MemoryFiles };
 
@@ -48,8 +49,12 @@ export interface AnalyzeOptions extends FileOptions {
   readonly clients?: number;
   /** Settings in postgresql.conf syntax, each as --set name=value. */
   readonly settings?: Readonly<Record<string, string | number>>;
-  /** A postgresql.conf to read, with its includes and postgresql.auto.conf (--config). */
-  readonly config?: string;
+  /**
+   * A postgresql.conf to read, with its includes and postgresql.auto.conf (--config): a path, or
+   * its text (named `file`, default "postgresql.conf"; without postgresql.auto.conf unless autoConf
+   * names one).
+   */
+  readonly config?: string | { readonly text: string; readonly file?: string };
   /** The postgresql.auto.conf to apply last (--auto-conf), or false for none (--no-auto-conf). */
   readonly autoConf?: string | false;
   /** A topology file (--topology), or the document itself. */
@@ -123,8 +128,8 @@ function list(name: string, value: readonly string[] | undefined): string[] | un
   return [...value];
 }
 
-/** The plan options (as commander would hand them to `plan`) for the library's options. */
-function planOptions(options: AnalyzeOptions): { plan: PlanOptions; topologyText?: string } {
+/** The plan options (as commander would hand them to `plan`), and the files given as text in them. */
+function planOptions(options: AnalyzeOptions): { plan: PlanOptions; inline: MemoryFiles } {
   const o = options;
   const plan: { -readonly [K in keyof PlanOptions]: PlanOptions[K] } = { json: true };
   if (o.version !== undefined) plan.pgVersion = parsed(PLAN.pgVersion, o.version);
@@ -134,13 +139,18 @@ function planOptions(options: AnalyzeOptions): { plan: PlanOptions; topologyText
   if (o.pool !== undefined) plan.pool = parsed(PLAN.pool, o.pool);
   if (o.clients !== undefined) plan.clients = parsed(PLAN.clients, o.clients);
   if (o.settings !== undefined) plan.set = Object.entries(o.settings).map(([name, value]) => `${name}=${value}`);
-  if (o.config !== undefined) plan.config = o.config;
+  const inline: Record<string, string> = {};
+  if (typeof o.config === 'string') plan.config = o.config;
+  else if (o.config !== undefined) {
+    plan.config = o.config.file ?? 'postgresql.conf';
+    inline[plan.config] = o.config.text;
+    if (o.autoConf === undefined) plan.autoConf = false;
+  }
   if (o.autoConf !== undefined) plan.autoConf = o.autoConf;
-  let topologyText: string | undefined;
   if (typeof o.topology === 'string') plan.topology = o.topology;
   else if (o.topology !== undefined) {
     plan.topology = TOPOLOGY_DOCUMENT;
-    topologyText = JSON.stringify(o.topology);
+    inline[TOPOLOGY_DOCUMENT] = JSON.stringify(o.topology);
   }
   const pgbouncer = list('pgbouncer', o.pgbouncer);
   if (pgbouncer) plan.pgbouncer = pgbouncer;
@@ -161,13 +171,13 @@ function planOptions(options: AnalyzeOptions): { plan: PlanOptions; topologyText
   if (o.instanceClass !== undefined) plan.instanceClass = o.instanceClass;
   if (o.instanceMemory !== undefined) plan.instanceMemory = sizeOption(PLAN.instanceMemory, o.instanceMemory);
   if (o.parameterGroup !== undefined) plan.parameterGroup = o.parameterGroup;
-  return topologyText === undefined ? { plan } : { plan, topologyText };
+  return { plan, inline };
 }
 
 /** The process surface the CLI's loaders take: no terminal, messages to the callback. */
 function libraryIo(options: FileOptions & { readonly onMessage?: (line: string) => void }, extra?: MemoryFiles): CliIo {
   const cwd = options.cwd ?? process.cwd();
-  const files = extra ? { ...options.files, ...extra } : options.files;
+  const files = extra && Object.keys(extra).length > 0 ? { ...options.files, ...extra } : options.files;
   const confFs = fileSystemFor(cwd, files);
   let pending = '';
   const stderr: TextSink = {
@@ -189,12 +199,35 @@ function libraryIo(options: FileOptions & { readonly onMessage?: (line: string) 
  * refuse and InputError for a file that cannot be read or understood.
  */
 export async function analyze(options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
-  const { plan, topologyText } = planOptions(options);
-  const io = libraryIo(options, topologyText === undefined ? undefined : { [TOPOLOGY_DOCUMENT]: topologyText });
+  const { plan, inline } = planOptions(options);
+  const io = libraryIo(options, inline);
   const { report } = await planReport(plan, io);
   // The document as the JSON output carries it: no shared objects, no undefined fields.
   const document: AnalyzeReport = JSON.parse(JSON.stringify(report));
   return document;
+}
+
+/** The options of solve(): those of analyze(), and what to solve for (--solve). */
+export interface SolveOptions extends AnalyzeOptions {
+  /** pods or pool: the most that fit (with a pool or pods to go with it); work_mem: the largest value. */
+  readonly variable: 'pods' | 'pool' | 'work_mem';
+}
+
+/** What solve() returns: the plan at the answer (or at the first value that does not fit), and the answer. */
+export type SolveReport = PlanReport & { solve: SolveSection };
+
+/**
+ * The largest pods, pool or work_mem whose worst case fits in `ram` (and, for pods and pool, in the
+ * connection slots): the document `pgmem plan --solve VARIABLE --json` prints. `solve.value` is
+ * null when nothing fits. A configuration the server would refuse throws InputError with its file
+ * and line, as the command exits 2.
+ */
+export async function solve(options: SolveOptions): Promise<SolveReport> {
+  const { plan, inline } = planOptions(options);
+  const variable = parsed(PLAN.solve, options.variable);
+  const { document } = await solvePlan(variable, plan, libraryIo(options, inline));
+  const report: SolveReport = JSON.parse(JSON.stringify(document));
+  return report;
 }
 
 /** One effective setting of a configuration: its value as written, and where. */

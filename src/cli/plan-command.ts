@@ -32,7 +32,7 @@ import { findGuc } from '../core/catalog/index.js';
 import { parseSettingValue } from '../core/units.js';
 import { formatPgSize, formatSize, plural } from '../core/format.js';
 import { parseCount } from '../input/flags.js';
-import type { SolveSection } from '../core/report-schema.js';
+import type { PlanReport, SolveSection } from '../core/report-schema.js';
 import type { SolveResult, SolveVariable } from '../core/solve.js';
 import type { GridAxis } from '../core/grid.js';
 
@@ -155,6 +155,30 @@ async function solveCommand(
   io: CliIo,
   format: FormatOf<'plan'>,
 ): Promise<number> {
+  const { flags, result, document } = await solvePlan(variable, options, io);
+  const report = result.analysis.report;
+  if (format === 'json') {
+    io.stdout.write(renderJson(document));
+  } else {
+    const line = `${solveHeadline(result)}\n\n`;
+    io.stdout.write(
+      `${format === 'markdown' ? `**${line.trim()}**\n\n` : line}${await renderReport(report, format, { color: useColor(io, flags.color) })}`,
+    );
+  }
+  if (result.value === null || result.value === 0) return ExitCode.Findings;
+  return exitCodeFor(report.findings, flags.failOn);
+}
+
+/**
+ * `plan --solve`'s answer: the search, and the document --json prints (the plan at the answer, or
+ * at the first value that does not fit, with the `solve` section first). The library's solve()
+ * returns the document.
+ */
+export async function solvePlan(
+  variable: SolveVariable,
+  options: PlanOptions,
+  io: CliIo,
+): Promise<{ flags: PlanFlags; result: SolveResult; document: PlanReport & { solve: SolveSection } }> {
   const { solve } = await import('../core/solve.js');
   const { flags, hasTopology, evaluate } = await planEvaluator(options, io, [variable]);
   if (flags.ramBytes === null)
@@ -190,18 +214,7 @@ async function solveCommand(
           evaluate: (n) => evaluate(variable === 'pods' ? { pods: n } : { pool: n }),
         },
   );
-  const report = result.analysis.report;
-  const solved = solveSection(result);
-  if (format === 'json') {
-    io.stdout.write(renderJson({ solve: solved, ...report }));
-  } else {
-    const line = `${solveHeadline(result)}\n\n`;
-    io.stdout.write(
-      `${format === 'markdown' ? `**${line.trim()}**\n\n` : line}${await renderReport(report, format, { color: useColor(io, flags.color) })}`,
-    );
-  }
-  if (result.value === null || result.value === 0) return ExitCode.Findings;
-  return exitCodeFor(report.findings, flags.failOn);
+  return { flags, result, document: { solve: solveSection(result), ...result.analysis.report } };
 }
 
 /** The `solve` section of the JSON document. */

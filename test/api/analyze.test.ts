@@ -18,6 +18,7 @@ import {
   PgmemError,
   readConf,
   readTopology,
+  solve,
   UsageError,
   type AnalyzeOptions,
   type CheckReport,
@@ -143,6 +144,16 @@ describe('analyze() is plan --json', () => {
     ]);
   });
 
+  it('takes a configuration as text, its includes from the disk', async () => {
+    const file = 'examples/conf-d/postgresql.conf';
+    const text = readFileSync(join(projectRoot, file), 'utf8');
+    const report = await analyze({ config: { text, file }, pods: 4, pool: 20, cwd: projectRoot });
+    expect(report).toStrictEqual(await planJson(['--config', file, '--no-auto-conf', '--pods', '4', '--pool', '20']));
+    const named = await analyze({ config: { text: 'work_mem = 8MB\n' }, cwd: '/nonexistent' });
+    expect('config' in named && named.config.files).toEqual(['postgresql.conf']);
+    expect(named.settings.work_mem?.source).toBe('postgresql.conf:1');
+  });
+
   it('takes a topology as a document, with its files in memory', async () => {
     const text = readFileSync(join(projectRoot, 'examples/pgbouncer/topology.yaml'), 'utf8');
     const files = filesBelow('examples/pgbouncer');
@@ -174,6 +185,74 @@ describe('analyze() is plan --json', () => {
     expect(report).toStrictEqual(JSON.parse(cli.stdout));
     expect(messages.map((m) => `${m}\n`).join('')).toBe(cli.stderr);
     expect(messages).toEqual([expect.stringContaining('bogus_key')]);
+  });
+});
+
+describe('solve() is plan --solve --json', () => {
+  const cases: { name: string; args: string[]; options: Parameters<typeof solve>[0] }[] = [
+    {
+      name: 'pods for a pool and RAM',
+      args: ['--solve', 'pods', '--pool', '20', '--ram', '16GB'],
+      options: { variable: 'pods', pool: 20, ram: '16GB' },
+    },
+    {
+      name: 'work_mem for a configuration with includes',
+      args: [
+        '--solve',
+        'work_mem',
+        '--config',
+        'examples/conf-d/postgresql.conf',
+        '--pods',
+        '4',
+        '--pool',
+        '20',
+        '--ram',
+        '32GB',
+      ],
+      options: { variable: 'work_mem', config: 'examples/conf-d/postgresql.conf', pods: 4, pool: 20, ram: '32GB' },
+    },
+    {
+      name: 'nothing fits',
+      args: ['--solve', 'pool', '--pods', '1', '--ram', '64MB'],
+      options: { variable: 'pool', pods: 1, ram: '64MB' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const result = await runCli(['plan', ...c.args, '--json'], { cwd: projectRoot });
+      expect(await solve({ ...c.options, cwd: projectRoot })).toStrictEqual(JSON.parse(result.stdout));
+    });
+  }
+
+  it('pods for a topology (in memory) with one app', async () => {
+    const topology =
+      'server:\n  ram: 8GB\n  settings:\n    work_mem: 16MB\napps:\n  - name: web\n    pods: 2\n    pool: 10\n';
+    const { memoryFs } = await import('../support/memory-fs.js');
+    const cli = await runCli(['plan', '--solve', 'pods', '--topology', 'topology.yaml', '--json'], {
+      cwd: '/work',
+      confFs: memoryFs({ '/work/topology.yaml': topology }),
+    });
+    expect(cli.stderr).toBe('');
+    const report = await solve({
+      variable: 'pods',
+      topology: 'topology.yaml',
+      cwd: '/work',
+      files: { 'topology.yaml': topology },
+    });
+    expect(report).toStrictEqual(JSON.parse(cli.stdout));
+    expect(report.solve).toMatchObject({ variable: 'pods', value: expect.any(Number) });
+  });
+
+  it('refuses what plan --solve refuses, with the same errors', async () => {
+    await expect(solve({ variable: 'pods', pool: 10 })).rejects.toThrow(
+      new UsageError('needs --ram (or a topology with a container limit or server.ram)', '--solve'),
+    );
+    await expect(solve({ variable: 'shared_buffers' as 'pods', ram: '1GB' })).rejects.toMatchObject({
+      flag: '--solve',
+    });
+    await expect(
+      solve({ variable: 'work_mem', ram: '16GB', config: { text: 'work_mem = = 4MB\n', file: 'bad.conf' } }),
+    ).rejects.toMatchObject({ name: 'InputError', file: 'bad.conf', line: 1 });
   });
 });
 

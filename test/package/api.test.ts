@@ -90,7 +90,7 @@ console.log(JSON.stringify({
   it('type-checks from TypeScript against the installed declarations alone', () => {
     writeFileSync(
       join(project, 'main.ts'),
-      `import { analyze, parseTopology, readConf, PgmemError, type AnalyzeReport, type Finding, type PlanReport, type TopologyInput, type ConfResult } from '@pgmem/cli';
+      `import { analyze, parseTopology, readConf, solve, PgmemError, type AnalyzeReport, type Finding, type PlanReport, type TopologyInput, type ConfResult } from '@pgmem/cli';
 
 const topology: TopologyInput = { apps: [{ name: 'web', pods: 4, pool: 20 }], server: { ram: '16GB' } };
 const report: AnalyzeReport = await analyze({ topology, settings: { work_mem: '16MB' } });
@@ -102,6 +102,7 @@ const plan: PlanReport = report;
 const doc: TopologyInput = parseTopology('apps: []');
 const conf: ConfResult = readConf('postgresql.conf');
 const line: number | null | undefined = conf.errors[0]?.line;
+const solved: number | null = (await solve({ variable: 'pods', pool: 10, ram: '16GB' })).solve.value;
 const codes: (string | number)[] = [];
 try {
   await analyze({ pods: 1, pool: 1 });
@@ -114,7 +115,7 @@ await analyze({ pods: 'five' });
 report.totals.bogusBytes;
 // @ts-expect-error version is a major pgmem supports
 await analyze({ version: 12 });
-export const used = [worst, ids, severity, config, plan, doc, line, codes];
+export const used = [worst, ids, severity, config, plan, doc, line, codes, solved];
 `,
     );
     writeFileSync(
