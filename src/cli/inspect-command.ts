@@ -105,6 +105,15 @@ export async function inspectCommand(
     const why = statements.message ?? `none of the ${statements.read} statements read could be planned`;
     io.stderr.write(`pgmem: warning: --statements: ${terminalText(why)}; the workload is the one without them\n`);
   }
+  if (statements && statements.planned > 0) {
+    const own = [
+      ...new Set((flags.groups ?? []).flatMap((g) => (g.workload?.sources ?? []).map((s) => s.app ?? ''))),
+    ].filter(Boolean);
+    if (own.length > 0)
+      io.stderr.write(
+        `pgmem: note: --statements replaces the own workload of ${own.length === 1 ? 'app' : 'apps'} ${terminalText(own.join(', '))} (flags win over the topology)\n`,
+      );
+  }
 
   const color = useColor(io, flags.color);
   if (format === 'json') {

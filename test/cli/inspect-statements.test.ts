@@ -7,6 +7,8 @@
  * own statements are never taken, and a database without the extension or a server without the
  * library says so.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { planReportSchema } from '../../src/core/report-schema.js';
@@ -15,7 +17,7 @@ import { SUPPORTED_VERSIONS, type PgVersion } from '../../src/core/versions.js';
 import { readPlans } from '../../src/input/plans/index.js';
 import { STATEMENT_TIMEOUT_MS } from '../../src/input/statements.js';
 import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
-import { startServer, type RunningServer } from '../support/postgres.js';
+import { scratchDir, startServer, type RunningServer } from '../support/postgres.js';
 import {
   PLAN_BASE_SETTINGS,
   PLAN_FIXTURE_SQL,
@@ -24,7 +26,7 @@ import {
   shapeSettings,
   type PlanShape,
 } from '../support/plan-shapes.js';
-import { runCli } from '../support/cli.js';
+import { projectRoot, runCli } from '../support/cli.js';
 
 const inspectSchema = planReportSchema.extend({ live: liveSectionSchema });
 type InspectReport = ReturnType<typeof inspectSchema.parse>;
@@ -258,6 +260,20 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
     expect(section.statements[0]!.query).toContain('shape:sort ');
     expect(report.workload.queries.map((q) => q.source)).toEqual([section.statements[0]!.source]);
     expect(kindCounts(report.workload.queries[0]!)).toEqual({ sort: 1 });
+    expect(report.workload.source).toEqual({ kind: 'statements', origin: 'flags', app: null, preset: null, files: [] });
+  });
+
+  it("replaces the topology apps' own workloads, as flags do, and says so", async () => {
+    const dir = scratchDir('pgmem-statements-');
+    const topology = join(dir, 'topology.yaml');
+    const plan = join(projectRoot, `test/fixtures/plans/pg${version}/hash-join.json`);
+    writeFileSync(topology, `apps:\n  - { name: api, pods: 1, pool: 2, workload: { plans: ${plan} } }\n`);
+    const { report, stderr } = await inspectJson([conninfo(server), '--statements', '1', '--topology', topology]);
+    expect(stderr).toContain(
+      'pgmem: note: --statements replaces the own workload of app api (flags win over the topology)',
+    );
+    expect(report.workload.groups.map((g) => g.sources.map((s) => s.kind))).toEqual([['statements']]);
+    expect(report.workload.groups[0]!.hungriestQuery).toBe(report.live.statements!.statements[0]!.source);
   });
 
   it("with --plans: the files' plans and the statements are the workload together", async () => {
@@ -268,6 +284,7 @@ describe.each(servers)('inspect --statements on $label', ({ version: major, buil
       `${file}#1`,
     ]);
     expect(report.workload.queries.map(kindCounts)).toEqual([{ sort: 1 }, { 'hash-aggregate': 1 }]);
+    expect(report.workload.source).toMatchObject({ kind: 'statements', files: [file] });
   });
 
   it('lists the statements in the table, their text escaped for the terminal', async () => {
