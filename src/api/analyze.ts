@@ -116,8 +116,8 @@ function parsed<T>(
 function sizeOption(spec: Parameters<typeof parsed<number>>[0], value: number | string): number {
   if (typeof value === 'string') return parsed(spec, value);
   const flag = spec.flags.split(' ')[0]!;
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new UsageError(`expected bytes as a whole number, got ${value}`, flag);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new UsageError(`expected a positive whole number of bytes, got ${value}`, flag);
   return value;
 }
 
@@ -128,8 +128,47 @@ function list(name: string, value: readonly string[] | undefined): string[] | un
   return [...value];
 }
 
+/** Every option analyze() knows (tsc checks the list is complete): others are refused, as unknown flags are. */
+const ANALYZE_KEYS: Readonly<Record<keyof AnalyzeOptions, true>> = {
+  cwd: true,
+  files: true,
+  version: true,
+  build: true,
+  ram: true,
+  pods: true,
+  pool: true,
+  clients: true,
+  settings: true,
+  config: true,
+  autoConf: true,
+  topology: true,
+  pgbouncer: true,
+  manifest: true,
+  plans: true,
+  workload: true,
+  sortOps: true,
+  hashOps: true,
+  opsPerQuery: true,
+  maintenanceOps: true,
+  logicalSenders: true,
+  parallel: true,
+  tempBuffers: true,
+  backendBaseline: true,
+  provider: true,
+  instanceClass: true,
+  instanceMemory: true,
+  parameterGroup: true,
+  onMessage: true,
+};
+
 /** The plan options (as commander would hand them to `plan`), and the files given as text in them. */
-function planOptions(options: AnalyzeOptions): { plan: PlanOptions; inline: MemoryFiles } {
+function planOptions(
+  options: AnalyzeOptions,
+  extraKeys: readonly string[] = [],
+): { plan: PlanOptions; inline: MemoryFiles } {
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(ANALYZE_KEYS, key) && !extraKeys.includes(key));
+  if (unknown.length > 0)
+    throw new UsageError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`);
   const o = options;
   const plan: { -readonly [K in keyof PlanOptions]: PlanOptions[K] } = { json: true };
   if (o.version !== undefined) plan.pgVersion = parsed(PLAN.pgVersion, o.version);
@@ -223,7 +262,7 @@ export type SolveReport = PlanReport & { solve: SolveSection };
  * and line, as the command exits 2.
  */
 export async function solve(options: SolveOptions): Promise<SolveReport> {
-  const { plan, inline } = planOptions(options);
+  const { plan, inline } = planOptions(options, ['variable']);
   const variable = parsed(PLAN.solve, options.variable);
   const { document } = await solvePlan(variable, plan, libraryIo(options, inline));
   const report: SolveReport = JSON.parse(JSON.stringify(document));

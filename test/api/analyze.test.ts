@@ -320,6 +320,11 @@ describe('errors are typed', () => {
       message: '--set work_mem=lots: invalid value for parameter "work_mem": "lots"',
     });
     await expect(analyze({ version: 12 as 13 })).rejects.toMatchObject({ flag: '--pg-version' });
+    // What a JavaScript caller may misspell: refused, as an unknown flag is.
+    await expect(analyze({ pod: 5, pool: 2 } as AnalyzeOptions)).rejects.toThrow(
+      new UsageError('unknown option "pod"'),
+    );
+    await expect(analyze({ ram: 0 })).rejects.toMatchObject({ flag: '--ram' });
   });
 
   it('analyze: a missing file is an InputError with the file', async () => {
