@@ -140,6 +140,7 @@ function withProviderOf(flags: PlanFlags, provided: PlanFlags): PlanFlags {
     ramBytes: provided.ramBytes,
     assignments: provided.assignments,
     provider: provided.provider,
+    ...(provided.managedService && { managedService: provided.managedService }),
     ...(provided.providerAssignments && { providerAssignments: provided.providerAssignments }),
     ...(provided.formulaVariables && { formulaVariables: provided.formulaVariables }),
   };

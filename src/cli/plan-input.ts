@@ -268,6 +268,7 @@ export function analyzePlan(given: PlanFlags, fileAssignments: readonly SettingA
     workload: planWorkload(flags),
     workloadSource: flags.workloadSource,
     ramBytes: flags.ramBytes,
+    managed: flags.managedService ?? null,
   });
 }
 

@@ -452,8 +452,9 @@ export interface PlanFlags {
    * configuration file's, the topology's and the flags' own values.
    */
   readonly providerAssignments?: readonly SettingAssignment[];
-  /** --provider, when given. */
+  /** --provider, when given, and its service as findings name it ("Amazon RDS"). */
   readonly provider?: ManagedProviderName;
+  readonly managedService?: string;
   /** What AWS parameter formulas take for the instance class (--provider rds or aurora). */
   readonly formulaVariables?: FormulaVariables;
 }

@@ -72,6 +72,7 @@ export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliI
       ...flags,
       ramBytes: flags.ramBytes ?? instanceBytes ?? memory,
       provider: providerName,
+      managedService: provider.service,
       providerAssignments: group,
     };
   }
@@ -100,6 +101,7 @@ export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliI
     ramBytes: flags.ramBytes ?? instanceBytes,
     assignments,
     provider: providerName,
+    managedService: provider.service,
     providerAssignments: [...group, ...exported],
     formulaVariables: vars,
   };

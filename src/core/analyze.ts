@@ -84,6 +84,11 @@ export interface AnalyzeInput {
   readonly container?: ContainerSpec | null;
   /** Replication connections the topology reserves (walsenders). */
   readonly replicationConnections?: number;
+  /**
+   * The managed service the server runs on, as findings name it ("Amazon RDS"), or null for a server
+   * of one's own: findings then give no advice only the host's administrator could follow.
+   */
+  readonly managed?: string | null;
   /** Problems found before resolution (e.g. syntax errors in a configuration file), reported as findings. */
   readonly extraFindings?: readonly Finding[];
 }
@@ -120,6 +125,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       topology,
       container,
       replicationConnections: input.replicationConnections ?? 0,
+      managed: input.managed ?? null,
     }),
   ];
   const sources = workloadSources(input);

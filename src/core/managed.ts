@@ -21,6 +21,8 @@ export interface ManagedDefault {
 
 /** One provider. */
 export interface ManagedProvider {
+  /** The service, as findings name it. */
+  readonly service: string;
   /** An instance name to show in messages. */
   readonly example: string;
   /** What its instance sizes are called. */
@@ -42,6 +44,7 @@ const GiB = 2 ** 30;
 
 function awsProvider(group: 'rds' | 'aurora'): ManagedProvider {
   return {
+    service: group === 'rds' ? 'Amazon RDS' : 'Amazon Aurora',
     example: 'db.r6g.large',
     instanceKind: 'class',
     knownInstances: 'db.t3/t4g (micro … 2xlarge), db.m5/m6g/m6i/m7g and db.r5/r6g/r6i/r7g (large … 16xlarge)',
@@ -80,6 +83,7 @@ function awsProvider(group: 'rds' | 'aurora'): ManagedProvider {
 }
 
 const azure: ManagedProvider = {
+  service: 'Azure Database for PostgreSQL',
   example: 'Standard_D4ds_v5',
   instanceKind: 'SKU',
   knownInstances: `Azure's compute table (${AZURE_SKU_RANGE})`,

@@ -226,3 +226,28 @@ describe('huge_pages on RDS', () => {
     expect(rdsHugePagesOn('db.m6i.16xlarge')).toBe(true);
   });
 });
+
+describe('huge pages on a managed server', () => {
+  it('no sysctl advice: the service manages the host', async () => {
+    const findings = async (args: string[]) =>
+      JSON.parse((await runCli(['plan', ...args, '--json'])).stdout).findings.filter(
+        (f: { id: string }) => f.id === 'huge-pages',
+      );
+    // huge_pages = on by RDS's default: nothing to reserve.
+    expect(await findings(['--provider', 'rds', '--instance-class', 'db.r5.large'])).toEqual([]);
+    const [small] = await findings([
+      '--provider',
+      'rds',
+      '--instance-class',
+      'db.t4g.medium',
+      '--shared-buffers',
+      '2GB',
+    ]);
+    expect(small.fix).toBe(
+      "set huge_pages = on in the server's parameters, where Amazon RDS allows it: the service manages the host's huge pages, there is no vm.nr_hugepages to set",
+    );
+    // A server of one's own still gets the reservation to make.
+    const [own] = await findings(['--shared-buffers', '2GB', '--huge-pages', 'on']);
+    expect(own.fix).toMatch(/^sysctl -w vm\.nr_hugepages=\d+ /);
+  });
+});

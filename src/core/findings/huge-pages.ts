@@ -30,7 +30,7 @@ export function hugePageTableFactor(pageBytes: number): number {
 /** Huge pages: advisable for large segments, and the count to reserve when they are on. */
 export const hugePages = defineRule({
   id: 'huge-pages',
-  check({ model }) {
+  check({ model, managed }) {
     const mode = model.input.settings.str('huge_pages');
     const { hugePages: pages, hugePageSizeBytes, totalBytes } = model.shared;
     const pageTables = model.background.pageTableBytes;
@@ -43,6 +43,8 @@ export const hugePages = defineRule({
       pageTableFactor,
     };
     if (mode === 'on') {
+      // The service manages the host's huge pages: no reservation for the user to make.
+      if (managed) return [];
       return [
         {
           setting: 'huge_pages',
@@ -60,7 +62,9 @@ export const hugePages = defineRule({
           `${formatSize(totalBytes)} of shared memory in 4 kB pages costs up to ${formatSize(pageTables)} of page tables ` +
           `across processes; huge pages of ${formatSize(hugePageSizeBytes)} would shrink that about ` +
           `${pageTableFactor.toLocaleString('en-US')}×`,
-        fix: `reserve ${plural(pages, 'huge page')} (${hugePagesReservation(pages, hugePageSizeBytes)}) and set huge_pages = on`,
+        fix: managed
+          ? `set huge_pages = on in the server's parameters, where ${managed} allows it: the service manages the host's huge pages, there is no vm.nr_hugepages to set`
+          : `reserve ${plural(pages, 'huge page')} (${hugePagesReservation(pages, hugePageSizeBytes)}) and set huge_pages = on`,
         data,
       },
     ];

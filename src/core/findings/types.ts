@@ -13,6 +13,8 @@ export interface FindingContext {
   readonly topology?: ResolvedTopology | null;
   readonly container?: ContainerSpec | null;
   readonly replicationConnections?: number;
+  /** The managed service the server runs on (Amazon RDS, Azure, …): it, not the user, reserves huge pages. */
+  readonly managed?: string | null;
 }
 
 /** One finding's check: its registered id and a pure function giving its findings. */
