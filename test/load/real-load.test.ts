@@ -13,9 +13,12 @@ import {
   memoryCgroupParent,
   parseMemoryStat,
   pgbenchBin,
+  pgmemTopology,
   prepareServer,
+  prewarmPages,
   renderRows,
   runScenario,
+  serverSettings,
   shapeScript,
   stopEverything,
   type LoadRow,
@@ -157,6 +160,26 @@ describe('countNodes', () => {
     expect(describeCounts({ ...shape('2-sort-2-hash').expected, others: [] })).toBe(
       '2 sort + 1 hash join + 1 hash aggregate',
     );
+  });
+});
+
+describe('the bench server', () => {
+  it('runs no walsender and caps autovacuum memory, and pgmem is given the same settings', () => {
+    const settings = serverSettings(SIZES);
+    expect(settings).toMatchObject({ max_wal_senders: '0', autovacuum_work_mem: '1MB' });
+    const document = pgmemTopology(15, settings, direct, {
+      sort: 1,
+      hashJoin: 0,
+      parallelHash: 0,
+      hashAggregate: 0,
+      workersPlanned: 0,
+      others: [],
+    }) as { server: { settings: Record<string, string> }; workload: Record<string, unknown> };
+    expect(document.server.settings).toMatchObject({ max_wal_senders: '0', autovacuum_work_mem: '1MB' });
+    expect(document.workload).toMatchObject({ tempBuffers: false, maintenanceOps: 0 });
+  });
+  it('fills shared buffers before the load: the prewarmed table is larger than shared_buffers', () => {
+    expect(prewarmPages(SIZES) * 8192).toBeGreaterThan(128 * MiB);
   });
 });
 

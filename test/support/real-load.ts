@@ -722,6 +722,11 @@ export function serverSettings(sizes: LoadSizes): Record<string, string> {
     // Few parallel workers for the whole server: a parallel plan under load mostly runs without any.
     max_parallel_workers: '2',
     max_parallel_workers_per_gather: '2',
+    // What the bench's server does beside the queries, set as it is (and told to pgmem with the rest):
+    // no standby connects (no walsender can start), and an autovacuum worker's dead-tuple store is
+    // capped at 1MB (the smallest value before 17), where the default takes maintenance_work_mem (64MB).
+    max_wal_senders: '0',
+    autovacuum_work_mem: '1MB',
     huge_pages: 'off',
     fsync: 'off',
     synchronous_commit: 'off',
@@ -839,9 +844,29 @@ export async function loadData(server: LoadServer, sizes: LoadSizes): Promise<vo
       );
     }
     await client.query('VACUUM ANALYZE');
+    await prewarm(client, sizes);
   } finally {
     await client.end();
   }
+}
+
+/** Pages of the table that fills shared buffers: a quarter more than shared_buffers holds. */
+export function prewarmPages(sizes: LoadSizes): number {
+  return Math.ceil((1.25 * sizeBytes(sizes.sharedBuffers)) / 8192);
+}
+
+/**
+ * Fills shared buffers before any load, as a server that has run for a while has them: a table of
+ * one row per page (fillfactor 10), larger than shared_buffers, read by pg_prewarm (which, unlike a
+ * sequential scan of a large table, does not read through a small ring of buffers), so every buffer
+ * is touched and the measured shared memory is the whole of it, as pgmem counts it.
+ */
+async function prewarm(client: pg.Client, sizes: LoadSizes): Promise<void> {
+  await client.query(
+    `CREATE TABLE warm_t WITH (fillfactor = 10, autovacuum_enabled = off) AS SELECT i, repeat('w', 600) AS pad FROM generate_series(1, ${prewarmPages(sizes)}) i`,
+  );
+  await client.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm');
+  await client.query("SELECT pg_prewarm('warm_t')");
 }
 
 /** EXPLAIN (FORMAT JSON) of a shape under its settings, and its node counts. */
