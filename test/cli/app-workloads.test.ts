@@ -14,6 +14,7 @@ interface Source {
 }
 interface Query {
   source: string;
+  workers: number;
   hungriest: boolean;
   backendBytes: number;
   nodes: { nodeType: string; kind: string }[];
@@ -91,6 +92,13 @@ describe('apps[].workload', () => {
     expect(report.topology.groups.every((g) => !g.ownWorkload)).toBe(true);
     // 300 API backends with 2 sorts + 2 hashes each cost far more than index lookups.
     expect(report.totals.worstCaseBytes).toBeGreaterThan(own.totals.worstCaseBytes * 2);
+  });
+
+  it("--no-parallel applies to the apps' own plans too", () => {
+    const { report } = json(['plan', '--topology', tiers, '--no-parallel']);
+    const reporting = report.workload.groups.find((g) => g.name === 'reporting')!;
+    expect(reporting.sources[0]!.origin).toBe('app');
+    expect(reporting.queries.every((q) => q.workers === 0)).toBe(true);
   });
 
   it('reads plan files relative to the topology file, presets and counts beside them', () => {
@@ -177,3 +185,22 @@ function escapeRe(text: string): string {
 function fixtureText(path: string): string {
   return readFileSync(path, 'utf8');
 }
+
+describe('the connections table and plan lists', () => {
+  it("show a Workload column and each group's own plans only when an app has its own workload", () => {
+    const own = spawnCli(['plan', '--topology', tiers]).stdout;
+    expect(own).toMatch(/│ Group +│ Pods │ Pool │ Connections │ Backends │ +Memory │ Workload +│/);
+    expect(own).toMatch(/│ api +│ +30 │ +10 │ +300 │ +300 │ +[\d.]+ [GM]iB │ 3 plan files +│/);
+    expect(own).toMatch(/│ admin +│.*│ mixed \(default\) +│/);
+    expect(own).toContain(
+      'Queries of api\n▶ examples/tiers/api/customer-by-email.json#1: 0 B per backend (hungriest)\n',
+    );
+    expect(own).toContain('Queries of reporting\n');
+    const plain = spawnCli(['plan', '--topology', 'examples/vm-two-apps/topology.yaml']).stdout;
+    expect(plain).not.toContain('Workload');
+    expect(plain).not.toContain('Queries');
+    const markdown = spawnCli(['plan', '--topology', tiers, '--format', 'markdown']).stdout;
+    expect(markdown).toContain('| Group | Pods | Pool | Connections | Backends | Memory | Workload |');
+    expect(markdown).toMatch(/^- reporting: \*\*hungriest\*\* `examples\/tiers\/reporting\/top-customers\.json#1`/m);
+  });
+});
