@@ -14,6 +14,7 @@ import {
   configSectionSchema,
   errorDocumentSchema,
   findingSchema,
+  gridDocumentSchema,
   planDocumentSchema,
   planReportSchema,
   settingSchema,
@@ -71,6 +72,12 @@ const NAMED: readonly { name: string; doc: string; schema: z.ZodType; io: 'input
     name: 'PlanDocument',
     doc: 'Any document `pgmem plan --json` writes: the report, with `config` when a configuration is read and `solve` under --solve.',
     schema: planDocumentSchema,
+    io: 'output',
+  },
+  {
+    name: 'GridDocument',
+    doc: 'The document `pgmem plan --vary … --json` writes: the worst case over a grid of settings and topology knobs.',
+    schema: gridDocumentSchema,
     io: 'output',
   },
   {

@@ -9,6 +9,7 @@ export {
   readConf,
   readTopology,
   solve,
+  vary,
   type AnalyzeOptions,
   type AnalyzeReport,
   type ConfError,
@@ -20,12 +21,14 @@ export {
   type PgMajor,
   type SolveOptions,
   type SolveReport,
+  type VaryOptions,
 } from './api/analyze.js';
 export type {
   CheckReport,
   ConfigSection,
   ErrorDocument,
   Finding,
+  GridDocument,
   PlanDocument,
   PlanReport,
   SettingReport,

@@ -8,14 +8,15 @@
 import { UsageError } from '../errors.js';
 import { COMMAND_OPTIONS, type PlanOptions } from '../cli/plan-options.js';
 import { loadConfig, planReport } from '../cli/plan-input.js';
-import { solvePlan } from '../cli/plan-command.js';
+import { solvePlan, varyPlan } from '../cli/plan-command.js';
+import { gridJson } from '../render/grid.js';
 import type { CliIo, TextSink } from '../cli/io.js';
 import { parseVersion } from '../input/flags.js';
 import { parseTopology as parseTopologyText } from '../input/topology.js';
 import { readInputFile } from '../cli/read-input.js';
 import type { ConfIssue } from '../input/conf/types.js';
 import { fileSystemFor, memoryFileSystem, type MemoryFiles } from './files.js';
-import type { CheckReport, PlanReport, SolveSection, TopologyInput } from './report-types.js';
+import type { CheckReport, GridDocument, PlanReport, SolveSection, TopologyInput } from './report-types.js';
 
 export type { MemoryFiles };
 
@@ -267,6 +268,33 @@ export async function solve(options: SolveOptions): Promise<SolveReport> {
   const { document } = await solvePlan(variable, plan, libraryIo(options, inline));
   const report: SolveReport = JSON.parse(JSON.stringify(document));
   return report;
+}
+
+/** The options of vary(): those of analyze(), and the grid's axes (--vary). */
+export interface VaryOptions extends AnalyzeOptions {
+  /**
+   * Up to two axes, each a setting (work_mem, shared_buffers, …) or pods, pool or clients, with its
+   * values: `{ work_mem: ['4MB', '16MB', '64MB'], pods: [2, 4, 8] }`. The first varies slowest.
+   */
+  readonly axes: Readonly<Record<string, readonly (string | number)[]>>;
+}
+
+/**
+ * The worst case over a grid of settings and topology knobs: the document
+ * `pgmem plan --vary NAME=V1,V2,… --json` prints. Axes, values and combinations the command
+ * refuses throw its UsageError (naming `--vary NAME`).
+ */
+export async function vary(options: VaryOptions): Promise<GridDocument> {
+  const { plan, inline } = planOptions(options, ['axes']);
+  if (options.axes === null || typeof options.axes !== 'object' || Array.isArray(options.axes))
+    throw new UsageError('axes: expected { name: [values] }', '--vary');
+  const raw = Object.entries(options.axes).map(([name, values]) => {
+    if (!Array.isArray(values)) throw new UsageError(`expected a list of values for ${name}`, `--vary ${name}`);
+    return `${name}=${values.join(',')}`;
+  });
+  const { grid } = await varyPlan(raw, { ...plan, vary: raw }, libraryIo(options, inline));
+  const document: GridDocument = JSON.parse(JSON.stringify(gridJson(grid)));
+  return document;
 }
 
 /** One effective setting of a configuration: its value as written, and where. */

@@ -705,6 +705,35 @@ export type PlanDocument = {
   solve?: SolveSection;
 };
 
+/** The document `pgmem plan --vary … --json` writes: the worst case over a grid of settings and topology knobs. */
+export type GridDocument = {
+  schemaVersion: 1;
+  grid: {
+    /** A setting or pods, pool, clients; the first varies slowest */
+    axes: {
+      name: string;
+      values: string[];
+    }[];
+    ramBytes: number | null;
+    /** Share of RAM kept for the OS and page cache */
+    reserveShare: number;
+    cells: {
+      /** Axis name → value */
+      values: {
+        [key: string]: string;
+      };
+      worstCaseBytes: number;
+      /** ramBytes − worstCaseBytes; null without RAM */
+      headroomBytes: number | null;
+      /** Client connections that find no connection slot */
+      refusedClients: number;
+      /** Within RAM and no client refused; null without RAM unless clients are refused */
+      fits: boolean | null;
+      status: ("within" | "reserve" | "over" | "refused") | null;
+    }[];
+  };
+};
+
 /** The document `--json` writes instead of a report when pgmem stops with an error. */
 export type ErrorDocument = {
   schemaVersion: 1;

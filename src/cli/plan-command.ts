@@ -34,7 +34,7 @@ import { formatPgSize, formatSize, plural } from '../core/format.js';
 import { parseCount } from '../input/flags.js';
 import type { PlanReport, SolveSection } from '../core/report-schema.js';
 import type { SolveResult, SolveVariable } from '../core/solve.js';
-import type { GridAxis } from '../core/grid.js';
+import type { Grid, GridAxis } from '../core/grid.js';
 
 /** Runs `plan` and returns the exit code. */
 export async function planCommand(options: PlanOptions, io: CliIo): Promise<number> {
@@ -321,6 +321,22 @@ async function varyCommand(
   format: FormatOf<'plan'>,
 ): Promise<number> {
   if (format === 'markdown') throw new UsageError('--vary writes table or json', '--format');
+  const { flags, grid } = await varyPlan(raw, options, io);
+  const render = await import('../render/grid.js');
+  io.stdout.write(
+    format === 'json'
+      ? renderJson(render.gridJson(grid))
+      : render.renderGridTable(grid, { color: useColor(io, flags.color) }),
+  );
+  return ExitCode.Ok;
+}
+
+/** `plan --vary`'s grid (`raw`: the --vary values, NAME=V1,V2,…); the library's vary() returns its JSON. */
+export async function varyPlan(
+  raw: readonly string[],
+  options: PlanOptions,
+  io: CliIo,
+): Promise<{ flags: PlanFlags; grid: Grid }> {
   const [{ computeGrid, MAX_GRID_AXES, MAX_GRID_CELLS }, { MIN_HEADROOM_SHARE }] = await Promise.all([
     import('../core/grid.js'),
     import('../core/findings/low-headroom.js'),
@@ -348,11 +364,5 @@ async function varyCommand(
     flags.ramBytes,
     MIN_HEADROOM_SHARE,
   );
-  const render = await import('../render/grid.js');
-  io.stdout.write(
-    format === 'json'
-      ? renderJson(render.gridJson(grid))
-      : render.renderGridTable(grid, { color: useColor(io, flags.color) }),
-  );
-  return ExitCode.Ok;
+  return { flags, grid };
 }

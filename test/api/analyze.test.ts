@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import type { checkReportSchema, planReportSchema } from '../../src/core/report-schema.js';
+import type { checkReportSchema, gridDocumentSchema, planReportSchema } from '../../src/core/report-schema.js';
 import type { topologySchema } from '../../src/input/topology.js';
 import {
   analyze,
@@ -20,8 +20,10 @@ import {
   readTopology,
   solve,
   UsageError,
+  vary,
   type AnalyzeOptions,
   type CheckReport,
+  type GridDocument,
   type PlanReport,
   type TopologyInput,
 } from '../../src/index.js';
@@ -256,6 +258,37 @@ describe('solve() is plan --solve --json', () => {
   });
 });
 
+describe('vary() is plan --vary --json', () => {
+  it('a setting and pods, on flags', async () => {
+    const cli = await runCli(
+      ['plan', '--vary', 'work_mem=4MB,16MB,64MB', '--vary', 'pods=2,4', '--pool', '20', '--ram', '16GB', '--json'],
+      { cwd: projectRoot },
+    );
+    const grid = await vary({ axes: { work_mem: ['4MB', '16MB', '64MB'], pods: [2, 4] }, pool: 20, ram: '16GB' });
+    expect(grid).toStrictEqual(JSON.parse(cli.stdout));
+    expect(grid.grid.cells).toHaveLength(6);
+  });
+
+  it('a setting over a configuration and a topology file', async () => {
+    const args = ['--vary', 'shared_buffers=1GB,4GB', '--topology', 'examples/kubernetes/topology.yaml'];
+    const cli = await runCli(['plan', ...args, '--json'], { cwd: projectRoot });
+    expect(cli.stderr).toBe('');
+    const grid = await vary({
+      axes: { shared_buffers: ['1GB', '4GB'] },
+      topology: 'examples/kubernetes/topology.yaml',
+      cwd: projectRoot,
+    });
+    expect(grid).toStrictEqual(JSON.parse(cli.stdout));
+  });
+
+  it('refuses what plan --vary refuses', async () => {
+    await expect(vary({ axes: { work_mem: ['lots'] }, pods: 1, pool: 1 })).rejects.toThrow(
+      new UsageError('invalid value for parameter "work_mem": "lots"', '--vary work_mem'),
+    );
+    await expect(vary({ axes: { a: [1], b: [1], c: [1] } })).rejects.toMatchObject({ flag: '--vary' });
+  });
+});
+
 describe('errors are typed', () => {
   it('a bad configuration line: an error with its file and line', () => {
     const result = parseConf("shared_buffers = 1GB\ninclude 'memory.conf'\n", {
@@ -364,6 +397,8 @@ describe('report types', () => {
     expectTypeOf<TopologyInput>().toExtend<z.input<typeof topologySchema>>();
     expectTypeOf<z.input<typeof topologySchema>>().toExtend<TopologyInput>();
     expectTypeOf<z.output<typeof topologySchema>>().toExtend<TopologyInput>();
+    expectTypeOf<GridDocument>().toExtend<z.output<typeof gridDocumentSchema>>();
+    expectTypeOf<z.output<typeof gridDocumentSchema>>().toExtend<GridDocument>();
   });
 });
 
