@@ -326,12 +326,20 @@ export function computeModel(input: ModelInput): MemoryModel {
 
   // Workers run the hungriest group's queries: every worker is counted at the largest worker process.
   const running = groups.filter((g) => g.backends > 0);
-  const workersPerQuery = Math.max(serverCost.workers, ...running.map((g) => g.perBackend.workers));
+  // The server's workload counts unless every running group runs queries of its own only.
+  const serverRuns =
+    running.length === 0 ||
+    costed.some(({ group }) => backendsOf.get(group)! > 0 && (!group.workload || group.workload.withServerQueries));
+  const serverWorkers = serverRuns ? serverCost.workers : 0;
+  const workersPerQuery = Math.max(serverWorkers, ...running.map((g) => g.perBackend.workers));
   const instanceWorkers = Math.min(
     running.reduce((total, g) => total + g.backends * g.perBackend.workers, 0),
     workerPool,
   );
-  const bytesPerWorker = Math.max(serverCost.workerBytes, ...running.map((g) => g.perBackend.workerBytes));
+  const bytesPerWorker = Math.max(
+    serverRuns ? serverCost.workerBytes : 0,
+    ...running.map((g) => g.perBackend.workerBytes),
+  );
 
   // Background: autovacuum workers (autovacuum.c; PG18 runs at most autovacuum_max_workers of
   // autovacuum_worker_slots), each with autovacuum_work_mem, else maintenance_work_mem (vacuumlazy.c).

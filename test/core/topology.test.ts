@@ -369,6 +369,37 @@ describe('per-app workloads', () => {
     expect(pool.workload?.queries.map((q) => q.source)).toEqual(['api: oltp']);
   });
 
+  it("the server's workload sets no parallel worker's size when every group runs its own queries", () => {
+    const lookups = resolveTopology(
+      spec({
+        apps: [{ name: 'api', pods: 4, pool: 5, workload: { kind: 'preset', preset: 'oltp', parallel: false } }],
+      }),
+    );
+    const withAdmin = resolveTopology(
+      spec({
+        apps: [{ name: 'api', pods: 4, pool: 5, workload: { kind: 'preset', preset: 'oltp', parallel: false } }],
+        adminConnections: 2,
+      }),
+    );
+    const run = (resolved: ReturnType<typeof resolveTopology>) =>
+      analyze({
+        version: 18,
+        build: 'embedded',
+        assignments: [],
+        defaults: 'initdb',
+        clients: null,
+        groups: resolved.groups,
+        topology: resolved,
+        workload: { ...DEFAULT_WORKLOAD, tempBuffers: false },
+        ramBytes: null,
+      }).model.parallel;
+    // Nobody runs the default (parallel) query: no workers.
+    expect(run(lookups)).toMatchObject({ workersPerQuery: 0, instanceWorkers: 0 });
+    // The admin sessions run it: its workers count.
+    expect(run(withAdmin).workersPerQuery).toBe(2);
+    expect(run(withAdmin).bytesPerWorker).toBeGreaterThan(0);
+  });
+
   it('parallel workers of every group together stay within max_parallel_workers', () => {
     const parallelPlan = plan(
       [
