@@ -57,7 +57,10 @@ export function summaryRows(report: PlanReport): SummaryRow[] {
   rows.push({
     id: 'per-backend',
     label: 'Per backend',
-    detail: 'one client backend running its worst query',
+    // With apps' own workloads this is the server's workload; the connections table has each group's.
+    detail: (report.workload.groups ?? []).some((g) => g.sources.some((source) => source.origin === 'app'))
+      ? "one backend at the server's workload (apps' own: Queries of …)"
+      : 'one client backend running its worst query',
     bytes: perBackend.worstCaseBytes,
     kind: 'section',
   });
