@@ -101,6 +101,11 @@ describe('--provider through the CLI', () => {
       '--json',
     ]);
     expect(JSON.parse(measured.stdout).settings.max_connections.setting).toBe('1660');
+    // --instance-memory is what the formulas take, not the budget: that stays the class's 16 GiB.
+    expect(JSON.parse(measured.stdout).totals.ramBytes).toBe(16 * GiB);
+    expect(measured.stderr).toBe(
+      `pgmem: note: db.r5.large: 2 vCPUs, 16 GiB; DBInstanceClassMemory = ${1660 * 9531392} (--instance-memory)\n`,
+    );
   });
 
   it('formulas in --set and in an exported parameter group', async () => {
