@@ -18,6 +18,7 @@ import {
 } from './plan-input.js';
 import { readFormat, readPlanFlags, type CommandOptions, type PlanFlags } from './plan-options.js';
 import { renderCheckReports } from './render-report.js';
+import { isParameterGroupText } from './provider.js';
 
 /** What a file given to check is. */
 export type CheckInputKind = 'conf' | 'manifest' | 'pgbouncer';
@@ -111,8 +112,12 @@ async function checkFile(
   io: CliIo,
   shared: () => Promise<PlanFlags>,
 ): Promise<CheckReport> {
-  // Only a name that does not tell is opened to look at its first lines.
-  const kind = checkInputKindByName(file) ?? checkInputKind(file, readHead(file, io));
+  // Only a name that does not tell (or a .json, which may be an exported parameter group) is opened
+  // to look at its first lines.
+  const byName = checkInputKindByName(file);
+  const head = byName === undefined || /\.json$/i.test(file) ? readHead(file, io) : null;
+  if (head !== null && isParameterGroupText(head)) return checkParameterGroup(file, options, io);
+  const kind = byName ?? checkInputKind(file, head);
   if (kind === 'conf') {
     const flags = await shared();
     return analyzeConfig(flags, loadConfig(file, flags, autoConfChoice(options), io)).report;
@@ -126,6 +131,25 @@ async function checkFile(
       keepInvalidSettings: true,
     },
   );
+  return analyzeInputs(flags).report;
+}
+
+/**
+ * An exported AWS parameter group given as a file: one server, the group on the default group of
+ * --provider's instance class, every finding on the line of the value it is about.
+ */
+async function checkParameterGroup(file: string, options: CommandOptions<'check'>, io: CliIo): Promise<CheckReport> {
+  if (!options.provider || !options.instanceClass)
+    throw new InputError(
+      'an exported AWS parameter group; check it with --provider rds or aurora and --instance-class',
+      file,
+    );
+  if (options.parameterGroup)
+    throw new UsageError(`${file} is a parameter group too; give one group`, '--parameter-group');
+  const flags = await loadPlanFlags({ ...options, parameterGroup: file }, io, {
+    failOnDefault: 'error',
+    keepInvalidSettings: true,
+  });
   return analyzeInputs(flags).report;
 }
 

@@ -5,7 +5,9 @@
 import { InputError, UsageError } from '../errors.js';
 import { MANAGED_PROVIDERS } from '../core/managed.js';
 import { evaluateFormula, isFormula, type FormulaVariables } from '../core/rds.js';
+import { findGuc } from '../core/catalog/index.js';
 import type { SettingAssignment } from '../core/settings.js';
+import type { SettingLocation } from '../input/locations.js';
 import type { CliIo } from './io.js';
 import type { PlanFlags, SharedOptions } from './plan-options.js';
 import { readInputFile } from './read-input.js';
@@ -19,15 +21,49 @@ function evaluate(value: string, vars: FormulaVariables, where: string, fail: (m
   }
 }
 
+/** One parameter an exported group sets, and the line of its value in the file. */
+interface GroupParameter {
+  readonly name: string;
+  readonly value: string;
+  readonly line: number;
+}
+
+/** Whether a document is an exported parameter group: `{ "Parameters": [...] }`, nothing of a manifest. */
+export function isParameterGroupText(text: string): boolean {
+  return /^\s*\{\s*"Parameters"\s*:\s*\[/.test(text);
+}
+
+/**
+ * The line each parameter's value is on, as the AWS CLI prints the JSON (one key a line): the
+ * ParameterValue line after its ParameterName, else the ParameterName line; 1 for JSON on one line.
+ */
+function parameterLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let current: string | null = null;
+  text.split('\n').forEach((line, i) => {
+    const name = /"ParameterName"\s*:\s*"([^"]*)"/.exec(line);
+    if (name) {
+      current = name[1]!.toLowerCase();
+      if (!lines.has(current)) lines.set(current, i + 1);
+    }
+    if (current !== null && /"ParameterValue"\s*:/.test(line)) {
+      lines.set(current, i + 1);
+      current = null;
+    }
+  });
+  return lines;
+}
+
 /** The settings of an exported parameter group: `{ "Parameters": [{ "ParameterName", "ParameterValue" }] }`. */
-function parameterGroupValues(text: string, file: string): { name: string; value: string }[] {
+function parameterGroupValues(text: string, file: string): GroupParameter[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (error) {
     throw new InputError(`not JSON: ${(error as Error).message}`, file);
   }
-  const list = (doc as { Parameters?: unknown }).Parameters;
+  const list = (doc as { Parameters?: unknown } | null)?.Parameters;
+  const lines = parameterLines(text);
   if (!Array.isArray(list))
     throw new InputError('expected { "Parameters": [...] } as aws rds describe-db-parameters prints it', file);
   return list
@@ -35,7 +71,10 @@ function parameterGroupValues(text: string, file: string): { name: string; value
       (p): p is { ParameterName: string; ParameterValue: string } =>
         typeof p?.ParameterName === 'string' && typeof p?.ParameterValue === 'string',
     )
-    .map((p) => ({ name: p.ParameterName.toLowerCase(), value: p.ParameterValue }));
+    .map((p) => {
+      const name = p.ParameterName.toLowerCase();
+      return { name, value: p.ParameterValue, line: lines.get(name) ?? 1 };
+    });
 }
 
 /** Applies --provider, --instance-class, --instance-memory and --parameter-group to the flags. */
@@ -77,15 +116,8 @@ export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliI
     };
   }
   const vars: FormulaVariables = { DBInstanceClassMemory: memory, DBInstanceVCPU: instance!.vcpus };
-  const exported: SettingAssignment[] = parameterGroup
-    ? parameterGroupValues(readInputFile(parameterGroup, io), parameterGroup).map(({ name, value }) => ({
-        name,
-        value: evaluate(value, vars, `${name}`, (m) => {
-          throw new InputError(m, parameterGroup);
-        }),
-        source: `${parameterGroup}: ${name} = ${value}`,
-      }))
-    : [];
+  const read = parameterGroup ? readParameterGroup(parameterGroup, flags, vars, io) : null;
+  const exported = read?.assignments ?? [];
   const assignments = flags.assignments.map((a) =>
     a.source === 'flag' && isFormula(a.value)
       ? {
@@ -104,5 +136,53 @@ export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliI
     managedService: provider.service,
     providerAssignments: [...group, ...exported],
     formulaVariables: vars,
+    ...(read && {
+      locations: {
+        poolers: new Map(),
+        ...flags.locations,
+        settings: new Map([...read.locations, ...(flags.locations?.settings ?? [])]),
+      },
+      inputFiles: [...(flags.inputFiles ?? []), parameterGroup!],
+    }),
   };
+}
+
+/**
+ * An exported group's values, formulas evaluated (in numeric settings), with where each is written.
+ * A parameter the PostgreSQL version does not have (AWS's own apg_ccm_enabled, or a name an older
+ * major had) is skipped with a note: AWS applies the group, not PostgreSQL's configuration reader.
+ */
+function readParameterGroup(
+  file: string,
+  flags: PlanFlags,
+  vars: FormulaVariables,
+  io: CliIo,
+): { assignments: SettingAssignment[]; locations: Map<string, SettingLocation> } {
+  const assignments: SettingAssignment[] = [];
+  const locations = new Map<string, SettingLocation>();
+  const skipped: string[] = [];
+  for (const { name, value, line } of parameterGroupValues(readInputFile(file, io), file)) {
+    const definition = findGuc(flags.version, name, flags.build);
+    if (!definition && !name.includes('.')) {
+      skipped.push(name);
+      continue;
+    }
+    const numeric = definition?.type === 'integer' || definition?.type === 'real';
+    const source = `${file}: ${name} = ${value}`;
+    assignments.push({
+      name,
+      value: numeric
+        ? evaluate(value, vars, name, (m) => {
+            throw new InputError(m, file, line);
+          })
+        : value,
+      source,
+    });
+    locations.set(name, { source, location: { file, line } });
+  }
+  if (skipped.length > 0)
+    io.stderr.write(
+      `pgmem: note: ${file}: skipped ${skipped.length} parameter${skipped.length === 1 ? '' : 's'} PostgreSQL ${flags.version} does not have (${skipped.join(', ')})\n`,
+    );
+  return { assignments, locations };
 }

@@ -289,3 +289,102 @@ describe('--solve and --vary read --plans', () => {
     expect(kB).not.toBe(without.solve.value);
   });
 });
+
+/** A group as the AWS CLI prints it: four-space JSON, one key a line. */
+function groupJson(parameters: Record<string, string | null>): string {
+  return `${JSON.stringify(
+    {
+      Parameters: Object.entries(parameters).map(([name, value]) => ({
+        ParameterName: name,
+        ...(value !== null && { ParameterValue: value }),
+        Source: value === null ? 'engine-default' : 'user',
+      })),
+    },
+    null,
+    4,
+  )}\n`;
+}
+
+describe('an exported parameter group', () => {
+  const GROUP = groupJson({
+    shared_buffers: '{DBInstanceClassMemory/16384}',
+    temp_buffers: null,
+    apg_ccm_enabled: 'on',
+    'rds.force_ssl': '1',
+    work_mem: '16384',
+  });
+  // The lines of the values: "ParameterValue" is the line after "ParameterName".
+  const SHARED_BUFFERS_LINE = 5;
+  const WORK_MEM_LINE = 24;
+
+  it('check FILE: one server, findings on the lines of the values', async () => {
+    const cwd = dir({ 'group.json': GROUP });
+    expect(GROUP.split('\n')[SHARED_BUFFERS_LINE - 1]).toContain('"ParameterValue": "{DBInstanceClassMemory/16384}"');
+    expect(GROUP.split('\n')[WORK_MEM_LINE - 1]).toContain('"ParameterValue": "16384"');
+    const r = await runCli(
+      ['check', 'group.json', ...RDS_R5_LARGE, '--pods', '10', '--pool', '20', '--format', 'github'],
+      { cwd },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `::warning file=group.json,line=${SHARED_BUFFERS_LINE},title=pgmem shared-buffers-share::shared_buffers 8 GiB is 50%25 of RAM`,
+    );
+    expect(r.stdout).toMatch(
+      new RegExp(`^::error file=group\\.json,line=${WORK_MEM_LINE},title=pgmem worst-case-exceeds-ram::`, 'm'),
+    );
+    // AWS's own parameters are not PostgreSQL's: skipped with a note, not refused.
+    expect(r.stderr).toContain(
+      'pgmem: note: group.json: skipped 1 parameter PostgreSQL 18 does not have (apg_ccm_enabled)\n',
+    );
+    expect(r.stdout).not.toContain('invalid-setting');
+    const json = JSON.parse((await runCli(['check', 'group.json', ...RDS_R5_LARGE, '--json'], { cwd })).stdout);
+    expect(json.config).toEqual({ file: 'group.json', files: ['group.json'], valid: true, errors: [] });
+  });
+
+  it('check FILE without --provider, or with a second group: one line, exit 2', async () => {
+    const cwd = dir({ 'group.json': GROUP, 'other.json': GROUP });
+    const bare = await runCli(['check', 'group.json'], { cwd });
+    expect([bare.code, bare.stdout, bare.stderr]).toEqual([
+      2,
+      '',
+      'pgmem: error: group.json: an exported AWS parameter group; check it with --provider rds or aurora and --instance-class\n',
+    ]);
+    const twice = await runCli(['check', 'group.json', ...RDS_R5_LARGE, '--parameter-group', 'other.json'], { cwd });
+    expect([twice.code, twice.stderr]).toEqual([
+      2,
+      'pgmem: error: --parameter-group: group.json is a parameter group too; give one group\n',
+    ]);
+  });
+
+  it('a formula in it that does not parse: the file and the line of the value', async () => {
+    const cwd = dir({ 'group.json': groupJson({ work_mem: '4096', shared_buffers: '{DBInstanceClassMemory/32768' }) });
+    const r = await runCli(['plan', ...RDS_R5_LARGE, '--parameter-group', 'group.json'], { cwd });
+    expect([r.code, r.stderr.split('\n').at(-2)]).toEqual([
+      2,
+      'pgmem: error: group.json:10: shared_buffers: expected "}" at "the end"',
+    ]);
+  });
+
+  it('with a postgresql.conf: a finding on a value the group sets points at the group line', async () => {
+    const cwd = dir({ 'group.json': GROUP, 'postgresql.conf': 'max_connections = 300\n' });
+    const r = await runCli(
+      [
+        'check',
+        'postgresql.conf',
+        ...RDS_R5_LARGE,
+        '--parameter-group',
+        'group.json',
+        '--format',
+        'github',
+        '--pods',
+        '10',
+        '--pool',
+        '20',
+      ],
+      { cwd },
+    );
+    expect(r.stdout).toContain(
+      `::warning file=group.json,line=${SHARED_BUFFERS_LINE},title=pgmem shared-buffers-share::`,
+    );
+  });
+});

@@ -201,6 +201,28 @@ describe('the action inputs', () => {
     );
   }, 300_000);
 
+  it('an exported parameter group as a file: annotations on the lines of its values', () => {
+    const repo = repository({ 'rds/parameter-group.json': 'examples/rds/parameter-group.json' });
+    const result = runAction(
+      {
+        files: 'rds/parameter-group.json',
+        provider: 'rds',
+        'instance-class': 'db.r6g.xlarge',
+        'pg-version': 16,
+        args: '--pods 6 --pool 25',
+      },
+      repo,
+    );
+    expect(result.status, result.stderr).toBe(1);
+    // work_mem's "ParameterValue" line in the example.
+    const line = readFileSync(join(projectRoot, 'examples/rds/parameter-group.json'), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('"ParameterValue": "32768"'));
+    expect(result.stdout).toContain(
+      `::error file=rds/parameter-group.json,line=${line + 1},title=pgmem worst-case-exceeds-ram::`,
+    );
+  }, 300_000);
+
   it('files: globs and ** expand; pgbouncer and ram are options', () => {
     const repo = repository({
       'db/a/postgresql.conf': { text: 'work_mem = lots\n' },
