@@ -17,6 +17,7 @@ import {
   gridDocumentSchema,
   planDocumentSchema,
   planReportSchema,
+  recommendDocumentSchema,
   settingSchema,
   solveSectionSchema,
   workloadSchema,
@@ -78,6 +79,12 @@ const NAMED: readonly { name: string; doc: string; schema: z.ZodType; io: 'input
     name: 'GridDocument',
     doc: 'The document `pgmem plan --vary … --json` writes: the worst case over a grid of settings and topology knobs.',
     schema: gridDocumentSchema,
+    io: 'output',
+  },
+  {
+    name: 'RecommendDocument',
+    doc: 'The document `pgmem recommend --json` writes: the settings and their plan, or (recommendations null) why none are safe.',
+    schema: recommendDocumentSchema,
     io: 'output',
   },
   {

@@ -6,9 +6,10 @@
  * the message the flag gives (naming the flag, e.g. `--pods: expected a whole number, got "x"`).
  */
 import { UsageError } from '../errors.js';
-import { COMMAND_OPTIONS, type PlanOptions } from '../cli/plan-options.js';
+import { COMMAND_OPTIONS, type CommandOptions, type PlanOptions } from '../cli/plan-options.js';
 import { loadConfig, planReport } from '../cli/plan-input.js';
 import { solvePlan, varyPlan } from '../cli/plan-command.js';
+import { recommendOutcome } from '../cli/recommend-command.js';
 import { gridJson } from '../render/grid.js';
 import type { CliIo, TextSink } from '../cli/io.js';
 import { parseVersion } from '../input/flags.js';
@@ -16,7 +17,14 @@ import { parseTopology as parseTopologyText } from '../input/topology.js';
 import { readInputFile } from '../cli/read-input.js';
 import type { ConfIssue } from '../input/conf/types.js';
 import { fileSystemFor, memoryFileSystem, type MemoryFiles } from './files.js';
-import type { CheckReport, GridDocument, PlanReport, SolveSection, TopologyInput } from './report-types.js';
+import type {
+  CheckReport,
+  GridDocument,
+  PlanReport,
+  RecommendDocument,
+  SolveSection,
+  TopologyInput,
+} from './report-types.js';
 
 export type { MemoryFiles };
 
@@ -166,8 +174,9 @@ const ANALYZE_KEYS: Readonly<Record<keyof AnalyzeOptions, true>> = {
 function planOptions(
   options: AnalyzeOptions,
   extraKeys: readonly string[] = [],
+  known: Readonly<Partial<Record<string, true>>> = ANALYZE_KEYS,
 ): { plan: PlanOptions; inline: MemoryFiles } {
-  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(ANALYZE_KEYS, key) && !extraKeys.includes(key));
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(known, key) && !extraKeys.includes(key));
   if (unknown.length > 0)
     throw new UsageError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`);
   const o = options;
@@ -295,6 +304,85 @@ export async function vary(options: VaryOptions): Promise<GridDocument> {
   const { grid } = await varyPlan(raw, { ...plan, vary: raw }, libraryIo(options, inline));
   const document: GridDocument = JSON.parse(JSON.stringify(gridJson(grid)));
   return document;
+}
+
+/** The options of recommend(): the connections, the memory and the workload, as `pgmem recommend` takes them. */
+export interface RecommendOptions
+  extends Pick<
+    AnalyzeOptions,
+    | 'cwd'
+    | 'files'
+    | 'version'
+    | 'build'
+    | 'ram'
+    | 'pods'
+    | 'pool'
+    | 'clients'
+    | 'topology'
+    | 'pgbouncer'
+    | 'manifest'
+    | 'plans'
+    | 'workload'
+    | 'onMessage'
+  > {
+  /** CPUs of the server, for parallel query and autovacuum workers (--cpus; default 4). */
+  readonly cpus?: number;
+  /** Share of RAM kept for the OS and page cache: 0.2 or "20%" (--reserve; default 20%). */
+  readonly reserve?: number | string;
+}
+
+const RECOMMEND_KEYS: Readonly<Record<keyof RecommendOptions, true>> = {
+  cwd: true,
+  files: true,
+  version: true,
+  build: true,
+  ram: true,
+  pods: true,
+  pool: true,
+  clients: true,
+  topology: true,
+  pgbouncer: true,
+  manifest: true,
+  plans: true,
+  workload: true,
+  onMessage: true,
+  cpus: true,
+  reserve: true,
+};
+
+/** The plan options recommend takes too. */
+const RECOMMEND_PLAN_KEYS = [
+  'pgVersion',
+  'build',
+  'ram',
+  'pods',
+  'pool',
+  'clients',
+  'topology',
+  'pgbouncer',
+  'manifest',
+  'plans',
+  'workload',
+] as const;
+
+/**
+ * Settings whose worst case fits in RAM minus the reserve, for the connections and the workload:
+ * the document `pgmem recommend --json` prints. When no settings are safe, `recommendations` is
+ * null and `error` says why (the command's exit 1); nothing is thrown for that.
+ */
+export async function recommend(options: RecommendOptions): Promise<RecommendDocument> {
+  const { cpus, reserve, ...rest } = options;
+  const { plan, inline } = planOptions(rest, [], RECOMMEND_KEYS);
+  const REC = COMMAND_OPTIONS.recommend;
+  const picked: { -readonly [K in keyof CommandOptions<'recommend'>]: CommandOptions<'recommend'>[K] } = {
+    json: true,
+  };
+  for (const key of RECOMMEND_PLAN_KEYS) if (plan[key] !== undefined) Object.assign(picked, { [key]: plan[key] });
+  if (cpus !== undefined) picked.cpus = parsed(REC.cpus, cpus);
+  if (reserve !== undefined) picked.reserve = parsed(REC.reserve, reserve);
+  const { document } = await recommendOutcome(picked, libraryIo(options, inline));
+  const result: RecommendDocument = JSON.parse(JSON.stringify(document));
+  return result;
 }
 
 /** One effective setting of a configuration: its value as written, and where. */

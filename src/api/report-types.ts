@@ -734,6 +734,37 @@ export type GridDocument = {
   };
 };
 
+/** The document `pgmem recommend --json` writes: the settings and their plan, or (recommendations null) why none are safe. */
+export type RecommendDocument = {
+  schemaVersion: 1;
+  /** Setting → value in postgresql.conf syntax */
+  recommendations: {
+    [key: string]: string;
+  };
+  /** Setting → why */
+  reasons: {
+    [key: string]: string;
+  };
+  /** RAM × (1 − reserveShare): the worst case stays within it */
+  budgetBytes: number;
+  reserveShare: number;
+  workload: "oltp" | "olap" | "mixed";
+  cpus: number;
+  /** The plan of the recommended settings */
+  plan: PlanReport;
+} | {
+  schemaVersion: 1;
+  recommendations: null;
+  error: {
+    code: "shared-memory-over-budget" | "backends-over-budget" | "invalid-setting";
+    message: string;
+    exitCode: 1;
+    budgetBytes: number;
+  };
+  /** The plan at the smallest settings tried */
+  plan: PlanReport | null;
+};
+
 /** The document `--json` writes instead of a report when pgmem stops with an error. */
 export type ErrorDocument = {
   schemaVersion: 1;

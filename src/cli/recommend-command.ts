@@ -5,7 +5,8 @@ import type { WorkloadKind } from '../core/recommend.js';
 import { useColor, type CliIo } from './io.js';
 import { addCommandOptions, readFormat, readPlanFlags, type CommandOptions, type PlanFlags } from './plan-options.js';
 import { formatPgSize } from '../core/format.js';
-import type { RecommendAssumptions } from '../render/recommend.js';
+import type { RecommendAssumptions, RecommendView } from '../render/recommend.js';
+import type { RecommendDocument } from '../core/report-schema.js';
 import { applyTopologyFlag } from './topology-loader.js';
 import { renderJson } from '../render/json.js';
 
@@ -47,6 +48,39 @@ export function registerRecommendCommand(program: Command, io: CliIo, setExit: (
 /** Runs `recommend` and returns the exit code: 0 with settings, 1 when nothing safe fits. */
 export async function recommendCommand(options: CommandOptions<'recommend'>, io: CliIo): Promise<number> {
   const format = readFormat(options, 'table');
+  const { flags, document, view } = await recommendOutcome(options, io);
+  if (view === null) {
+    if (format === 'json') io.stdout.write(renderJson(document));
+    if (document.recommendations === null) io.stderr.write(`pgmem: error: ${document.error.message}\n`);
+    return ExitCode.Findings;
+  }
+  const render = await import('../render/recommend.js');
+  switch (format) {
+    case 'json':
+      io.stdout.write(renderJson(document));
+      break;
+    case 'conf':
+      io.stdout.write(render.renderRecommendConf(view));
+      break;
+    case 'sql':
+      io.stdout.write(render.renderRecommendSql(view));
+      break;
+    case 'table':
+      io.stdout.write(render.renderRecommendTable(view, { color: useColor(io, flags.color) }));
+      break;
+  }
+  return ExitCode.Ok;
+}
+
+/**
+ * What `recommend` answers: the document --json prints, and the view the other formats render
+ * (null when no settings are safe: the document then carries the error). The library's
+ * recommend() returns the document.
+ */
+export async function recommendOutcome(
+  options: CommandOptions<'recommend'>,
+  io: CliIo,
+): Promise<{ flags: PlanFlags; document: RecommendDocument; view: RecommendView | null }> {
   const [{ DEFAULT_RESERVE_SHARE, recommend }, { Settings }] = await Promise.all([
     import('../core/recommend.js'),
     import('../core/settings.js'),
@@ -88,22 +122,20 @@ export async function recommendCommand(options: CommandOptions<'recommend'>, io:
   });
 
   if (!result.ok) {
-    if (format === 'json') {
-      const error = {
-        code: result.code,
-        message: result.message,
-        exitCode: ExitCode.Findings,
-        budgetBytes: result.budgetBytes,
-      };
-      io.stdout.write(
-        `${JSON.stringify({ schemaVersion: 1, recommendations: null, error, plan: result.analysis?.report ?? null }, null, 2)}\n`,
-      );
-    }
-    io.stderr.write(`pgmem: error: ${result.message}\n`);
-    return ExitCode.Findings;
+    const error = {
+      code: result.code,
+      message: result.message,
+      exitCode: ExitCode.Findings,
+      budgetBytes: result.budgetBytes,
+    };
+    return {
+      flags,
+      document: { schemaVersion: 1, recommendations: null, error, plan: result.analysis?.report ?? null },
+      view: null,
+    };
   }
 
-  const view = {
+  const view: RecommendView = {
     settings: result.settings,
     budgetBytes: result.budgetBytes,
     reserveShare,
@@ -113,19 +145,5 @@ export async function recommendCommand(options: CommandOptions<'recommend'>, io:
     assumed: assumedInputs(flags, workloadText),
   };
   const render = await import('../render/recommend.js');
-  switch (format) {
-    case 'json':
-      io.stdout.write(renderJson(render.recommendJson(view)));
-      break;
-    case 'conf':
-      io.stdout.write(render.renderRecommendConf(view));
-      break;
-    case 'sql':
-      io.stdout.write(render.renderRecommendSql(view));
-      break;
-    case 'table':
-      io.stdout.write(render.renderRecommendTable(view, { color: useColor(io, flags.color) }));
-      break;
-  }
-  return ExitCode.Ok;
+  return { flags, document: render.recommendJson(view), view };
 }

@@ -7,7 +7,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import type { checkReportSchema, gridDocumentSchema, planReportSchema } from '../../src/core/report-schema.js';
+import type {
+  checkReportSchema,
+  gridDocumentSchema,
+  planReportSchema,
+  recommendDocumentSchema,
+} from '../../src/core/report-schema.js';
 import type { topologySchema } from '../../src/input/topology.js';
 import {
   analyze,
@@ -18,6 +23,7 @@ import {
   PgmemError,
   readConf,
   readTopology,
+  recommend,
   solve,
   UsageError,
   vary,
@@ -25,6 +31,7 @@ import {
   type CheckReport,
   type GridDocument,
   type PlanReport,
+  type RecommendDocument,
   type TopologyInput,
 } from '../../src/index.js';
 import { API_TYPES_PATH, apiTypesSource } from '../../scripts/generate-api-types.js';
@@ -289,6 +296,45 @@ describe('vary() is plan --vary --json', () => {
   });
 });
 
+describe('recommend() is recommend --json', () => {
+  const cases: { name: string; args: string[]; options: Parameters<typeof recommend>[0] }[] = [
+    {
+      name: 'pods, pools, a workload and CPUs',
+      args: ['--ram', '16GB', '--pods', '5', '--pool', '20', '--workload', 'oltp', '--cpus', '8'],
+      options: { ram: '16GB', pods: 5, pool: 20, workload: 'oltp', cpus: 8 },
+    },
+    {
+      name: 'a topology file and a reserve',
+      args: ['--topology', 'examples/kubernetes/topology.yaml', '--reserve', '30%'],
+      options: { topology: 'examples/kubernetes/topology.yaml', reserve: '30%' },
+    },
+    {
+      name: 'EXPLAIN plans as the workload, the reserve as a share',
+      args: ['--ram', '8GB', '--clients', '40', '--plans', `${PLANS}/hash-aggregate.json`, '--reserve', '0.25'],
+      options: { ram: 8 * 1024 ** 3, clients: 40, plans: [`${PLANS}/hash-aggregate.json`], reserve: 0.25 },
+    },
+    {
+      name: 'nothing safe: the error in the document, nothing thrown',
+      args: ['--ram', '256MB', '--clients', '10'],
+      options: { ram: '256MB', clients: 10 },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const cli = await runCli(['recommend', ...c.args, '--json'], { cwd: projectRoot });
+      expect(await recommend({ ...c.options, cwd: projectRoot })).toStrictEqual(JSON.parse(cli.stdout));
+    });
+  }
+
+  it('refuses what recommend refuses, and options it does not take', async () => {
+    await expect(recommend({ clients: 10 })).rejects.toMatchObject({ name: 'UsageError', flag: '--ram' });
+    await expect(recommend({ ram: '8GB', clients: 10, reserve: 1 })).rejects.toMatchObject({ flag: '--reserve' });
+    await expect(
+      recommend({ ram: '8GB', clients: 10, settings: { work_mem: '4MB' } } as Parameters<typeof recommend>[0]),
+    ).rejects.toThrow(new UsageError('unknown option "settings"'));
+  });
+});
+
 describe('errors are typed', () => {
   it('a bad configuration line: an error with its file and line', () => {
     const result = parseConf("shared_buffers = 1GB\ninclude 'memory.conf'\n", {
@@ -399,6 +445,8 @@ describe('report types', () => {
     expectTypeOf<z.output<typeof topologySchema>>().toExtend<TopologyInput>();
     expectTypeOf<GridDocument>().toExtend<z.output<typeof gridDocumentSchema>>();
     expectTypeOf<z.output<typeof gridDocumentSchema>>().toExtend<GridDocument>();
+    expectTypeOf<RecommendDocument>().toExtend<z.output<typeof recommendDocumentSchema>>();
+    expectTypeOf<z.output<typeof recommendDocumentSchema>>().toExtend<RecommendDocument>();
   });
 });
 
