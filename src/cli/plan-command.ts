@@ -35,6 +35,7 @@ import { parseCount } from '../input/flags.js';
 import type { PlanReport, SolveSection } from '../core/report-schema.js';
 import type { SolveResult, SolveVariable } from '../core/solve.js';
 import type { Grid, GridAxis } from '../core/grid.js';
+import { evaluateFormula, isFormula } from '../core/rds.js';
 
 /** Runs `plan` and returns the exit code. */
 export async function planCommand(options: PlanOptions, io: CliIo): Promise<number> {
@@ -257,6 +258,24 @@ function solveHeadline(result: SolveResult): string {
 
 const TOPOLOGY_KNOB_NAMES = ['pods', 'pool', 'clients'];
 
+/** V1,V2,… split at the commas outside parentheses and braces: LEAST(a,b) stays one value. */
+function splitValues(text: string): string[] {
+  const values: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '{') depth++;
+    else if ((c === ')' || c === '}') && depth > 0) depth--;
+    else if (c === ',' && depth === 0) {
+      values.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  values.push(text.slice(start).trim());
+  return values;
+}
+
 /** Parses the --vary flags into axes; every error names the flag. */
 function readAxes(
   raw: readonly string[],
@@ -264,19 +283,15 @@ function readAxes(
   hasTopology: boolean,
   maxAxes: number,
   maxCells: number,
+  /** Filled with what an AWS formula among the values evaluates to, by `${name}=${value}`. */
+  evaluated: Map<string, string> = new Map(),
 ): GridAxis[] {
   if (raw.length > maxAxes) throw new UsageError(`at most ${maxAxes} axes, got ${raw.length}`, '--vary');
   const axes: GridAxis[] = [];
   for (const text of raw) {
     const eq = text.indexOf('=');
     const given = eq > 0 ? text.slice(0, eq).trim().toLowerCase() : '';
-    const values =
-      eq > 0
-        ? text
-            .slice(eq + 1)
-            .split(',')
-            .map((v) => v.trim())
-        : [];
+    const values = eq > 0 ? splitValues(text.slice(eq + 1)) : [];
     const flag = `--vary ${given || text}`;
     if (!given || values.length === 0 || values.some((v) => v === '')) {
       throw new UsageError(`expected NAME=V1,V2,… such as work_mem=4MB,16MB, got "${text}"`, '--vary');
@@ -288,8 +303,23 @@ function readAxes(
       const definition = findGuc(flags.version, given, flags.build);
       if (!definition) throw new UsageError(`unrecognized configuration parameter "${given}"`, flag);
       name = definition.name;
+      const numeric = definition.type === 'integer' || definition.type === 'real';
       for (const v of values) {
-        const parsed = parseSettingValue(flags.version, definition, v);
+        let value = v;
+        if (numeric && isFormula(v)) {
+          if (!flags.formulaVariables)
+            throw new UsageError(
+              `${v} is an AWS parameter formula; give --provider rds or aurora and --instance-class to evaluate it`,
+              flag,
+            );
+          try {
+            value = String(evaluateFormula(v, flags.formulaVariables));
+          } catch (error) {
+            throw new UsageError(`${v}: ${(error as Error).message}`, flag);
+          }
+          evaluated.set(`${definition.name}=${v}`, value);
+        }
+        const parsed = parseSettingValue(flags.version, definition, value);
         if (!parsed.ok) throw new UsageError(`${parsed.message}${parsed.hint ? ` (${parsed.hint})` : ''}`, flag);
       }
     }
@@ -348,7 +378,8 @@ export async function varyPlan(
       .toLowerCase(),
   );
   const { flags, hasTopology, evaluate } = await planEvaluator(options, io, knobs);
-  const axes = readAxes(raw, flags, hasTopology, MAX_GRID_AXES, MAX_GRID_CELLS);
+  const evaluated = new Map<string, string>();
+  const axes = readAxes(raw, flags, hasTopology, MAX_GRID_AXES, MAX_GRID_CELLS, evaluated);
   const grid = computeGrid(
     axes,
     (values) => {
@@ -357,7 +388,7 @@ export async function varyPlan(
       };
       for (const [name, value] of Object.entries(values)) {
         if (name === 'pods' || name === 'pool' || name === 'clients') variation[name] = Number(value);
-        else variation.settings.push({ name, value, source: 'flag' });
+        else variation.settings.push({ name, value: evaluated.get(`${name}=${value}`) ?? value, source: 'flag' });
       }
       return evaluate(variation);
     },

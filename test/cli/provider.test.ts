@@ -388,3 +388,47 @@ describe('an exported parameter group', () => {
     );
   });
 });
+
+describe('--vary takes AWS formulas with --provider rds|aurora', () => {
+  it('each cell is plain plan with the formula given to --set; commas inside LEAST(…) do not split', async () => {
+    const args = ['--provider', 'rds', '--instance-class', 'db.r6g.xlarge', '--pods', '6', '--pool', '25'];
+    const r = await runCli([
+      'plan',
+      ...args,
+      '--vary',
+      'shared_buffers={DBInstanceClassMemory/32768},{DBInstanceClassMemory/16384}',
+      '--vary',
+      'max_connections=LEAST({DBInstanceClassMemory/9531392},5000),500',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const grid = JSON.parse(r.stdout).grid;
+    expect(grid.axes).toEqual([
+      { name: 'shared_buffers', values: ['{DBInstanceClassMemory/32768}', '{DBInstanceClassMemory/16384}'] },
+      { name: 'max_connections', values: ['LEAST({DBInstanceClassMemory/9531392},5000)', '500'] },
+    ]);
+    for (const cell of grid.cells) {
+      const plain = await planJson([
+        ...args,
+        '--set',
+        `shared_buffers=${cell.values.shared_buffers}`,
+        '--set',
+        `max_connections=${cell.values.max_connections}`,
+      ]);
+      expect(cell.worstCaseBytes).toBe(plain.totals.worstCaseBytes);
+    }
+  });
+
+  it('without one, or a formula that does not parse: one line naming the axis, exit 2', async () => {
+    const bare = await runCli(['plan', '--ram', '16GB', '--vary', 'shared_buffers={DBInstanceClassMemory/32768},1GB']);
+    expect([bare.code, bare.stderr]).toEqual([
+      2,
+      'pgmem: error: --vary shared_buffers: {DBInstanceClassMemory/32768} is an AWS parameter formula; give --provider rds or aurora and --instance-class to evaluate it\n',
+    ]);
+    const bad = await runCli([...['plan'], ...RDS_R5_LARGE, '--vary', 'work_mem={DBInstanceClassMemory/0},4MB']);
+    expect([bad.code, bad.stderr.split('\n').at(-2)]).toEqual([
+      2,
+      'pgmem: error: --vary work_mem: {DBInstanceClassMemory/0}: division by zero at "}"',
+    ]);
+  });
+});
