@@ -170,12 +170,19 @@ const ANALYZE_KEYS: Readonly<Record<keyof AnalyzeOptions, true>> = {
   onMessage: true,
 };
 
+/** Options must be an object (a JavaScript caller may hand in anything). */
+function assertObject(options: unknown): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new UsageError(`expected an object of options, got ${options === null ? 'null' : typeof options}`);
+}
+
 /** The plan options (as commander would hand them to `plan`), and the files given as text in them. */
 function planOptions(
   options: AnalyzeOptions,
   extraKeys: readonly string[] = [],
   known: Readonly<Partial<Record<string, true>>> = ANALYZE_KEYS,
 ): { plan: PlanOptions; inline: MemoryFiles } {
+  assertObject(options);
   const unknown = Object.keys(options).filter((key) => !Object.hasOwn(known, key) && !extraKeys.includes(key));
   if (unknown.length > 0)
     throw new UsageError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`);
@@ -371,6 +378,7 @@ const RECOMMEND_PLAN_KEYS = [
  * null and `error` says why (the command's exit 1); nothing is thrown for that.
  */
 export async function recommend(options: RecommendOptions): Promise<RecommendDocument> {
+  assertObject(options);
   const { cpus, reserve, ...rest } = options;
   const { plan, inline } = planOptions(rest, [], RECOMMEND_KEYS);
   const REC = COMMAND_OPTIONS.recommend;

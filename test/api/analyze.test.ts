@@ -404,6 +404,9 @@ describe('errors are typed', () => {
       new UsageError('unknown option "pod"'),
     );
     await expect(analyze({ ram: 0 })).rejects.toMatchObject({ flag: '--ram' });
+    await expect(analyze(null as unknown as AnalyzeOptions)).rejects.toThrow(
+      new UsageError('expected an object of options, got null'),
+    );
   });
 
   it('analyze: a missing file is an InputError with the file', async () => {
