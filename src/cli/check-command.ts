@@ -87,6 +87,12 @@ function readHead(file: string, io: CliIo): string | null {
   }
 }
 
+/** readHead for a file its name already tells the kind of: a pipe is read whole by its reader, not refused. */
+function readHeadOfRegularFile(file: string, io: CliIo): string | null {
+  if (!io.confFs && !statSync(resolve(io.cwd, file), { throwIfNoEntry: false })?.isFile()) return null;
+  return readHead(file, io);
+}
+
 /** The flags a manifest or pgbouncer.ini checked on its own cannot be combined with. */
 function refuseOtherTopology(options: CommandOptions<'check'>, file: string, kind: CheckInputKind): void {
   const flag =
@@ -115,7 +121,8 @@ async function checkFile(
   // Only a name that does not tell (or a .json, which may be an exported parameter group) is opened
   // to look at its first lines.
   const byName = checkInputKindByName(file);
-  const head = byName === undefined || /\.json$/i.test(file) ? readHead(file, io) : null;
+  const head =
+    byName === undefined ? readHead(file, io) : /\.json$/i.test(file) ? readHeadOfRegularFile(file, io) : null;
   if (head !== null && isParameterGroupText(head)) return checkParameterGroup(file, options, io);
   const kind = byName ?? checkInputKind(file, head);
   if (kind === 'conf') {

@@ -1,6 +1,7 @@
 /**
  * --provider rds|aurora|azure with --instance-class: the provider's default memory settings for the
- * instance; on AWS also an exported parameter group and --set values with formulas, evaluated for the class.
+ * instance; on AWS also an exported parameter group (--parameter-group, or a file given to check)
+ * and --set values with formulas, evaluated for the class.
  */
 import { InputError, UsageError } from '../errors.js';
 import { MANAGED_PROVIDERS } from '../core/managed.js';
