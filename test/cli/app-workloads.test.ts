@@ -123,6 +123,18 @@ describe('apps[].workload', () => {
     expect(sources.admin).toEqual([{ kind: 'counts', origin: 'topology', app: null, preset: null, files: [] }]);
   });
 
+  it("reads auto_explain logs as --plans does: each logged plan is one of the app's queries", () => {
+    const file = scratchTopology(
+      'apps:\n  - { name: api, pods: 1, pool: 1, workload: { plans: [log/postgresql.log] } }\n',
+      { 'log/postgresql.log': fixtureText(join(fixtures, 'auto-explain.log')) },
+    );
+    const { report } = json(['plan', '--topology', file]);
+    const api = report.workload.groups.find((g) => g.name === 'api')!;
+    expect(api.queries.map((q) => q.source)).toEqual(
+      [1, 2, 3].map((n) => `${join(file, '..', 'log/postgresql.log')}#${n}`),
+    );
+  });
+
   it.each([
     ['a missing plan file', null, 'no such file'],
     ['a file that is not an EXPLAIN plan', '{"rows": [1, 2]}\n', 'not an EXPLAIN (FORMAT JSON) plan'],
