@@ -22,6 +22,7 @@ import { readInputFile, readStdinText } from './read-input.js';
 import type { PlanFlags } from './plan-options.js';
 import { lineSource, type InputLocations, type SourceLocation } from '../input/locations.js';
 import { readPlans } from '../input/plans/index.js';
+import { terminalText } from '../render/terminal.js';
 import type { QueryShape, WorkloadSource } from '../core/workload.js';
 import type { PgVersion } from '../core/versions.js';
 
@@ -146,7 +147,7 @@ export function underFlags<T extends { spec: TopologySpec; planTexts: AppPlanTex
   if (replaced.length === 0) return { ...loaded, spec };
   const flag = flags.workloadKind ? '--workload' : flags.planFiles.length > 0 ? '--plans' : 'the node count flags';
   io.stderr.write(
-    `pgmem: note: ${flag} replaces the own workload of ${replaced.length === 1 ? 'app' : 'apps'} ${replaced.join(', ')} (flags win over the topology)\n`,
+    `pgmem: note: ${flag} replaces the own workload of ${replaced.length === 1 ? 'app' : 'apps'} ${terminalText(replaced.join(', '))} (flags win over the topology)\n`,
   );
   return { ...loaded, spec, planTexts: new Map() };
 }

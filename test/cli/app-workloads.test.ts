@@ -94,6 +94,14 @@ describe('apps[].workload', () => {
     expect(report.totals.worstCaseBytes).toBeGreaterThan(own.totals.worstCaseBytes * 2);
   });
 
+  it('the note names the apps as the terminal shows text from files: controls escaped', () => {
+    const file = scratchTopology('{"apps": [{"name": "a\\u001b[2Jb", "pods": 1, "pool": 1, "workload": "olap"}]}\n');
+    const { stderr } = spawnCli(['plan', '--topology', file, '--workload', 'oltp']);
+    expect(stderr).toBe(
+      'pgmem: note: --workload replaces the own workload of app a\\e[2Jb (flags win over the topology)\n',
+    );
+  });
+
   it("--no-parallel applies to the apps' own plans too", () => {
     const { report } = json(['plan', '--topology', tiers, '--no-parallel']);
     const reporting = report.workload.groups.find((g) => g.name === 'reporting')!;
