@@ -61,7 +61,8 @@ let tarball: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'pgmem-action-'));
   const packed = JSON.parse(
-    execFileSync(npm, ['pack', '--json', '--pack-destination', work], {
+    // The tree as npm test built it (pack.test.ts covers `prepare`), not rebuilt under the other tests.
+    execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
       cwd: projectRoot,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

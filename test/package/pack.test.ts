@@ -2,9 +2,12 @@
  * The npm tarball: `npm pack` (which builds through `prepare`), then `npm install` of the tarball in
  * an empty project gives a working `pgmem`. The tarball holds only what runs. Installing reaches
  * the npm registry for the dependencies.
+ *
+ * It packs a copy of the source tree: `prepare` rebuilds dist/, and in this tree other test files
+ * run the built CLI at the same time, which would see its files half written.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,9 +26,16 @@ let files: string[];
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'pgmem-pack-'));
+  const source = join(work, 'source');
+  const leftOut = new Set(['node_modules', 'dist', '.git', '.tmp', 'coverage']);
+  cpSync(projectRoot, source, {
+    recursive: true,
+    filter: (from) => from === projectRoot || !leftOut.has(from.slice(projectRoot.length + 1).split('/')[0]!),
+  });
+  symlinkSync(join(projectRoot, 'node_modules'), join(source, 'node_modules'));
   const packed = JSON.parse(
     execFileSync(npm, ['pack', '--json', '--pack-destination', work], {
-      cwd: projectRoot,
+      cwd: source,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
