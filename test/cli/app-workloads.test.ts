@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { planReportSchema } from '../../src/core/report-schema.js';
 import { projectRoot, spawnCli } from '../support/cli.js';
 import { scratchDir } from '../support/postgres.js';
 
@@ -35,6 +36,8 @@ const fixtures = join(projectRoot, 'test/fixtures/plans/pg18');
 function json(args: string[]): { report: Report; stderr: string } {
   const { code, stdout, stderr } = spawnCli([...args, '--json']);
   expect(code, stderr).toBe(0);
+  // Every report is one the published schema describes.
+  planReportSchema.parse(JSON.parse(stdout));
   return { report: JSON.parse(stdout) as Report, stderr };
 }
 
@@ -129,6 +132,32 @@ describe('apps[].workload', () => {
     expect(sources.jobs).toEqual([{ kind: 'counts', origin: 'app', app: 'jobs', preset: null, files: [] }]);
     // The topology's workload section is the server's workload: the admin sessions run it.
     expect(sources.admin).toEqual([{ kind: 'counts', origin: 'topology', app: null, preset: null, files: [] }]);
+  });
+
+  it("a pgbouncer.ini's pools run the workloads of the apps they serve", () => {
+    const ini = fixtureText(join(projectRoot, 'examples/pgbouncer/pgbouncer.ini'));
+    const sort = join(fixtures, 'sort.json');
+    const file = scratchTopology(
+      [
+        'server: { version: 17, settings: { max_connections: 400 } }',
+        'apps:',
+        '  - { name: web, pods: 4, pool: 40, via: pgbouncer, database: orders, role: { name: web }, workload: oltp }',
+        '  - { name: batch, pods: 3, pool: 10, via: pgbouncer, database: orders, role: { name: batch } }',
+        `  - { name: reports, pods: 2, pool: 20, via: pgbouncer, database: reports, workload: { plans: ${sort} } }`,
+        'poolers:',
+        '  - { name: pgbouncer, replicas: 2, processes: 2, ini: pgbouncer.ini }',
+      ].join('\n'),
+      { 'pgbouncer.ini': ini, 'local.ini': fixtureText(join(projectRoot, 'examples/pgbouncer/local.ini')) },
+    );
+    const { report } = json(['plan', '--topology', file]);
+    const kinds = Object.fromEntries(
+      report.workload.groups.map((g) => [g.name, g.sources.map((s) => `${s.kind}:${s.app ?? s.origin}`)]),
+    );
+    expect(kinds).toEqual({
+      'pgbouncer: orders/web': ['preset:web'],
+      'pgbouncer: orders/batch': ['preset:default'],
+      'pgbouncer: reports/reporting': ['plans:reports'],
+    });
   });
 
   it("reads auto_explain logs as --plans does: each logged plan is one of the app's queries", () => {
