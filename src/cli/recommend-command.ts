@@ -116,6 +116,7 @@ export async function recommendOutcome(
     container: flags.container ?? null,
     replicationConnections: flags.replicationConnections ?? 0,
     baseAssignments: base,
+    workloadSource: flags.workloadSource,
     workloadOverrides: flags.planTexts?.length
       ? { ...flags.workloadFlags, queries: planWorkload(flags).queries ?? null }
       : flags.workloadFlags,

@@ -142,13 +142,15 @@ function workloadSources(input: AnalyzeInput): Sources {
   const { workload } = input;
   const server: WorkloadSource =
     input.workloadSource ??
-    (workload.queries
+    (workload.queries?.some((q) => !q.planUnknown)
       ? {
           kind: 'plans',
           origin: 'flags',
-          files: [...new Set(workload.queries.map((q) => q.source.replace(/#\d+$/, '')))],
+          files: [...new Set(workload.queries.filter((q) => !q.planUnknown).map((q) => q.source.replace(/#\d+$/, '')))],
         }
-      : workload.sortOps === DEFAULT_WORKLOAD.sortOps && workload.hashOps === DEFAULT_WORKLOAD.hashOps
+      : !workload.queries &&
+          workload.sortOps === DEFAULT_WORKLOAD.sortOps &&
+          workload.hashOps === DEFAULT_WORKLOAD.hashOps
         ? DEFAULT_WORKLOAD_SOURCE
         : { kind: 'flags', origin: 'flags' });
   const groups = (input.groups ?? []).map((g) => {

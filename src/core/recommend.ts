@@ -15,7 +15,7 @@ import { largestFitting } from './solve.js';
 import type { ContainerSpec, ResolvedTopology } from './topology.js';
 import type { PgVersion } from './versions.js';
 import { effectiveWalBuffers } from './shmem.js';
-import { countsShape } from './workload.js';
+import { countsShape, type WorkloadSource } from './workload.js';
 import { JIT_BYTES } from './baselines.js';
 import { WORKLOAD_PROFILES, type WorkloadKind } from './presets.js';
 import type { BuildName } from './build.js';
@@ -50,6 +50,8 @@ export interface RecommendInput {
   readonly baseAssignments?: readonly SettingAssignment[];
   /** Workload assumptions other than sort and hash nodes (temp tables, maintenance commands, …). */
   readonly workloadOverrides?: Partial<Workload>;
+  /** Where the workload came from, for the plan's report; absent, the preset `workload`. */
+  readonly workloadSource?: WorkloadSource;
 }
 
 /** One recommended setting: its value in postgresql.conf syntax and why. */
@@ -240,6 +242,7 @@ export function recommend(input: RecommendInput): RecommendResult {
     analyze({
       version,
       ...(input.build !== undefined && { build: input.build }),
+      workloadSource: input.workloadSource ?? { kind: 'preset', origin: 'flags', preset: input.workload },
       assignments: assignmentsWith(extra),
       defaults: 'initdb',
       clients: null,

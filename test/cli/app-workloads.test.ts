@@ -253,3 +253,38 @@ describe('the connections table and plan lists', () => {
     expect(markdown).toMatch(/^- reporting: \*\*hungriest\*\* `examples\/tiers\/reporting\/top-customers\.json#1`/m);
   });
 });
+
+describe("the server workload's source", () => {
+  it.each([
+    [['--workload', 'olap'], { kind: 'preset', origin: 'flags', preset: 'olap', files: [] }],
+    [[], { kind: 'preset', origin: 'default', preset: 'mixed', files: [] }],
+    [
+      ['--plans', 'test/fixtures/plans/pg18/sort.json'],
+      { kind: 'plans', origin: 'flags', preset: null, files: ['test/fixtures/plans/pg18/sort.json'] },
+    ],
+  ])('recommend %j: its plan records it', (flags, source) => {
+    const { code, stdout } = spawnCli([
+      'recommend',
+      '--ram',
+      '16GB',
+      '--pods',
+      '5',
+      '--pool',
+      '20',
+      ...flags,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).plan.workload.source).toEqual({ app: null, ...source });
+  });
+
+  it('plan --sort-ops: node count flags', () => {
+    expect(json(['plan', '--sort-ops', '3']).report.workload.source).toEqual({
+      kind: 'flags',
+      origin: 'flags',
+      app: null,
+      preset: null,
+      files: [],
+    });
+  });
+});
