@@ -165,9 +165,13 @@ export function topologyRows(report: PlanReport): TopologyRow[] {
   const own = groupWorkloads.some((g) => g.sources.some((source) => source.origin === 'app'));
   const describe = (sources: readonly WorkloadSourceReport[] | undefined): string | null =>
     own ? (sources ?? [report.workload.source]).map(describeWorkloadSource).join(' + ') : null;
-  const sourcesOf = (name: string) => groupWorkloads.find((g) => g.name === name)?.sources;
+  // Looked up by name once: topologies may have thousands of groups.
+  const byGroup = new Map(groupWorkloads.map((g) => [g.name, g.sources]));
+  const byApp = new Map<string, WorkloadSourceReport>();
+  for (const g of groupWorkloads) for (const source of g.sources) if (source.app) byApp.set(source.app, source);
+  const sourcesOf = (name: string) => byGroup.get(name);
   const appSource = (name: string): WorkloadSourceReport[] | undefined => {
-    const found = groupWorkloads.flatMap((g) => g.sources).find((source) => source.app === name);
+    const found = byApp.get(name);
     return found ? [found] : undefined;
   };
   const rows: TopologyRow[] = [];
