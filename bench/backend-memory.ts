@@ -604,6 +604,7 @@ async function mainProbes(argv: readonly string[]): Promise<void> {
       results.push(
         ...(await probeServer(build, {
           workMems: (get('--work-mem') ?? '16MB,64MB').split(','),
+          ...(get('--probe-work-mem') ? { probeWorkMems: get('--probe-work-mem')!.split(',') } : {}),
           runs: Number(get('--runs') ?? 4),
           rows: Number(get('--rows') ?? 1_000_000),
           ...(get('--only') ? { only: get('--only')!.split(';') } : {}),

@@ -39,6 +39,8 @@ export interface Probe {
   readonly fills: boolean;
   /** First version that has the node (Memoize: 14). */
   readonly since?: PgVersion;
+  /** The work_mem values it runs at, in place of the run's (`--work-mem`). */
+  readonly workMems?: readonly string[];
 }
 
 const SERIAL = { max_parallel_workers_per_gather: '0' };
@@ -105,6 +107,17 @@ export const PROBES: readonly Probe[] = [
     fills: true,
   },
   {
+    // The bucket array doubles while the table is full (HASH_AGGREGATE_FACTOR): where that happens
+    // depends on hash_mem; these are the work_mem values where each version peaks highest.
+    id: 'HashAggregate (int keys, array doubling)',
+    sql: 'SELECT count(*) FROM (SELECT id, count(*) FROM t GROUP BY id OFFSET 0) s',
+    planner: { ...SERIAL, enable_sort: 'off' },
+    nodes: [{ kind: 'hash-aggregate' }],
+    planHas: ['Aggregate'],
+    fills: true,
+    workMems: ['9MB', '14MB', '16MB', '18MB'],
+  },
+  {
     id: 'Memoize',
     sql: 'SELECT count(*), max(length(b.k)) FROM o JOIN t b ON b.v = o.x',
     planner: { ...SERIAL, enable_hashjoin: 'off', enable_mergejoin: 'off', enable_material: 'off' },
@@ -163,25 +176,50 @@ export interface ProbeResult {
   /** What pgmem was given, so the bounds can be recomputed from a saved run (rebound). */
   readonly settings: Readonly<Record<string, string>>;
   readonly nodes: readonly WorkloadNode[];
+  /**
+   * What the probe's plain EXPLAIN (FORMAT JSON) says, as pgmem reads it with --plans: the plan's
+   * Total Cost, and whether it has a JIT section (the planner JITs it). Absent in older saved runs.
+   */
+  readonly planCost?: number;
+  readonly planJit?: boolean;
 }
 
 /** The same results with pgmem's figures computed again by the current model. */
 export function rebound(results: readonly ProbeResult[]): ProbeResult[] {
   const kB = (size: string): number => Number(size.replace(/MB$/, '')) * 1024;
   return results.map((r) => {
-    const bound = probeBound(r.version, r.build, r.settings, { source: r.probe, nodes: r.nodes });
+    const bound = probeBound(r.version, r.build, r.settings, probeShape(r.probe, r.nodes, r.planCost, r.planJit));
     const smallest = Math.min(
       ...results.filter((o) => o.server === r.server && o.probe === r.probe).map((o) => kB(o.workMem)),
     );
     const probe = PROBES.find((p) => p.id === r.probe);
     return {
       ...r,
-      fills: (probe?.fills ?? r.fills) && kB(r.workMem) === smallest,
+      fills: (probe?.fills ?? r.fills) && (probe?.workMems !== undefined || kB(r.workMem) === smallest),
       leaderBoundBytes: bound.leaderBytes,
       workerBoundBytes: bound.workerBytes,
       dsmBoundBytes: bound.dsmBytes,
     };
   });
+}
+
+/**
+ * The query shape pgmem is given for a probe: its nodes, and what its plan says of JIT as
+ * `pgmem --plans` reads it (src/input/plans/classify.ts): a JIT section means the planner JITs it;
+ * without one, the plan's Total Cost against jit_above_cost decides.
+ */
+export function probeShape(
+  source: string,
+  nodes: readonly WorkloadNode[],
+  planCost?: number,
+  planJit?: boolean,
+): QueryShape {
+  return {
+    source,
+    nodes,
+    ...(planJit && { jit: true }),
+    ...(planCost !== undefined && Number.isFinite(planCost) && { planCost }),
+  };
 }
 
 /** pgmem's figures for a probe's shape under the session's settings. */
@@ -248,6 +286,8 @@ export async function probeServer(
   build: ServerBuild,
   options: {
     workMems: readonly string[];
+    /** work_mem values for the probes that have their own (Probe.workMems), to sweep them. */
+    probeWorkMems?: readonly string[];
     runs: number;
     rows: number;
     only?: readonly string[];
@@ -273,10 +313,11 @@ export async function probeServer(
     for (const probe of PROBES) {
       if (probe.since && build.version < probe.since) continue;
       if (options.only && !options.only.includes(probe.id)) continue;
-      for (const workMem of options.workMems) {
+      const workMems = probe.workMems ? (options.probeWorkMems ?? probe.workMems) : options.workMems;
+      for (const workMem of workMems) {
         for (const jit of hasLlvm ? [true, false] : [false]) {
-          if (jit && probe.id !== 'sort' && probe.id !== '3 sorts' && workMem !== options.workMems[0]) continue;
-          const result = await runProbe(options.workMems[0]!, server, monitor, probe, workMem, jit, options.runs);
+          if (jit && probe.id !== 'sort' && probe.id !== '3 sorts' && workMem !== workMems[0]) continue;
+          const result = await runProbe(workMems[0]!, server, monitor, probe, workMem, jit, options.runs);
           if (result) {
             results.push(result);
             options.log(`  ${build.id} ${probe.id} work_mem=${workMem} jit=${jit}: ${probeLine(result)}`);
@@ -313,7 +354,13 @@ async function runProbe(
     await client.query('SELECT 1');
     const idleBytes = processMemory(pid)?.anonBytes ?? 0;
     for (const [name, value] of Object.entries(session)) await client.query(`SET ${name} = '${value}'`);
-    const explain = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${probe.sql}`);
+    const explain = await client.query<{ 'QUERY PLAN': { Plan: PlanNode; JIT?: unknown }[] }>(
+      `EXPLAIN (FORMAT JSON) ${probe.sql}`,
+    );
+    const planned = explain.rows[0]!['QUERY PLAN'][0]!;
+    const planCost =
+      typeof planned.Plan['Total Cost'] === 'number' ? (planned.Plan['Total Cost'] as number) : undefined;
+    const planJit = planned.JIT !== undefined && planned.JIT !== null;
     const types = new Set<string>();
     walk(explain.rows[0]!['QUERY PLAN'][0]!.Plan, (n) => types.add(n['Node Type']));
     const missing = probe.planHas.filter((t) => !types.has(t) && !(t === 'Parallel Hash' && types.has('Hash')));
@@ -390,7 +437,12 @@ async function runProbe(
       max_parallel_workers_per_gather: session.max_parallel_workers_per_gather ?? '2',
       max_parallel_workers: session.max_parallel_workers ?? '8',
     };
-    const bound = probeBound(build.version, build.build, engineSettings, { source: probe.id, nodes });
+    const bound = probeBound(
+      build.version,
+      build.build,
+      engineSettings,
+      probeShape(probe.id, nodes, planCost, planJit),
+    );
     return {
       server: build.id,
       build: build.build,
@@ -407,11 +459,14 @@ async function runProbe(
       leaderBoundBytes: bound.leaderBytes,
       workerBoundBytes: bound.workerBytes,
       dsmBoundBytes: bound.dsmBytes,
-      // At the smallest work_mem every filling probe spills; at larger ones some data fits.
-      fills: probe.fills && workMem === smallestWorkMem,
+      // At the smallest work_mem every filling probe spills; at larger ones some data fits (a probe
+      // with work_mem values of its own spills at each).
+      fills: probe.fills && (probe.workMems !== undefined || workMem === smallestWorkMem),
       nodeReports,
       settings: engineSettings,
       nodes,
+      ...(planCost !== undefined && { planCost }),
+      planJit,
     };
   } finally {
     await client.end().catch(() => undefined);

@@ -9,8 +9,17 @@ import {
   rssAnon,
   sampleWhile,
 } from '../../bench/backend-memory.js';
-import { bounded, leaderPeak, probeServer, type ProbeResult } from '../../bench/node-probes.js';
-import { BACKEND_BASELINE_BYTES, SESSION_HEAP_SHARE } from '../../src/core/baselines.js';
+import {
+  bounded,
+  leaderPeak,
+  PROBES,
+  probeBound,
+  probeServer,
+  probeShape,
+  rebound,
+  type ProbeResult,
+} from '../../bench/node-probes.js';
+import { BACKEND_BASELINE_BYTES, JIT_BYTES, SESSION_HEAP_SHARE } from '../../src/core/baselines.js';
 import { allowanceOf } from '../../src/core/model.js';
 import { MAX_VERSION, type PgVersion } from '../../src/core/versions.js';
 import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
@@ -29,6 +38,54 @@ describe('parseRssAnon', () => {
   it('reads this process', () => {
     expect(rssAnon(process.pid)).toBeGreaterThan(1 * MiB);
     expect(rssAnon(2 ** 30)).toBeNull();
+  });
+});
+
+describe('probe bounds read the plan as pgmem --plans does', () => {
+  const sort = [{ kind: 'sort' as const, nodeType: 'sort', workers: 0 }];
+  const settings = { work_mem: '16MB', hash_mem_multiplier: '2', jit: 'on' };
+  const leader = (planCost?: number, planJit?: boolean): number =>
+    probeBound(15, 'distribution', settings, probeShape('sort', sort, planCost, planJit)).leaderBytes;
+  it('JIT is counted where the plan has a JIT section or costs more than jit_above_cost, not below it', () => {
+    expect(leader(50_000) + JIT_BYTES).toBe(leader(150_000));
+    expect(leader(50_000, true)).toBe(leader(150_000));
+    // a saved run without the plan's cost keeps JIT on an LLVM build, as node counts do
+    expect(leader()).toBe(leader(150_000));
+  });
+  it('a saved run is rebound with its plan cost', () => {
+    const saved = {
+      server: 'debian-15',
+      build: 'distribution',
+      version: 15,
+      probe: 'tuplestore (CTE read twice)',
+      workMem: '16MB',
+      jit: true,
+      jitUsed: false,
+      idleBytes: 3 * MiB,
+      runs: [21 * MiB],
+      workerPeakBytes: 0,
+      workersLaunched: 0,
+      dsmPeakBytes: 0,
+      leaderBoundBytes: 0,
+      workerBoundBytes: 0,
+      dsmBoundBytes: 0,
+      fills: true,
+      nodeReports: [],
+      settings,
+      nodes: [{ kind: 'tuplestore', nodeType: 'tuplestore', workers: 0 }],
+      planCost: 40_000,
+      planJit: false,
+    } satisfies ProbeResult;
+    const [again] = rebound([saved]);
+    expect(again!.leaderBoundBytes).toBe(
+      probeBound(15, 'distribution', settings, probeShape('t', saved.nodes, 40_000)).leaderBytes,
+    );
+    expect(again!.leaderBoundBytes).toBeLessThan(30.5 * MiB);
+  });
+  it('the array-doubling probe runs at work_mem values of its own, each filling its budget', () => {
+    const probe = PROBES.find((p) => p.id === 'HashAggregate (int keys, array doubling)')!;
+    expect(probe.workMems).toEqual(['9MB', '14MB', '16MB', '18MB']);
+    expect(probe.fills).toBe(true);
   });
 });
 
