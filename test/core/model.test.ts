@@ -102,6 +102,36 @@ describe('per backend, worst case', () => {
   });
 });
 
+describe('HashAggregate: the bucket array doubles while the table is full', () => {
+  // RssAnon peaks measured at the top of the cycle (1M int keys, hash_mem_multiplier 2, embedded
+  // builds, idle backend included): the per-backend worst case of one HashAggregate must cover each.
+  const peaks = [
+    { version: 15, workMem: '16MB', peakMiB: 2.1 + 1.745 * 32 },
+    { version: 15, workMem: '31MB', peakMiB: 2.1 + 1.732 * 62 },
+    { version: 16, workMem: '14MB', peakMiB: 2.2 + 1.838 * 28 },
+    { version: 17, workMem: '14MB', peakMiB: 2.2 + 1.838 * 28 },
+    { version: 17, workMem: '7MB', peakMiB: 2.2 + 1.83 * 14 },
+    { version: 18, workMem: '9MB', peakMiB: 2.3 + 1.875 * 18 },
+    { version: 18, workMem: '18MB', peakMiB: 2.3 + 1.852 * 36 },
+  ] as const;
+  for (const { version, workMem, peakMiB } of peaks) {
+    it(`${version}, work_mem ${workMem} × 2: the worst case covers the ${peakMiB.toFixed(1)} MiB measured`, () => {
+      const { model } = plan({
+        version,
+        settings: { work_mem: workMem, hash_mem_multiplier: '2' },
+        workload: {
+          queries: [{ source: 'probe', nodes: [{ kind: 'hash-aggregate', nodeType: 'Aggregate', workers: 0 }] }],
+          parallel: false,
+          tempBuffers: false,
+        },
+      });
+      expect(model.perBackend.worstCaseBytes).toBeGreaterThan(peakMiB * MiB);
+      // and not loosely: within 1.1 × at the top of the cycle
+      expect(model.perBackend.worstCaseBytes).toBeLessThan(1.1 * peakMiB * MiB);
+    });
+  }
+});
+
 describe('the rule of thumb', () => {
   it('100 connections × 5 sorts × 256 MB is 125 GiB of sort memory alone', () => {
     const { report } = plan({

@@ -78,12 +78,12 @@ describe('direct apps', () => {
     const [web, reports] = report.topology.groups;
     const baseline = report.workload.backendBaselineBytes;
     // 2 sorts × work_mem + 2 hashes × work_mem × hash_mem_multiplier 2 = 6 × work_mem, plus 18's
-    // measured overheads: sorts 12% + 0.5 MiB, hashes (HashAggregate's) 45% + 1 MiB, and 40% of one
+    // measured overheads: sorts 12% + 0.5 MiB, hashes (HashAggregate's) 90% + 1 MiB, and 40% of one
     // work_mem for the heap later queries of the session reuse
     const perBackend = (workMem: number): number =>
       baseline +
       6 * workMem +
-      Math.ceil(2 * (0.12 * workMem + 0.5 * MiB) + 2 * (0.45 * 2 * workMem + MiB)) +
+      Math.ceil(2 * (0.12 * workMem + 0.5 * MiB) + 2 * (0.9 * 2 * workMem + MiB)) +
       Math.ceil(0.4 * workMem);
     expect(web!.perBackendBytes).toBe(perBackend(4 * MiB));
     expect(reports!.perBackendBytes).toBe(perBackend(256 * MiB));
