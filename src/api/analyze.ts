@@ -137,6 +137,45 @@ function list(name: string, value: readonly string[] | undefined): string[] | un
   return [...value];
 }
 
+/**
+ * The JavaScript type each option must have where the flag's parser does not check it (a caller
+ * without TypeScript may hand in anything): a wrong one is refused as a wrong flag value is, never
+ * read as something else (`config: 5` as a postgresql.conf, `parallel: 'no'` as true).
+ */
+function assertOptionTypes(o: AnalyzeOptions): void {
+  const text = (v: unknown): boolean => typeof v === 'string';
+  const record = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const checks: [boolean, string, string][] = [
+    [o.cwd === undefined || text(o.cwd), 'cwd', 'a directory name'],
+    [o.files === undefined || record(o.files), 'files', '{ path: text }'],
+    [
+      o.settings === undefined ||
+        (record(o.settings) && Object.values(o.settings).every((v) => text(v) || typeof v === 'number')),
+      '--set',
+      'settings as { name: value }, each value text or a number',
+    ],
+    [
+      o.config === undefined ||
+        text(o.config) ||
+        (record(o.config) && text(o.config.text) && (o.config.file === undefined || text(o.config.file))),
+      '--config',
+      'a file name or { text, file? }',
+    ],
+    [o.autoConf === undefined || o.autoConf === false || text(o.autoConf), '--auto-conf', 'a file name or false'],
+    [o.topology === undefined || text(o.topology) || record(o.topology), '--topology', 'a file name or a document'],
+    [o.instanceClass === undefined || text(o.instanceClass), '--instance-class', 'a name'],
+    [o.parameterGroup === undefined || text(o.parameterGroup), '--parameter-group', 'a file name'],
+    [o.parallel === undefined || typeof o.parallel === 'boolean', 'parallel', 'true or false'],
+    [o.tempBuffers === undefined || typeof o.tempBuffers === 'boolean', 'tempBuffers', 'true or false'],
+    [o.onMessage === undefined || typeof o.onMessage === 'function', 'onMessage', 'a function'],
+  ];
+  for (const [ok, name, expected] of checks) {
+    if (ok) continue;
+    if (name.startsWith('--')) throw new UsageError(`expected ${expected}`, name);
+    throw new UsageError(`${name}: expected ${expected}`);
+  }
+}
+
 /** Every option analyze() knows (tsc checks the list is complete): others are refused, as unknown flags are. */
 const ANALYZE_KEYS: Readonly<Record<keyof AnalyzeOptions, true>> = {
   cwd: true,
@@ -176,6 +215,12 @@ function assertObject(options: unknown): void {
     throw new UsageError(`expected an object of options, got ${options === null ? 'null' : typeof options}`);
 }
 
+/** A path or a document's text must be a string. */
+function assertText(name: string, value: unknown): void {
+  if (typeof value !== 'string')
+    throw new UsageError(`${name}: expected text, got ${value === null ? 'null' : typeof value}`);
+}
+
 /** The plan options (as commander would hand them to `plan`), and the files given as text in them. */
 function planOptions(
   options: AnalyzeOptions,
@@ -187,6 +232,7 @@ function planOptions(
   if (unknown.length > 0)
     throw new UsageError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`);
   const o = options;
+  assertOptionTypes(o);
   const plan: { -readonly [K in keyof PlanOptions]: PlanOptions[K] } = { json: true };
   if (o.version !== undefined) plan.pgVersion = parsed(PLAN.pgVersion, o.version);
   if (o.build !== undefined) plan.build = parsed(PLAN.build, o.build);
@@ -446,6 +492,8 @@ function confResult(file: string, options: ConfOptions, io: CliIo): ConfResult {
  * it. What the server would refuse is in `errors`; a main file that cannot be read throws InputError.
  */
 export function readConf(path: string, options: ConfOptions = {}): ConfResult {
+  assertText('path', path);
+  assertObject(options);
   return confResult(path, options, libraryIo(options));
 }
 
@@ -454,6 +502,8 @@ export function readConf(path: string, options: ConfOptions = {}): ConfResult {
  * includes come from `files` only, never from the disk. No postgresql.auto.conf unless named.
  */
 export function parseConf(text: string, options: ConfOptions & { readonly file?: string } = {}): ConfResult {
+  assertText('text', text);
+  assertObject(options);
   const cwd = options.cwd ?? process.cwd();
   const file = options.file ?? 'postgresql.conf';
   const io: CliIo = {
@@ -468,11 +518,15 @@ export function parseConf(text: string, options: ConfOptions & { readonly file?:
  * InputError naming `file` (default "<topology>") and every problem's path in the document.
  */
 export function parseTopology(text: string, file = TOPOLOGY_DOCUMENT): TopologyInput {
+  assertText('text', text);
+  assertText('file', file);
   const document: TopologyInput = parseTopologyText(text, file);
   return document;
 }
 
 /** Reads and validates a topology file (from `files` where they hold it, else the disk). */
 export function readTopology(path: string, options: FileOptions = {}): TopologyInput {
+  assertText('path', path);
+  assertObject(options);
   return parseTopology(readInputFile(path, libraryIo(options)), path);
 }

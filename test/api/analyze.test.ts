@@ -28,6 +28,7 @@ import {
   UsageError,
   vary,
   type AnalyzeOptions,
+  type ConfOptions,
   type CheckReport,
   type GridDocument,
   type PlanReport,
@@ -407,6 +408,39 @@ describe('errors are typed', () => {
     await expect(analyze(null as unknown as AnalyzeOptions)).rejects.toThrow(
       new UsageError('expected an object of options, got null'),
     );
+  });
+
+  it('options of the wrong JavaScript type are UsageErrors, never a TypeError nor read as something else', async () => {
+    const wrong = (o: Record<string, unknown>) => analyze({ cwd: projectRoot, ...o } as AnalyzeOptions);
+    await expect(wrong({ settings: null })).rejects.toThrow(
+      new UsageError('expected settings as { name: value }, each value text or a number', '--set'),
+    );
+    await expect(wrong({ settings: { work_mem: ['4MB'] } })).rejects.toMatchObject({ flag: '--set' });
+    // Not read as an in-memory postgresql.conf with no text.
+    await expect(wrong({ config: 5 })).rejects.toThrow(
+      new UsageError('expected a file name or { text, file? }', '--config'),
+    );
+    await expect(wrong({ config: { text: 5 } })).rejects.toMatchObject({ flag: '--config' });
+    await expect(wrong({ config: 'x.conf', files: { 'x.conf': '' }, autoConf: true })).rejects.toMatchObject({
+      flag: '--auto-conf',
+    });
+    await expect(wrong({ topology: 5 })).rejects.toMatchObject({ flag: '--topology' });
+    await expect(wrong({ provider: 'rds', instanceClass: 'db.r6g.large', parameterGroup: 5 })).rejects.toMatchObject({
+      flag: '--parameter-group',
+    });
+    // Not taken for true.
+    await expect(wrong({ parallel: 'no' })).rejects.toThrow(new UsageError('parallel: expected true or false'));
+    await expect(wrong({ tempBuffers: 0 })).rejects.toBeInstanceOf(UsageError);
+    await expect(wrong({ onMessage: 'log' })).rejects.toBeInstanceOf(UsageError);
+    await expect(wrong({ cwd: 5, config: 'x.conf' })).rejects.toThrow(new UsageError('cwd: expected a directory name'));
+    await expect(wrong({ files: null })).rejects.toBeInstanceOf(UsageError);
+    expect(() => readConf(5 as unknown as string)).toThrow(new UsageError('path: expected text, got number'));
+    expect(() => readConf('postgresql.conf', null as unknown as ConfOptions)).toThrow(
+      new UsageError('expected an object of options, got null'),
+    );
+    expect(() => parseConf(null as unknown as string)).toThrow(new UsageError('text: expected text, got null'));
+    expect(() => parseTopology(5 as unknown as string)).toThrow(new UsageError('text: expected text, got number'));
+    expect(() => readTopology(5 as unknown as string)).toThrow(UsageError);
   });
 
   it('analyze: a missing file is an InputError with the file', async () => {
