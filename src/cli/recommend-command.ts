@@ -6,7 +6,9 @@ import { useColor, type CliIo } from './io.js';
 import { addCommandOptions, readFormat, readPlanFlags, type CommandOptions, type PlanFlags } from './plan-options.js';
 import { formatPgSize } from '../core/format.js';
 import type { RecommendAssumptions, RecommendView } from '../render/recommend.js';
-import type { RecommendDocument } from '../core/report-schema.js';
+import type { PlanReport, RecommendDocument } from '../core/report-schema.js';
+
+type WorkloadSourceReport = PlanReport['workload']['groups'][number]['sources'][number];
 import { applyTopologyFlag } from './topology-loader.js';
 import { renderJson } from '../render/json.js';
 
@@ -15,19 +17,62 @@ import { renderJson } from '../render/json.js';
  * connections (a topology file or pods and pools), the memory and the version. Checking the written
  * settings with these flags judges them as recommend did.
  */
-export function assumedInputs(flags: PlanFlags, workload: WorkloadKind): RecommendAssumptions {
+export function assumedInputs(
+  flags: PlanFlags,
+  workload: WorkloadKind,
+  groups: PlanReport['workload']['groups'] = [],
+): RecommendAssumptions {
   const connections = flags.topologyFile
     ? ['--topology', flags.topologyFile]
     : flags.pods !== undefined
       ? ['--pods', String(flags.pods), '--pool', String(flags.pool)]
       : ['--clients', String(flags.clients)];
   const ram = ['--ram', formatPgSize(flags.ramBytes ?? 0)];
-  const work = flags.planFiles.length ? ['--plans', ...flags.planFiles] : ['--workload', workload];
+  // Workload flags replace the apps' own; without them each group ran its own (or the topology's
+  // workload section, or the default), as `check` with the same topology and no workload flag does.
+  const perGroup = flags.topologyFile !== null && flags.workloadSource.origin !== 'flags';
+  const work = flags.planFiles.length
+    ? ['--plans', ...flags.planFiles]
+    : perGroup && (flags.workloadSource.origin !== 'default' || groups.some((g) => g.sources.some(isAppSource)))
+      ? []
+      : ['--workload', workload];
   return {
-    workload: work.join(' '),
+    workload: work.length ? work.join(' ') : perGroupText(flags, workload, groups),
     topology: connections.join(' '),
     checkArgs: [...ram, '--pg-version', String(flags.version), ...work, ...connections],
   };
+}
+
+function isAppSource(source: WorkloadSourceReport): boolean {
+  return source.origin === 'app';
+}
+
+/** "api: plans a.json, b.json; reporting: olap; others: mixed (default)". */
+function perGroupText(flags: PlanFlags, workload: WorkloadKind, groups: PlanReport['workload']['groups']): string {
+  const server =
+    flags.workloadSource.origin === 'topology'
+      ? `the topology's (${flags.workload.sortOps} sort + ${flags.workload.hashOps} hash nodes)`
+      : `${workload} (default)`;
+  const own = groups
+    .filter((g) => g.sources.some(isAppSource))
+    .map((g) => `${g.name}: ${g.sources.map((s) => describeSource(s, server, g.queries[0]?.nodes ?? [])).join(' + ')}`);
+  return [...own, `others: ${server}`].join('; ');
+}
+
+function describeSource(
+  source: WorkloadSourceReport,
+  server: string,
+  nodes: readonly { readonly budget: string }[],
+): string {
+  if (source.origin !== 'app') return server;
+  switch (source.kind) {
+    case 'preset':
+      return source.preset ?? 'mixed';
+    case 'plans':
+      return `plans ${source.files.join(', ')}`;
+    default:
+      return `sortOps ${nodes.filter((n) => n.budget === 'work_mem').length}, hashOps ${nodes.filter((n) => n.budget !== 'work_mem').length}`;
+  }
 }
 
 /** CPUs assumed when --cpus is not given. */
@@ -117,9 +162,12 @@ export async function recommendOutcome(
     replicationConnections: flags.replicationConnections ?? 0,
     baseAssignments: base,
     workloadSource: flags.workloadSource,
+    ...(flags.workloadSource.origin === 'topology' && { serverWorkloadLabel: `${flags.topologyFile} workload` }),
     workloadOverrides: flags.planTexts?.length
       ? { ...flags.workloadFlags, queries: planWorkload(flags).queries ?? null }
-      : flags.workloadFlags,
+      : flags.workloadSource.origin === 'topology'
+        ? { sortOps: flags.workload.sortOps, hashOps: flags.workload.hashOps, ...flags.workloadFlags }
+        : flags.workloadFlags,
   });
 
   if (!result.ok) {
@@ -136,14 +184,17 @@ export async function recommendOutcome(
     };
   }
 
+  const assumed = assumedInputs(flags, workloadText, result.analysis.report.workload.groups);
   const view: RecommendView = {
+    ...(!assumed.checkArgs.includes('--workload') &&
+      !assumed.checkArgs.includes('--plans') && { workloadLabel: "each app's own workload" }),
     settings: result.settings,
     budgetBytes: result.budgetBytes,
     reserveShare,
     workload: workloadText,
     cpus,
     plan: result.analysis.report,
-    assumed: assumedInputs(flags, workloadText),
+    assumed,
   };
   const render = await import('../render/recommend.js');
   return { flags, document: render.recommendJson(view), view };

@@ -50,6 +50,8 @@ export interface RecommendInput {
   readonly baseAssignments?: readonly SettingAssignment[];
   /** Workload assumptions other than sort and hash nodes (temp tables, maintenance commands, …). */
   readonly workloadOverrides?: Partial<Workload>;
+  /** What the server's node counts are called in the report (absent: "recommend --workload KIND"). */
+  readonly serverWorkloadLabel?: string;
   /** Where the workload came from, for the plan's report; absent, the preset `workload`. */
   readonly workloadSource?: WorkloadSource;
 }
@@ -224,13 +226,17 @@ export function recommend(input: RecommendInput): RecommendResult {
     `JIT holds up to ${formatSize(JIT_BYTES)} per backend and parallel worker on LLVM builds; turn it on where that fits`,
   );
 
+  // The server's workload (groups without one of their own, the margin, the reserved slots): the
+  // preset's node counts unless the input gives others (a topology's workload section).
+  const sortOps = input.workloadOverrides?.sortOps ?? profile.sortOps;
+  const hashOps = input.workloadOverrides?.hashOps ?? profile.hashOps;
   const workload: Workload = {
     ...DEFAULT_WORKLOAD,
     ...input.workloadOverrides,
-    sortOps: profile.sortOps,
-    hashOps: profile.hashOps,
+    sortOps,
+    hashOps,
     queries: input.workloadOverrides?.queries ?? [
-      countsShape(profile.sortOps, profile.hashOps, `recommend --workload ${input.workload}`),
+      countsShape(sortOps, hashOps, input.serverWorkloadLabel ?? `recommend --workload ${input.workload}`),
     ],
     parallel: perGather > 0,
   };
@@ -253,8 +259,13 @@ export function recommend(input: RecommendInput): RecommendResult {
       workload,
       ramBytes,
     });
-  // With a topology, also the settings alone with every slot at the server's settings (what `check`
-  // of the configuration file counts): roles that lower work_mem must not hide what others may use.
+  // With a topology, also every slot at the server's settings: roles that lower work_mem must not
+  // hide what others may use. Without workloads of the groups' own that is what `check` of the
+  // configuration file alone counts; with them, each group still runs its own queries (what `check`
+  // with the topology counts, were its roles dropped): a tier of index lookups holds no sort or hash.
+  const ownWorkloads = budgetGroups?.some((g) => g.workload) ?? false;
+  const atServerSettings: readonly ClientGroup[] | null =
+    budgetGroups && ownWorkloads ? budgetGroups.map((g) => ({ ...g, overrides: [] })) : null;
   const worstCase = (extra: readonly RecommendedSetting[], analysis: Analysis): number =>
     budgetGroups === null
       ? analysis.report.totals.worstCaseBytes
@@ -262,10 +273,13 @@ export function recommend(input: RecommendInput): RecommendResult {
           analysis.report.totals.worstCaseBytes,
           analyze({
             version,
+            ...(input.build !== undefined && { build: input.build }),
             assignments: assignmentsWith(extra),
             defaults: 'initdb',
             clients: null,
+            groups: atServerSettings,
             container: input.container ?? null,
+            replicationConnections: atServerSettings ? (input.replicationConnections ?? 0) : 0,
             workload,
             ramBytes,
           }).report.totals.worstCaseBytes,
@@ -319,13 +333,15 @@ export function recommend(input: RecommendInput): RecommendResult {
   // to hand it out. Sessions that need more get it per role or per session.
   const capKb = profile.workMemCapBytes / KiB;
   const workMemKb = roundKb(Math.min(fittingKb, capKb));
-  const perQuery = `${profile.sortOps} sort + ${profile.hashOps} hash nodes × 2`;
-  const backends = plural(atMinimum.report.connections.backends, 'backend');
+  const perQuery = `${sortOps} sort + ${hashOps} hash nodes × 2`;
+  const backends = ownWorkloads
+    ? perGroupBackends(budgetGroups!, atMinimum, perQuery)
+    : `${plural(atMinimum.report.connections.backends, 'backend')} × (${perQuery})`;
   add(
     'work_mem',
     formatPgSize(workMemKb * KiB),
     fittingKb <= capKb
-      ? `the largest value whose worst case fits the budget ${budgetText} with ${backends} × (${perQuery}) and parallel workers`
+      ? `the largest value whose worst case fits the budget ${budgetText} with ${backends} and parallel workers`
       : `the ${input.workload} cap, ${formatPgSize(profile.workMemCapBytes)}: ${profile.capWhy}; the budget would allow ` +
           `${formatPgSize(roundKb(fittingKb) * KiB)} for ${backends}, but work_mem applies to every sort and hash node of every ` +
           `query at once; give more to the sessions that need it (ALTER ROLE … SET work_mem)`,
@@ -359,6 +375,35 @@ export function recommend(input: RecommendInput): RecommendResult {
     };
   }
   return { ok: true, settings: sortSettings(rows), budgetBytes, workload, analysis };
+}
+
+/**
+ * The backends of each group and what one of them holds, for work_mem's reason: a group with a
+ * workload of its own by the nodes of its hungriest query, the others (margin, reserved slots, apps
+ * without one) by the server's.
+ */
+function perGroupBackends(groups: readonly ClientGroup[], analysis: Analysis, serverQuery: string): string {
+  const reported = new Map(analysis.report.workload.groups.map((g) => [g.name, g]));
+  const own: string[] = [];
+  let others = 0;
+  for (const group of groups) {
+    const queries = group.workload ? reported.get(group.name)?.queries : undefined;
+    if (!queries) {
+      others += group.connections;
+      continue;
+    }
+    const hungriest = queries.find((q) => q.hungriest) ?? queries[0];
+    const workMem = hungriest?.nodes.filter((n) => n.budget === 'work_mem').length ?? 0;
+    const hashMem = (hungriest?.nodes.length ?? 0) - workMem;
+    const nodes = workMem + hashMem;
+    own.push(
+      `${group.name} ${group.connections} × (${
+        nodes === 0 ? 'no memory node' : `${plural(nodes, 'node')}: ${workMem} at work_mem + ${hashMem} at hash_mem`
+      })`,
+    );
+  }
+  const total = groups.reduce((n, g) => n + g.connections, 0);
+  return `${plural(total, 'backend')}: ${[...own, ...(others > 0 ? [`${others} others × (${serverQuery})`] : [])].join(', ')}`;
 }
 
 /** Every value must be one the server accepts for this version (range, units, check hooks), in order. */

@@ -15,6 +15,8 @@ export interface RecommendView {
   readonly budgetBytes: number;
   readonly reserveShare: number;
   readonly workload: WorkloadKind;
+  /** How the header names the workload when it is not one preset for all ("each app's own workload"). */
+  readonly workloadLabel?: string;
   readonly cpus: number;
   readonly plan: PlanReport;
   /** The inputs it assumed, recorded in the conf and sql output. */
@@ -64,7 +66,7 @@ function summary(view: RecommendView): string[] {
   const { plan } = view;
   const ram = plan.totals.ramBytes ?? 0;
   return [
-    `PostgreSQL ${plan.pgVersion} · RAM ${formatSize(ram)} · ${plural(plan.connections.backends, 'backend')} · ${view.workload} workload · ${plural(view.cpus, 'CPU')}`,
+    `PostgreSQL ${plan.pgVersion} · RAM ${formatSize(ram)} · ${plural(plan.connections.backends, 'backend')} · ${view.workloadLabel ?? `${view.workload} workload`} · ${plural(view.cpus, 'CPU')}`,
     `worst case ${formatSize(plan.totals.worstCaseBytes)} within the budget ${formatSize(view.budgetBytes)} ` +
       `(RAM − ${Math.round(view.reserveShare * 100)}% for the OS and page cache)`,
     ...(plan.workload.sortOps === DEFAULT_WORKLOAD.sortOps && plan.workload.hashOps === DEFAULT_WORKLOAD.hashOps

@@ -3,12 +3,12 @@
  * output, and `check` given the same inputs (the recorded "check it" flags) finds nothing to warn
  * about in the settings recommend wrote.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WORKLOAD_KINDS } from '../../src/core/presets.js';
-import { runCli } from '../support/cli.js';
+import { projectRoot, runCli, spawnCli } from '../support/cli.js';
 import { splitCommand } from '../support/readme.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pgmem-recommend-check-'));
@@ -68,6 +68,100 @@ describe.each(WORKLOAD_KINDS.map((w) => [w]))('recommend --workload %s, then che
     // The sql output records the same inputs.
     const sql = await runCli(['recommend', ...inputs, '--workload', workload, '--format', 'sql']);
     expect(recordedCheck(sql.stdout, '--')).toEqual(recordedCheck(conf.stdout, '#'));
+  });
+});
+
+/** A topology whose apps bring their own workloads: presets, node counts, none. */
+const PRESETS = `server:
+  version: 17
+  ram: 32GB
+apps:
+  - { name: web, pods: 20, pool: 10, workload: oltp }
+  - { name: etl, pods: 2, pool: 4, workload: olap }
+  - { name: lookups, pods: 4, pool: 10, workload: { sortOps: 0, hashOps: 0 } }
+  - { name: legacy, pods: 1, pool: 10 }
+reserved:
+  admin: 3
+`;
+writeFileSync(join(dir, 'presets.yaml'), PRESETS);
+
+/** The tiers example without its server settings, which `check --topology` would take over the file's. */
+function tiersWithoutSettings(): string {
+  const text = readFileSync(join(projectRoot, 'examples/tiers/topology.yaml'), 'utf8');
+  const file = join(dir, 'tiers.yaml');
+  writeFileSync(
+    file,
+    text
+      .replace(/\n {2}settings:[\s\S]*?(?=\n\n)/, '')
+      .replace(/(api|reporting)\//g, `${join(projectRoot, 'examples/tiers')}/$1/`),
+  );
+  return file;
+}
+
+const OWN: [string, () => string, RegExp][] = [
+  ['examples/tiers', () => 'examples/tiers/topology.yaml', /^work_mem = '(\d+)MB'/m],
+  ['examples/tiers without its server settings', tiersWithoutSettings, /^work_mem = '(\d+)MB'/m],
+  ['apps with presets and node counts', () => join(dir, 'presets.yaml'), /^work_mem = '(\d+)MB'/m],
+];
+
+describe('recommend without workload flags: each app at its own workload, then check', () => {
+  it.each(OWN)(
+    "%s: the conf records each group's workload and check finds no warning or error",
+    async (_name, file) => {
+      const topology = file();
+      for (const format of ['conf', 'sql'] as const) {
+        const out = await runCli(['recommend', '--topology', topology, '--format', format]);
+        expect(out.stderr).toBe('');
+        expect(out.code).toBe(0);
+        const marker = format === 'conf' ? '#' : '--';
+        expect(out.stdout).toContain(`${marker} assumed: workload `);
+        expect(out.stdout).toContain(`; topology --topology ${topology}`);
+        // No workload flag: with one, check would replace the apps' own workloads.
+        const args = recordedCheck(out.stdout, marker);
+        expect(args).not.toContain('--workload');
+        if (format === 'sql') continue;
+        const conf = join(dir, `own-${_name.length}.conf`);
+        writeFileSync(conf, out.stdout);
+        const check = await runCli(['check', conf, ...args, '--format', 'json']);
+        const report = JSON.parse(check.stdout) as { findings: { id: string; severity: string; message: string }[] };
+        expect(report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.id}: ${f.message}`)).toEqual([]);
+        expect(check.code).toBe(0);
+      }
+    },
+  );
+
+  it('examples/tiers: work_mem for what the fleet holds (index lookups hold nothing), not 331 default backends', async () => {
+    // The built CLI, as a DBA runs it.
+    const out = spawnCli(['recommend', '--topology', 'examples/tiers/topology.yaml', '--format', 'conf']);
+    expect(out.code).toBe(0);
+    const workMem = Number(/^work_mem = '(\d+)MB'/m.exec(out.stdout)?.[1]);
+    expect(workMem).toBeGreaterThanOrEqual(32);
+    expect(out.stdout).toContain("# PostgreSQL 18 · RAM 64 GiB · 331 backends · each app's own workload · 4 CPUs");
+    expect(out.stdout).toMatch(
+      /# assumed: workload api: plans examples\/tiers\/api\/customer-by-email\.json, .*; reporting: plans .*; others: mixed \(default\); topology --topology examples\/tiers\/topology\.yaml/,
+    );
+    expect(out.stdout).toContain(
+      'api 300 × (no memory node), reporting 10 × (7 nodes: 3 at work_mem + 4 at hash_mem), 21 others × (2 sort + 2 hash nodes × 2)',
+    );
+    const presets = await runCli(['recommend', '--topology', join(dir, 'presets.yaml'), '--format', 'conf']);
+    expect(presets.stdout).toContain(
+      '# assumed: workload web: oltp; etl: olap; lookups: sortOps 0, hashOps 0; others: mixed (default); topology ',
+    );
+    expect(presets.stdout).toContain(
+      'web 200 × (2 nodes: 1 at work_mem + 1 at hash_mem), etl 8 × (8 nodes: 4 at work_mem + 4 at hash_mem), lookups 40 × (no memory node), 26 others × (2 sort + 2 hash nodes × 2)',
+    );
+    // A workload flag still replaces the apps' own, and check is told the same.
+    const flagged = await runCli([
+      'recommend',
+      '--topology',
+      'examples/tiers/topology.yaml',
+      '--workload',
+      'mixed',
+      '--format',
+      'conf',
+    ]);
+    expect(Number(/^work_mem = '(\d+)MB'/m.exec(flagged.stdout)?.[1])).toBeLessThan(workMem);
+    expect(recordedCheck(flagged.stdout, '#')).toContain('--workload');
   });
 });
 

@@ -162,6 +162,70 @@ describe('recommend: workloads and versions', () => {
   });
 });
 
+describe("recommend: each group at its own workload (a topology's apps)", () => {
+  // 300 API backends of index lookups (no memory node) and 10 reporting backends of 4 + 4 nodes.
+  const tiers = (api: 'none' | 'server') =>
+    resolveTopology({
+      apps: [
+        {
+          name: 'api',
+          pods: 30,
+          pool: 10,
+          ...(api === 'none' && { workload: { kind: 'counts' as const, sortOps: 0, hashOps: 0 } }),
+        },
+        { name: 'reporting', pods: 2, pool: 5, workload: { kind: 'preset' as const, preset: 'olap' as const } },
+      ],
+      poolers: [],
+      adminConnections: 5,
+    });
+  const run = (topology: ReturnType<typeof tiers>) =>
+    ok(
+      recommend(
+        base({ ramBytes: 64 * GiB, cpus: 4, workload: 'mixed', clients: null, groups: topology.groups, topology }),
+      ),
+    );
+  const kb = (value: string) => Number(/^(\d+)MB$/.exec(value)?.[1] ?? Number.NaN) * 1024;
+
+  it('budgets work_mem for the nodes each group holds, not every backend at the server workload', () => {
+    const own = run(tiers('none'));
+    const server = run(tiers('server'));
+    expect(kb(values(own).work_mem!)).toBeGreaterThan(4 * kb(values(server).work_mem!));
+    const reason = own.settings.find((s) => s.name === 'work_mem')!.reason;
+    expect(reason).toContain(
+      '331 backends: api 300 × (no memory node), reporting 10 × (8 nodes: 4 at work_mem + 4 at hash_mem)',
+    );
+    expect(reason).toContain('21 others × (2 sort + 2 hash nodes × 2)');
+    // Still capped at the server preset's cap, and the margin and reserved slots are budgeted.
+    expect(kb(values(own).work_mem!) * 1024).toBeLessThanOrEqual(WORKLOAD_PROFILES.mixed.workMemCapBytes);
+    expect(own.analysis.report.topology.groups.map((g) => g.name)).toEqual([
+      'api',
+      'reporting',
+      'admin',
+      'margin (unlisted clients)',
+    ]);
+    expect(own.analysis.report.totals.worstCaseBytes).toBeLessThanOrEqual(own.budgetBytes);
+  });
+
+  it('roles that lower work_mem still hide nothing: every slot also fits at the server settings', () => {
+    const topology = resolveTopology({
+      apps: [
+        { name: 'api', pods: 30, pool: 10, workload: { kind: 'counts', sortOps: 0, hashOps: 0 } },
+        {
+          name: 'reporting',
+          pods: 2,
+          pool: 5,
+          role: { name: 'reporting', settings: { work_mem: '64kB' } },
+          workload: { kind: 'preset', preset: 'olap' },
+        },
+      ],
+      poolers: [],
+      adminConnections: 5,
+    });
+    // At 64kB the reporting role holds next to nothing; at the server's work_mem its 8 nodes count.
+    expect(values(run(topology)).work_mem).toBe(values(run(tiers('none'))).work_mem);
+  });
+});
+
 describe('recommend: refuses rather than print unsafe settings', () => {
   it('shared memory alone over the budget', () => {
     const result = recommend(base({ reserveShare: 0.9 }));
