@@ -8,7 +8,7 @@
 import { UsageError } from '../errors.js';
 import { COMMAND_OPTIONS, type CommandOptions, type PlanOptions } from '../cli/plan-options.js';
 import { loadConfig, planReport } from '../cli/plan-input.js';
-import { solvePlan, varyPlan } from '../cli/plan-command.js';
+import { solvePlan, splitValues, varyPlan } from '../cli/plan-command.js';
 import { recommendOutcome } from '../cli/recommend-command.js';
 import { gridJson } from '../render/grid.js';
 import type { CliIo, TextSink } from '../cli/io.js';
@@ -350,8 +350,13 @@ export async function vary(options: VaryOptions): Promise<GridDocument> {
   const { plan, inline } = planOptions(options, ['axes']);
   if (options.axes === null || typeof options.axes !== 'object' || Array.isArray(options.axes))
     throw new UsageError('axes: expected { name: [values] }', '--vary');
+  if (Object.keys(options.axes).length === 0) throw new UsageError('axes: expected at least one axis', '--vary');
   const raw = Object.entries(options.axes).map(([name, values]) => {
     if (!Array.isArray(values)) throw new UsageError(`expected a list of values for ${name}`, `--vary ${name}`);
+    // Each entry is one value: "4MB,8MB" is not two (a comma inside LEAST(…) or {…} is part of it).
+    const split = values.find((v) => splitValues(String(v)).length > 1);
+    if (split !== undefined)
+      throw new UsageError(`"${split}" is more than one value: give each as its own entry`, `--vary ${name}`);
     return `${name}=${values.join(',')}`;
   });
   const { grid } = await varyPlan(raw, { ...plan, vary: raw }, libraryIo(options, inline));

@@ -259,7 +259,7 @@ function solveHeadline(result: SolveResult): string {
 const TOPOLOGY_KNOB_NAMES = ['pods', 'pool', 'clients'];
 
 /** V1,V2,… split at the commas outside parentheses and braces: LEAST(a,b) stays one value. */
-function splitValues(text: string): string[] {
+export function splitValues(text: string): string[] {
   const values: string[] = [];
   let depth = 0;
   let start = 0;

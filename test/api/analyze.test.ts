@@ -294,6 +294,13 @@ describe('vary() is plan --vary --json', () => {
       new UsageError('invalid value for parameter "work_mem": "lots"', '--vary work_mem'),
     );
     await expect(vary({ axes: { a: [1], b: [1], c: [1] } })).rejects.toMatchObject({ flag: '--vary' });
+    // One entry is one value: not split at its comma into two cells, nor a grid of no axes.
+    await expect(vary({ axes: { work_mem: ['4MB,8MB'] }, pods: 1, pool: 1 })).rejects.toThrow(
+      new UsageError('"4MB,8MB" is more than one value: give each as its own entry', '--vary work_mem'),
+    );
+    await expect(vary({ axes: {}, pods: 1, pool: 1 })).rejects.toThrow(
+      new UsageError('axes: expected at least one axis', '--vary'),
+    );
   });
 });
 
