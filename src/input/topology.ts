@@ -40,8 +40,9 @@ const role = z
   .strict()
   .describe('Role-level settings, as ALTER ROLE … SET gives them');
 
+const planFile = z.string().min(1, { error: 'expected a file name' });
 const planFiles = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+  .union([planFile, z.array(planFile).min(1, { error: 'expected at least one file name' })], {
     error: 'expected a file name or a list of them',
   })
   .describe('EXPLAIN (FORMAT JSON) files or auto_explain logs of its queries, relative to this file');

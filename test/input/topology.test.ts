@@ -112,7 +112,14 @@ describe('an app workload', () => {
     expect(problem(app('{ sortOps: 1, hashOps: 1, plans: a.json }'))).toContain(
       'apps[0].workload.plans: give either sortOps/hashOps or plans, not both',
     );
-    expect(problem(app('{ plans: [] }'))).toContain('apps[0].workload');
+    // In pgmem's words, not the schema library's ("Too small: expected array to have >=1 items").
+    expect(problem(app('{ plans: [] }'))).toBe(
+      'topology.yaml: apps[0].workload.plans: expected at least one file name, got []',
+    );
+    expect(problem(app('{ plans: "" }'))).toBe('topology.yaml: apps[0].workload.plans: expected a file name, got ""');
+    expect(problem(app('{ plans: [a.json, ""] }'))).toBe(
+      'topology.yaml: apps[0].workload.plans[1]: expected a file name, got ""',
+    );
     expect(problem(app('{ plans: a.json, maintenanceOps: 2 }'))).toBe(
       'topology.yaml: apps[0].workload: unknown key "maintenanceOps"',
     );
