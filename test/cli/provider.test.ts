@@ -2,11 +2,12 @@
  * --provider with the other inputs: AWS parameter formulas in a postgresql.conf, the order in which
  * the provider's defaults, an exported group, a configuration file and flags apply.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { binPath, projectRoot, runCli } from '../support/cli.js';
 
 const GiB = 2 ** 30;
 
@@ -430,5 +431,28 @@ describe('--vary takes AWS formulas with --provider rds|aurora', () => {
       2,
       'pgmem: error: --vary work_mem: {DBInstanceClassMemory/0}: division by zero at "}"',
     ]);
+  });
+});
+
+describe('check FILE.json that is a named pipe', () => {
+  it('is read whole as a manifest: only regular .json files are opened to look for a parameter group', () => {
+    const cwd = dir({});
+    const result = spawnSync(
+      'bash',
+      [
+        '-c',
+        // The writer gives up after 20 s and holds none of the output pipes, so a run that
+        // refuses the pipe unread ends instead of waiting for it.
+        `mkfifo cluster.json && (exec >/dev/null 2>&1; timeout 20 sh -c 'cat "$0" > cluster.json' "${join(projectRoot, 'examples/cnpg/cluster.yaml')}" &) && "${process.execPath}" "${binPath}" check cluster.json --format github`,
+      ],
+      {
+        cwd,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^::error file=cluster\.json,line=\d+,col=\d+,title=pgmem worst-case-exceeds-ram::/m);
   });
 });
