@@ -9,6 +9,7 @@ import {
   assertConfigValid,
   autoConfChoice,
   configFileOf,
+  formulaNeedsProvider,
   loadConfig,
   planReport,
   readPlanFiles,
@@ -308,10 +309,7 @@ function readAxes(
         let value = v;
         if (numeric && isFormula(v)) {
           if (!flags.formulaVariables)
-            throw new UsageError(
-              `${v} is an AWS parameter formula; give --provider rds or aurora and --instance-class to evaluate it`,
-              flag,
-            );
+            throw new UsageError(`${v} is an AWS parameter formula; ${formulaNeedsProvider(flags.provider)}`, flag);
           try {
             value = String(evaluateFormula(v, flags.formulaVariables));
           } catch (error) {

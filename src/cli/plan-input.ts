@@ -22,6 +22,7 @@ import {
   type ConfIssueKind,
 } from '../input/conf/index.js';
 import { evaluateFormula, isFormula } from '../core/rds.js';
+import { findGuc } from '../core/catalog/index.js';
 import { nodeConfFileSystem } from './conf-fs.js';
 import type { CliIo } from './io.js';
 import { readPlanFlags, type CommandOptions, type PlanFlags, type SharedOptions } from './plan-options.js';
@@ -129,6 +130,13 @@ export function loadConfig(
   };
 }
 
+/** What an AWS parameter formula needs when no --provider evaluates it: the end of the error. */
+export function formulaNeedsProvider(provider: string | undefined): string {
+  return provider
+    ? `--provider ${provider} does not evaluate them (--provider rds or aurora does)`
+    : 'give --provider rds or aurora and --instance-class to evaluate it';
+}
+
 /**
  * A numeric value of a configuration file as the server gets it: an AWS parameter formula
  * (`{DBInstanceClassMemory/32768}`, `LEAST(…)`) evaluated for --provider rds|aurora's instance class,
@@ -145,10 +153,7 @@ function evaluateConfFormula(
   const vars = server.formulaVariables;
   if (!vars) {
     throw new InputError(
-      `${item.name} = '${item.rawValue}' is an AWS parameter formula; ` +
-        (server.provider
-          ? `--provider ${server.provider} does not evaluate them (--provider rds or aurora does)`
-          : 'give --provider rds or aurora and --instance-class to evaluate it'),
+      `${item.name} = '${item.rawValue}' is an AWS parameter formula; ${formulaNeedsProvider(server.provider)}`,
       shownFile,
       item.line,
     );
@@ -187,9 +192,27 @@ export async function loadPlanFlags(
 /** The flags with --provider's defaults, memory and formulas applied (and its note written once). */
 export async function withProvider(flags: PlanFlags, options: SharedOptions, io: CliIo): Promise<PlanFlags> {
   if (!options.provider && !options.instanceClass && options.instanceMemory === undefined && !options.parameterGroup)
-    return flags;
+    return assertFormulasEvaluated(flags);
   const { applyProvider } = await import('./provider.js');
-  return applyProvider(flags, options, io);
+  return assertFormulasEvaluated(applyProvider(flags, options, io));
+}
+
+/**
+ * A --set value that is an AWS formula, with no --provider rds|aurora to evaluate it, is refused as
+ * one (as it is in a configuration file and under --vary), not as a value the setting does not take.
+ */
+function assertFormulasEvaluated(flags: PlanFlags): PlanFlags {
+  if (flags.formulaVariables) return flags;
+  for (const a of flags.assignments) {
+    if (a.source !== 'flag' || !isFormula(a.value)) continue;
+    const type = findGuc(flags.version, a.name, flags.build)?.type;
+    if (type === 'integer' || type === 'real')
+      throw new UsageError(
+        `${a.value} is an AWS parameter formula; ${formulaNeedsProvider(flags.provider)}`,
+        `--set ${a.name}`,
+      );
+  }
+  return flags;
 }
 
 /** Reads the --plans files (each once, with the limits of configuration files). */

@@ -75,6 +75,24 @@ describe('AWS parameter formulas in a postgresql.conf', () => {
     ]);
   });
 
+  it('--set: a formula without --provider rds|aurora is refused as one, as in a file', async () => {
+    const set = ['plan', '--pods', '2', '--pool', '3', '--set', 'work_mem={DBInstanceClassMemory/32768}'];
+    const bare = await runCli(set);
+    expect([bare.code, bare.stdout, bare.stderr]).toEqual([
+      2,
+      '',
+      'pgmem: error: --set work_mem: {DBInstanceClassMemory/32768} is an AWS parameter formula; give --provider rds or aurora and --instance-class to evaluate it\n',
+    ]);
+    const azure = await runCli([...set, '--provider', 'azure', '--instance-class', 'Standard_D4ds_v5']);
+    expect([azure.code, azure.stderr.split('\n').at(-2)]).toEqual([
+      2,
+      'pgmem: error: --set work_mem: {DBInstanceClassMemory/32768} is an AWS parameter formula; --provider azure does not evaluate them (--provider rds or aurora does)',
+    ]);
+    // A text setting takes braces as they are.
+    const text = await runCli(['plan', '--pods', '2', '--pool', '3', '--set', 'application_name={x}']);
+    expect(text.code).toBe(0);
+  });
+
   it('a formula that does not parse: its file and line, exit 2', async () => {
     const cwd = dir({ 'postgresql.conf': "work_mem = 4MB\nshared_buffers = '{DBInstanceClassMemory/32768'\n" });
     const r = await runCli(['check', 'postgresql.conf', '--provider', 'aurora', '--instance-class', 'db.r6g.large'], {
