@@ -186,6 +186,11 @@ export async function solvePlan(
   const { flags, hasTopology, evaluate } = await planEvaluator(options, io, [variable]);
   if (flags.ramBytes === null)
     throw new UsageError('needs --ram (or a topology with a container limit or server.ram)', '--solve');
+  if (hasTopology && variable !== 'work_mem' && (flags.topology?.apps.length ?? 1) > 1)
+    throw new UsageError(
+      'with a topology of several apps, solve for work_mem, or change pods and pools in the file',
+      `--solve ${variable}`,
+    );
   if (!hasTopology && variable !== 'work_mem') {
     if (flags.clients !== null && flags.pods === undefined && flags.pool === undefined) {
       throw new UsageError(`give --pods and --pool instead of --clients to solve for ${variable}`, '--solve');
@@ -333,6 +338,12 @@ function readAxes(
   }
   if (hasTopology && names.includes('clients'))
     throw new UsageError('with a topology, vary pods or pool', '--vary clients');
+  const knob = names.find((n) => n === 'pods' || n === 'pool');
+  if (hasTopology && knob && (flags.topology?.apps.length ?? 1) > 1)
+    throw new UsageError(
+      'with a topology of several apps, vary settings, or change pods and pools in the file',
+      `--vary ${knob}`,
+    );
   if (!hasTopology && names.includes('pods') && !names.includes('pool') && flags.pool === undefined) {
     throw new UsageError('needs --pool (connections per pod)', '--vary pods');
   }

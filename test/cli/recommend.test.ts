@@ -273,6 +273,12 @@ describe('pgmem plan --solve', () => {
     [['plan', '--ram', '8GB', '--pool', '5', '--solve', 'pool'], /--solve: needs --pods/],
     [['plan', '--ram', '8GB', '--solve', 'shared_buffers'], /--solve: expected one of pods, pool, work_mem/],
     [['plan', '--ram', '8GB', '--solve', 'work_mem', '--vary', 'work_mem=1MB'], /give either --solve or --vary/],
+    // The flag named is the one given, not --clients or --pool.
+    [
+      ['plan', '--topology', 'examples/vm-two-apps/topology.yaml', '--solve', 'pods'],
+      /^pgmem: error: --solve pods: with a topology of several apps, solve for work_mem, or change pods and pools in the file$/m,
+    ],
+    [['plan', '--topology', 'examples/vm-two-apps/topology.yaml', '--solve', 'pool'], /^pgmem: error: --solve pool: /m],
   ];
   for (const [args, message] of usage) {
     it(`usage error, exit 2: ${args.join(' ')}`, async () => {
@@ -372,6 +378,14 @@ describe('pgmem plan --vary', () => {
       /--vary clients: vary clients, or pods and pool, not both/,
     ],
     [['plan', '--vary', 'work_mem=1MB', '--format', 'markdown'], /--format: --vary writes table or json/],
+    [
+      ['plan', '--topology', 'examples/vm-two-apps/topology.yaml', '--vary', 'pods=1,2'],
+      /^pgmem: error: --vary pods: with a topology of several apps, vary settings, or change pods and pools in the file$/m,
+    ],
+    [
+      ['plan', '--topology', 'examples/vm-two-apps/topology.yaml', '--vary', 'pool=1,2'],
+      /^pgmem: error: --vary pool: /m,
+    ],
   ];
   for (const [args, message] of usage) {
     it(`usage error, exit 2: ${args.join(' ').slice(0, 80)}`, async () => {
