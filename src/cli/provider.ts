@@ -123,7 +123,7 @@ export function applyProvider(flags: PlanFlags, options: SharedOptions, io: CliI
     a.source === 'flag' && isFormula(a.value)
       ? {
           ...a,
-          value: evaluate(a.value, vars, a.name, (m) => {
+          value: evaluate(a.value, vars, a.value, (m) => {
             throw new UsageError(m, `--set ${a.name}`);
           }),
         }

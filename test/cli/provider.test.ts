@@ -88,6 +88,12 @@ describe('AWS parameter formulas in a postgresql.conf', () => {
       2,
       'pgmem: error: --set work_mem: {DBInstanceClassMemory/32768} is an AWS parameter formula; --provider azure does not evaluate them (--provider rds or aurora does)',
     ]);
+    // With --provider rds, a formula that does not evaluate: the flag and the formula, once each.
+    const zero = await runCli([...set.slice(0, -1), 'work_mem={DBInstanceClassMemory/0}', ...RDS_R5_LARGE]);
+    expect([zero.code, zero.stderr.split('\n').at(-2)]).toEqual([
+      2,
+      'pgmem: error: --set work_mem: {DBInstanceClassMemory/0}: division by zero at "}"',
+    ]);
     // A text setting takes braces as they are.
     const text = await runCli(['plan', '--pods', '2', '--pool', '3', '--set', 'application_name={x}']);
     expect(text.code).toBe(0);
