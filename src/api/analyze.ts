@@ -147,7 +147,12 @@ function assertOptionTypes(o: AnalyzeOptions): void {
   const record = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   const checks: [boolean, string, string][] = [
     [o.cwd === undefined || text(o.cwd), 'cwd', 'a directory name'],
-    [o.files === undefined || record(o.files), 'files', '{ path: text }'],
+    [
+      o.files === undefined ||
+        (record(o.files) && Object.values(o.files).every((v) => text(v) || v instanceof Uint8Array)),
+      'files',
+      '{ path: text or bytes }',
+    ],
     [
       o.settings === undefined ||
         (record(o.settings) && Object.values(o.settings).every((v) => text(v) || typeof v === 'number')),
@@ -499,6 +504,7 @@ function confResult(file: string, options: ConfOptions, io: CliIo): ConfResult {
 export function readConf(path: string, options: ConfOptions = {}): ConfResult {
   assertText('path', path);
   assertObject(options);
+  assertOptionTypes({ cwd: options.cwd, files: options.files });
   return confResult(path, options, libraryIo(options));
 }
 
@@ -509,6 +515,7 @@ export function readConf(path: string, options: ConfOptions = {}): ConfResult {
 export function parseConf(text: string, options: ConfOptions & { readonly file?: string } = {}): ConfResult {
   assertText('text', text);
   assertObject(options);
+  assertOptionTypes({ cwd: options.cwd, files: options.files });
   const cwd = options.cwd ?? process.cwd();
   const file = options.file ?? 'postgresql.conf';
   const io: CliIo = {
@@ -533,5 +540,6 @@ export function parseTopology(text: string, file = TOPOLOGY_DOCUMENT): TopologyI
 export function readTopology(path: string, options: FileOptions = {}): TopologyInput {
   assertText('path', path);
   assertObject(options);
+  assertOptionTypes({ cwd: options.cwd, files: options.files });
   return parseTopology(readInputFile(path, libraryIo(options)), path);
 }

@@ -441,6 +441,9 @@ describe('errors are typed', () => {
     await expect(wrong({ onMessage: 'log' })).rejects.toBeInstanceOf(UsageError);
     await expect(wrong({ cwd: 5, config: 'x.conf' })).rejects.toThrow(new UsageError('cwd: expected a directory name'));
     await expect(wrong({ files: null })).rejects.toBeInstanceOf(UsageError);
+    await expect(wrong({ config: 'x.conf', files: { 'x.conf': 5 } })).rejects.toThrow(
+      new UsageError('files: expected { path: text or bytes }'),
+    );
     expect(() => readConf(5 as unknown as string)).toThrow(new UsageError('path: expected text, got number'));
     expect(() => readConf('postgresql.conf', null as unknown as ConfOptions)).toThrow(
       new UsageError('expected an object of options, got null'),
@@ -448,6 +451,7 @@ describe('errors are typed', () => {
     expect(() => parseConf(null as unknown as string)).toThrow(new UsageError('text: expected text, got null'));
     expect(() => parseTopology(5 as unknown as string)).toThrow(new UsageError('text: expected text, got number'));
     expect(() => readTopology(5 as unknown as string)).toThrow(UsageError);
+    expect(() => parseConf('include x.conf', { files: { 'x.conf': 5 as unknown as string } })).toThrow(UsageError);
   });
 
   it('analyze: a missing file is an InputError with the file', async () => {
