@@ -5,7 +5,7 @@
  * `package`). So the README's snippet, the action's inputs and pgmem check cannot drift apart.
  * Installing the tarball reaches the npm registry for the dependencies.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -21,8 +21,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { projectRoot } from '../support/cli.js';
+import { packBuiltTree } from '../support/pack.js';
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 
 interface ActionInput {
@@ -60,15 +60,7 @@ let tarball: string;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'pgmem-action-'));
-  const packed = JSON.parse(
-    // The tree as npm test built it (pack.test.ts covers `prepare`), not rebuilt under the other tests.
-    execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
-      cwd: projectRoot,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  ) as { filename: string }[];
-  tarball = join(work, packed[0]!.filename);
+  ({ tarball } = packBuiltTree(work));
 }, 300_000);
 
 afterAll(() => {

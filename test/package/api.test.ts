@@ -5,14 +5,14 @@
  * installed declarations alone (no @types/node, no zod).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planReportSchema } from '../../src/core/report-schema.js';
 import { projectRoot, runCli } from '../support/cli.js';
+import { npm, packBuiltTree } from '../support/pack.js';
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 let work: string;
@@ -20,29 +20,19 @@ let project: string;
 let files: string[];
 
 beforeAll(() => {
-  if (!existsSync(join(projectRoot, 'dist', 'lib', 'index.js')))
-    throw new Error('dist/lib is missing: run npm run build first');
   work = mkdtempSync(join(tmpdir(), 'pgmem-api-'));
-  // The tree as built; pack.test.ts covers `prepare` building it.
-  const packed = JSON.parse(
-    execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
-      cwd: projectRoot,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  ) as { filename: string; files: { path: string }[] }[];
-  files = packed[0]!.files.map((f) => f.path);
+  const packed = packBuiltTree(work);
+  files = packed.files;
   project = join(work, 'project');
   mkdirSync(project);
   writeFileSync(
     join(project, 'package.json'),
     JSON.stringify({ name: 'pgmem-api-test', version: '1.0.0', private: true, type: 'module' }),
   );
-  execFileSync(
-    npm,
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', join(work, packed[0]!.filename)],
-    { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', packed.tarball], {
+    cwd: project,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }, 300_000);
 
 afterAll(() => {
