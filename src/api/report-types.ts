@@ -870,12 +870,23 @@ export type TopologyInput = {
     /** Replication connections (walsenders) */
     replication?: number;
   };
-  workload?: {
+  /** The server's workload, which every group without one of its own runs: a preset, node counts or plans (relative to this file), as an app's */
+  workload?: ("oltp" | "olap" | "mixed") | {
+    /** As --workload */
+    preset?: "oltp" | "olap" | "mixed";
+    /** work_mem nodes per query (with hashOps) */
     sortOps?: number;
+    /** hash_mem nodes per query (with sortOps) */
     hashOps?: number;
+    /** EXPLAIN (FORMAT JSON) files or auto_explain logs of its queries, relative to this file */
+    plans?: string | string[];
+    /** Whether queries may run parallel workers (as --no-parallel) */
     parallel?: boolean;
+    /** Whether sessions may fill temp_buffers (as --no-temp-buffers) */
     tempBuffers?: boolean;
+    /** Maintenance commands at once (as --maintenance-ops) */
     maintenanceOps?: number;
+    /** Logical walsenders (as --logical-senders) */
     logicalSenders?: number;
   };
 };

@@ -17,6 +17,7 @@ import { nodeConfFileSystem } from './conf-fs.js';
 import { parseRam, parseSize } from '../input/flags.js';
 // Loaded only when --topology is given: it brings yaml and zod, which plain `plan` should not pay for.
 import type { TopologyDocument } from '../input/topology.js';
+import { presetWorkload, type WorkloadKind } from '../core/presets.js';
 import type { CliIo } from './io.js';
 import { readInputFile, readStdinText } from './read-input.js';
 import type { PlanFlags } from './plan-options.js';
@@ -31,13 +32,25 @@ export async function readTopologyText(file: string, io: CliIo): Promise<string>
   return file === '-' ? readStdinText(io, '--topology') : readInputFile(file, io);
 }
 
-/** The plan files an app's workload names, read: their paths as shown and their text. */
+/**
+ * The plan files an app's workload names, read: their paths as shown and their text, by app index;
+ * those of the topology's own `workload:` section under SERVER_PLANS.
+ */
 export type AppPlanTexts = ReadonlyMap<number, readonly { readonly file: string; readonly text: string }[]>;
 
-/** An error about an app's plan files: one line naming the topology file, the app and the plan file. */
+/** The key of AppPlanTexts under which the topology's `workload.plans` are read (no app has it). */
+export const SERVER_PLANS = -1;
+
+/**
+ * An error about an app's plan files (or the topology's own, SERVER_PLANS): one line naming the
+ * topology file, the app and the plan file.
+ */
 function appPlanError(label: string, index: number, app: string, error: unknown): never {
   if (error instanceof InputError)
-    throw new InputError(`apps[${index}] (${app}).workload.plans: ${error.message}`, label);
+    throw new InputError(
+      `${index === SERVER_PLANS ? '' : `apps[${index}] (${app}).`}workload.plans: ${error.message}`,
+      label,
+    );
   throw error;
 }
 
@@ -46,13 +59,17 @@ function readAppPlanTexts(
   doc: TopologyDocument,
   file: string,
   io: CliIo,
-  files: (app: TopologyDocument['apps'][number]) => readonly string[],
+  files: (app: { readonly workload?: TopologyDocument['workload'] }) => readonly string[],
 ): AppPlanTexts {
   const label = file === '-' ? '<stdin>' : file;
   const texts = new Map<number, { file: string; text: string }[]>();
-  doc.apps.forEach((app, i) => {
+  const sources: [number, { readonly name: string; readonly workload?: TopologyDocument['workload'] }][] = [
+    [SERVER_PLANS, { name: 'server', ...(doc.workload !== undefined && { workload: doc.workload }) }],
+    ...doc.apps.map((app, i): [number, TopologyDocument['apps'][number]] => [i, app]),
+  ];
+  for (const [i, app] of sources) {
     const names = files(app);
-    if (names.length === 0) return;
+    if (names.length === 0) continue;
     texts.set(
       i,
       names.map((name) => {
@@ -64,7 +81,7 @@ function readAppPlanTexts(
         }
       }),
     );
-  });
+  }
   return texts;
 }
 
@@ -204,18 +221,42 @@ export function mergeTopology(
     source: 'topology',
   }));
   const locations = iniLocations(spec);
-  const workloadFromFile = Object.fromEntries(Object.entries(doc.workload ?? {}).filter(([, v]) => v !== undefined));
-  // The server's workload: flags, else the topology's workload section's node counts, else the default.
-  const countsFromFile = doc.workload?.sortOps !== undefined || doc.workload?.hashOps !== undefined;
+  // The server's workload: flags, else the topology's workload section (a preset, node counts or
+  // plans), else the default. Node counts given as flags replace the section's nodes whole (a flag
+  // left out takes its default, as without a topology); its other fields merge, flags winning.
+  const server = serverWorkloadSpec(doc);
+  const nodesFromFlags = flags.workloadSource.origin === 'flags';
+  const { sortOps: fileSortOps, hashOps: fileHashOps, ...otherFields } = server.fields;
+  const workloadFromFile = nodesFromFlags
+    ? otherFields
+    : {
+        ...otherFields,
+        ...(fileSortOps !== undefined && { sortOps: fileSortOps }),
+        ...(fileHashOps !== undefined && { hashOps: fileHashOps }),
+      };
+  const serverPlans = server.nodes?.kind === 'plans' && !nodesFromFlags ? (planTexts.get(SERVER_PLANS) ?? []) : [];
+  // Classified now for the errors' sake (one line naming the topology file); the analysis classifies
+  // them again for the server's version, as --plans files.
+  try {
+    for (const { file: plan, text } of serverPlans) readPlans(text, plan, version);
+  } catch (error) {
+    appPlanError(label, SERVER_PLANS, 'server', error);
+  }
   const workloadSource: WorkloadSource =
-    flags.workloadSource.origin === 'default' && countsFromFile
-      ? { kind: 'counts', origin: 'topology' }
-      : flags.workloadSource;
+    nodesFromFlags || server.nodes === null
+      ? flags.workloadSource
+      : server.nodes.kind === 'preset'
+        ? { kind: 'preset', origin: 'topology', preset: server.nodes.preset }
+        : server.nodes.kind === 'plans'
+          ? { kind: 'plans', origin: 'topology', files: serverPlans.map((p) => p.file) }
+          : { kind: 'counts', origin: 'topology' };
+  const appPlans = new Map([...planTexts].filter(([i]) => i !== SERVER_PLANS));
   return {
     ...flags,
     version,
     workloadSource,
-    ...(planTexts.size > 0 && { topologyPlans: { spec, texts: planTexts, label, version } }),
+    ...(serverPlans.length > 0 && { planTexts: serverPlans }),
+    ...(appPlans.size > 0 && { topologyPlans: { spec, texts: appPlans, label, version } }),
     clients: null,
     ramBytes,
     workload: { ...DEFAULT_WORKLOAD, ...workloadFromFile, ...flags.workloadFlags },
@@ -230,6 +271,32 @@ export function mergeTopology(
         file === '-' || doc.server.config.startsWith('/') ? doc.server.config : join(dirname(file), doc.server.config),
     }),
   };
+}
+
+/** The topology's `workload:` as the server's workload fields and its nodes' kind (null: it sets no nodes). */
+function serverWorkloadSpec(doc: TopologyDocument): {
+  readonly fields: {
+    sortOps?: number;
+    hashOps?: number;
+    parallel?: boolean;
+    tempBuffers?: boolean;
+    maintenanceOps?: number;
+    logicalSenders?: number;
+  };
+  readonly nodes:
+    | { readonly kind: 'preset'; readonly preset: WorkloadKind }
+    | { readonly kind: 'counts' | 'plans' }
+    | null;
+} {
+  const w = doc.workload;
+  if (w === undefined) return { fields: {}, nodes: null };
+  if (typeof w === 'string') return { fields: presetWorkload(w), nodes: { kind: 'preset', preset: w } };
+  const { preset, plans, ...rest } = w;
+  const fields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  if (preset !== undefined)
+    return { fields: { ...fields, ...presetWorkload(preset) }, nodes: { kind: 'preset', preset } };
+  if (plans !== undefined) return { fields, nodes: { kind: 'plans' } };
+  return { fields, nodes: w.sortOps !== undefined ? { kind: 'counts' } : null };
 }
 
 /** resolveTopology, with a pool that cannot be placed as an input error naming the file. */

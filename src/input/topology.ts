@@ -47,37 +47,71 @@ const planFiles = z
   })
   .describe('EXPLAIN (FORMAT JSON) files or auto_explain logs of its queries, relative to this file');
 
+const workloadNodes = {
+  preset: z.enum(WORKLOAD_KINDS, { error: 'expected oltp, olap or mixed' }).optional().describe('As --workload'),
+  sortOps: nonNegative.optional().describe('work_mem nodes per query (with hashOps)'),
+  hashOps: nonNegative.optional().describe('hash_mem nodes per query (with sortOps)'),
+  plans: planFiles.optional(),
+};
+
+/**
+ * One rule for an app's workload and the topology's: at most one of a preset, node counts (both) or
+ * plans sets the query's nodes; an app's must give one.
+ */
+function refineWorkloadNodes(
+  w: { preset?: unknown; sortOps?: number | undefined; hashOps?: number | undefined; plans?: unknown },
+  ctx: z.RefinementCtx,
+  required: boolean,
+): void {
+  const counts = w.sortOps !== undefined || w.hashOps !== undefined;
+  const given = [w.preset !== undefined && 'preset', counts && 'sortOps/hashOps', w.plans !== undefined && 'plans'];
+  const named = given.filter((g): g is string => typeof g === 'string');
+  if (named.length === 0 && required)
+    ctx.addIssue({ code: 'custom', path: [], message: 'give a preset, sortOps and hashOps, or plans', input: w });
+  if (named.length > 1)
+    ctx.addIssue({
+      code: 'custom',
+      path: [named[1] === 'plans' ? 'plans' : named[1] === 'sortOps/hashOps' ? 'sortOps' : 'preset'],
+      message: `give either ${named.join(' or ')}, not both: each sets the query's nodes`,
+      input: w,
+    });
+  if (counts && (w.sortOps === undefined || w.hashOps === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: [w.sortOps === undefined ? 'sortOps' : 'hashOps'],
+      message: `give ${w.sortOps === undefined ? 'sortOps with hashOps' : 'hashOps with sortOps'} (0 for none)`,
+      input: w,
+    });
+}
+
 const appWorkloadObject = z
   .object({
-    preset: z.enum(WORKLOAD_KINDS, { error: 'expected oltp, olap or mixed' }).optional().describe('As --workload'),
-    sortOps: nonNegative.optional().describe('work_mem nodes per query (with hashOps)'),
-    hashOps: nonNegative.optional().describe('hash_mem nodes per query (with sortOps)'),
-    plans: planFiles.optional(),
+    ...workloadNodes,
     parallel: z.boolean().optional().describe("Whether its queries may run parallel workers (default: the server's)"),
     tempBuffers: z.boolean().optional().describe("Whether its sessions may fill temp_buffers (default: the server's)"),
   })
   .strict()
-  .superRefine((w, ctx) => {
-    const counts = w.sortOps !== undefined || w.hashOps !== undefined;
-    const given = [w.preset !== undefined && 'preset', counts && 'sortOps/hashOps', w.plans !== undefined && 'plans'];
-    const named = given.filter((g): g is string => typeof g === 'string');
-    if (named.length === 0)
-      ctx.addIssue({ code: 'custom', path: [], message: 'give a preset, sortOps and hashOps, or plans', input: w });
-    if (named.length > 1)
-      ctx.addIssue({
-        code: 'custom',
-        path: [named[1] === 'plans' ? 'plans' : named[1] === 'sortOps/hashOps' ? 'sortOps' : 'preset'],
-        message: `give either ${named.join(' or ')}, not both: each sets the query's nodes`,
-        input: w,
-      });
-    if (counts && (w.sortOps === undefined || w.hashOps === undefined))
-      ctx.addIssue({
-        code: 'custom',
-        path: [w.sortOps === undefined ? 'sortOps' : 'hashOps'],
-        message: `give ${w.sortOps === undefined ? 'sortOps with hashOps' : 'hashOps with sortOps'} (0 for none)`,
-        input: w,
-      });
-  });
+  .superRefine((w, ctx) => refineWorkloadNodes(w, ctx, true));
+
+const serverWorkloadObject = z
+  .object({
+    ...workloadNodes,
+    parallel: z.boolean().optional().describe('Whether queries may run parallel workers (as --no-parallel)'),
+    tempBuffers: z.boolean().optional().describe('Whether sessions may fill temp_buffers (as --no-temp-buffers)'),
+    maintenanceOps: nonNegative.optional().describe('Maintenance commands at once (as --maintenance-ops)'),
+    logicalSenders: nonNegative.optional().describe('Logical walsenders (as --logical-senders)'),
+  })
+  .strict()
+  .superRefine((w, ctx) => refineWorkloadNodes(w, ctx, false));
+
+const serverWorkload = z
+  .union([z.enum(WORKLOAD_KINDS), serverWorkloadObject], {
+    error:
+      'expected oltp, olap, mixed or { preset | sortOps, hashOps | plans, parallel, tempBuffers, maintenanceOps, logicalSenders }',
+  })
+  .describe(
+    "The server's workload, which every group without one of its own runs: a preset, node counts or plans (relative to this file), as an app's",
+  );
 
 const appWorkload = z
   .union([z.enum(WORKLOAD_KINDS), appWorkloadObject], {
@@ -199,17 +233,7 @@ export const topologySchema = z
       })
       .strict()
       .default({ admin: 0, replication: 0 }),
-    workload: z
-      .object({
-        sortOps: nonNegative.optional(),
-        hashOps: nonNegative.optional(),
-        parallel: z.boolean().optional(),
-        tempBuffers: z.boolean().optional(),
-        maintenanceOps: nonNegative.optional(),
-        logicalSenders: nonNegative.optional(),
-      })
-      .strict()
-      .optional(),
+    workload: serverWorkload.optional(),
   })
   .strict()
   .superRefine((doc, ctx) => {
@@ -285,8 +309,8 @@ export function validateTopology(raw: unknown, file: string): TopologyDocument {
   return result.data;
 }
 
-/** The plan files an app's workload names, as given (relative to the topology file). */
-export function appPlanFiles(app: TopologyDocument['apps'][number]): readonly string[] {
+/** The plan files an app's workload (or the topology's `workload:`) names, as given (relative to the topology file). */
+export function appPlanFiles(app: { readonly workload?: TopologyDocument['workload'] }): readonly string[] {
   const plans = typeof app.workload === 'object' ? app.workload.plans : undefined;
   return plans === undefined ? [] : typeof plans === 'string' ? [plans] : plans;
 }

@@ -288,3 +288,88 @@ describe("the server workload's source", () => {
     });
   });
 });
+
+describe("the topology's workload section: the vocabulary of an app's", () => {
+  const topology = (workload: string, files: Record<string, string> = {}) =>
+    scratchTopology(
+      [
+        'server: { version: 18, ram: 16GB }',
+        'apps:',
+        '  - { name: web, pods: 2, pool: 5 }',
+        '  - { name: api, pods: 2, pool: 5, workload: oltp }',
+        `workload: ${workload}`,
+      ].join('\n'),
+      files,
+    );
+  const server = (report: Report) => report.workload.groups.find((g) => g.name === 'web')!;
+
+  it('a preset: every group without its own runs it', () => {
+    const { report } = json(['plan', '--topology', topology('olap')]);
+    expect(report.workload.source).toEqual({
+      kind: 'preset',
+      origin: 'topology',
+      app: null,
+      preset: 'olap',
+      files: [],
+    });
+    expect(server(report).sources).toEqual([report.workload.source]);
+    expect((report.workload as unknown as { sortOps: number; hashOps: number }).sortOps).toBe(4);
+  });
+
+  it('plans, relative to the topology file', () => {
+    const file = topology('{ plans: plans/sort.json }', {
+      'plans/sort.json': fixtureText(join(fixtures, 'sort.json')),
+    });
+    const { report } = json(['plan', '--topology', file]);
+    expect(report.workload.source).toMatchObject({
+      kind: 'plans',
+      origin: 'topology',
+      files: [join(file, '..', 'plans/sort.json')],
+    });
+    const queries = (report.workload as unknown as { queries: Query[] }).queries;
+    expect(queries.map((q) => q.source)).toEqual([`${join(file, '..', 'plans/sort.json')}#1`]);
+    expect(queries[0]!.nodes.map((n) => n.kind)).toContain('sort');
+  });
+
+  it('a missing or bad plan: one line naming the topology file and workload.plans, exit 2', () => {
+    const missing = topology('{ plans: nope.json }');
+    const result = spawnCli(['plan', '--topology', missing]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `pgmem: error: ${missing}: workload.plans: ${join(missing, '..', 'nope.json')}: no such file\n`,
+    );
+    const bad = topology('{ plans: bad.json }', { 'bad.json': '{"Plan": 3}' });
+    const other = spawnCli(['plan', '--topology', bad]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(
+      new RegExp(`^pgmem: error: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: workload\\.plans: .*bad\\.json.*\n$`),
+    );
+    const invalid = spawnCli(['plan', '--topology', topology('batch')]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it("node counts as flags replace the section's whole: a count left out takes its default, as without a topology", () => {
+    const file = topology('{ sortOps: 1, hashOps: 1, maintenanceOps: 3 }');
+    const { report } = json(['plan', '--topology', file, '--hash-ops', '1']);
+    const w = report.workload as unknown as {
+      sortOps: number;
+      hashOps: number;
+      maintenanceOps: number;
+      source: Source;
+    };
+    expect([w.sortOps, w.hashOps]).toEqual([2, 1]);
+    expect(w.source).toMatchObject({ kind: 'flags', origin: 'flags' });
+    // The section's other fields still apply; --no-parallel keeps its node counts.
+    expect(w.maintenanceOps).toBe(3);
+    const kept = json(['plan', '--topology', file, '--no-parallel']).report.workload as unknown as typeof w;
+    expect([kept.sortOps, kept.hashOps]).toEqual([1, 1]);
+    expect(kept.source).toMatchObject({ kind: 'counts', origin: 'topology' });
+    // Flags win over the section's plans too.
+    const plans = topology('{ plans: plans/sort.json }', {
+      'plans/sort.json': fixtureText(join(fixtures, 'sort.json')),
+    });
+    const flagged = json(['plan', '--topology', plans, '--sort-ops', '1']).report.workload as unknown as typeof w;
+    expect([flagged.sortOps, flagged.hashOps, flagged.source.kind]).toEqual([1, 2, 'flags']);
+  });
+});

@@ -125,3 +125,44 @@ describe('an app workload', () => {
     );
   });
 });
+
+describe("the topology's workload section takes what an app's workload takes", () => {
+  const server = (w: string) => `apps:\n  - { name: web, pods: 2, pool: 10 }\nworkload: ${w}\n`;
+
+  it('a preset, node counts, plans, or only the other fields', () => {
+    expect(parseTopology(server('olap'), 'topology.yaml').workload).toBe('olap');
+    expect(parseTopology(server('{ preset: oltp, parallel: false }'), 't.yaml').workload).toEqual({
+      preset: 'oltp',
+      parallel: false,
+    });
+    expect(parseTopology(server('{ plans: [a.json, b.log], maintenanceOps: 2 }'), 't.yaml').workload).toEqual({
+      plans: ['a.json', 'b.log'],
+      maintenanceOps: 2,
+    });
+    expect(parseTopology(server('{ sortOps: 0, hashOps: 3 }'), 't.yaml').workload).toEqual({ sortOps: 0, hashOps: 3 });
+    // Unlike an app's, it need not set nodes: the default's then.
+    expect(parseTopology(server('{ tempBuffers: false, logicalSenders: 1 }'), 't.yaml').workload).toEqual({
+      tempBuffers: false,
+      logicalSenders: 1,
+    });
+  });
+
+  it("the same rules as an app's, one line each", () => {
+    expect(problem(server('batch'))).toBe(
+      'topology.yaml: workload: expected oltp, olap, mixed or { preset | sortOps, hashOps | plans, parallel, tempBuffers, maintenanceOps, logicalSenders }, got "batch"',
+    );
+    expect(problem(server('{ sortOps: 2 }'))).toBe(
+      'topology.yaml: workload.hashOps: give hashOps with sortOps (0 for none)',
+    );
+    expect(problem(server('{ preset: olap, plans: [a.json] }'))).toBe(
+      "topology.yaml: workload.plans: give either preset or plans, not both: each sets the query's nodes",
+    );
+    expect(problem(server('{ preset: olap, sortOps: 1, hashOps: 1 }'))).toBe(
+      "topology.yaml: workload.sortOps: give either preset or sortOps/hashOps, not both: each sets the query's nodes",
+    );
+    expect(problem(server('{ plans: [] }'))).toContain('workload');
+    expect(problem(server('{ preset: fast }'))).toContain('workload: expected oltp, olap, mixed or {');
+    for (const message of [problem(server('{ sortOps: 2 }')), problem(server('batch'))])
+      expect(message).not.toContain('\n');
+  });
+});
