@@ -49,10 +49,15 @@ function isAppSource(source: WorkloadSourceReport): boolean {
 
 /** "api: plans a.json, b.json; reporting: olap; others: mixed (default)". */
 function perGroupText(flags: PlanFlags, workload: WorkloadKind, groups: PlanReport['workload']['groups']): string {
+  const source = flags.workloadSource;
   const server =
-    flags.workloadSource.origin === 'topology'
-      ? `the topology's (${flags.workload.sortOps} sort + ${flags.workload.hashOps} hash nodes)`
-      : `${workload} (default)`;
+    source.origin !== 'topology'
+      ? `${workload} (default)`
+      : source.kind === 'preset'
+        ? `the topology's ${source.preset}`
+        : source.kind === 'plans'
+          ? `the topology's plans ${source.files?.join(', ')}`
+          : `the topology's ${flags.workload.sortOps} sort + ${flags.workload.hashOps} hash nodes`;
   const own = groups
     .filter((g) => g.sources.some(isAppSource))
     .map((g) => `${g.name}: ${g.sources.map((s) => describeSource(s, server, g.queries[0]?.nodes ?? [])).join(' + ')}`);
@@ -130,12 +135,17 @@ export async function recommendOutcome(
     import('../core/recommend.js'),
     import('../core/settings.js'),
   ]);
-  const workloadText: WorkloadKind = options.workload ?? 'mixed';
   const cpus = options.cpus ?? DEFAULT_CPUS;
   const reserveShare = options.reserve ?? DEFAULT_RESERVE_SHARE;
 
   const { planWorkload, readPlanFiles } = await import('./plan-input.js');
   const flags = readPlanFiles(await applyTopologyFlag(readPlanFlags(options, { failOnDefault: 'none' }), io), io);
+  // The preset for parallel query and work_mem's cap: --workload, else the topology's workload preset.
+  const source = flags.workloadSource;
+  const workloadText: WorkloadKind =
+    options.workload ??
+    (source.origin === 'topology' && source.kind === 'preset' ? source.preset : undefined) ??
+    'mixed';
   if (flags.ramBytes === null) {
     throw new UsageError('needs the memory to plan for (or a topology with a container limit or server.ram)', '--ram');
   }
@@ -185,9 +195,10 @@ export async function recommendOutcome(
   }
 
   const assumed = assumedInputs(flags, workloadText, result.analysis.report.workload.groups);
+  const fromFile = !assumed.checkArgs.includes('--workload') && !assumed.checkArgs.includes('--plans');
+  const ownApps = result.analysis.report.workload.groups.some((g) => g.sources.some(isAppSource));
   const view: RecommendView = {
-    ...(!assumed.checkArgs.includes('--workload') &&
-      !assumed.checkArgs.includes('--plans') && { workloadLabel: "each app's own workload" }),
+    ...(fromFile && { workloadLabel: ownApps ? "each app's own workload" : "the topology's workload" }),
     settings: result.settings,
     budgetBytes: result.budgetBytes,
     reserveShare,

@@ -333,7 +333,10 @@ export function recommend(input: RecommendInput): RecommendResult {
   // to hand it out. Sessions that need more get it per role or per session.
   const capKb = profile.workMemCapBytes / KiB;
   const workMemKb = roundKb(Math.min(fittingKb, capKb));
-  const perQuery = `${sortOps} sort + ${hashOps} hash nodes × 2`;
+  // What one backend of the server's workload holds: its node counts, or its hungriest plan's nodes.
+  const perQuery = input.workloadOverrides?.queries
+    ? nodesText(hungriest(atMinimum.report.workload.queries))
+    : `${sortOps} sort + ${hashOps} hash nodes × 2`;
   const backends = ownWorkloads
     ? perGroupBackends(budgetGroups!, atMinimum, perQuery)
     : `${plural(atMinimum.report.connections.backends, 'backend')} × (${perQuery})`;
@@ -392,18 +395,26 @@ function perGroupBackends(groups: readonly ClientGroup[], analysis: Analysis, se
       others += group.connections;
       continue;
     }
-    const hungriest = queries.find((q) => q.hungriest) ?? queries[0];
-    const workMem = hungriest?.nodes.filter((n) => n.budget === 'work_mem').length ?? 0;
-    const hashMem = (hungriest?.nodes.length ?? 0) - workMem;
-    const nodes = workMem + hashMem;
-    own.push(
-      `${group.name} ${group.connections} × (${
-        nodes === 0 ? 'no memory node' : `${plural(nodes, 'node')}: ${workMem} at work_mem + ${hashMem} at hash_mem`
-      })`,
-    );
+    own.push(`${group.name} ${group.connections} × (${nodesText(hungriest(queries))})`);
   }
   const total = groups.reduce((n, g) => n + g.connections, 0);
   return `${plural(total, 'backend')}: ${[...own, ...(others > 0 ? [`${others} others × (${serverQuery})`] : [])].join(', ')}`;
+}
+
+type ReportedQuery = Analysis['report']['workload']['queries'][number];
+
+/** The query the report marks hungriest (the first when none is). */
+function hungriest(queries: readonly ReportedQuery[]): ReportedQuery | undefined {
+  return queries.find((q) => q.hungriest) ?? queries[0];
+}
+
+/** "no memory node", "7 nodes: 3 at work_mem + 4 at hash_mem". */
+function nodesText(query: ReportedQuery | undefined): string {
+  const nodes = query?.nodes ?? [];
+  const workMem = nodes.filter((n) => n.budget === 'work_mem').length;
+  return nodes.length === 0
+    ? 'no memory node'
+    : `${plural(nodes.length, 'node')}: ${workMem} at work_mem + ${nodes.length - workMem} at hash_mem`;
 }
 
 /** Every value must be one the server accepts for this version (range, units, check hooks), in order. */

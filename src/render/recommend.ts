@@ -69,7 +69,10 @@ function summary(view: RecommendView): string[] {
     `PostgreSQL ${plan.pgVersion} · RAM ${formatSize(ram)} · ${plural(plan.connections.backends, 'backend')} · ${view.workloadLabel ?? `${view.workload} workload`} · ${plural(view.cpus, 'CPU')}`,
     `worst case ${formatSize(plan.totals.worstCaseBytes)} within the budget ${formatSize(view.budgetBytes)} ` +
       `(RAM − ${Math.round(view.reserveShare * 100)}% for the OS and page cache)`,
-    ...(plan.workload.sortOps === DEFAULT_WORKLOAD.sortOps && plan.workload.hashOps === DEFAULT_WORKLOAD.hashOps
+    // With a topology's workloads, check reads them from the topology (the "check it" line).
+    ...(view.workloadLabel !== undefined ||
+    view.assumed?.checkArgs.includes('--plans') ||
+    (plan.workload.sortOps === DEFAULT_WORKLOAD.sortOps && plan.workload.hashOps === DEFAULT_WORKLOAD.hashOps)
       ? []
       : [
           `planned for ${plan.workload.sortOps} sort + ${plan.workload.hashOps} hash nodes per query: check with --sort-ops ${plan.workload.sortOps} --hash-ops ${plan.workload.hashOps}`,

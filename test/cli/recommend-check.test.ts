@@ -84,6 +84,11 @@ reserved:
   admin: 3
 `;
 writeFileSync(join(dir, 'presets.yaml'), PRESETS);
+/** The topology's own workload section as a preset: the server's workload, parallel query and cap. */
+writeFileSync(
+  join(dir, 'section.yaml'),
+  'server: { version: 16, ram: 16GB }\napps:\n  - { name: web, pods: 10, pool: 10 }\n  - { name: etl, pods: 1, pool: 4, workload: olap }\nworkload: oltp\n',
+);
 
 /** The tiers example without its server settings, which `check --topology` would take over the file's. */
 function tiersWithoutSettings(): string {
@@ -102,6 +107,7 @@ const OWN: [string, () => string, RegExp][] = [
   ['examples/tiers', () => 'examples/tiers/topology.yaml', /^work_mem = '(\d+)MB'/m],
   ['examples/tiers without its server settings', tiersWithoutSettings, /^work_mem = '(\d+)MB'/m],
   ['apps with presets and node counts', () => join(dir, 'presets.yaml'), /^work_mem = '(\d+)MB'/m],
+  ["the topology's workload section as a preset", () => join(dir, 'section.yaml'), /^work_mem = '(\d+)MB'/m],
 ];
 
 describe('recommend without workload flags: each app at its own workload, then check', () => {
@@ -150,6 +156,9 @@ describe('recommend without workload flags: each app at its own workload, then c
     expect(presets.stdout).toContain(
       'web 200 × (2 nodes: 1 at work_mem + 1 at hash_mem), etl 8 × (8 nodes: 4 at work_mem + 4 at hash_mem), lookups 40 × (no memory node), 26 others × (2 sort + 2 hash nodes × 2)',
     );
+    const section = await runCli(['recommend', '--topology', join(dir, 'section.yaml'), '--format', 'conf']);
+    expect(section.stdout).toContain("# assumed: workload etl: olap; others: the topology's oltp; topology ");
+    expect(section.stdout).toMatch(/^max_parallel_workers_per_gather = 1 +# OLTP/m);
     // A workload flag still replaces the apps' own, and check is told the same.
     const flagged = await runCli([
       'recommend',
