@@ -146,7 +146,7 @@ async function checkFile(
  * --provider's instance class, every finding on the line of the value it is about.
  */
 async function checkParameterGroup(file: string, options: CommandOptions<'check'>, io: CliIo): Promise<CheckReport> {
-  if (!options.provider || !options.instanceClass)
+  if ((options.provider !== 'rds' && options.provider !== 'aurora') || !options.instanceClass)
     throw new InputError(
       'an exported AWS parameter group; check it with --provider rds or aurora and --instance-class',
       file,

@@ -374,6 +374,11 @@ describe('an exported parameter group', () => {
       '',
       'pgmem: error: group.json: an exported AWS parameter group; check it with --provider rds or aurora and --instance-class\n',
     ]);
+    // Azure takes no parameter group: the error is about the file, not a --parameter-group not given.
+    const azure = await runCli(['check', 'group.json', '--provider', 'azure', '--instance-class', 'Standard_D4ds_v5'], {
+      cwd,
+    });
+    expect([azure.code, azure.stderr]).toEqual([2, bare.stderr]);
     const twice = await runCli(['check', 'group.json', ...RDS_R5_LARGE, '--parameter-group', 'other.json'], { cwd });
     expect([twice.code, twice.stderr]).toEqual([
       2,
