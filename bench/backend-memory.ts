@@ -608,6 +608,7 @@ async function mainProbes(argv: readonly string[]): Promise<void> {
           runs: Number(get('--runs') ?? 4),
           rows: Number(get('--rows') ?? 1_000_000),
           ...(get('--only') ? { only: get('--only')!.split(';') } : {}),
+          jitTiers: argv.includes('--jit-tiers'),
           log,
         })),
       );

@@ -182,13 +182,37 @@ export interface ProbeResult {
    */
   readonly planCost?: number;
   readonly planJit?: boolean;
+  /** The plain EXPLAIN's JIT options (Inlining, Optimization) and planned Functions, when it JITs. */
+  readonly planJitTier?: JitTier;
+  /** A JIT tier forced through the jit_*_above_cost settings (`--jit-tiers`); absent: the server's. */
+  readonly forcedTier?: string;
 }
+
+/** What a plan's JIT section says: whether it inlines and optimizes, and how many functions. */
+export interface JitTier {
+  readonly inline: boolean;
+  readonly optimize: boolean;
+  readonly functions: number;
+}
+
+/** `--jit-tiers`: each tier forced through jit_above_cost, jit_inline_above_cost, jit_optimize_above_cost. */
+export const JIT_TIERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  plain: { jit_above_cost: '0', jit_inline_above_cost: '-1', jit_optimize_above_cost: '-1' },
+  optimize: { jit_above_cost: '0', jit_inline_above_cost: '-1', jit_optimize_above_cost: '0' },
+  inline: { jit_above_cost: '0', jit_inline_above_cost: '0', jit_optimize_above_cost: '-1' },
+  full: { jit_above_cost: '0', jit_inline_above_cost: '0', jit_optimize_above_cost: '0' },
+};
 
 /** The same results with pgmem's figures computed again by the current model. */
 export function rebound(results: readonly ProbeResult[]): ProbeResult[] {
   const kB = (size: string): number => Number(size.replace(/MB$/, '')) * 1024;
   return results.map((r) => {
-    const bound = probeBound(r.version, r.build, r.settings, probeShape(r.probe, r.nodes, r.planCost, r.planJit));
+    const bound = probeBound(
+      r.version,
+      r.build,
+      r.settings,
+      probeShape(r.probe, r.nodes, r.planCost, r.planJit, r.planJitTier),
+    );
     const smallest = Math.min(
       ...results.filter((o) => o.server === r.server && o.probe === r.probe).map((o) => kB(o.workMem)),
     );
@@ -205,19 +229,21 @@ export function rebound(results: readonly ProbeResult[]): ProbeResult[] {
 
 /**
  * The query shape pgmem is given for a probe: its nodes, and what its plan says of JIT as
- * `pgmem --plans` reads it (src/input/plans/classify.ts): a JIT section means the planner JITs it;
- * without one, the plan's Total Cost against jit_above_cost decides.
+ * `pgmem --plans` reads it (src/input/plans/classify.ts): a JIT section means the planner JITs it,
+ * at the tier its Options say; without one, the plan's Total Cost against the jit_*_above_cost settings decides.
  */
 export function probeShape(
   source: string,
   nodes: readonly WorkloadNode[],
   planCost?: number,
   planJit?: boolean,
+  planJitTier?: JitTier,
 ): QueryShape {
   return {
     source,
     nodes,
     ...(planJit && { jit: true }),
+    ...(planJitTier && { jitTier: { inline: planJitTier.inline, optimize: planJitTier.optimize } }),
     ...(planCost !== undefined && Number.isFinite(planCost) && { planCost }),
   };
 }
@@ -267,6 +293,11 @@ function dsmBytes(pid: number): number {
   return total;
 }
 
+interface PlanJit {
+  Functions?: number;
+  Options?: { Inlining?: boolean; Optimization?: boolean };
+}
+
 interface PlanNode {
   'Node Type': string;
   Plans?: PlanNode[];
@@ -291,6 +322,8 @@ export async function probeServer(
     runs: number;
     rows: number;
     only?: readonly string[];
+    /** Also run each probe at its first work_mem under every JIT tier (JIT_TIERS). */
+    jitTiers?: boolean;
     log: (line: string) => void;
   },
 ): Promise<ProbeResult[]> {
@@ -323,6 +356,24 @@ export async function probeServer(
             options.log(`  ${build.id} ${probe.id} work_mem=${workMem} jit=${jit}: ${probeLine(result)}`);
           }
         }
+        if (!hasLlvm || !options.jitTiers || workMem !== workMems[0]) continue;
+        for (const [tier, settings] of Object.entries(JIT_TIERS)) {
+          const result = await runProbe(
+            workMems[0]!,
+            server,
+            monitor,
+            probe,
+            workMem,
+            true,
+            options.runs,
+            tier,
+            settings,
+          );
+          if (result) {
+            results.push(result);
+            options.log(`  ${build.id} ${probe.id} work_mem=${workMem} jit tier ${tier}: ${probeLine(result)}`);
+          }
+        }
       }
     }
   } finally {
@@ -340,6 +391,8 @@ async function runProbe(
   workMem: string,
   jit: boolean,
   runs: number,
+  forcedTier?: string,
+  tierSettings: Readonly<Record<string, string>> = {},
 ): Promise<ProbeResult | null> {
   const build = server.build;
   const session: Record<string, string> = {
@@ -347,6 +400,7 @@ async function runProbe(
     hash_mem_multiplier: '2',
     jit: jit ? 'on' : 'off',
     ...probe.planner,
+    ...tierSettings,
   };
   const client = await server.connect();
   try {
@@ -354,13 +408,20 @@ async function runProbe(
     await client.query('SELECT 1');
     const idleBytes = processMemory(pid)?.anonBytes ?? 0;
     for (const [name, value] of Object.entries(session)) await client.query(`SET ${name} = '${value}'`);
-    const explain = await client.query<{ 'QUERY PLAN': { Plan: PlanNode; JIT?: unknown }[] }>(
+    const explain = await client.query<{ 'QUERY PLAN': { Plan: PlanNode; JIT?: PlanJit | null }[] }>(
       `EXPLAIN (FORMAT JSON) ${probe.sql}`,
     );
     const planned = explain.rows[0]!['QUERY PLAN'][0]!;
     const planCost =
       typeof planned.Plan['Total Cost'] === 'number' ? (planned.Plan['Total Cost'] as number) : undefined;
     const planJit = planned.JIT !== undefined && planned.JIT !== null;
+    const planJitTier: JitTier | undefined = planned.JIT
+      ? {
+          inline: planned.JIT.Options?.Inlining === true,
+          optimize: planned.JIT.Options?.Optimization === true,
+          functions: planned.JIT.Functions ?? 0,
+        }
+      : undefined;
     const types = new Set<string>();
     walk(explain.rows[0]!['QUERY PLAN'][0]!.Plan, (n) => types.add(n['Node Type']));
     const missing = probe.planHas.filter((t) => !types.has(t) && !(t === 'Parallel Hash' && types.has('Hash')));
@@ -436,12 +497,13 @@ async function runProbe(
       jit: session.jit!,
       max_parallel_workers_per_gather: session.max_parallel_workers_per_gather ?? '2',
       max_parallel_workers: session.max_parallel_workers ?? '8',
+      ...tierSettings,
     };
     const bound = probeBound(
       build.version,
       build.build,
       engineSettings,
-      probeShape(probe.id, nodes, planCost, planJit),
+      probeShape(probe.id, nodes, planCost, planJit, planJitTier),
     );
     return {
       server: build.id,
@@ -467,6 +529,8 @@ async function runProbe(
       nodes,
       ...(planCost !== undefined && { planCost }),
       planJit,
+      ...(planJitTier && { planJitTier }),
+      ...(forcedTier && { forcedTier }),
     };
   } finally {
     await client.end().catch(() => undefined);
@@ -522,7 +586,7 @@ export function probeRow(r: ProbeResult): string[] {
     r.server,
     r.probe,
     r.workMem,
-    r.jit ? (r.jitUsed ? 'on (used)' : 'on (unused)') : 'off',
+    r.jit ? `${r.forcedTier ? `${r.forcedTier} ` : ''}${r.jitUsed ? 'on (used)' : 'on (unused)'}` : 'off',
     mib(r.idleBytes),
     mib(r.runs[0]!),
     mib(peak),

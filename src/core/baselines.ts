@@ -95,8 +95,8 @@ export const HASH_AGGREGATE_FACTOR: Readonly<Record<PgVersion, number>> = {
 /**
  * What a node holds at most, per kind and version, as budget × factor + bytes, measured by
  * `bench/backend-memory --probes` (RssAnon peaks of the first run in a session; later runs are the
- * session term below). The budget is work_mem (hash_mem for hash kinds; 2 × work_mem for an
- * Incremental Sort, which holds two tuplesorts). A Parallel Hash's private part is its bytes alone:
+ * session term below). The budget is work_mem (hash_mem for hash kinds; an Incremental Sort's is
+ * its prefix tuplesort's; the full-sort one keeps at most 65 tuples, within the allowance). A Parallel Hash's private part is its bytes alone:
  * its table lives in dynamic shared memory (PARALLEL_HASH_DSM).
  */
 export const NODE_ALLOWANCES: Readonly<Record<PgVersion, Readonly<Record<AllowanceKind, Allowance>>>> = {
@@ -179,7 +179,30 @@ export const PARALLEL_HASH_DSM: Allowance = { factor: 1.35, bytes: MiB / 2 };
 
 /**
  * JIT compilation (LLVM): what a process that compiles a query holds beyond the same query without
- * JIT, RssAnon, on Debian's 15. Applies to every backend and parallel worker when jit = on and the
- * build has LLVM.
+ * JIT, RssAnon, on Debian's 15, by the tier its plan's JIT section shows (bench/backend-memory
+ * --probes --jit-tiers: eleven probes of 4–15 planned functions, jit off and each tier forced through
+ * the jit_*_above_cost settings, 3 runs each). Largest deltas: expressions and deforming alone
+ * +8.2–13.4 MiB (most +9.4–9.9; 13.4 for three sorts), optimized +15.4, inlined +23.8, inlined and
+ * optimized +27.8 (three sorts; the others 20.2–24.0). Inlining is what costs: LLVM loads the
+ * bitcode of the functions it inlines. Parallel workers measured the same (+9.8 plain, +23.2 full).
+ * Applies to every backend and parallel worker when jit = on and the build has LLVM.
  */
-export const JIT_BYTES = 26 * MiB;
+export const JIT_TIER_BYTES = {
+  /** Expressions and deforming only (cost below jit_optimize_above_cost and jit_inline_above_cost). */
+  plain: 15 * MiB,
+  /** Optimized (PGJIT_OPT3), not inlined. */
+  optimized: 17 * MiB,
+  /** Inlined (PGJIT_INLINE), not optimized. */
+  inlined: 26 * MiB,
+  /** Inlined and optimized: the top tier. */
+  full: 30 * MiB,
+} as const;
+
+/** JIT's term for a tier. */
+export function jitTierBytes(tier: { readonly inline: boolean; readonly optimize: boolean }): number {
+  if (tier.inline) return tier.optimize ? JIT_TIER_BYTES.full : JIT_TIER_BYTES.inlined;
+  return tier.optimize ? JIT_TIER_BYTES.optimized : JIT_TIER_BYTES.plain;
+}
+
+/** The top tier: what pgmem counts where it does not know the plan (counts, presets). */
+export const JIT_BYTES = JIT_TIER_BYTES.full;

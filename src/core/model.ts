@@ -6,7 +6,7 @@ import {
   AUX_PROCESS_BYTES,
   backendBaselineBytes,
   HASH_CLASS,
-  JIT_BYTES,
+  jitTierBytes,
   MEASURED_BY,
   NODE_ALLOWANCES,
   PARALLEL_HASH_DSM,
@@ -25,6 +25,7 @@ import {
   countsShape,
   NODE_BUDGET,
   type NodeBudget,
+  type JitTier,
   type NodeKind,
   type QueryShape,
   type WorkloadNode,
@@ -275,14 +276,14 @@ export function computeModel(input: ModelInput): MemoryModel {
   const build = s.build;
   const baselineBytes = workload.backendBaselineBytes ?? backendBaselineBytes(version, build);
   // JIT compiles in every process that runs a query over jit_above_cost (backends, parallel workers).
-  const jitBytes = BUILD_FEATURES[build].llvm && s.str('jit') === 'on' ? JIT_BYTES : 0;
+  const jit = BUILD_FEATURES[build].llvm && s.str('jit') === 'on';
 
   // Parallel query: each worker is a process with its own work_mem per node (docs, "Parallel Query");
   // a Gather gets at most max_parallel_workers_per_gather, the instance at most max_parallel_workers,
   // all of them taken from max_worker_processes.
   const workerPool = Math.min(s.num('max_parallel_workers'), s.num('max_worker_processes'));
   const perGather = Math.min(s.num('max_parallel_workers_per_gather'), workerPool);
-  const context = { baselineBytes, workerPool, perGather, jitBytes };
+  const context = { baselineBytes, workerPool, perGather, jit };
   const serverQueries = workloadQueries(workload);
 
   // Each group's backends run with its role's settings (ALTER ROLE … SET work_mem, …) and its own
@@ -387,7 +388,7 @@ export function computeModel(input: ModelInput): MemoryModel {
       id: 'parallel-workers',
       name: 'Parallel workers',
       bytes: instanceWorkers * bytesPerWorker,
-      detail: `${instanceWorkers} × ${formatSize(bytesPerWorker)} (baseline + query nodes${jitBytes > 0 ? ' + JIT' : ''})`,
+      detail: `${instanceWorkers} × ${formatSize(bytesPerWorker)} (baseline + query nodes${jit ? ' + JIT' : ''})`,
     },
     {
       id: 'autovacuum-workers',
@@ -479,8 +480,8 @@ interface CostContext {
   readonly workerPool: number;
   /** min(max_parallel_workers_per_gather, workerPool): the workers of a plan-unknown query. */
   readonly perGather: number;
-  /** JIT's term per process (0 when jit is off or the build has no LLVM). */
-  readonly jitBytes: number;
+  /** Whether queries may JIT: jit = on and the build has LLVM. */
+  readonly jit: boolean;
 }
 
 /**
@@ -532,7 +533,7 @@ function backendCost(
       name: 'Sort nodes',
       bytes: query.sortBytes,
       detail: `${sortNodes} × work_mem ${formatSize(workMemBytes)}`,
-      formula: 'Σ work_mem nodes × work_mem (Incremental Sort: 2 × work_mem)',
+      formula: 'Σ work_mem nodes × work_mem',
     },
     {
       id: 'hash-nodes',
@@ -644,6 +645,22 @@ function queryMayJit(s: Settings, shape: QueryShape): boolean {
   return above >= 0 && shape.planCost > above;
 }
 
+/**
+ * The JIT tier a query compiles at: what its plan's JIT section says; else, from its cost, what
+ * standard_planner sets (PGJIT_OPT3 when jit_optimize_above_cost >= 0 and the cost exceeds it,
+ * PGJIT_INLINE likewise with jit_inline_above_cost); without a plan, the top tier.
+ */
+export function queryJitTier(s: Settings, shape: QueryShape): JitTier {
+  if (shape.jitTier) return shape.jitTier;
+  const cost = shape.planCost;
+  if (cost === undefined) return { inline: true, optimize: true };
+  const over = (name: string): boolean => {
+    const limit = s.num(name);
+    return limit >= 0 && cost > limit;
+  };
+  return { inline: over('jit_inline_above_cost'), optimize: over('jit_optimize_above_cost') };
+}
+
 /** Measured overhead of a set of nodes beyond their budgets. */
 function nodesOverhead(s: Settings, nodes: readonly NodeCost[]): number {
   let total = 0;
@@ -666,12 +683,18 @@ function queryCost(s: Settings, shape: QueryShape, parallel: boolean, context: C
   const gathers = new Map<string, { workers: number; nodes: NodeCost[] }>();
   const costedNodes: NodeCost[] = [];
   const allWorkers = shape.planUnknown && parallel ? context.perGather : 0;
-  const jitBytes = queryMayJit(s, shape) ? context.jitBytes : 0;
+  const jitBytes = context.jit && queryMayJit(s, shape) ? jitTierBytes(queryJitTier(s, shape)) : 0;
   for (const node of shape.nodes) {
     const budget = NODE_BUDGET[node.kind];
     const workers = shape.planUnknown ? allWorkers : parallel ? Math.min(node.workers, context.workerPool) : 0;
-    const one = budgetBytes(s, budget);
-    const nodeBudget = node.kind === 'incremental-sort' ? 2 * one : one;
+    // An Incremental Sort holds one work_mem: its full-sort tuplesort never grows past a few dozen
+    // tuples (nodeIncrementalSort.c, ExecIncrementalSort: "if (nTuples > DEFAULT_MAX_FULL_SORT_GROUP_SIZE
+    // && node->execution_status != INCSORT_READFULLSORT)" sorts them and calls
+    // switchToPresortedPrefixMode, which moves them to the prefix tuplesort; DEFAULT_MAX_FULL_SORT_GROUP_SIZE
+    // is 2 × DEFAULT_MIN_GROUP_SIZE = 64). Only the prefix tuplesort, filled "until we encounter a tuple
+    // whose prefix keys don't match", reaches work_mem; what the full one keeps (65 tuples, its
+    // arrays) is within the allowance over work_mem (NODE_ALLOWANCES).
+    const nodeBudget = budgetBytes(s, budget);
     const costed: NodeCost = {
       ...node,
       budget,

@@ -17,7 +17,7 @@ export type NodeBudget = 'work_mem' | 'hash_mem' | 'estimate';
 export type NodeKind =
   /** Sort; also each sort an Aggregate runs for grouping sets or DISTINCT/ORDER BY aggregates. */
   | 'sort'
-  /** Incremental Sort: a full and a prefix tuplesort, work_mem each. */
+  /** Incremental Sort: a prefix tuplesort of work_mem, and a full-sort one of at most 65 tuples. */
   | 'incremental-sort'
   /** Hash (under Hash Join), private to the process. */
   | 'hash-join'
@@ -95,11 +95,23 @@ export interface QueryShape {
    */
   readonly jit?: boolean;
   /**
+   * What the plan's JIT section says it does (EXPLAIN's "Options": Inlining, Optimization). Absent,
+   * the model decides from planCost against jit_inline_above_cost and jit_optimize_above_cost, and
+   * without a cost takes the top tier (inlined and optimized).
+   */
+  readonly jitTier?: JitTier;
+  /**
    * The plan's estimated total cost (the top node's "Total Cost"). Without `jit`, the model JITs the
    * query only where the planner would: jit_above_cost >= 0 and the cost above it (planner.c,
    * standard_planner).
    */
   readonly planCost?: number;
+}
+
+/** A JIT tier: whether LLVM inlines (jit_inline_above_cost) and optimizes (jit_optimize_above_cost). */
+export interface JitTier {
+  readonly inline: boolean;
+  readonly optimize: boolean;
 }
 
 /** Where a flag-made shape comes from, when no other source is named. */

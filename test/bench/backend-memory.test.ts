@@ -19,7 +19,7 @@ import {
   rebound,
   type ProbeResult,
 } from '../../bench/node-probes.js';
-import { BACKEND_BASELINE_BYTES, JIT_BYTES, SESSION_HEAP_SHARE } from '../../src/core/baselines.js';
+import { BACKEND_BASELINE_BYTES, JIT_BYTES, JIT_TIER_BYTES, SESSION_HEAP_SHARE } from '../../src/core/baselines.js';
 import { allowanceOf } from '../../src/core/model.js';
 import { MAX_VERSION, type PgVersion } from '../../src/core/versions.js';
 import { DISTRIBUTION_VERSIONS, requireServers } from '../support/pg-binaries.mjs';
@@ -44,13 +44,22 @@ describe('parseRssAnon', () => {
 describe('probe bounds read the plan as pgmem --plans does', () => {
   const sort = [{ kind: 'sort' as const, nodeType: 'sort', workers: 0 }];
   const settings = { work_mem: '16MB', hash_mem_multiplier: '2', jit: 'on' };
-  const leader = (planCost?: number, planJit?: boolean): number =>
-    probeBound(15, 'distribution', settings, probeShape('sort', sort, planCost, planJit)).leaderBytes;
+  const leader = (planCost?: number, planJit?: boolean, tier?: { inline: boolean; optimize: boolean }): number =>
+    probeBound(
+      15,
+      'distribution',
+      settings,
+      probeShape('sort', sort, planCost, planJit, tier && { ...tier, functions: 4 }),
+    ).leaderBytes;
   it('JIT is counted where the plan has a JIT section or costs more than jit_above_cost, not below it', () => {
-    expect(leader(50_000) + JIT_BYTES).toBe(leader(150_000));
+    // above jit_above_cost, below jit_optimize_above_cost and jit_inline_above_cost: the plain tier
+    expect(leader(50_000) + JIT_TIER_BYTES.plain).toBe(leader(150_000));
     expect(leader(50_000, true)).toBe(leader(150_000));
-    // a saved run without the plan's cost keeps JIT on an LLVM build, as node counts do
-    expect(leader()).toBe(leader(150_000));
+    // the tier the plan's JIT section shows
+    expect(leader(50_000, true, { inline: true, optimize: true })).toBe(leader(50_000) + JIT_TIER_BYTES.full);
+    expect(leader(600_000)).toBe(leader(50_000) + JIT_TIER_BYTES.full);
+    // a saved run without the plan's cost keeps the top tier on an LLVM build, as node counts do
+    expect(leader()).toBe(leader(50_000) + JIT_BYTES);
   });
   it('a saved run is rebound with its plan cost', () => {
     const saved = {

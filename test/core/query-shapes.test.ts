@@ -5,6 +5,7 @@ import {
   backendBaselineBytes,
   DISTRIBUTION_15_BASELINE_BYTES,
   JIT_BYTES,
+  JIT_TIER_BYTES,
   PARALLEL_HASH_DSM,
 } from '../../src/core/baselines.js';
 import { DEFAULT_WORKLOAD, workloadQueries, type ClientGroup } from '../../src/core/model.js';
@@ -94,7 +95,19 @@ describe('query shapes', () => {
     expect(batch!.perBackendBytes).toBe(report.perBackend.worstCaseBytes);
   });
 
-  it('JIT: a term per backend and worker on LLVM builds with jit = on, unless the plan stays below jit_above_cost', () => {
+  it('an Incremental Sort counts one work_mem, as a sort does: its full-sort tuplesort hands off past 64 tuples', () => {
+    const one = (kind: 'sort' | 'incremental-sort') =>
+      plan({
+        version: 15,
+        clients: 1,
+        settings: { work_mem: '16MB' },
+        workload: { queries: [{ source: kind, nodes: [node(kind)] }] },
+      }).model.perBackend;
+    expect(one('incremental-sort').worstCaseBytes).toBe(one('sort').worstCaseBytes);
+    expect(component(one('incremental-sort').components, 'sort-nodes')).toBe(16 * MiB);
+  });
+
+  it('JIT: a term per backend and worker on LLVM builds with jit = on, by the tier the plan compiles at, none below jit_above_cost', () => {
     const jit = (options: Parameters<typeof plan>[0]) =>
       plan({ version: 15, clients: 1, ...options }).report.perBackend.components.find((c) => c.id === 'jit')?.bytes ??
       0;
@@ -111,15 +124,44 @@ describe('query shapes', () => {
       ...(jitFlag !== undefined && { jit: jitFlag }),
     });
     expect(jit({ build: 'distribution', workload: { queries: [costing(100_000)] } })).toBe(0);
-    expect(jit({ build: 'distribution', workload: { queries: [costing(100_000.5)] } })).toBe(JIT_BYTES);
+    expect(jit({ build: 'distribution', workload: { queries: [costing(100_000.5)] } })).toBe(JIT_TIER_BYTES.plain);
     expect(
       jit({ build: 'distribution', settings: { jit_above_cost: '1000' }, workload: { queries: [costing(2481.77)] } }),
-    ).toBe(JIT_BYTES);
+    ).toBe(JIT_TIER_BYTES.plain);
     expect(
       jit({ build: 'distribution', settings: { jit_above_cost: '-1' }, workload: { queries: [costing(1e9)] } }),
     ).toBe(0);
     // A plan whose EXPLAIN shows a JIT section JITs, whatever its cost.
-    expect(jit({ build: 'distribution', workload: { queries: [costing(10, true)] } })).toBe(JIT_BYTES);
+    expect(jit({ build: 'distribution', workload: { queries: [costing(10, true)] } })).toBe(JIT_TIER_BYTES.plain);
+    // The tier follows the plan: its JIT section's Options, else its cost against
+    // jit_optimize_above_cost and jit_inline_above_cost (500000 by default), as standard_planner sets them.
+    expect(jit({ build: 'distribution', workload: { queries: [costing(200_000)] } })).toBe(15 * MiB);
+    expect(jit({ build: 'distribution', workload: { queries: [costing(655_000)] } })).toBe(30 * MiB);
+    expect(
+      jit({
+        build: 'distribution',
+        settings: { jit_optimize_above_cost: '100000', jit_inline_above_cost: '-1' },
+        workload: { queries: [costing(200_000)] },
+      }),
+    ).toBe(17 * MiB);
+    expect(
+      jit({
+        build: 'distribution',
+        settings: { jit_inline_above_cost: '100000', jit_optimize_above_cost: '1e6' },
+        workload: { queries: [costing(200_000)] },
+      }),
+    ).toBe(26 * MiB);
+    const tiered = (inline: boolean, optimize: boolean): QueryShape => ({
+      ...costing(1e9, true),
+      jitTier: { inline, optimize },
+    });
+    expect(jit({ build: 'distribution', workload: { queries: [tiered(false, false)] } })).toBe(15 * MiB);
+    expect(jit({ build: 'distribution', workload: { queries: [tiered(true, true)] } })).toBe(30 * MiB);
+    // Counts (no plan) keep the top tier; the backend takes its hungriest query's tier.
+    expect(JIT_BYTES).toBe(JIT_TIER_BYTES.full);
+    expect(jit({ build: 'distribution', workload: { queries: [tiered(false, false), costing(655_000)] } })).toBe(
+      30 * MiB,
+    );
     const { model } = plan({ version: 15, build: 'distribution', clients: 1, workload: { tempBuffers: false } });
     expect(model.parallel.bytesPerWorker).toBe(model.perBackend.worstCaseBytes - model.perBackend.sessionHeapBytes);
   });

@@ -47,9 +47,8 @@ function countedBytes(version: PgVersion, nodes: readonly WorkloadNode[]): numbe
     if (n.kind === 'parallel-hash') {
       return total + budget * (n.workers + 1) * PARALLEL_HASH_DSM.factor + PARALLEL_HASH_DSM.bytes + allowance.bytes;
     }
-    // Incremental Sort holds two tuplesorts.
-    const times = n.kind === 'incremental-sort' ? 2 : 1;
-    return total + budget * times * allowance.factor + allowance.bytes;
+    // An Incremental Sort fills one tuplesort (its full-sort one holds at most 65 tuples).
+    return total + budget * allowance.factor + allowance.bytes;
   }, 0);
 }
 

@@ -105,6 +105,13 @@ describe('classification rules', () => {
     expect(cheap!.jit).toBeUndefined();
     const [jitted] = readPlans(plan(sorted, { JIT: { Functions: 3, Options: { Inlining: false } } }), 'f', 15);
     expect(jitted!.jit).toBe(true);
+    // Options without Optimization (not what EXPLAIN prints): no tier, the cost decides.
+    expect(jitted!.jitTier).toBeUndefined();
+    expect(cheap!.jitTier).toBeUndefined();
+    // EXPLAIN (FORMAT JSON) without ANALYZE, Debian's 15: the planner's flags as Options.
+    const options = { Inlining: true, Optimization: false, Expressions: true, Deforming: true };
+    const [inlined] = readPlans(plan(sorted, { JIT: { Functions: 3, Options: options } }), 'f', 15);
+    expect(inlined!.jitTier).toEqual({ inline: true, optimize: false });
     const [costless] = readPlans(plan(node('Sort')), 'f', 15);
     expect(costless!.planCost).toBeUndefined();
   });

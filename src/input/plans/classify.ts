@@ -5,7 +5,8 @@
  *
  * Sources (src/backend/executor/ unless noted, 13–18):
  * - nodeSort.c tuplesort_begin_heap(work_mem); nodeIncrementalSort.c: a full-sort and a prefix-sort
- *   tuplesort, work_mem each.
+ *   tuplesort of work_mem each, but the full one moves its tuples to the prefix one past
+ *   DEFAULT_MAX_FULL_SORT_GROUP_SIZE (64) tuples, so one work_mem is filled.
  * - nodeHash.c ExecChooseHashTableSize: hash_table_bytes = get_hash_memory_limit(); a parallel-aware
  *   Hash sizes one shared table of that × (nworkers + 1) (try_combined_hash_mem), in DSA.
  * - nodeAgg.c hash_agg_set_limits: one hash_mem limit for every hash table of the node; the sort of
@@ -304,6 +305,8 @@ export function classifyPlan(doc: PlanDocument, version: PgVersion): PlanWorkloa
     // A JIT section says the planner JITs it; without one, the model compares the plan's cost with
     // the server's jit_above_cost (the planner's own test), since EXPLAIN may have run with jit off.
     ...(doc.jit && { jit: true }),
+    // Its Options say the tier (inlined, optimized); without them the costs decide, as the planner does.
+    ...(doc.jitTier && { jitTier: doc.jitTier }),
     ...(typeof totalCost === 'number' && Number.isFinite(totalCost) && { planCost: totalCost }),
     queryText: doc.queryText,
     analyzed: doc.analyzed,

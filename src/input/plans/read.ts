@@ -24,6 +24,11 @@ export interface PlanDocument {
    * prints one whenever the executor's jit flags say PGJIT_PERFORM, with or without ANALYZE).
    */
   readonly jit: boolean;
+  /**
+   * The JIT section's "Options" (explain.c ExplainPrintJIT prints them from the planner's jit flags,
+   * with or without ANALYZE): whether it inlines and optimizes. Absent without a JIT section.
+   */
+  readonly jitTier?: { readonly inline: boolean; readonly optimize: boolean };
 }
 
 /** Reads every plan in one file's text; throws an InputError naming the file (and line) otherwise. */
@@ -57,11 +62,22 @@ export function readPlanText(text: string, file: string): PlanDocument[] {
         settings: stringRecord(doc.Settings),
         analyzed: typeof doc['Execution Time'] === 'number' || hasActuals(doc.Plan as Record<string, unknown>),
         jit: doc.JIT !== undefined && doc.JIT !== null,
+        ...jitOptions(doc.JIT),
       });
     }
   }
   if (docs.length === 0) throw new InputError('no EXPLAIN (FORMAT JSON) plan in the file', file);
   return docs;
+}
+
+/** A JIT section's Options: whether the plan inlines and optimizes. */
+function jitOptions(jit: unknown): { jitTier?: { inline: boolean; optimize: boolean } } {
+  if (jit === null || typeof jit !== 'object') return {};
+  const options = (jit as Record<string, unknown>).Options;
+  if (options === null || typeof options !== 'object') return {};
+  const o = options as Record<string, unknown>;
+  if (typeof o.Inlining !== 'boolean' || typeof o.Optimization !== 'boolean') return {};
+  return { jitTier: { inline: o.Inlining, optimize: o.Optimization } };
 }
 
 function isPlanNode(value: unknown): boolean {
