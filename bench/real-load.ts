@@ -4,14 +4,14 @@
  * short test, test/load/real-load.test.ts, runs a few of the same scenarios).
  *
  *   npm run build && npm run bench:real-load -- [--servers debian-15,embedded-15,embedded-18]
- *     [--scenarios sort,hash-agg,…] [--seconds 30] [--issue-sizes] [--per-process] [--json]
+ *     [--scenarios sort,hash-agg,…] [--seconds 30] [--large] [--per-process] [--json]
  *     [--markdown FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_SIZES,
-  ISSUE_SIZES,
+  LARGE_SIZES,
   defaultScenarios,
   findBuilds,
   pgbenchBin,
@@ -27,13 +27,13 @@ import {
 import { pgbouncerBin } from '../test/support/pg-binaries.mjs';
 
 const USAGE = `usage: npm run bench:real-load -- [--servers debian-15,embedded-15,embedded-18] [--scenarios LIST]
-  [--seconds 30] [--issue-sizes] [--per-process] [--json] [--markdown FILE]`;
+  [--seconds 30] [--large] [--per-process] [--json] [--markdown FILE]`;
 
 const OPTIONS = {
   servers: { type: 'string', default: 'debian-15,embedded-15,embedded-18' },
   scenarios: { type: 'string' },
   seconds: { type: 'string', default: '30' },
-  'issue-sizes': { type: 'boolean', default: false },
+  large: { type: 'boolean', default: false },
   'per-process': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   markdown: { type: 'string' },
@@ -59,7 +59,7 @@ async function main(): Promise<number> {
     process.stderr.write(`bench:real-load: --seconds: expected 1 to 600, got ${values.seconds}\n`);
     return 2;
   }
-  const sizes = values['issue-sizes'] ? ISSUE_SIZES : DEFAULT_SIZES;
+  const sizes = values.large ? LARGE_SIZES : DEFAULT_SIZES;
   const { builds, missing } = findBuilds(values.servers.split(','));
   const tools = [pgbenchBin() ? null : 'pgbench (postgresql-contrib)', pgbouncerBin() ? null : 'pgbouncer'].filter(
     Boolean,

@@ -693,8 +693,8 @@ export const DEFAULT_SIZES: LoadSizes = {
   poolerPoolSize: 20,
 };
 
-/** The sizes of the runs issue 11 reports (peaks above 10 GiB). */
-export const ISSUE_SIZES: LoadSizes = {
+/** `--large`: shared_buffers 256MB, work_mem 32MB, 5 pods × pool 10 = 50 clients (peaks of 4–12 GiB). */
+export const LARGE_SIZES: LoadSizes = {
   sharedBuffers: '256MB',
   workMem: '32MB',
   hashMemMultiplier: 2,
