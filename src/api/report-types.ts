@@ -748,6 +748,7 @@ export type RecommendDocument = {
   /** RAM × (1 − reserveShare): the worst case stays within it */
   budgetBytes: number;
   reserveShare: number;
+  /** The preset of the server's workload (--workload, else the topology's workload preset, else mixed): it sets parallel query and work_mem's cap; groups with a workload of their own are budgeted at theirs (plan.workload.groups) */
   workload: "oltp" | "olap" | "mixed";
   cpus: number;
   /** The plan of the recommended settings */

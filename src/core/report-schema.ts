@@ -370,7 +370,11 @@ export const recommendDocumentSchema = z.union([
     reasons: z.record(z.string(), z.string()).describe('Setting → why'),
     budgetBytes: bytes.describe('RAM × (1 − reserveShare): the worst case stays within it'),
     reserveShare: z.number().min(0).lt(1),
-    workload: z.enum(['oltp', 'olap', 'mixed']),
+    workload: z
+      .enum(['oltp', 'olap', 'mixed'])
+      .describe(
+        "The preset of the server's workload (--workload, else the topology's workload preset, else mixed): it sets parallel query and work_mem's cap; groups with a workload of their own are budgeted at theirs (plan.workload.groups)",
+      ),
     cpus: z.number().int().positive(),
     plan: planReportSchema.describe('The plan of the recommended settings'),
   }),
