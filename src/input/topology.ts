@@ -281,6 +281,34 @@ function describeInput(input: unknown): string {
   return text === undefined ? String(input) : text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+/**
+ * The schema library's default messages ("Too small: expected string to have >=1 characters"), said
+ * as pgmem says everything else; messages the schema words itself pass through.
+ */
+function inPgmemWords(message: string): string {
+  const rules: [RegExp, (...groups: string[]) => string][] = [
+    [/^Too small: expected string to have >=1 characters?$/, () => 'expected a non-empty string'],
+    [/^Too small: expected string to have >=(\d+) characters$/, (n) => `expected at least ${n} characters`],
+    [/^Too small: expected array to have >=1 items?$/, () => 'expected at least one entry'],
+    [/^Too small: expected array to have >=(\d+) items$/, (n) => `expected at least ${n} entries`],
+    [/^Too small: expected number to be >=(\S+)$/, (n) => `expected a number of at least ${n}`],
+    [/^Too small: expected number to be >(\S+)$/, (n) => `expected a number above ${n}`],
+    [/^Too big: expected number to be <=(\S+)$/, (n) => `expected a number of at most ${n}`],
+    [/^Too big: expected number to be <(\S+)$/, (n) => `expected a number below ${n}`],
+    [/^Invalid input: expected (\w+), received \w+$/, (type) => `expected ${article(type)} ${type}`],
+    [/^Invalid option: expected one of (.+)$/, (values) => `expected one of ${values.replaceAll('|', ', ')}`],
+  ];
+  for (const [pattern, say] of rules) {
+    const match = pattern.exec(message);
+    if (match) return say(...match.slice(1));
+  }
+  return message;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
 /** Parses and validates a topology document; every problem becomes one `path: message` line. */
 export function parseTopology(text: string, file: string): TopologyDocument {
   return validateTopology(parseYamlDocument(text, file), file);
@@ -301,7 +329,7 @@ export function validateTopology(raw: unknown, file: string): TopologyDocument {
       const message =
         issue.code === 'unrecognized_keys'
           ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-          : issue.message;
+          : inPgmemWords(issue.message);
       return `${where}: ${message}${got}`;
     });
     throw new InputError(lines.join('; '), file);

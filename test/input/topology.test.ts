@@ -14,6 +14,30 @@ function problem(text: string): string {
 }
 
 describe('topology validation', () => {
+  it("says every schema problem in pgmem's words, never the schema library's", () => {
+    expect(problem('apps: [{ name: a, pods: 1, pool: 2, via: "" }]')).toBe(
+      'topology.yaml: apps[0].via: expected a non-empty string, got ""; apps[0].via: no pooler named ""',
+    );
+    expect(problem('server: { version: 12 }')).toBe(
+      'topology.yaml: server.version: expected a number of at least 13, got 12',
+    );
+    expect(problem('server: { version: 19 }')).toBe(
+      'topology.yaml: server.version: expected a number of at most 18, got 19',
+    );
+    expect(problem('apps: 5')).toBe('topology.yaml: apps: expected an array, got 5');
+    const docs = [
+      'apps: [{ name: a, pods: 1, pool: 2, database: "" }]',
+      'apps: [{ name: a, pods: 1, pool: 2, role: { name: "" } }]',
+      'poolers: [{ name: "" }]',
+      'server: { config: "" }',
+      'reserved: { admin: -1 }',
+      'server: { settings: [] }',
+      'poolers: 3',
+      'workload: { plans: [] }',
+    ];
+    for (const doc of docs) expect(problem(doc)).not.toMatch(/Too small|Too big|Invalid input|Invalid option|received/);
+  });
+
   it('points at the path and says what was expected and what it got', () => {
     expect(problem('apps:\n  - { name: web, pods: 2, pool: 10 }\n  - { name: jobs, pods: 1, pool: ten }\n')).toBe(
       'topology.yaml: apps[1].pool: expected a positive integer, got "ten"',
