@@ -67,15 +67,19 @@ function parameterGroupValues(text: string, file: string): GroupParameter[] {
   const lines = parameterLines(text);
   if (!Array.isArray(list))
     throw new InputError('expected { "Parameters": [...] } as aws rds describe-db-parameters prints it', file);
-  return list
-    .filter(
-      (p): p is { ParameterName: string; ParameterValue: string } =>
-        typeof p?.ParameterName === 'string' && typeof p?.ParameterValue === 'string',
-    )
-    .map((p) => {
-      const name = p.ParameterName.toLowerCase();
-      return { name, value: p.ParameterValue, line: lines.get(name) ?? 1 };
-    });
+  const values: GroupParameter[] = [];
+  list.forEach((p: { ParameterName?: unknown; ParameterValue?: unknown } | null, i) => {
+    if (typeof p?.ParameterName !== 'string') throw new InputError(`Parameters[${i}]: expected a ParameterName`, file);
+    const name = p.ParameterName.toLowerCase();
+    const line = lines.get(name) ?? 1;
+    // A parameter the group leaves unset has no ParameterValue: the default group's value holds.
+    if (p.ParameterValue === undefined || p.ParameterValue === null) return;
+    if (typeof p.ParameterValue === 'number' && Number.isFinite(p.ParameterValue))
+      values.push({ name, value: String(p.ParameterValue), line });
+    else if (typeof p.ParameterValue === 'string') values.push({ name, value: p.ParameterValue, line });
+    else throw new InputError(`${p.ParameterName}: ParameterValue must be a string or a number`, file, line);
+  });
+  return values;
 }
 
 /** Applies --provider, --instance-class, --instance-memory and --parameter-group to the flags. */

@@ -485,3 +485,30 @@ describe('check FILE.json that is a named pipe', () => {
     expect(result.stdout).toMatch(/^::error file=cluster\.json,line=\d+,col=\d+,title=pgmem worst-case-exceeds-ram::/m);
   });
 });
+
+describe('an exported parameter group whose values are not strings', () => {
+  const group = (value: unknown) =>
+    dir({
+      'group.json': JSON.stringify({ Parameters: [{ ParameterName: 'max_connections', ParameterValue: value }] }),
+    });
+  const plan = (cwd: string) =>
+    runCli(['plan', ...RDS_R5_LARGE, '--parameter-group', 'group.json', '--pods', '1', '--pool', '1', '--json'], {
+      cwd,
+    });
+
+  it('takes a number as its digits, as AWS would', async () => {
+    const r = await plan(group(300));
+    expect([r.code, r.stderr.includes('error')]).toEqual([0, false]);
+    expect(JSON.parse(r.stdout).settings.max_connections.setting).toBe('300');
+  });
+
+  it('refuses any other value in one line naming the parameter, never drops it', async () => {
+    for (const value of [true, { a: 1 }, [300]]) {
+      const r = await plan(group(value));
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('pgmem: error'))).toEqual([
+        'pgmem: error: group.json:1: max_connections: ParameterValue must be a string or a number',
+      ]);
+    }
+  });
+});
