@@ -408,7 +408,7 @@ describe('per-app workloads', () => {
       ],
       'reporting/parallel.json#1',
     );
-    const resolved = resolveTopology(
+    const { model } = planTopology(
       spec({
         apps: [
           {
@@ -419,18 +419,8 @@ describe('per-app workloads', () => {
           },
         ],
       }),
+      { max_parallel_workers: '6' },
     );
-    const { model } = analyze({
-      version: 18,
-      build: 'embedded',
-      assignments: [{ name: 'max_parallel_workers', value: '6', source: 'flag' }],
-      defaults: 'initdb',
-      clients: null,
-      groups: resolved.groups,
-      topology: resolved,
-      workload: { ...DEFAULT_WORKLOAD, parallel: false, tempBuffers: false },
-      ramBytes: null,
-    });
     // 20 backends × 4 planned workers = 80, but the instance starts at most max_parallel_workers = 6.
     expect(model.groups[0]!.perBackend.workers).toBe(4);
     expect(model.parallel.instanceWorkers).toBe(6);
