@@ -12,6 +12,7 @@ import type { SettingLocation } from '../input/locations.js';
 import type { CliIo } from './io.js';
 import type { PlanFlags, SharedOptions } from './plan-options.js';
 import { readInputFile } from './read-input.js';
+import { parseJson } from '../input/json.js';
 
 function evaluate(value: string, vars: FormulaVariables, where: string, fail: (message: string) => never): string {
   if (!isFormula(value)) return value;
@@ -57,12 +58,7 @@ function parameterLines(text: string): Map<string, number> {
 
 /** The settings of an exported parameter group: `{ "Parameters": [{ "ParameterName", "ParameterValue" }] }`. */
 function parameterGroupValues(text: string, file: string): GroupParameter[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`not JSON: ${(error as Error).message}`, file);
-  }
+  const doc = parseJson(text, file);
   const list = (doc as { Parameters?: unknown } | null)?.Parameters;
   const lines = parameterLines(text);
   if (!Array.isArray(list))

@@ -5,6 +5,7 @@
  * object, in a stderr log or a jsonlog file). Pure: text in, plan documents out.
  */
 import { InputError } from '../../errors.js';
+import { parseJson } from '../json.js';
 
 /** One plan as EXPLAIN wrote it: the object holding "Plan" (and "Query Text", "Settings", … when present). */
 export interface PlanDocument {
@@ -158,11 +159,7 @@ function jsonValues(text: string, file: string, kind: 'plain' | 'aligned'): Loca
     const end = valueEnd(text, i);
     if (end === -1) throw new InputError('truncated JSON: the plan ends before its closing bracket', file, line);
     const slice = text.slice(i, end);
-    try {
-      values.push({ value: JSON.parse(slice), line });
-    } catch (error) {
-      throw new InputError(`invalid JSON: ${(error as Error).message}`, file, line);
-    }
+    values.push({ value: parseJson(slice, file, line), line });
     for (let j = i; j < end; j++) if (text[j] === '\n') line++;
     i = end;
   }
