@@ -28,6 +28,25 @@ function where(query: string, node: NodeCost): { file?: string; at: string } {
   return match ? { file: match[1]!, at: `plan ${match[2]}${path}` } : { at: `${query}${path}` };
 }
 
+/**
+ * One finding per plan node of `kind`, located at its plan file and path; `say` words it. The data
+ * every such finding carries (query, node type, path, budget) is the same.
+ */
+function nodeFindings(
+  model: MemoryModel,
+  kind: NodeCost['kind'],
+  say: (node: NodeCost, at: string) => { message: string; fix: string },
+) {
+  return planNodes(model, kind).map(({ query, node }) => {
+    const { file, at } = where(query, node);
+    return {
+      ...(file !== undefined && { file }),
+      ...say(node, at),
+      data: { query, nodeType: node.nodeType, path: node.path ?? null, budgetBytes: node.budgetBytes },
+    };
+  });
+}
+
 /** What to do about each estimate-bound node. */
 const ESTIMATE_FIXES: Readonly<Record<string, string>> = {
   'SubPlan (hashed)':
@@ -41,17 +60,12 @@ const ESTIMATE_FIXES: Readonly<Record<string, string>> = {
 export const estimateBoundNode = defineRule({
   id: 'estimate-bound-node',
   check({ model }) {
-    return planNodes(model, 'hashed-estimate').map(({ query, node }) => {
-      const { file, at } = where(query, node);
-      return {
-        ...(file !== undefined && { file }),
-        message:
-          `${at}: ${node.nodeType} has no memory limit but the planner's estimate; ` +
-          `counted at hash_mem ${formatSize(node.budgetBytes)}, it holds more when the estimate is wrong`,
-        fix: ESTIMATE_FIXES[node.nodeType] ?? 'keep statistics current (ANALYZE) so that the estimate holds',
-        data: { query, nodeType: node.nodeType, path: node.path ?? null, budgetBytes: node.budgetBytes },
-      };
-    });
+    return nodeFindings(model, 'hashed-estimate', (node, at) => ({
+      message:
+        `${at}: ${node.nodeType} has no memory limit but the planner's estimate; ` +
+        `counted at hash_mem ${formatSize(node.budgetBytes)}, it holds more when the estimate is wrong`,
+      fix: ESTIMATE_FIXES[node.nodeType] ?? 'keep statistics current (ANALYZE) so that the estimate holds',
+    }));
   },
 });
 
@@ -59,16 +73,11 @@ export const estimateBoundNode = defineRule({
 export const unknownNodeType = defineRule({
   id: 'unknown-node-type',
   check({ model }) {
-    return planNodes(model, 'unknown').map(({ query, node }) => {
-      const { file, at } = where(query, node);
-      return {
-        ...(file !== undefined && { file }),
-        message:
-          `${at}: pgmem does not know the node type "${node.nodeType}"; ` +
-          `counted as one hash_mem node (${formatSize(node.budgetBytes)}), which may be too little or too much`,
-        fix: "check what the node holds (its extension's documentation), and that the plan is of the server's version",
-        data: { query, nodeType: node.nodeType, path: node.path ?? null, budgetBytes: node.budgetBytes },
-      };
-    });
+    return nodeFindings(model, 'unknown', (node, at) => ({
+      message:
+        `${at}: pgmem does not know the node type "${node.nodeType}"; ` +
+        `counted as one hash_mem node (${formatSize(node.budgetBytes)}), which may be too little or too much`,
+      fix: "check what the node holds (its extension's documentation), and that the plan is of the server's version",
+    }));
   },
 });
