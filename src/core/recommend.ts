@@ -219,8 +219,8 @@ export function recommend(input: RecommendInput): RecommendResult {
   add('hash_mem_multiplier', '2', 'the default from PostgreSQL 15 on; hash nodes get 2 × work_mem');
 
   // jit: on LLVM builds a query over jit_above_cost compiles in its backend and in each worker, up to
-  // 27.8 MiB per process measured at the top tier (JIT_BYTES counts 30); every backend at once would
-  // leave work_mem little.
+  // JIT_BYTES per process (the top tier; its measurements are with JIT_TIER_BYTES); every backend at
+  // once would leave work_mem little.
   add(
     'jit',
     'off',
